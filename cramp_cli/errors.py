@@ -1,0 +1,71 @@
+"""The one error family of cramp, and the exit codes it maps to.
+
+Code below the CLI layer raises CrampError subclasses; cli.py turns them into one line on
+stderr and the exit code they carry. Nothing here imports the rest of cramp.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1  # the command could not do its job (for example a broken knowledge base)
+    USAGE = 2  # bad arguments or values, as Click uses it
+    INTERNAL = 70  # a bug (sysexits EX_SOFTWARE)
+    INTERRUPTED = 130
+
+
+class CrampError(Exception):
+    """An error the user can act on: a message, a stable kebab-case code and an exit code."""
+
+    code = "cramp-error"
+    exit_code = ExitCode.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class UsageError(CrampError):
+    code = "usage"
+    exit_code = ExitCode.USAGE
+
+
+class UnknownNameError(UsageError):
+    """A name (muscle, tag, item id) that the knowledge base does not know."""
+
+    code = "unknown-name"
+
+
+class KnowledgeBaseError(CrampError):
+    """A knowledge-base file is missing, unreadable, malformed or inconsistent."""
+
+    code = "knowledge-base"
+    exit_code = ExitCode.FAILURE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        item: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.item = item
+        self.field = field
+        place = file if line is None else f"{file}:{line}"
+        parts = [place]
+        if item:
+            parts.append(item)
+        if field:
+            parts.append(field)
+        super().__init__(f"{': '.join(parts)}: {message}")

@@ -1,0 +1,120 @@
+"""Strict, immutable models of the knowledge base as it is written in data/*.yaml.
+
+Unknown fields are errors (a misspelt key must not vanish) and every model is frozen.
+Cross-references between items (muscle to relief, item to source, tag vocabularies)
+are checked in validation.py, once the whole knowledge base has been read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+Grade = Literal["strong", "moderate", "weak", "none", "against"]
+GRADES: tuple[Grade, ...] = ("strong", "moderate", "weak", "none", "against")
+
+SourceKind = Literal[
+    "article",
+    "guideline",
+    "patient information",
+    "systematic review",
+    "trial",
+]
+
+CauseGroup = Literal["trigger", "body", "condition", "medicine", "belief"]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Evidence(StrictModel):
+    grade: Grade
+    note: Sentence
+
+
+class Source(StrictModel):
+    id: Id
+    title: Text
+    publisher: Text
+    year: Text
+    url: Text | None = None
+    kind: SourceKind
+    note: Text | None = None
+    low_authority: bool = False
+
+
+class Tag(StrictModel):
+    id: Id
+    description: Sentence
+
+
+class Tags(StrictModel):
+    who: tuple[Tag, ...]
+    when: tuple[Tag, ...]
+
+
+class Item(StrictModel):
+    """What every piece of advice has: what it says, for whom, and on what evidence."""
+
+    id: Id
+    title: Text
+    summary: Sentence
+    details: Text
+    who: tuple[Id, ...] = Field(min_length=1)
+    when: tuple[Id, ...] = ()
+    sources: tuple[Id, ...] = Field(min_length=1)
+    evidence: Evidence
+    article_claim: Text | None = None
+
+
+class Cause(Item):
+    group: CauseGroup
+
+
+class Relief(Item):
+    """Something to do during a cramp. Without a muscle it is a general measure."""
+
+    muscle: Id | None = None
+    direction: Text | None = None
+    hold: Text
+    steps: tuple[Text, ...] = Field(min_length=1)
+
+
+class Prevention(Item):
+    ask_first: Text | None = None
+
+
+class Treatment(Item):
+    """A treatment only a doctor can offer: listed with its grade, never advised."""
+
+    prescription: bool
+
+
+class Muscle(StrictModel):
+    id: Id
+    name: Text
+    description: Sentence
+    cramp_pulls: Sentence
+    aliases: tuple[Text, ...]
+    relief: tuple[Id, ...] = Field(min_length=1)
+
+
+class KnowledgeFile(StrictModel):
+    """One YAML file: any of the sections, each a list of items."""
+
+    sources: tuple[Source, ...] = ()
+    tags: Tags | None = None
+    muscles: tuple[Muscle, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    relief: tuple[Relief, ...] = ()
+    prevention: tuple[Prevention, ...] = ()
+    treatments: tuple[Treatment, ...] = ()

@@ -1,0 +1,154 @@
+"""Safe, strict YAML reading with line numbers for every mapping key and list entry.
+
+Only the safe loader (libyaml's when present) is used: no tags that build Python objects,
+no anchors or aliases (they let a few hundred bytes stand for millions of values), no
+duplicate keys (PyYAML would silently keep the last one), and a size cap read before parsing.
+Every problem becomes a KnowledgeBaseError naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from cramp_cli.errors import KnowledgeBaseError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping read from YAML that remembers where it and each of its keys were."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines: dict[Any, int] = {}
+
+
+class LineList(list[Any]):
+    """A sequence read from YAML that remembers the line of each entry."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_lines: list[int] = []
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time was reached through an alias.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases are not allowed", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Iterator[LineDict]:
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in data
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> Iterator[LineList]:
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    yield data
+    for child in node.value:
+        data.append(loader.construct_object(child, deep=True))
+        data.item_lines.append(child.start_mark.line + 1)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def max_bytes() -> int:
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Check the size and encoding of a file's bytes and return its text."""
+    limit = max_bytes()
+    if len(raw) > limit:
+        raise KnowledgeBaseError(
+            f"file is {len(raw):,} bytes, over the {limit:,}-byte limit ({MAX_BYTES_ENV})",
+            file=name,
+        )
+    if b"\x00" in raw:
+        raise KnowledgeBaseError("binary content, not a YAML text file", file=name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise KnowledgeBaseError("not valid UTF-8 text", file=name, line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str, name: str) -> LineDict:
+    """Parse one YAML document that must be a mapping at the top."""
+    loader = _StrictLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = err.problem or err.context or "invalid YAML"
+        raise KnowledgeBaseError(f"invalid YAML: {problem}", file=name, line=line) from None
+    except yaml.YAMLError as err:
+        message = " ".join(str(err).split())
+        raise KnowledgeBaseError(f"invalid YAML: {message}", file=name) from None
+    except RecursionError:
+        raise KnowledgeBaseError("invalid YAML: nested too deeply", file=name) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise KnowledgeBaseError("the file is empty; expected a mapping of sections", file=name)
+    if not isinstance(data, LineDict):
+        found = type(data).__name__.removeprefix("Line").lower()
+        raise KnowledgeBaseError(
+            f"expected a mapping of sections at the top, found a {found}", file=name, line=1
+        )
+    return data
+
+
+def locate(data: LineDict, loc: tuple[int | str, ...]) -> tuple[int | None, str | None]:
+    """The line of the deepest part of ``loc`` found in ``data``, and the id of its item."""
+    node: Any = data
+    line: int | None = data.line
+    item_id: str | None = None
+    for key in loc:
+        if isinstance(node, LineDict) and key in node:
+            line = node.key_lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.item_lines[key]
+            node = node[key]
+        else:
+            break
+        if isinstance(node, LineDict) and isinstance(node.get("id"), str):
+            item_id = node["id"]
+    return line, item_id
