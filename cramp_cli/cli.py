@@ -7,9 +7,10 @@ the traceback). The output mode is picked here, once: JSON (--json), Rich (a ter
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -23,7 +24,7 @@ from cramp_cli.results import Result
 ISSUES_URL = "the cramp issue tracker"
 
 
-class OutputMode(str, Enum):
+class OutputMode(StrEnum):
     JSON = "json"
     PLAIN = "plain"
     RICH = "rich"
@@ -36,7 +37,7 @@ def _error_line(message: str) -> None:
 class CrampGroup(TyperGroup):
     """Turns every error into one line on stderr and a documented exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except CrampError as err:
@@ -73,7 +74,9 @@ NoColorOption = Annotated[
 ]
 WhoOption = Annotated[
     str | None,
-    typer.Option("--who", metavar="TAG", help="Only what applies to TAG (e.g. pregnancy, athletes)."),
+    typer.Option(
+        "--who", metavar="TAG", help="Only what applies to TAG (e.g. pregnancy, athletes)."
+    ),
 ]
 
 
@@ -137,7 +140,9 @@ def why(
     who: WhoOption = None,
     when: Annotated[
         str | None,
-        typer.Option("--when", metavar="TAG", help="Only what applies at TAG (e.g. night, after-exercise)."),
+        typer.Option(
+            "--when", metavar="TAG", help="Only what applies at TAG (e.g. night, after-exercise)."
+        ),
     ] = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
@@ -193,10 +198,8 @@ def _make_streams_forgiving() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
 
 
 def main() -> NoReturn:

@@ -155,11 +155,7 @@ def test_relieve_list_prints_muscle_ids_one_per_line() -> None:
     assert result.stdout.splitlines() == [muscle.id for muscle in KB.muscles]
 
 
-MUSCLE_NAMES = [
-    (name, muscle.id)
-    for muscle in KB.muscles
-    for name in (muscle.id, *muscle.aliases)
-]
+MUSCLE_NAMES = [(name, muscle.id) for muscle in KB.muscles for name in (muscle.id, *muscle.aliases)]
 
 
 @pytest.mark.parametrize(("name", "muscle_id"), MUSCLE_NAMES)
@@ -288,8 +284,9 @@ def test_help_keeps_literal_brackets_and_lists_commands() -> None:
 
 def test_broken_kb_is_one_line_exit_1(kb_copy, monkeypatch) -> None:
     text = (kb_copy / "causes.yaml").read_text(encoding="utf-8")
-    (kb_copy / "causes.yaml").write_text(text.replace("grade: moderate", "grade: maybe", 1),
-                                         encoding="utf-8")
+    (kb_copy / "causes.yaml").write_text(
+        text.replace("grade: moderate", "grade: maybe", 1), encoding="utf-8"
+    )
     monkeypatch.setenv("CRAMP_DATA_DIR", str(kb_copy))
     result = run("why")
     assert result.exit_code == 1

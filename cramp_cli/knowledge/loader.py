@@ -19,7 +19,6 @@ from cramp_cli.knowledge import yaml_io
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, normalise_name
 from cramp_cli.knowledge.models import (
     Cause,
-    Item,
     KnowledgeFile,
     Muscle,
     Prevention,
@@ -175,7 +174,9 @@ class _Checker:
                     raise KnowledgeBaseError(f"tag {tag.id!r} is defined twice", file="tags")
                 seen.add(tag.id)
         if not who:
-            raise KnowledgeBaseError("no 'tags' section with the who/when vocabularies", file="data")
+            raise KnowledgeBaseError(
+                "no 'tags' section with the who/when vocabularies", file="data"
+            )
         if not merged["muscles"]:
             raise KnowledgeBaseError("no muscles are defined", file="data")
         return KnowledgeBase(

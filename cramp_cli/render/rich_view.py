@@ -52,8 +52,14 @@ def _name_cell(item: Item) -> Text:
 
 
 def _items_table(title: str, items: Iterable[Item], describe: Callable[[Any], Text]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-                  expand=True, show_lines=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_lines=False,
+    )
     table.add_column("", ratio=3, overflow="fold")
     table.add_column("Evidence", ratio=2)
     table.add_column("What is known", ratio=6)
@@ -114,8 +120,13 @@ def _relief_panel(item: Relief) -> Panel:
     body.append("Evidence: ", style="bold")
     body.append_text(_grade(item))
     body.append(f" - {item.evidence.note}")
-    return Panel(body, title=Text(item.title, style="bold"), title_align="left",
-                 border_style="green", box=box.ROUNDED)
+    return Panel(
+        body,
+        title=Text(item.title, style="bold"),
+        title_align="left",
+        border_style="green",
+        box=box.ROUNDED,
+    )
 
 
 def _relieve(result: ReliefResult) -> list[RenderableType]:
@@ -128,8 +139,12 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         general_title = "Also, for any cramp"
     else:
         parts.append(Text("What helps any cramp", style="bold underline"))
-        parts.append(Text("For steps for one muscle: cramp relieve --muscle NAME "
-                          "(see 'cramp muscles').", style="dim"))
+        parts.append(
+            Text(
+                "For steps for one muscle: cramp relieve --muscle NAME (see 'cramp muscles').",
+                style="dim",
+            )
+        )
         general_title = "General measures"
     general = [item for item in result.items if item.muscle is None]
     parts.append(_items_table(general_title, general, _summary))
@@ -144,20 +159,28 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
     parts: list[RenderableType] = [heading]
     parts.append(_items_table("Things you can do", result.items, _prevention_summary))
     if result.doctor_treatments:
-        parts.append(_items_table("Only a doctor can offer these (not advice to take them)",
-                                  result.doctor_treatments, _prevention_summary))
+        parts.append(
+            _items_table(
+                "Only a doctor can offer these (not advice to take them)",
+                result.doctor_treatments,
+                _prevention_summary,
+            )
+        )
     parts.append(_note(result.note, "Good to know"))
     return parts
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
-    table = Table(title="Muscles", title_justify="left", title_style="bold",
-                  box=box.SIMPLE_HEAD, expand=True)
+    table = Table(
+        title="Muscles", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+    )
     table.add_column("Muscle", ratio=2, overflow="fold")
     table.add_column("Where", ratio=3)
     table.add_column("Also answers to", ratio=5)
     for muscle in result.items:
-        table.add_row(Text(muscle.id, style="bold"), Text(muscle.name), Text(", ".join(muscle.aliases)))
+        table.add_row(
+            Text(muscle.id, style="bold"), Text(muscle.name), Text(", ".join(muscle.aliases))
+        )
     return [table, Text("Example: cramp relieve --muscle calf", style="dim")]
 
 
