@@ -20,7 +20,7 @@ from cramp_cli.results import (
 )
 from cramp_cli.wording import MEDICINE_SAFETY, PREVENT_NOTE, RELIEF_SAFETY, WHY_NOTE
 
-CAUSE_GROUP_ORDER = ("trigger", "body", "condition", "medicine", "belief")
+CAUSE_GROUP_ORDER = ("mechanism", "trigger", "body", "condition", "medicine", "belief")
 MAX_NAME_LENGTH = 100
 
 

@@ -38,7 +38,7 @@ PREVENT_NOTE: Final = (
 GRADE_LABELS: Final = {
     "strong": "good evidence",
     "moderate": "some evidence",
-    "weak": "advice, not trial-tested",
+    "weak": "untested advice",
     "none": "no evidence found",
     "against": "evidence against",
 }

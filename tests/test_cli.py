@@ -67,7 +67,7 @@ def test_why_lists_every_cause_with_its_evidence() -> None:
     document = run_json("why")
     assert [item["id"] for item in document["items"]] == [
         cause.id
-        for group in ("trigger", "body", "condition", "medicine", "belief")
+        for group in ("mechanism", "trigger", "body", "condition", "medicine", "belief")
         for cause in KB.causes
         if cause.group == group
     ]

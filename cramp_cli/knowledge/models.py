@@ -29,7 +29,7 @@ SourceKind = Literal[
     "trial",
 ]
 
-CauseGroup = Literal["trigger", "body", "condition", "medicine", "belief"]
+CauseGroup = Literal["mechanism", "trigger", "body", "condition", "medicine", "belief"]
 
 
 class StrictModel(BaseModel):

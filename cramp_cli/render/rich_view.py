@@ -28,6 +28,7 @@ GRADE_STYLES = {
 }
 
 CAUSE_GROUP_TITLES = {
+    "mechanism": "What a cramp is",
     "trigger": "Everyday triggers",
     "body": "Who gets them more often",
     "condition": "Conditions linked with cramps",
@@ -51,7 +52,9 @@ def _name_cell(item: Item) -> Text:
     return cell
 
 
-def _items_table(title: str, items: Iterable[Item], describe: Callable[[Any], Text]) -> Table:
+def _items_table(
+    title: str, items: Iterable[Item], describe: Callable[[Any], Text], first: str = ""
+) -> Table:
     table = Table(
         title=title,
         title_justify="left",
@@ -60,8 +63,8 @@ def _items_table(title: str, items: Iterable[Item], describe: Callable[[Any], Te
         expand=True,
         show_lines=False,
     )
-    table.add_column("", ratio=3, overflow="fold")
-    table.add_column("Evidence", ratio=2)
+    table.add_column(first, ratio=4, min_width=18, overflow="fold")
+    table.add_column("Evidence", ratio=2, min_width=12)
     table.add_column("What is known", ratio=6)
     for item in items:
         table.add_row(_name_cell(item), _grade(item), describe(item))
@@ -75,7 +78,7 @@ def _summary(item: Item) -> Text:
 def _cause_summary(cause: Cause) -> Text:
     text = Text(cause.summary)
     if cause.group == "belief" and cause.article_claim:
-        text.append(f"\nThe article said: {cause.article_claim}", style="dim")
+        text.append(f"\n{cause.article_claim}", style="dim")
     return text
 
 
@@ -99,7 +102,7 @@ def _why(result: WhyResult) -> list[RenderableType]:
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
-            parts.append(_items_table(title, causes, _cause_summary))
+            parts.append(_items_table(title, causes, _cause_summary, "Cause"))
     if not result.items:
         parts.append(Text("No causes match these filters."))
     parts.append(_note(result.note, "Good to know"))
@@ -107,21 +110,27 @@ def _why(result: WhyResult) -> list[RenderableType]:
     return parts
 
 
+def _labelled(label: str, value: str | Text) -> Text:
+    text = Text()
+    text.append(f"{label}: ", style="bold")
+    text.append_text(value if isinstance(value, Text) else Text(value))
+    return text
+
+
 def _relief_panel(item: Relief) -> Panel:
-    body = Text()
-    if item.direction:
-        body.append("Stretch: ", style="bold")
-        body.append(f"{item.direction}\n")
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(justify="right", style="bold", no_wrap=True)
+    steps.add_column()
     for number, step in enumerate(item.steps, start=1):
-        body.append(f"{number}. ", style="bold")
-        body.append(f"{step}\n")
-    body.append("Hold: ", style="bold")
-    body.append(f"{item.hold}\n")
-    body.append("Evidence: ", style="bold")
-    body.append_text(_grade(item))
-    body.append(f" - {item.evidence.note}")
+        steps.add_row(f"{number}.", Text(step))
+    evidence = _grade(item)
+    evidence.append(f" - {item.evidence.note}", style="")
+    parts: list[RenderableType] = []
+    if item.direction:
+        parts.append(_labelled("Stretch", item.direction))
+    parts += [steps, _labelled("Hold", item.hold), _labelled("Evidence", evidence)]
     return Panel(
-        body,
+        Group(*parts),
         title=Text(item.title, style="bold"),
         title_align="left",
         border_style="green",
@@ -147,7 +156,7 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         )
         general_title = "General measures"
     general = [item for item in result.items if item.muscle is None]
-    parts.append(_items_table(general_title, general, _summary))
+    parts.append(_items_table(general_title, general, _summary, "Measure"))
     parts.append(_note(result.safety, "Warning signs", style="red"))
     return parts
 
@@ -157,13 +166,14 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
     if result.filters.who:
         heading.append(f"  (who: {result.filters.who})", style="dim")
     parts: list[RenderableType] = [heading]
-    parts.append(_items_table("Things you can do", result.items, _prevention_summary))
+    parts.append(_items_table("Things you can do", result.items, _prevention_summary, "Tip"))
     if result.doctor_treatments:
         parts.append(
             _items_table(
                 "Only a doctor can offer these (not advice to take them)",
                 result.doctor_treatments,
                 _prevention_summary,
+                "Treatment",
             )
         )
     parts.append(_note(result.note, "Good to know"))
