@@ -8,17 +8,53 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
-from cramp_cli.errors import UnknownNameError, UsageError
-from cramp_cli.knowledge.kb import KnowledgeBase, normalise_name
-from cramp_cli.knowledge.models import Item, Muscle, Tag
+from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
+from cramp_cli.knowledge.kb import (
+    Entry,
+    KnowledgeBase,
+    grade_rank,
+    kind_of,
+    level_rank,
+    normalise_name,
+)
+from cramp_cli.knowledge.models import (
+    GRADES,
+    Grade,
+    Item,
+    Level,
+    Muscle,
+    Region,
+    Sign,
+    Source,
+    Tag,
+)
 from cramp_cli.results import (
+    CheckResult,
+    EntryRef,
     Filters,
+    FiredRule,
+    LookalikesResult,
+    MatchedSign,
     MusclesResult,
     PreventResult,
     ReliefResult,
+    SearchHit,
+    SearchResult,
+    ShowResult,
+    SignsResult,
+    SourceResult,
+    SourcesResult,
+    SourceSummary,
     WhyResult,
 )
-from cramp_cli.wording import MEDICINE_SAFETY, PREVENT_NOTE, RELIEF_SAFETY, WHY_NOTE
+from cramp_cli.wording import (
+    LOOKALIKES_NOTE,
+    MEDICINE_SAFETY,
+    PREVENT_NOTE,
+    RELIEF_SAFETY,
+    SELF_CARE_POINTERS,
+    WHY_NOTE,
+)
 
 CAUSE_GROUP_ORDER = ("mechanism", "trigger", "body", "condition", "medicine", "belief")
 MAX_NAME_LENGTH = 100
@@ -86,41 +122,79 @@ def _for_when(items: Iterable[Item], when: str | None) -> list[Item]:
     return [item for item in items if when is None or not item.when or when in item.when]
 
 
-def why(kb: KnowledgeBase, who: str | None = None, when: str | None = None) -> WhyResult:
+def resolve_grade(name: str) -> Grade:
+    key = _clean_name(name, "evidence grade")
+    for grade in GRADES:
+        if grade == key:
+            return grade
+    close = _nearest(key, GRADES)
+    hint = f"Did you mean {_quoted(close)}? " if close else ""
+    raise UnknownNameError(
+        f"unknown evidence grade {name!r}.",
+        hint=f"{hint}Grades, strongest first: {', '.join(GRADES)}.",
+    )
+
+
+def _at_least(items: Iterable[Item], grade: Grade | None) -> list[Item]:
+    if grade is None:
+        return list(items)
+    return [item for item in items if grade_rank(item.evidence.grade) <= grade_rank(grade)]
+
+
+def why(
+    kb: KnowledgeBase,
+    who: str | None = None,
+    when: str | None = None,
+    min_evidence: str | None = None,
+) -> WhyResult:
     """What can bring on night cramps, grouped from everyday triggers to unsupported beliefs."""
     who = resolve_tag(kb.who_tags, who, "who") if who is not None else None
     when = resolve_tag(kb.when_tags, when, "when") if when is not None else None
-    chosen = {item.id for item in _for_when(_for_who(kb.causes, who), when)}
+    grade = resolve_grade(min_evidence) if min_evidence is not None else None
+    chosen = {item.id for item in _at_least(_for_when(_for_who(kb.causes, who), when), grade)}
     items = sorted(
         (cause for cause in kb.causes if cause.id in chosen),
         key=lambda cause: CAUSE_GROUP_ORDER.index(cause.group),
     )
     return WhyResult(
-        filters=Filters(who=who, when=when),
+        filters=Filters(who=who, when=when, min_evidence=grade),
         note=WHY_NOTE,
         medicine_safety=MEDICINE_SAFETY,
         items=tuple(items),
     )
 
 
-def relieve(kb: KnowledgeBase, muscle: str | None = None) -> ReliefResult:
+def relieve(
+    kb: KnowledgeBase, muscle: str | None = None, min_evidence: str | None = None
+) -> ReliefResult:
     """Steps for the cramping muscle first, then the measures that help any cramp.
 
     Without a muscle, only the general measures: they help whichever muscle it is.
+    The safety note always comes, whatever the filter.
     """
     chosen = resolve_muscle(kb, muscle) if muscle is not None else None
+    grade = resolve_grade(min_evidence) if min_evidence is not None else None
     specific = [kb.relief_item(relief_id) for relief_id in chosen.relief] if chosen else []
     general = [item for item in kb.relief if item.muscle is None and item not in specific]
-    return ReliefResult(muscle=chosen, safety=RELIEF_SAFETY, items=(*specific, *general))
+    kept = {item.id for item in _at_least([*specific, *general], grade)}
+    return ReliefResult(
+        filters=Filters(min_evidence=grade),
+        muscle=chosen,
+        safety=RELIEF_SAFETY,
+        items=tuple(item for item in (*specific, *general) if item.id in kept),
+    )
 
 
-def prevent(kb: KnowledgeBase, who: str | None = None) -> PreventResult:
+def prevent(
+    kb: KnowledgeBase, who: str | None = None, min_evidence: str | None = None
+) -> PreventResult:
     """What may make cramps less likely, and the treatments only a doctor can offer."""
     who = resolve_tag(kb.who_tags, who, "who") if who is not None else None
-    chosen = {item.id for item in _for_who(kb.prevention, who)}
-    treatments = {item.id for item in _for_who(kb.treatments, who)}
+    grade = resolve_grade(min_evidence) if min_evidence is not None else None
+    chosen = {item.id for item in _at_least(_for_who(kb.prevention, who), grade)}
+    treatments = {item.id for item in _at_least(_for_who(kb.treatments, who), grade)}
     return PreventResult(
-        filters=Filters(who=who),
+        filters=Filters(who=who, min_evidence=grade),
         note=PREVENT_NOTE,
         items=tuple(item for item in kb.prevention if item.id in chosen),
         doctor_treatments=tuple(item for item in kb.treatments if item.id in treatments),
@@ -130,3 +204,230 @@ def prevent(kb: KnowledgeBase, who: str | None = None) -> PreventResult:
 def muscles(kb: KnowledgeBase) -> MusclesResult:
     """Every muscle cramp knows, with the names it answers to."""
     return MusclesResult(items=kb.muscles)
+
+
+# ---------------------------------------------------------------- sources, show, look-alikes
+
+
+def _ref(entry: Entry) -> EntryRef:
+    grade = entry.evidence.grade if isinstance(entry, Item) else None
+    title = entry.name if isinstance(entry, Muscle) else entry.title
+    return EntryRef(kind=kind_of(entry), id=entry.id, title=title, grade=grade)
+
+
+def _unknown_id(name: str, what: str, known: Iterable[str], listing: str) -> UnknownNameError:
+    close = _nearest(name, known)
+    hint = f"Did you mean {_quoted(close)}? " if close else ""
+    return UnknownNameError(f"unknown {what} {name!r}.", hint=f"{hint}{listing}")
+
+
+def sources(kb: KnowledgeBase) -> SourcesResult:
+    """Every source the knowledge base cites, with how many entries cite each."""
+    return SourcesResult(
+        items=tuple(
+            SourceSummary(
+                id=source.id,
+                title=source.title,
+                publisher=source.publisher,
+                year=source.year,
+                url=source.url,
+                kind=source.kind,
+                low_authority=source.low_authority,
+                cited_by=len(kb.citing(source.id)),
+            )
+            for source in kb.sources
+        )
+    )
+
+
+def source(kb: KnowledgeBase, source_id: str) -> SourceResult:
+    """One source in full, with the entries that cite it."""
+    key = _clean_name(source_id, "source")
+    found = next((item for item in kb.sources if item.id == key), None)
+    if found is None:
+        raise _unknown_id(
+            source_id, "source", (item.id for item in kb.sources), "Run 'cramp sources' for all."
+        )
+    return SourceResult(items=(found,), cited_by=tuple(_ref(entry) for entry in kb.citing(key)))
+
+
+def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
+    """Any entry in full, with its sources spelled out."""
+    key = _clean_name(entry_id, "id")
+    entry = kb.entry(key)
+    if entry is None:
+        raise _unknown_id(
+            entry_id,
+            "id",
+            (item.id for item in kb.entries),
+            "Ids are shown by 'cramp why', 'cramp prevent' and 'cramp search TEXT'.",
+        )
+    cited = tuple(kb.source(source_id) for source_id in getattr(entry, "sources", ()))
+    see_also: list[Entry] = []
+    if isinstance(entry, Muscle):
+        see_also = [kb.relief_item(relief_id) for relief_id in entry.relief]
+    elif isinstance(entry, Source):
+        see_also = kb.citing(entry.id)
+    elif kind_of(entry) == "lookalike":
+        see_also = [sign for sign in kb.signs if sign.id in getattr(entry, "signs", ())]
+    return ShowResult(
+        kind=kind_of(entry),
+        items=(entry,),
+        sources=cited,
+        see_also=tuple(_ref(item) for item in see_also),
+    )
+
+
+def lookalikes(kb: KnowledgeBase) -> LookalikesResult:
+    """Conditions that can be mistaken for a cramp, and the signs that point to them."""
+    return LookalikesResult(note=LOOKALIKES_NOTE, items=kb.lookalikes)
+
+
+def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
+    """Free text over every entry, ranked and tolerant of typos."""
+    from cramp_cli.search import SearchIndex, documents_from_kb
+
+    if len(text) > 500:
+        raise UsageError(f"the search text is too long ({len(text):,} characters).")
+    if any(not char.isprintable() for char in text):
+        raise UsageError("the search text contains control characters.")
+    if not text.strip():
+        raise UsageError("the search text is empty.")
+    hits = SearchIndex(documents_from_kb(kb)).search(text, limit=limit)
+    return SearchResult(
+        query=text,
+        items=tuple(
+            SearchHit(
+                kind=hit.document.kind,
+                id=hit.document.id,
+                title=hit.document.title,
+                grade=hit.document.grade,
+                score=round(hit.score, 3),
+            )
+            for hit in hits
+        ),
+    )
+
+
+# ---------------------------------------------------------------- warning-sign triage
+
+
+def signs_in_order(kb: KnowledgeBase) -> list[Sign]:
+    """The signs, most urgent first (file order within a level): the order questions are asked."""
+    return sorted(kb.signs, key=lambda sign: level_rank(sign.level))
+
+
+def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
+    known = {sign.id: sign for sign in kb.signs}
+    chosen: list[Sign] = []
+    for raw in names:
+        for name in raw.split(","):
+            key = _clean_name(name, "sign")
+            if key not in known:
+                raise _unknown_id(name.strip(), "sign", known, "Run 'cramp check --list' for all.")
+            if known[key] not in chosen:
+                chosen.append(known[key])
+    return chosen
+
+
+def signs(kb: KnowledgeBase) -> SignsResult:
+    return SignsResult(items=tuple(signs_in_order(kb)))
+
+
+def check(
+    kb: KnowledgeBase,
+    sign_names: Sequence[str] = (),
+    minutes: int | None = None,
+    region: str | None = None,
+    not_sure: Sequence[str] = (),
+) -> CheckResult:
+    """The most urgent level the answers point to, after the combination rules in the data."""
+    chosen = resolve_signs(kb, [*sign_names, *not_sure])
+    unsure = {sign.id for sign in resolve_signs(kb, not_sure)}
+    triage = kb.triage
+    if minutes is not None and minutes < 0:
+        raise UsageError("--minutes must be 0 or more.")
+    fired: list[FiredRule] = []
+    if minutes is not None and minutes > triage.minutes.more_than:
+        long_sign = next(sign for sign in kb.signs if sign.id == triage.minutes.sign)
+        if long_sign not in chosen:
+            chosen.append(long_sign)
+        fired.append(
+            FiredRule(
+                rule=f"minutes>{triage.minutes.more_than}",
+                level=long_sign.level,
+                reason=f"A cramp of {minutes} minutes counts as '{long_sign.id}' "
+                f"(more than {triage.minutes.more_than} minutes).",
+            )
+        )
+    given = {sign.id for sign in chosen}
+    level: Level = "self-care"
+    for sign in sorted(chosen, key=lambda sign: level_rank(sign.level)):
+        fired.append(
+            FiredRule(
+                rule=f"sign:{sign.id}", level=sign.level, reason=f"{sign.title}: {sign.level}."
+            )
+        )
+        level = _more_urgent(level, sign.level)
+    for rule in kb.rules:
+        if all(sign_id in given for sign_id in rule.all) and (
+            not rule.any or any(sign_id in given for sign_id in rule.any)
+        ):
+            fired.append(FiredRule(rule=f"rule:{rule.id}", level=rule.level, reason=rule.reason))
+            level = _more_urgent(level, rule.level)
+    if not chosen:
+        fired.append(FiredRule(rule="no-signs", level="self-care", reason="No warning sign given."))
+    chosen_region = resolve_region(kb, region)
+    advice = next(item for item in triage.levels if item.level == level)
+    fill = {"emergency": chosen_region.emergency, "urgent": chosen_region.urgent}
+    return CheckResult(
+        level=level,
+        title=advice.title,
+        action=advice.action.format(**fill),
+        details=advice.details.format(**fill),
+        region=chosen_region.id,
+        minutes=minutes,
+        items=tuple(
+            MatchedSign(
+                id=sign.id,
+                title=sign.title,
+                wording=sign.wording,
+                level=sign.level,
+                note=sign.note,
+                sources=tuple(kb.source(source_id) for source_id in sign.sources),
+                not_sure=sign.id in unsure,
+            )
+            for sign in sorted(chosen, key=lambda sign: level_rank(sign.level))
+        ),
+        fired=tuple(fired),
+        not_sure=tuple(sorted(unsure)),
+        pointers=SELF_CARE_POINTERS if level == "self-care" else (),
+        level_sources=tuple(kb.source(source_id) for source_id in advice.sources),
+        safety_net=triage.safety_net,
+    )
+
+
+def _more_urgent(first: Level, second: Level) -> Level:
+    return first if level_rank(first) <= level_rank(second) else second
+
+
+def resolve_region(kb: KnowledgeBase, name: str | None) -> Region:
+    triage = kb.triage
+    if name is None or not name.strip():
+        return triage.default_region
+    key = _clean_name(name, "region")
+    for region in triage.regions:
+        if key == region.id or key in region.aliases:
+            return region
+    known = [region.id for region in triage.regions]
+    raise _unknown_id(name, "region", known, f"Regions: {', '.join(known)}.")
+
+
+def exit_status(level: Level) -> int:
+    """`cramp check --exit-code`: 0 self-care, 3 see-doctor, 4 urgent, 5 emergency."""
+    return {
+        "self-care": ExitCode.OK,
+        "see-doctor": ExitCode.SEE_DOCTOR,
+        "urgent": ExitCode.URGENT,
+        "emergency": ExitCode.EMERGENCY,
+    }[level]

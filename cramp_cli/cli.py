@@ -17,7 +17,8 @@ import typer
 from typer.core import TyperGroup
 
 from cramp_cli import __version__, answers
-from cramp_cli.errors import CrampError, ExitCode
+from cramp_cli.errors import CrampError, ExitCode, UsageError
+from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.loader import load_kb
 from cramp_cli.results import Result
 
@@ -71,6 +72,14 @@ JsonOption = Annotated[
 ]
 NoColorOption = Annotated[
     bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR=1).")
+]
+MinEvidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--min-evidence",
+        metavar="GRADE",
+        help="Only what has at least this evidence: strong, moderate, weak or none.",
+    ),
 ]
 WhoOption = Annotated[
     str | None,
@@ -144,11 +153,12 @@ def why(
             "--when", metavar="TAG", help="Only what applies at TAG (e.g. night, after-exercise)."
         ),
     ] = None,
+    min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
     """Show what can bring on night leg cramps, and how sure we are."""
-    emit(answers.why(load_kb(), who=who, when=when), as_json, no_color)
+    emit(answers.why(load_kb(), who=who, when=when, min_evidence=min_evidence), as_json, no_color)
 
 
 @app.command(epilog="Example: cramp relieve --muscle calf")
@@ -166,6 +176,7 @@ def relieve(
     list_names: Annotated[
         bool, typer.Option("--list", help="Print the muscle ids, one per line, and exit.")
     ] = False,
+    min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
@@ -174,23 +185,174 @@ def relieve(
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
         return
-    emit(answers.relieve(kb, muscle), as_json, no_color)
+    emit(answers.relieve(kb, muscle, min_evidence=min_evidence), as_json, no_color)
 
 
 @app.command(epilog="Example: cramp prevent --who older-adults")
 def prevent(
     who: WhoOption = None,
+    min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
     """Show how to make cramps less likely to come back."""
-    emit(answers.prevent(load_kb(), who=who), as_json, no_color)
+    emit(answers.prevent(load_kb(), who=who, min_evidence=min_evidence), as_json, no_color)
 
 
 @app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")
 def muscles(as_json: JsonOption = False, no_color: NoColorOption = False) -> None:
     """List the muscles and the names they answer to."""
     emit(answers.muscles(load_kb()), as_json, no_color)
+
+
+@app.command(
+    epilog="Examples: cramp check --sign one-sided-swelling; cramp check --minutes 12; "
+    "cramp check --none; cramp check (asks on a terminal)"
+)
+def check(
+    sign: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sign",
+            "-s",
+            metavar="ID",
+            help="A warning sign that applies (repeatable, or comma-separated). See --list.",
+        ),
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes", metavar="N", min=0, help="How long the cramp lasted, in minutes."
+        ),
+    ] = None,
+    none: Annotated[bool, typer.Option("--none", help="No warning sign applies.")] = False,
+    list_signs: Annotated[
+        bool, typer.Option("--list", help="List the warning signs, most urgent first.")
+    ] = False,
+    ask: Annotated[
+        bool,
+        typer.Option("--ask", help="Ask the questions even when stdin is not a terminal."),
+    ] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show which rules fired.")] = False,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            envvar="CRAMP_REGION",
+            help="Where you are, for the numbers to call: gb, us, eu, au.",
+        ),
+    ] = None,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help="Exit with the level: 0 self-care, 3 see-doctor, 4 urgent, 5 emergency.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Check for warning signs that need a doctor, most urgent first."""
+    kb = load_kb()
+    if list_signs:
+        emit(answers.signs(kb), as_json, no_color)
+        return
+    signs = list(sign or [])
+    if none and (signs or minutes is not None):
+        raise UsageError("--none cannot be combined with --sign or --minutes.")
+    not_sure: list[str] = []
+    if not (signs or minutes is not None or none):
+        if not (ask or (not as_json and _can_prompt())):
+            raise UsageError(
+                "no answers given, and no terminal to ask on.",
+                hint="Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
+                "sign applies; or --ask to answer the questions on stdin.",
+            )
+        signs, not_sure = _ask_questions(kb)
+    result = answers.check(kb, signs, minutes=minutes, region=region, not_sure=not_sure)
+    emit(result.model_copy(update={"explain": explain}), as_json, no_color)
+    if exit_code:
+        raise typer.Exit(answers.exit_status(result.level))
+
+
+def _can_prompt() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+_UNSURE = {"?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"}
+
+
+def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """Ask each sign's question, most urgent first; stop at the first emergency.
+
+    "Not sure" counts as yes for emergency and urgent questions (err upward).
+    """
+    typer.echo("Answer each question with y (yes), n (no) or ? (not sure).", err=True)
+    yes: list[str] = []
+    unsure: list[str] = []
+    for item in answers.signs_in_order(kb):
+        while True:
+            reply = typer.prompt(f"{item.question} [y/n/?]", err=True).strip().lower()
+            if reply in _YES | _NO | _UNSURE:
+                break
+            typer.echo("Please answer y, n or ?.", err=True)
+        serious = item.level in ("emergency", "urgent")
+        if reply in _YES:
+            yes.append(item.id)
+        elif reply in _UNSURE and serious:
+            unsure.append(item.id)
+        if item.level == "emergency" and (item.id in yes or item.id in unsure):
+            break
+    return yes, unsure
+
+
+@app.command(epilog="Example: cramp sources nhs-leg-cramps")
+def sources(
+    source_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Show one source and what cites it.")
+    ] = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """List the sources behind the advice, or show one."""
+    kb = load_kb()
+    result = answers.source(kb, source_id) if source_id is not None else answers.sources(kb)
+    emit(result, as_json, no_color)
+
+
+@app.command(epilog="Example: cramp show magnesium")
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Any id from another command.")],
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show any item in full, with its sources."""
+    emit(answers.show(load_kb(), entry_id), as_json, no_color)
+
+
+@app.command(epilog="Example: cramp lookalikes")
+def lookalikes(as_json: JsonOption = False, no_color: NoColorOption = False) -> None:
+    """List conditions that can be mistaken for a cramp."""
+    emit(answers.lookalikes(load_kb()), as_json, no_color)
+
+
+@app.command(epilog="Example: cramp search magnesium")
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to look for; typos are fine.")],
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, max=500, help="At most N results.")
+    ] = 20,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Search every item, sign, look-alike and source."""
+    emit(answers.search(load_kb(), text, limit=limit), as_json, no_color)
 
 
 def _make_streams_forgiving() -> None:

@@ -13,6 +13,9 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1  # the command could not do its job (for example a broken knowledge base)
     USAGE = 2  # bad arguments or values, as Click uses it
+    SEE_DOCTOR = 3  # only with `cramp check --exit-code`
+    URGENT = 4
+    EMERGENCY = 5
     INTERNAL = 70  # a bug (sysexits EX_SOFTWARE)
     INTERRUPTED = 130
 

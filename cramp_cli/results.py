@@ -8,9 +8,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from cramp_cli.knowledge.models import Cause, Muscle, Prevention, Relief, Treatment
+from cramp_cli.knowledge.kb import Entry
+from cramp_cli.knowledge.models import (
+    Cause,
+    Grade,
+    Level,
+    Lookalike,
+    Muscle,
+    Prevention,
+    Relief,
+    Sign,
+    Source,
+    Treatment,
+)
 from cramp_cli.wording import DISCLAIMER
 
 SCHEMA_VERSION = 1
@@ -29,6 +41,7 @@ class Filters(BaseModel):
 
     who: str | None = None
     when: str | None = None
+    min_evidence: Grade | None = None
 
 
 class WhyResult(Result):
@@ -41,6 +54,7 @@ class WhyResult(Result):
 
 class ReliefResult(Result):
     command: Literal["relieve"] = "relieve"
+    filters: Filters
     muscle: Muscle | None
     safety: str
     items: tuple[Relief, ...]
@@ -57,3 +71,109 @@ class PreventResult(Result):
 class MusclesResult(Result):
     command: Literal["muscles"] = "muscles"
     items: tuple[Muscle, ...]
+
+
+class SourceSummary(BaseModel):
+    """A source in a listing, with how many entries cite it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    publisher: str
+    year: str
+    url: str | None
+    kind: str
+    low_authority: bool
+    cited_by: int
+
+
+class EntryRef(BaseModel):
+    """A pointer to any entry: what kind it is, its id and title, and its grade if it has one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    id: str
+    title: str
+    grade: Grade | None = None
+
+
+class SourcesResult(Result):
+    command: Literal["sources"] = "sources"
+    items: tuple[SourceSummary, ...]
+
+
+class SourceResult(Result):
+    command: Literal["sources"] = "sources"
+    items: tuple[Source, ...]
+    cited_by: tuple[EntryRef, ...]
+
+
+class ShowResult(Result):
+    command: Literal["show"] = "show"
+    kind: str
+    items: tuple[Entry, ...]
+    sources: tuple[Source, ...]
+    see_also: tuple[EntryRef, ...]
+
+
+class LookalikesResult(Result):
+    command: Literal["lookalikes"] = "lookalikes"
+    note: str
+    items: tuple[Lookalike, ...]
+
+
+class SearchHit(EntryRef):
+    score: float
+
+
+class SearchResult(Result):
+    command: Literal["search"] = "search"
+    query: str
+    items: tuple[SearchHit, ...]
+
+
+class MatchedSign(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    wording: str
+    level: Level
+    note: str | None
+    sources: tuple[Source, ...]
+    not_sure: bool = False
+
+
+class FiredRule(BaseModel):
+    """Why the level is what it is: a sign, a combination rule or the minutes threshold."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    level: Level
+    reason: str
+
+
+class CheckResult(Result):
+    command: Literal["check"] = "check"
+    level: Level
+    title: str
+    action: str
+    details: str
+    region: str
+    minutes: int | None
+    items: tuple[MatchedSign, ...]
+    fired: tuple[FiredRule, ...]
+    not_sure: tuple[str, ...]
+    pointers: tuple[str, ...]
+    level_sources: tuple[Source, ...]
+    safety_net: tuple[str, ...]
+    # Whether the human views list the rules that fired (--explain); JSON always has `fired`.
+    explain: bool = Field(default=False, exclude=True)
+
+
+class SignsResult(Result):
+    command: Literal["check"] = "check"
+    items: tuple[Sign, ...]

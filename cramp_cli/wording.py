@@ -50,3 +50,14 @@ GRADE_MEANINGS: Final = {
     "none": "No supporting evidence was found.",
     "against": "Evidence says it does not help, or it is not safe to use for cramps.",
 }
+
+LOOKALIKES_NOTE: Final = (
+    "A cramp comes on suddenly, makes the muscle hard and knotted, lasts seconds to minutes, "
+    "and eases when the muscle is stretched. If stretching does not help, or the pain is "
+    "different, it may be something else: run 'cramp check'."
+)
+
+SELF_CARE_POINTERS: Final = (
+    "For what to do now: cramp relieve --muscle NAME",
+    "To make cramps less likely: cramp prevent",
+)

@@ -90,7 +90,7 @@ def test_why_plain_is_one_cause_per_line() -> None:
 
 def test_why_who_keeps_the_group_and_everyone() -> None:
     document = run_json("why", "--who", "pregnancy")
-    assert document["filters"] == {"who": "pregnancy", "when": None}
+    assert document["filters"] == {"who": "pregnancy", "when": None, "min_evidence": None}
     ids = {item["id"] for item in document["items"]}
     assert "pregnancy" in ids
     assert "fatigue-overexertion" in ids  # applies to everyone

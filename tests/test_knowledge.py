@@ -145,7 +145,7 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
         _replace(
             "causes.yaml", "    group: trigger\n", "    group: trigger\n    titel: x\n", "titel"
         ),
-        ["fatigue-overexertion", "causes[0].titel", "unknown field 'titel'", "'title'"],
+        ["fatigue-overexertion", "causes[1].titel", "unknown field 'titel'", "'title'"],
     ),
     "missing field": (
         _replace(
@@ -154,19 +154,19 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
             "",
             "- id: fatigue-overexertion",
         ),
-        ["fatigue-overexertion", "causes[0].title", "missing required field 'title'"],
+        ["fatigue-overexertion", "causes[1].title", "missing required field 'title'"],
     ),
     "bad grade": (
         _replace("causes.yaml", "grade: moderate", "grade: maybe"),
-        ["fatigue-overexertion", "causes[0].evidence.grade"],
+        ["how-cramps-start", "causes[0].evidence.grade"],
     ),
     "bad id": (
         _replace("causes.yaml", "id: fatigue-overexertion", "id: Fatigue_Overexertion"),
-        ["causes[0].id"],
+        ["causes[1].id"],
     ),
     "wrong type": (
         _replace("causes.yaml", "who: [everyone, athletes, walkers]", "who: everyone"),
-        ["fatigue-overexertion", "causes[0].who"],
+        ["fatigue-overexertion", "causes[1].who"],
     ),
     "duplicate id across files": (
         _replace("prevention.yaml", "id: stretch-before-bed", "id: fatigue-overexertion"),
@@ -178,7 +178,7 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
             "      - afp-2012-nocturnal-leg-cramps\n",
             "      - afp-2012-nocturnal-leg-cramp\n",
         ),
-        ["fatigue-overexertion", "sources[0]", "unknown source", "afp-2012-nocturnal-leg-cramps"],
+        ["how-cramps-start", "sources[1]", "unknown source", "afp-2012-nocturnal-leg-cramps"],
     ),
     "unknown who tag": (
         _replace(
@@ -212,7 +212,7 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
             "    sources:\n      - afp-2012-nocturnal-leg-cramps\n      - nhs-leg-cramps\n"
             "      - mayo-night-leg-cramps-causes\n      - seed-article\n",
             "    sources:\n      - seed-article\n",
-            "sources:",
+            "sources:#2",
         ),
         ["fatigue-overexertion", "no authoritative source"],
     ),
@@ -222,7 +222,7 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
             "causes.yaml",
             "title: Tired, overworked muscles",
             "title: [Tired, overworked",
-            "    summary: >-",
+            "    summary: >-#2",
         ),
         ["invalid YAML"],
     ),

@@ -6,15 +6,50 @@ import re
 from dataclasses import dataclass, field
 
 from cramp_cli.knowledge.models import (
+    GRADES,
+    LEVELS,
     Cause,
-    Item,
+    Grade,
+    Level,
+    Lookalike,
     Muscle,
     Prevention,
     Relief,
+    Rule,
+    Sign,
     Source,
     Tag,
     Treatment,
+    Triage,
 )
+
+Entry = Cause | Relief | Prevention | Treatment | Sign | Lookalike | Muscle | Source
+
+ENTRY_KINDS: dict[type, str] = {
+    Cause: "cause",
+    Relief: "relief",
+    Prevention: "prevention",
+    Treatment: "treatment",
+    Sign: "sign",
+    Lookalike: "lookalike",
+    Muscle: "muscle",
+    Source: "source",
+}
+
+
+def kind_of(entry: Entry) -> str:
+    return ENTRY_KINDS[type(entry)]
+
+
+def grade_rank(grade: Grade) -> int:
+    """0 for the strongest evidence; 'against' ranks lowest."""
+    return GRADES.index(grade)
+
+
+def level_rank(level: Level) -> int:
+    """0 for the most urgent level."""
+    return LEVELS.index(level)
+
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
@@ -42,19 +77,31 @@ class KnowledgeBase:
     relief: tuple[Relief, ...]
     prevention: tuple[Prevention, ...]
     treatments: tuple[Treatment, ...]
+    signs: tuple[Sign, ...]
+    rules: tuple[Rule, ...]
+    triage: Triage
+    lookalikes: tuple[Lookalike, ...]
     origins: dict[str, Origin] = field(default_factory=dict, compare=False)
 
     @property
-    def items(self) -> tuple[Item, ...]:
+    def items(self) -> tuple[Cause | Relief | Prevention | Treatment, ...]:
         """Every piece of advice, in a stable order."""
         return (*self.causes, *self.relief, *self.prevention, *self.treatments)
 
-    def source(self, source_id: str) -> Source:
-        return self._sources_by_id[source_id]
-
     @property
-    def _sources_by_id(self) -> dict[str, Source]:
-        return {source.id: source for source in self.sources}
+    def entries(self) -> tuple[Entry, ...]:
+        """Everything with an id: advice, signs, look-alikes, muscles and sources."""
+        return (*self.items, *self.signs, *self.lookalikes, *self.muscles, *self.sources)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+    def source(self, source_id: str) -> Source:
+        return next(source for source in self.sources if source.id == source_id)
+
+    def citing(self, source_id: str) -> list[Entry]:
+        """The entries that name a source, in a stable order."""
+        return [entry for entry in self.entries if source_id in getattr(entry, "sources", ())]
 
     def muscle_names(self) -> dict[str, str]:
         """Every name a muscle answers to (normalised), mapped to the muscle's id."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -18,17 +19,37 @@ from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import yaml_io
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, normalise_name
 from cramp_cli.knowledge.models import (
+    LEVELS,
     Cause,
+    Item,
     KnowledgeFile,
+    LevelAdvice,
+    Lookalike,
+    MinutesRule,
     Muscle,
     Prevention,
+    Region,
     Relief,
+    Rule,
+    Sign,
     Source,
     Tag,
     Treatment,
+    Triage,
 )
 
-SECTIONS = ("sources", "muscles", "causes", "relief", "prevention", "treatments")
+SECTIONS = (
+    "sources",
+    "muscles",
+    "causes",
+    "relief",
+    "prevention",
+    "treatments",
+    "signs",
+    "rules",
+    "lookalikes",
+)
+PLACEHOLDERS = ("{emergency}", "{urgent}")
 # Advice graded above "none" must rest on more than the article or a low-authority page.
 _NOT_SUPPORT = {"seed-article"}
 
@@ -77,7 +98,23 @@ def read_file(entry: Traversable | Path, name: str | None = None) -> ParsedFile:
 _ALL_FIELDS = sorted(
     {
         name
-        for model in (Source, Tag, Muscle, Cause, Relief, Prevention, Treatment, KnowledgeFile)
+        for model in (
+            Source,
+            Tag,
+            Muscle,
+            Cause,
+            Relief,
+            Prevention,
+            Treatment,
+            KnowledgeFile,
+            Sign,
+            Rule,
+            Lookalike,
+            Triage,
+            LevelAdvice,
+            Region,
+            MinutesRule,
+        )
         for name in model.model_fields
     }
     | {"grade", "note", "who", "when"}
@@ -142,6 +179,7 @@ class _Checker:
         self._check_tags(kb)
         self._check_sources(kb)
         self._check_muscles(kb)
+        self._check_triage(kb)
         return kb
 
     def _merge(self) -> KnowledgeBase:
@@ -149,7 +187,18 @@ class _Checker:
         who: list[Tag] = []
         when: list[Tag] = []
         origins: dict[str, Origin] = {}
+        triage: tuple[ParsedFile, Triage] | None = None
         for parsed in self.parsed:
+            if parsed.content.triage is not None:
+                if triage is not None:
+                    line, _ = yaml_io.locate(parsed.raw, ("triage",))
+                    raise KnowledgeBaseError(
+                        f"a second 'triage' section (the first is in {triage[0].name})",
+                        file=parsed.name,
+                        line=line,
+                        field="triage",
+                    )
+                triage = (parsed, parsed.content.triage)
             for section, index, entry in _entries(parsed):
                 if entry.id in self.where:
                     other = self.where[entry.id][0]
@@ -179,6 +228,9 @@ class _Checker:
             )
         if not merged["muscles"]:
             raise KnowledgeBaseError("no muscles are defined", file="data")
+        if triage is None:
+            raise KnowledgeBaseError("no 'triage' section (levels, regions)", file="data")
+        self.triage_file = triage[0]
         return KnowledgeBase(
             sources=tuple(merged["sources"]),
             who_tags=tuple(who),
@@ -188,6 +240,10 @@ class _Checker:
             relief=tuple(merged["relief"]),
             prevention=tuple(merged["prevention"]),
             treatments=tuple(merged["treatments"]),
+            signs=tuple(merged["signs"]),
+            rules=tuple(merged["rules"]),
+            triage=triage[1],
+            lookalikes=tuple(merged["lookalikes"]),
             origins=origins,
         )
 
@@ -209,15 +265,22 @@ class _Checker:
 
     def _check_sources(self, kb: KnowledgeBase) -> None:
         sources = {source.id: source for source in kb.sources}
-        for item in kb.items:
-            for position, source_id in enumerate(item.sources):
+        cited: tuple[Item | Sign | Rule | Lookalike, ...] = (
+            *kb.items,
+            *kb.signs,
+            *kb.rules,
+            *kb.lookalikes,
+        )
+        for entry in cited:
+            for position, source_id in enumerate(entry.sources):
                 if source_id not in sources:
                     self.fail(
                         f"unknown source {source_id!r}{_suggest(source_id, sources)}",
-                        self.where[item.id],
+                        self.where[entry.id],
                         "sources",
                         position,
                     )
+        for item in kb.items:
             if item.evidence.grade in {"strong", "moderate", "weak"} and not any(
                 not sources[source_id].low_authority and source_id not in _NOT_SUPPORT
                 for source_id in item.sources
@@ -258,6 +321,66 @@ class _Checker:
                     self.where[item.id],
                     "muscle",
                 )
+
+    def _fail_triage(self, message: str, *field: int | str) -> None:
+        parsed = self.triage_file
+        loc = ("triage", *field)
+        line, _ = yaml_io.locate(parsed.raw, loc)
+        raise KnowledgeBaseError(message, file=parsed.name, line=line, field=_path(loc))
+
+    def _check_triage(self, kb: KnowledgeBase) -> None:
+        signs = {sign.id for sign in kb.signs}
+        sources = {source.id for source in kb.sources}
+        for rule in kb.rules:
+            for field_name in ("all", "any"):
+                for position, sign_id in enumerate(getattr(rule, field_name)):
+                    if sign_id not in signs:
+                        self.fail(
+                            f"unknown sign {sign_id!r}{_suggest(sign_id, signs)}",
+                            self.where[rule.id],
+                            field_name,
+                            position,
+                        )
+        for lookalike in kb.lookalikes:
+            for position, sign_id in enumerate(lookalike.signs):
+                if sign_id not in signs:
+                    self.fail(
+                        f"unknown sign {sign_id!r}{_suggest(sign_id, signs)}",
+                        self.where[lookalike.id],
+                        "signs",
+                        position,
+                    )
+        triage = kb.triage
+        if triage.minutes.sign not in signs:
+            self._fail_triage(f"unknown sign {triage.minutes.sign!r}", "minutes", "sign")
+        levels = [advice.level for advice in triage.levels]
+        if sorted(levels, key=LEVELS.index) != list(LEVELS):
+            self._fail_triage(f"levels must be exactly {', '.join(LEVELS)}", "levels")
+        for position, advice in enumerate(triage.levels):
+            for text_field in ("action", "details"):
+                text = getattr(advice, text_field)
+                for brace in re.findall(r"\{[^}]*\}", text):
+                    if brace not in PLACEHOLDERS:
+                        self._fail_triage(
+                            f"unknown placeholder {brace} (use {' or '.join(PLACEHOLDERS)})",
+                            "levels",
+                            position,
+                            text_field,
+                        )
+            for index, source_id in enumerate(advice.sources):
+                if source_id not in sources:
+                    self._fail_triage(
+                        f"unknown source {source_id!r}", "levels", position, "sources", index
+                    )
+        for index, source_id in enumerate(triage.safety_net_sources):
+            if source_id not in sources:
+                self._fail_triage(f"unknown source {source_id!r}", "safety_net_sources", index)
+        region_names: set[str] = set()
+        for position, region in enumerate(triage.regions):
+            for name in (region.id, *region.aliases):
+                if name in region_names:
+                    self._fail_triage(f"region name {name!r} is used twice", "regions", position)
+                region_names.add(name)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

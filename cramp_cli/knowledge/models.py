@@ -99,6 +99,79 @@ class Treatment(Item):
     prescription: bool
 
 
+Level = Literal["emergency", "urgent", "see-doctor", "self-care"]
+LEVELS: tuple[Level, ...] = ("emergency", "urgent", "see-doctor", "self-care")  # most urgent first
+
+
+class Sign(StrictModel):
+    """A warning sign for `cramp check`: a yes/no question and the level it points to."""
+
+    id: Id
+    title: Text
+    question: Sentence
+    wording: Text
+    level: Level
+    sources: tuple[Id, ...] = Field(min_length=1)
+    note: Text | None = None
+
+
+class Rule(StrictModel):
+    """A combination rule: with all of `all` and at least one of `any`, at least `level`."""
+
+    id: Id
+    all: tuple[Id, ...] = Field(min_length=1)
+    any: tuple[Id, ...] = ()
+    level: Level
+    reason: Sentence
+    sources: tuple[Id, ...] = Field(min_length=1)
+
+
+class MinutesRule(StrictModel):
+    """A cramp that lasted more than `more_than` minutes counts as the sign `sign`."""
+
+    sign: Id
+    more_than: int = Field(gt=0)
+
+
+class LevelAdvice(StrictModel):
+    """What to do at a level. `{emergency}` and `{urgent}` are filled in from the region."""
+
+    level: Level
+    title: Text
+    action: Sentence
+    details: Text
+    sources: tuple[Id, ...] = Field(min_length=1)
+
+
+class Region(StrictModel):
+    id: Id
+    name: Text
+    emergency: Text
+    urgent: Text
+    aliases: tuple[Id, ...] = ()
+
+
+class Triage(StrictModel):
+    levels: tuple[LevelAdvice, ...] = Field(min_length=4, max_length=4)
+    minutes: MinutesRule
+    regions: tuple[Region, ...] = Field(min_length=1)
+    default_region: Region
+    safety_net: tuple[Text, ...] = Field(min_length=1)
+    safety_net_sources: tuple[Id, ...] = Field(min_length=1)
+
+
+class Lookalike(StrictModel):
+    """A condition that can be mistaken for a cramp."""
+
+    id: Id
+    title: Text
+    summary: Sentence
+    differs: Text
+    points_to: Text
+    signs: tuple[Id, ...] = ()
+    sources: tuple[Id, ...] = Field(min_length=1)
+
+
 class Muscle(StrictModel):
     id: Id
     name: Text
@@ -118,3 +191,7 @@ class KnowledgeFile(StrictModel):
     relief: tuple[Relief, ...] = ()
     prevention: tuple[Prevention, ...] = ()
     treatments: tuple[Treatment, ...] = ()
+    signs: tuple[Sign, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    triage: Triage | None = None
+    lookalikes: tuple[Lookalike, ...] = ()

@@ -8,8 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cramp_cli.knowledge.models import Item
-from cramp_cli.results import MusclesResult, PreventResult, ReliefResult, Result, WhyResult
+from cramp_cli.knowledge.models import Item, Muscle, Relief, Source
+from cramp_cli.results import (
+    CheckResult,
+    EntryRef,
+    LookalikesResult,
+    MusclesResult,
+    PreventResult,
+    ReliefResult,
+    Result,
+    SearchResult,
+    ShowResult,
+    SignsResult,
+    SourceResult,
+    SourcesResult,
+    WhyResult,
+)
 from cramp_cli.wording import DISCLAIMER_LINE, GRADE_LABELS
 
 
@@ -54,11 +68,118 @@ def _muscles(result: MusclesResult) -> Iterator[str]:
         yield muscle.id
 
 
+def _source_line(source: Source) -> str:
+    url = source.url or "no public address"
+    return f"{source.id}\t{source.kind}\t{source.year}\t{source.title}\t{source.publisher}\t{url}"
+
+
+def _ref_line(ref: EntryRef) -> str:
+    grade = GRADE_LABELS[ref.grade] if ref.grade else "-"
+    return f"{ref.kind}\t{ref.id}\t{grade}\t{ref.title}"
+
+
+def _sources(result: SourcesResult) -> Iterator[str]:
+    for item in result.items:
+        url = item.url or "no public address"
+        authority = "\tlow authority" if item.low_authority else ""
+        yield (
+            f"{item.id}\t{item.kind}\t{item.year}\t{item.title}\t{item.publisher}\t{url}"
+            f"\tcited by {item.cited_by}{authority}"
+        )
+
+
+def _source(result: SourceResult) -> Iterator[str]:
+    for source in result.items:
+        yield _source_line(source)
+        if source.note:
+            yield f"Note: {source.note}"
+    yield f"Cited by {len(result.cited_by)}:"
+    for ref in result.cited_by:
+        yield _ref_line(ref)
+
+
+def _show(result: ShowResult) -> Iterator[str]:
+    entry = result.items[0]
+    title = entry.name if isinstance(entry, Muscle) else entry.title
+    yield f"{result.kind}\t{entry.id}\t{title}"
+    if isinstance(entry, Item):
+        grade = entry.evidence.grade
+        yield f"Evidence: {grade} ({GRADE_LABELS[grade]}): {entry.evidence.note}"
+    skip = {"id", "title", "name", "evidence", "sources", "steps"}
+    for name, value in entry.model_dump().items():
+        if name in skip or value in (None, (), [], ""):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+        yield f"{name.replace('_', ' ').capitalize()}: {shown}"
+    if isinstance(entry, Relief):
+        yield "Steps:"
+        for number, step in enumerate(entry.steps, start=1):
+            yield f"  {number}. {step}"
+    if result.sources:
+        yield "Sources:"
+        for source in result.sources:
+            yield _source_line(source)
+    if result.see_also:
+        yield "See also:"
+        for ref in result.see_also:
+            yield _ref_line(ref)
+
+
+def _lookalikes(result: LookalikesResult) -> Iterator[str]:
+    for item in result.items:
+        yield f"{item.id}\t{item.title}\t{item.summary}"
+        yield f"  How it differs: {item.differs}"
+        yield f"  Points to it: {item.points_to}"
+        if item.signs:
+            yield f"  Check: cramp check --sign {','.join(item.signs)}"
+    yield f"Note: {result.note}"
+
+
+def _search(result: SearchResult) -> Iterator[str]:
+    for hit in result.items:
+        yield _ref_line(hit)
+    if not result.items:
+        yield f"No match for {result.query!r}."
+
+
+def _signs(result: SignsResult) -> Iterator[str]:
+    for sign in result.items:
+        yield f"{sign.id}\t{sign.level}\t{sign.question}"
+
+
+def _check(result: CheckResult) -> Iterator[str]:
+    yield f"Level: {result.level}"
+    yield f"Action: {result.action}"
+    yield result.details
+    for sign in result.items:
+        unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
+        yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
+        if sign.note:
+            yield f"  Note: {sign.note}"
+        yield f"  Sources: {', '.join(source.id for source in sign.sources)}"
+    if result.not_sure:
+        yield "Answers of 'not sure' were counted as yes, to be safe."
+    if result.explain:
+        for fired in result.fired:
+            yield f"Rule: {fired.rule} -> {fired.level}: {fired.reason}"
+    for pointer in result.pointers:
+        yield f"Next: {pointer}"
+    for line in result.safety_net:
+        yield f"Safety net: {line}"
+
+
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
     PreventResult: _prevent,
     MusclesResult: _muscles,
+    SourcesResult: _sources,
+    SourceResult: _source,
+    ShowResult: _show,
+    LookalikesResult: _lookalikes,
+    SearchResult: _search,
+    SignsResult: _signs,
+    CheckResult: _check,
 }
 
 

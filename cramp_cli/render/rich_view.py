@@ -15,8 +15,22 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cramp_cli.knowledge.models import Cause, Item, Prevention, Relief, Treatment
-from cramp_cli.results import MusclesResult, PreventResult, ReliefResult, Result, WhyResult
+from cramp_cli.knowledge.models import Cause, Item, Muscle, Prevention, Relief, Source, Treatment
+from cramp_cli.results import (
+    CheckResult,
+    EntryRef,
+    LookalikesResult,
+    MusclesResult,
+    PreventResult,
+    ReliefResult,
+    Result,
+    SearchResult,
+    ShowResult,
+    SignsResult,
+    SourceResult,
+    SourcesResult,
+    WhyResult,
+)
 from cramp_cli.wording import DISCLAIMER_LINE, GRADE_LABELS
 
 GRADE_STYLES = {
@@ -194,11 +208,222 @@ def _muscles(result: MusclesResult) -> list[RenderableType]:
     return [table, Text("Example: cramp relieve --muscle calf", style="dim")]
 
 
+LEVEL_STYLES = {
+    "emergency": "bold white on red",
+    "urgent": "bold red",
+    "see-doctor": "bold yellow",
+    "self-care": "bold green",
+}
+LEVEL_BORDERS = {"emergency": "red", "urgent": "red", "see-doctor": "yellow", "self-care": "green"}
+
+
+def _grade_text(grade: str | None) -> Text:
+    if grade is None:
+        return Text("-", style="dim")
+    return Text(GRADE_LABELS[grade], style=GRADE_STYLES[grade])
+
+
+def _source_text(source: Source) -> Text:
+    text = Text(source.title, style="bold")
+    text.append(f"\n{source.publisher}, {source.year} ({source.kind})")
+    if source.low_authority:
+        text.append(" - low authority", style="yellow")
+    text.append(f"\n{source.url or 'no public address'}", style="dim")
+    if source.note:
+        text.append(f"\n{source.note}", style="dim italic")
+    return text
+
+
+def _sources_table(title: str, sources: Iterable[Source]) -> Table:
+    table = Table(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+    )
+    table.add_column("Id", ratio=3, overflow="fold")
+    table.add_column("Source", ratio=7)
+    for source in sources:
+        table.add_row(Text(source.id, style="dim"), _source_text(source))
+    return table
+
+
+def _refs_table(title: str, refs: Iterable[EntryRef]) -> Table:
+    table = Table(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+    )
+    table.add_column("Kind", ratio=2)
+    table.add_column("Id", ratio=4, overflow="fold")
+    table.add_column("Title", ratio=5)
+    table.add_column("Evidence", ratio=3, min_width=12)
+    for ref in refs:
+        table.add_row(ref.kind, Text(ref.id, style="dim"), Text(ref.title), _grade_text(ref.grade))
+    return table
+
+
+def _sources(result: SourcesResult) -> list[RenderableType]:
+    table = Table(
+        title="Sources", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+    )
+    table.add_column("Id", ratio=3, overflow="fold")
+    table.add_column("Source", ratio=6)
+    table.add_column("Cited by", ratio=1, justify="right")
+    for item in result.items:
+        text = Text(item.title, style="bold")
+        text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
+        if item.low_authority:
+            text.append(" - low authority", style="yellow")
+        table.add_row(Text(item.id, style="dim"), text, str(item.cited_by))
+    return [table, Text("One source in full: cramp sources ID", style="dim")]
+
+
+def _source(result: SourceResult) -> list[RenderableType]:
+    return [
+        _sources_table("Source", result.items),
+        _refs_table(f"Cited by ({len(result.cited_by)})", result.cited_by),
+    ]
+
+
+def _show(result: ShowResult) -> list[RenderableType]:
+    entry = result.items[0]
+    title = entry.name if isinstance(entry, Muscle) else entry.title
+    heading = Text(title, style="bold underline")
+    heading.append(f"  ({result.kind}: {entry.id})", style="dim")
+    parts: list[RenderableType] = [heading]
+    if isinstance(entry, Item):
+        parts.append(_labelled("Evidence", _grade(entry).append(f" - {entry.evidence.note}")))
+    if isinstance(entry, Relief):
+        parts.append(_relief_panel(entry))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    skip = {"id", "title", "name", "evidence", "sources", "steps", "direction", "hold"}
+    for name, value in entry.model_dump().items():
+        if name in skip or value in (None, (), [], ""):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        grid.add_row(name.replace("_", " ").capitalize(), Text(shown))
+    parts.append(grid)
+    if result.sources:
+        parts.append(_sources_table("Sources", result.sources))
+    if result.see_also:
+        parts.append(_refs_table("See also", result.see_also))
+    return parts
+
+
+def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
+    parts: list[RenderableType] = [
+        Text("Conditions that can look like a cramp", style="bold underline")
+    ]
+    for item in result.items:
+        body = Text(item.summary)
+        body.append("\nHow it differs: ", style="bold")
+        body.append(item.differs)
+        body.append("\nPoints to it: ", style="bold")
+        body.append(item.points_to)
+        if item.signs:
+            body.append(f"\nCheck: cramp check --sign {','.join(item.signs)}", style="dim")
+        parts.append(
+            Panel(
+                body,
+                title=Text(item.title, style="bold"),
+                title_align="left",
+                box=box.ROUNDED,
+                border_style="cyan",
+            )
+        )
+    parts.append(_note(result.note, "Good to know"))
+    return parts
+
+
+def _search(result: SearchResult) -> list[RenderableType]:
+    if not result.items:
+        return [Text(f"No match for {result.query!r}. Try fewer or other words.")]
+    return [_refs_table(f"Search: {result.query}", result.items)]
+
+
+def _signs(result: SignsResult) -> list[RenderableType]:
+    table = Table(
+        title="Warning signs, most urgent first",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+    )
+    table.add_column("Sign", ratio=3, overflow="fold")
+    table.add_column("Level", ratio=2)
+    table.add_column("Question", ratio=6)
+    for sign in result.items:
+        table.add_row(
+            Text(sign.id, style="bold"),
+            Text(sign.level, style=LEVEL_STYLES[sign.level]),
+            Text(sign.question),
+        )
+    return [table, Text("Example: cramp check --sign numbness,weakness", style="dim")]
+
+
+def _check(result: CheckResult) -> list[RenderableType]:
+    body = Text()
+    body.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
+    body.append(f"  {result.title}\n\n", style="bold")
+    body.append(result.action, style="bold")
+    body.append(f"\n{result.details}")
+    parts: list[RenderableType] = [
+        Panel(body, box=box.HEAVY, border_style=LEVEL_BORDERS[result.level])
+    ]
+    if result.items:
+        table = Table(
+            title="Your answers point to",
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            expand=True,
+        )
+        table.add_column("Sign", ratio=3, overflow="fold")
+        table.add_column("Level", ratio=2)
+        table.add_column("What it means", ratio=7)
+        for sign in result.items:
+            meaning = Text(sign.wording)
+            if sign.not_sure:
+                meaning.append("\nYou were not sure: counted as yes, to be safe.", style="italic")
+            if sign.note:
+                meaning.append(f"\n{sign.note}", style="dim")
+            meaning.append(f"\nSources: {', '.join(s.id for s in sign.sources)}", style="dim")
+            table.add_row(
+                Text(sign.id, style="bold"),
+                Text(sign.level, style=LEVEL_STYLES[sign.level]),
+                meaning,
+            )
+        parts.append(table)
+    if result.explain:
+        rules = Table(
+            title="Rules that fired",
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            expand=True,
+        )
+        rules.add_column("Rule", ratio=4, overflow="fold")
+        rules.add_column("Level", ratio=2)
+        rules.add_column("Why", ratio=6)
+        for fired in result.fired:
+            rules.add_row(fired.rule, fired.level, Text(fired.reason))
+        parts.append(rules)
+    for pointer in result.pointers:
+        parts.append(Text(pointer))
+    parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
+    return parts
+
+
 _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
     PreventResult: _prevent,
     MusclesResult: _muscles,
+    SourcesResult: _sources,
+    SourceResult: _source,
+    ShowResult: _show,
+    LookalikesResult: _lookalikes,
+    SearchResult: _search,
+    SignsResult: _signs,
+    CheckResult: _check,
 }
 
 
