@@ -287,10 +287,10 @@ def _show(result: ShowResult) -> list[RenderableType]:
     heading = Text(title, style="bold underline")
     heading.append(f"  ({result.kind}: {entry.id})", style="dim")
     parts: list[RenderableType] = [heading]
-    if isinstance(entry, Item):
-        parts.append(_labelled("Evidence", _grade(entry).append(f" - {entry.evidence.note}")))
     if isinstance(entry, Relief):
-        parts.append(_relief_panel(entry))
+        parts.append(_relief_panel(entry))  # the panel carries the evidence
+    elif isinstance(entry, Item):
+        parts.append(_labelled("Evidence", _grade(entry).append(f" - {entry.evidence.note}")))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -347,7 +347,7 @@ def _signs(result: SignsResult) -> list[RenderableType]:
         box=box.SIMPLE_HEAD,
         expand=True,
     )
-    table.add_column("Sign", ratio=3, overflow="fold")
+    table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
     table.add_column("Level", ratio=2)
     table.add_column("Question", ratio=6)
     for sign in result.items:
@@ -376,7 +376,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
             box=box.SIMPLE_HEAD,
             expand=True,
         )
-        table.add_column("Sign", ratio=3, overflow="fold")
+        table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
         table.add_column("Level", ratio=2)
         table.add_column("What it means", ratio=7)
         for sign in result.items:
