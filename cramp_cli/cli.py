@@ -25,34 +25,73 @@ from cramp_cli.results import Result
 ISSUES_URL = "the cramp issue tracker"
 
 
-class OutputMode(StrEnum):
-    JSON = "json"
+class OutputFormat(StrEnum):
+    TABLE = "table"
     PLAIN = "plain"
-    RICH = "rich"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+MACHINE_FORMATS = {OutputFormat.JSON, OutputFormat.JSONL}
 
 
 def _error_line(message: str) -> None:
     typer.echo(f"Error: {message}", err=True)
 
 
+def _wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for JSON, read before Click has parsed it."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--json" or arg in ("--format=json", "--format=jsonl", "-fjson", "-fjsonl"):
+            return True
+        if arg in ("--format", "-f") and args[index + 1 : index + 2] in (["json"], ["jsonl"]):
+            return True
+    return False
+
+
+def _json_error(code: str, message: str, hint: str | None) -> None:
+    import json
+
+    document = {"error": {"code": code, "message": message, "hint": hint}}
+    typer.echo(json.dumps(document, ensure_ascii=True), err=True)
+
+
 class CrampGroup(TyperGroup):
-    """Turns every error into one line on stderr and a documented exit code."""
+    """Turns every error into one line on stderr and a documented exit code.
+
+    With --json (or a JSON --format) the line is a JSON object: {"error": {code, message, hint}}.
+    """
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        pending = [*(getattr(ctx, "_protected_args", None) or []), *ctx.args]
+        as_json = _wants_json(pending)
         try:
             return super().invoke(ctx)
         except CrampError as err:
-            _error_line(str(err))
+            if as_json:
+                _json_error(err.code, err.message, err.hint)
+            else:
+                _error_line(str(err))
             raise typer.Exit(err.exit_code) from None
-        except (typer.TyperException, typer.Exit, typer.Abort, BrokenPipeError):
-            raise  # usage errors, exits and closed pipes are Typer's to report
+        except typer.TyperException as err:
+            if not as_json or not hasattr(err, "format_message"):
+                raise
+            _json_error("usage", err.format_message(), "Run the command with --help.")
+            raise typer.Exit(getattr(err, "exit_code", ExitCode.USAGE)) from None
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # exits and closed pipes are Typer's to report
         except Exception as err:
             if os.environ.get("CRAMP_DEBUG") == "1":
                 raise
-            _error_line(
-                f"internal error ({type(err).__name__}: {err}). Run again with CRAMP_DEBUG=1 "
-                f"and report it on {ISSUES_URL}."
-            )
+            message = f"internal error ({type(err).__name__}: {err})."
+            hint = f"Run again with CRAMP_DEBUG=1 and report it on {ISSUES_URL}."
+            if as_json:
+                _json_error("internal", message, hint)
+            else:
+                _error_line(f"{message} {hint}")
             raise typer.Exit(ExitCode.INTERNAL) from None
 
 
@@ -69,6 +108,16 @@ app = typer.Typer(
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout, for scripts.")
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. Default: table on a terminal, plain otherwise. "
+        "jsonl prints one item per line.",
+        case_sensitive=False,
+    ),
 ]
 NoColorOption = Annotated[
     bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR=1).")
@@ -102,23 +151,41 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def _mode(as_json: bool) -> OutputMode:
+def _format(as_json: bool, fmt: OutputFormat | None) -> OutputFormat:
+    if as_json and fmt not in (None, OutputFormat.JSON):
+        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
     if as_json:
-        return OutputMode.JSON
-    return OutputMode.RICH if _stdout_is_terminal() else OutputMode.PLAIN
+        return OutputFormat.JSON
+    if fmt is not None:
+        return fmt
+    return OutputFormat.TABLE if _stdout_is_terminal() else OutputFormat.PLAIN
 
 
-def emit(result: Result, as_json: bool, no_color: bool = False) -> None:
-    """Print a result once, in the chosen mode. Only the Rich view imports rich."""
-    mode = _mode(as_json)
-    if mode is OutputMode.JSON:
+def _machine_output(as_json: bool, fmt: OutputFormat | None) -> bool:
+    return as_json or fmt in MACHINE_FORMATS
+
+
+def emit(
+    result: Result, as_json: bool, fmt: OutputFormat | None = None, no_color: bool = False
+) -> None:
+    """Print a result once, in the chosen format. Only the table view imports rich."""
+    chosen = _format(as_json, fmt)
+    if chosen is OutputFormat.JSON:
         from cramp_cli.render.json_view import render_json
 
         sys.stdout.write(render_json(result))
-    elif mode is OutputMode.PLAIN:
+    elif chosen is OutputFormat.JSONL:
+        from cramp_cli.render.json_view import render_jsonl
+
+        sys.stdout.write(render_jsonl(result))
+    elif chosen is OutputFormat.PLAIN:
         from cramp_cli.render.plain import render_plain
 
         sys.stdout.write(render_plain(result))
+    elif chosen is OutputFormat.MARKDOWN:
+        from cramp_cli.render.markdown import render_markdown
+
+        sys.stdout.write(render_markdown(result))
     else:
         from cramp_cli.render.rich_view import make_console, render_rich
 
@@ -155,10 +222,16 @@ def why(
     ] = None,
     min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Show what can bring on night leg cramps, and how sure we are."""
-    emit(answers.why(load_kb(), who=who, when=when, min_evidence=min_evidence), as_json, no_color)
+    emit(
+        answers.why(load_kb(), who=who, when=when, min_evidence=min_evidence),
+        as_json,
+        fmt,
+        no_color,
+    )
 
 
 @app.command(epilog="Example: cramp relieve --muscle calf")
@@ -178,6 +251,7 @@ def relieve(
     ] = False,
     min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Show what to do right now, step by step, for a cramping muscle."""
@@ -185,7 +259,7 @@ def relieve(
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
         return
-    emit(answers.relieve(kb, muscle, min_evidence=min_evidence), as_json, no_color)
+    emit(answers.relieve(kb, muscle, min_evidence=min_evidence), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp prevent --who older-adults")
@@ -193,16 +267,19 @@ def prevent(
     who: WhoOption = None,
     min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Show how to make cramps less likely to come back."""
-    emit(answers.prevent(load_kb(), who=who, min_evidence=min_evidence), as_json, no_color)
+    emit(answers.prevent(load_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")
-def muscles(as_json: JsonOption = False, no_color: NoColorOption = False) -> None:
+def muscles(
+    as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
+) -> None:
     """List the muscles and the names they answer to."""
-    emit(answers.muscles(load_kb()), as_json, no_color)
+    emit(answers.muscles(load_kb()), as_json, fmt, no_color)
 
 
 @app.command(
@@ -251,19 +328,20 @@ def check(
         ),
     ] = False,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Check for warning signs that need a doctor, most urgent first."""
     kb = load_kb()
     if list_signs:
-        emit(answers.signs(kb), as_json, no_color)
+        emit(answers.signs(kb), as_json, fmt, no_color)
         return
     signs = list(sign or [])
     if none and (signs or minutes is not None):
         raise UsageError("--none cannot be combined with --sign or --minutes.")
     not_sure: list[str] = []
     if not (signs or minutes is not None or none):
-        if not (ask or (not as_json and _can_prompt())):
+        if not (ask or (not _machine_output(as_json, fmt) and _can_prompt())):
             raise UsageError(
                 "no answers given, and no terminal to ask on.",
                 hint="Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
@@ -271,7 +349,7 @@ def check(
             )
         signs, not_sure = _ask_questions(kb)
     result = answers.check(kb, signs, minutes=minutes, region=region, not_sure=not_sure)
-    emit(result.model_copy(update={"explain": explain}), as_json, no_color)
+    emit(result.model_copy(update={"explain": explain}), as_json, fmt, no_color)
     if exit_code:
         raise typer.Exit(answers.exit_status(result.level))
 
@@ -298,7 +376,10 @@ def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     unsure: list[str] = []
     for item in answers.signs_in_order(kb):
         while True:
-            reply = typer.prompt(f"{item.question} [y/n/?]", err=True).strip().lower()
+            # The prompt's last character is written by input(), which prints to stdout:
+            # send it to stderr too, so stdout carries only the result (--ask --json).
+            with contextlib.redirect_stdout(sys.stderr):
+                reply = typer.prompt(f"{item.question} [y/n/?]", err=True).strip().lower()
             if reply in _YES | _NO | _UNSURE:
                 break
             typer.echo("Please answer y, n or ?.", err=True)
@@ -318,28 +399,32 @@ def sources(
         str | None, typer.Argument(metavar="[ID]", help="Show one source and what cites it.")
     ] = None,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """List the sources behind the advice, or show one."""
     kb = load_kb()
     result = answers.source(kb, source_id) if source_id is not None else answers.sources(kb)
-    emit(result, as_json, no_color)
+    emit(result, as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp show magnesium")
 def show(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="Any id from another command.")],
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Show any item in full, with its sources."""
-    emit(answers.show(load_kb(), entry_id), as_json, no_color)
+    emit(answers.show(load_kb(), entry_id), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp lookalikes")
-def lookalikes(as_json: JsonOption = False, no_color: NoColorOption = False) -> None:
+def lookalikes(
+    as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
+) -> None:
     """List conditions that can be mistaken for a cramp."""
-    emit(answers.lookalikes(load_kb()), as_json, no_color)
+    emit(answers.lookalikes(load_kb()), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp search magnesium")
@@ -349,10 +434,11 @@ def search(
         int, typer.Option("--limit", metavar="N", min=1, max=500, help="At most N results.")
     ] = 20,
     as_json: JsonOption = False,
+    fmt: FormatOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Search every item, sign, look-alike and source."""
-    emit(answers.search(load_kb(), text, limit=limit), as_json, no_color)
+    emit(answers.search(load_kb(), text, limit=limit), as_json, fmt, no_color)
 
 
 def _make_streams_forgiving() -> None:

@@ -266,7 +266,7 @@ def test_broken_kb_names_file_line_item_and_field(
     edit, fragments = BROKEN[case]
     name, marker = edit(kb_copy)
     monkeypatch.setenv("CRAMP_DATA_DIR", str(kb_copy))
-    result = run("why", "--json")
+    result = run("why")
     assert result.exit_code == 1, result.stdout
     assert result.stdout == ""
     error = result.stderr.strip()
@@ -315,3 +315,16 @@ def test_missing_data_folder(tmp_path: Path, monkeypatch) -> None:
     result = run("why")
     assert result.exit_code == 1
     assert "no such folder" in result.stderr
+
+
+def test_broken_kb_with_json_gives_a_json_error(kb_copy: Path, monkeypatch) -> None:
+    import json
+
+    (kb_copy / "tags.yaml").write_bytes(b"")
+    monkeypatch.setenv("CRAMP_DATA_DIR", str(kb_copy))
+    result = run("why", "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    error = json.loads(result.stderr)["error"]
+    assert error["code"] == "knowledge-base"
+    assert "tags.yaml" in error["message"] and "empty" in error["message"]

@@ -9,3 +9,15 @@ from cramp_cli.results import Result
 
 def render_json(result: Result) -> str:
     return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=True) + "\n"
+
+
+def render_jsonl(result: Result) -> str:
+    """One item per line, each carrying the disclaimer; a verdict without items is one line."""
+    document = result.model_dump(mode="json")
+    items = document.get("items")
+    if not isinstance(items, list) or "level" in document:  # a check verdict
+        return json.dumps(document, ensure_ascii=True) + "\n"
+    disclaimer = document["disclaimer"]
+    return "".join(
+        json.dumps({**item, "disclaimer": disclaimer}, ensure_ascii=True) + "\n" for item in items
+    )

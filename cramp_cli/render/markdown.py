@@ -1,0 +1,262 @@
+"""Markdown for notes, issues and chat: headings, lists and tables, no terminal codes.
+
+Knowledge-base text is escaped where Markdown would read it as syntax (| in tables,
+leading # or list markers), so a value can never turn into a link or a heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from cramp_cli.knowledge.models import Item, Muscle, Relief, Source
+from cramp_cli.results import (
+    CheckResult,
+    EntryRef,
+    LookalikesResult,
+    MusclesResult,
+    PreventResult,
+    ReliefResult,
+    Result,
+    SearchResult,
+    ShowResult,
+    SignsResult,
+    SourceResult,
+    SourcesResult,
+    WhyResult,
+)
+from cramp_cli.wording import DISCLAIMER, GRADE_LABELS
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def esc(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    yield "| " + " | ".join(headers) + " |"
+    yield "|" + "|".join(" --- " for _ in headers) + "|"
+    for row in rows:
+        yield "| " + " | ".join(esc(cell) for cell in row) + " |"
+    yield ""
+
+
+def _grade(grade: str | None) -> str:
+    return GRADE_LABELS[grade] if grade else "-"
+
+
+def _items_table(items: Iterable[Item]) -> Iterator[str]:
+    yield from _table(
+        ["Id", "Title", "Evidence", "Summary"],
+        ([item.id, item.title, _grade(item.evidence.grade), item.summary] for item in items),
+    )
+
+
+def _why(result: WhyResult) -> Iterator[str]:
+    yield "# What can bring on night leg cramps"
+    yield ""
+    yield from _items_table(result.items)
+    yield f"> {esc(result.note)}"
+    yield ""
+    yield f"> {esc(result.medicine_safety)}"
+    yield ""
+
+
+def _relief(item: Relief) -> Iterator[str]:
+    yield f"## {esc(item.title)} (`{item.id}`)"
+    yield ""
+    if item.direction:
+        yield f"**Stretch:** {esc(item.direction)}"
+        yield ""
+    for number, step in enumerate(item.steps, start=1):
+        yield f"{number}. {esc(step)}"
+    yield ""
+    yield f"**Hold:** {esc(item.hold)}  "
+    yield f"**Evidence:** {_grade(item.evidence.grade)}: {esc(item.evidence.note)}"
+    yield ""
+
+
+def _relieve(result: ReliefResult) -> Iterator[str]:
+    if result.muscle is not None:
+        yield f"# Cramp in the {esc(result.muscle.name.lower())} (`{result.muscle.id}`)"
+        yield ""
+        yield esc(result.muscle.cramp_pulls)
+        yield ""
+    else:
+        yield "# What helps any cramp"
+        yield ""
+    for item in result.items:
+        yield from _relief(item)
+    yield f"> **Warning signs:** {esc(result.safety)}"
+    yield ""
+
+
+def _prevent(result: PreventResult) -> Iterator[str]:
+    yield "# How to make night cramps less likely"
+    yield ""
+    yield from _items_table(result.items)
+    if result.doctor_treatments:
+        yield "## Only a doctor can offer these (not advice to take them)"
+        yield ""
+        yield from _items_table(result.doctor_treatments)
+    yield f"> {esc(result.note)}"
+    yield ""
+
+
+def _muscles(result: MusclesResult) -> Iterator[str]:
+    yield "# Muscles"
+    yield ""
+    yield from _table(
+        ["Id", "Where", "Also answers to"],
+        ([muscle.id, muscle.name, ", ".join(muscle.aliases)] for muscle in result.items),
+    )
+
+
+def _source_row(source: Source) -> list[str]:
+    return [source.id, source.title, source.publisher, source.year, source.url or "-"]
+
+
+def _sources(result: SourcesResult) -> Iterator[str]:
+    yield "# Sources"
+    yield ""
+    yield from _table(
+        ["Id", "Title", "Publisher", "Year", "Cited by"],
+        ([s.id, s.title, s.publisher, s.year, str(s.cited_by)] for s in result.items),
+    )
+
+
+def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
+    yield from _table(
+        ["Kind", "Id", "Title", "Evidence"],
+        ([ref.kind, ref.id, ref.title, _grade(ref.grade)] for ref in refs),
+    )
+
+
+def _source(result: SourceResult) -> Iterator[str]:
+    yield "# Source"
+    yield ""
+    yield from _table(
+        ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.items)
+    )
+    yield f"## Cited by ({len(result.cited_by)})"
+    yield ""
+    yield from _refs(result.cited_by)
+
+
+def _show(result: ShowResult) -> Iterator[str]:
+    entry = result.items[0]
+    title = entry.name if isinstance(entry, Muscle) else entry.title
+    yield f"# {esc(title)} ({result.kind} `{entry.id}`)"
+    yield ""
+    if isinstance(entry, Item):
+        grade = entry.evidence.grade
+        yield f"**Evidence:** {_grade(grade)}: {esc(entry.evidence.note)}"
+        yield ""
+    skip = {"id", "title", "name", "evidence", "sources", "steps"}
+    for name, value in entry.model_dump().items():
+        if name in skip or value in (None, (), [], ""):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        yield f"- **{name.replace('_', ' ').capitalize()}:** {esc(shown)}"
+    yield ""
+    if isinstance(entry, Relief):
+        for number, step in enumerate(entry.steps, start=1):
+            yield f"{number}. {esc(step)}"
+        yield ""
+    if result.sources:
+        yield "## Sources"
+        yield ""
+        yield from _table(
+            ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.sources)
+        )
+    if result.see_also:
+        yield "## See also"
+        yield ""
+        yield from _refs(result.see_also)
+
+
+def _lookalikes(result: LookalikesResult) -> Iterator[str]:
+    yield "# Conditions that can look like a cramp"
+    yield ""
+    for item in result.items:
+        yield f"## {esc(item.title)} (`{item.id}`)"
+        yield ""
+        yield esc(item.summary)
+        yield ""
+        yield f"- **How it differs:** {esc(item.differs)}"
+        yield f"- **Points to it:** {esc(item.points_to)}"
+        yield ""
+    yield f"> {esc(result.note)}"
+    yield ""
+
+
+def _search(result: SearchResult) -> Iterator[str]:
+    yield f"# Search: {esc(result.query)}"
+    yield ""
+    if result.items:
+        yield from _refs(result.items)
+    else:
+        yield "No match."
+        yield ""
+
+
+def _signs(result: SignsResult) -> Iterator[str]:
+    yield "# Warning signs, most urgent first"
+    yield ""
+    yield from _table(
+        ["Sign", "Level", "Question"], ([s.id, s.level, s.question] for s in result.items)
+    )
+
+
+def _check(result: CheckResult) -> Iterator[str]:
+    yield f"# {esc(result.title)}"
+    yield ""
+    yield f"**Level: {result.level}.** {esc(result.action)}"
+    yield ""
+    yield esc(result.details)
+    yield ""
+    if result.items:
+        yield "## Your answers point to"
+        yield ""
+        for sign in result.items:
+            unsure = " (not sure: counted as yes)" if sign.not_sure else ""
+            yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
+        yield ""
+    if result.explain:
+        yield "## Rules that fired"
+        yield ""
+        yield from _table(
+            ["Rule", "Level", "Why"], ([f.rule, f.level, f.reason] for f in result.fired)
+        )
+    for pointer in result.pointers:
+        yield f"- {esc(pointer)}"
+    if result.pointers:
+        yield ""
+    yield "## Safety net"
+    yield ""
+    for line in result.safety_net:
+        yield f"- {esc(line)}"
+    yield ""
+
+
+_RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
+    WhyResult: _why,
+    ReliefResult: _relieve,
+    PreventResult: _prevent,
+    MusclesResult: _muscles,
+    SourcesResult: _sources,
+    SourceResult: _source,
+    ShowResult: _show,
+    LookalikesResult: _lookalikes,
+    SearchResult: _search,
+    SignsResult: _signs,
+    CheckResult: _check,
+}
+
+
+def render_markdown(result: Result) -> str:
+    lines = list(_RENDERERS[type(result)](result))
+    lines.append(f"*{esc(DISCLAIMER)}*")
+    return "\n".join(lines) + "\n"
