@@ -215,6 +215,11 @@ def _ref(entry: Entry) -> EntryRef:
     return EntryRef(kind=kind_of(entry), id=entry.id, title=title, grade=grade)
 
 
+def unknown_name(name: str, what: str, known: Iterable[str]) -> UnknownNameError:
+    known = list(known)
+    return _unknown_id(name, what, known, f"Choose one of: {', '.join(known)}.")
+
+
 def _unknown_id(name: str, what: str, known: Iterable[str], listing: str) -> UnknownNameError:
     close = _nearest(name, known)
     hint = f"Did you mean {_quoted(close)}? " if close else ""

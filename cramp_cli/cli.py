@@ -441,6 +441,34 @@ def search(
     emit(answers.search(load_kb(), text, limit=limit), as_json, fmt, no_color)
 
 
+def _schema_names() -> list[str]:
+    from importlib.resources import files
+
+    folder = files("cramp_cli") / "schemas"
+    return sorted(entry.name[:-5] for entry in folder.iterdir() if entry.name.endswith(".json"))
+
+
+@app.command(epilog="Example: cramp schema why > why.schema.json")
+def schema(
+    command: Annotated[
+        str,
+        typer.Argument(
+            metavar="COMMAND",
+            help="The command whose --json output to describe (or 'error').",
+        ),
+    ],
+) -> None:
+    """Print the JSON Schema of a command's --json output."""
+    from importlib.resources import files
+
+    key = command.strip().lower()
+    names = _schema_names()
+    if key not in names:
+        raise answers.unknown_name(command, "command", names)
+    text = (files("cramp_cli") / "schemas" / f"{key}.json").read_text(encoding="utf-8")
+    sys.stdout.write(text)
+
+
 def _make_streams_forgiving() -> None:
     # A terminal or pipe that cannot encode a character gets a "?" instead of a crash.
     for stream in (sys.stdout, sys.stderr):

@@ -29,7 +29,8 @@ SCHEMA_VERSION = 1
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Fields with defaults are always present in the JSON, so the schema marks them required.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     schema_version: int = SCHEMA_VERSION
     command: str
@@ -177,3 +178,19 @@ class CheckResult(Result):
 class SignsResult(Result):
     command: Literal["check"] = "check"
     items: tuple[Sign, ...]
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+    hint: str | None
+
+
+class ErrorDocument(BaseModel):
+    """What --json prints on stderr when a command fails."""
+
+    model_config = ConfigDict(frozen=True)
+
+    error: ErrorDetail

@@ -33,7 +33,12 @@ CauseGroup = Literal["mechanism", "trigger", "body", "condition", "medicine", "b
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_serialization_defaults_required=True,
+    )
 
 
 class Evidence(StrictModel):

@@ -1,0 +1,77 @@
+"""JSON Schemas of the --json output, generated from the result models.
+
+The schemas ship in cramp_cli/schemas/ (so `cramp schema` needs no pydantic at run time);
+a test regenerates them and fails when they drift from the models. To refresh them:
+
+    python -m cramp_cli.schema_gen
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from cramp_cli import results
+from cramp_cli.results import SCHEMA_VERSION
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+BASE_ID = "https://cramp.invalid/schemas"
+
+# Each command's --json document (a command with two shapes has both).
+COMMAND_MODELS: dict[str, Any] = {
+    "why": results.WhyResult,
+    "relieve": results.ReliefResult,
+    "prevent": results.PreventResult,
+    "muscles": results.MusclesResult,
+    "check": results.CheckResult | results.SignsResult,
+    "sources": results.SourcesResult | results.SourceResult,
+    "show": results.ShowResult,
+    "lookalikes": results.LookalikesResult,
+    "search": results.SearchResult,
+    "error": results.ErrorDocument,
+}
+
+
+def _open_to_additions(node: Any) -> Any:
+    """Readers of today's schema must accept tomorrow's additive changes."""
+    if isinstance(node, dict):
+        return {
+            key: _open_to_additions(value)
+            for key, value in node.items()
+            if not (key == "additionalProperties" and value is False)
+        }
+    if isinstance(node, list):
+        return [_open_to_additions(value) for value in node]
+    return node
+
+
+def generate(command: str) -> dict[str, Any]:
+    schema = TypeAdapter(COMMAND_MODELS[command]).json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_ID}/v{SCHEMA_VERSION}/{command}.json",
+        "title": f"cramp {command} --json" if command != "error" else "cramp error (stderr)",
+        **_open_to_additions(schema),
+    }
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
+
+
+def write_all(folder: Path = SCHEMA_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for command in COMMAND_MODELS:
+        path = folder / f"{command}.json"
+        path.write_text(dumps(generate(command)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_all():
+        print(path)
