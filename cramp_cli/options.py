@@ -1,0 +1,122 @@
+"""Options and output shared by every command: the format flags, and printing a result once.
+
+The format is picked here: JSON or JSON lines when asked, Rich tables on a terminal, plain text
+otherwise. Only the table view imports rich, so piped and JSON output never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cramp_cli.errors import UsageError
+from cramp_cli.results import Result
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+MACHINE_FORMATS = {OutputFormat.JSON, OutputFormat.JSONL}
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout, for scripts.")
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. Default: table on a terminal, plain otherwise. "
+        "jsonl prints one item per line.",
+        case_sensitive=False,
+    ),
+]
+NoColorOption = Annotated[
+    bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR=1).")
+]
+MinEvidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--min-evidence",
+        metavar="GRADE",
+        help="Only what has at least this evidence: strong, moderate, weak or none.",
+    ),
+]
+WhoOption = Annotated[
+    str | None,
+    typer.Option(
+        "--who", metavar="TAG", help="Only what applies to TAG (e.g. pregnancy, athletes)."
+    ),
+]
+
+
+def stdout_is_terminal() -> bool:
+    """Rich's own rule, without importing Rich: FORCE_COLOR and TTY_COMPATIBLE win over isatty."""
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in {"0", "1"}:
+        return tty_compatible == "1"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _format(as_json: bool, fmt: OutputFormat | None) -> OutputFormat:
+    if as_json and fmt not in (None, OutputFormat.JSON):
+        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+    if as_json:
+        return OutputFormat.JSON
+    if fmt is not None:
+        return fmt
+    return OutputFormat.TABLE if stdout_is_terminal() else OutputFormat.PLAIN
+
+
+def machine_output(as_json: bool, fmt: OutputFormat | None) -> bool:
+    return as_json or fmt in MACHINE_FORMATS
+
+
+def emit(
+    result: Result, as_json: bool, fmt: OutputFormat | None = None, no_color: bool = False
+) -> None:
+    """Print a result once, in the chosen format. Only the table view imports rich."""
+    chosen = _format(as_json, fmt)
+    if chosen is OutputFormat.JSON:
+        from cramp_cli.render.json_view import render_json
+
+        sys.stdout.write(render_json(result))
+    elif chosen is OutputFormat.JSONL:
+        from cramp_cli.render.json_view import render_jsonl
+
+        sys.stdout.write(render_jsonl(result))
+    elif chosen is OutputFormat.PLAIN:
+        from cramp_cli.render.plain import render_plain
+
+        sys.stdout.write(render_plain(result))
+    elif chosen is OutputFormat.MARKDOWN:
+        from cramp_cli.render.markdown import render_markdown
+
+        sys.stdout.write(render_markdown(result))
+    else:
+        from cramp_cli.render.rich_view import make_console, render_rich
+
+        make_console(no_color=no_color).print(render_rich(result))
+    sys.stdout.flush()
+
+
+def can_prompt() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
