@@ -16,14 +16,17 @@ from cramp_cli.knowledge.kb import (
     kind_of,
     level_rank,
     normalise_name,
+    title_of,
 )
 from cramp_cli.knowledge.models import (
     GRADES,
     Grade,
     Item,
     Level,
+    Lookalike,
     Muscle,
     Region,
+    Rule,
     Sign,
     Source,
     Tag,
@@ -33,6 +36,9 @@ from cramp_cli.results import (
     EntryRef,
     Filters,
     FiredRule,
+    KbEntryOrigin,
+    KbOrigin,
+    KbShowResult,
     LookalikesResult,
     MatchedSign,
     MusclesResult,
@@ -211,7 +217,7 @@ def muscles(kb: KnowledgeBase) -> MusclesResult:
 
 def _ref(entry: Entry) -> EntryRef:
     grade = entry.evidence.grade if isinstance(entry, Item) else None
-    title = entry.name if isinstance(entry, Muscle) else entry.title
+    title = title_of(entry)
     return EntryRef(kind=kind_of(entry), id=entry.id, title=title, grade=grade)
 
 
@@ -273,8 +279,10 @@ def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
         see_also = [kb.relief_item(relief_id) for relief_id in entry.relief]
     elif isinstance(entry, Source):
         see_also = kb.citing(entry.id)
-    elif kind_of(entry) == "lookalike":
-        see_also = [sign for sign in kb.signs if sign.id in getattr(entry, "signs", ())]
+    elif isinstance(entry, Lookalike):
+        see_also = [sign for sign in kb.signs if sign.id in entry.signs]
+    elif isinstance(entry, Rule):
+        see_also = [sign for sign in kb.signs if sign.id in (*entry.all, *entry.any)]
     return ShowResult(
         kind=kind_of(entry),
         items=(entry,),
@@ -436,3 +444,35 @@ def exit_status(level: Level) -> int:
         "urgent": ExitCode.URGENT,
         "emergency": ExitCode.EMERGENCY,
     }[level]
+
+
+def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
+    """Where an entry was read, what it overrides, and whether a user file disabled it."""
+    key = _clean_name(entry_id, "id")
+    entry = kb.entry(key)
+    disabled = kb.disabled.get(key)
+    if entry is None and disabled is None:
+        raise _unknown_id(
+            entry_id, "id", (item.id for item in kb.entries), "Run 'cramp search TEXT' to find ids."
+        )
+    items: tuple[KbEntryOrigin, ...] = ()
+    overrides: tuple[KbOrigin, ...] = ()
+    if entry is not None:
+        origin = kb.origins[key]
+        items = (
+            KbEntryOrigin(
+                id=key, kind=kind_of(entry), file=origin.file, line=origin.line, layer=origin.layer
+            ),
+        )
+        overrides = tuple(
+            KbOrigin(file=old.file, line=old.line, layer=old.layer) for old in origin.overrides
+        )
+    return KbShowResult(
+        items=items,
+        overrides=overrides,
+        disabled_by=(
+            KbOrigin(file=disabled.file, line=disabled.line, layer=disabled.layer)
+            if disabled
+            else None
+        ),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -18,14 +19,15 @@ from typer.core import TyperGroup
 from cramp_cli import __version__, answers
 from cramp_cli.errors import CrampError, ExitCode, UsageError
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.loader import load_kb
 from cramp_cli.options import (
+    SESSION,
     FormatOption,
     JsonOption,
     MinEvidenceOption,
     NoColorOption,
     WhoOption,
     can_prompt,
+    current_kb,
     emit,
     machine_output,
 )
@@ -118,8 +120,18 @@ def root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--kb",
+            metavar="PATH",
+            help="Also load this knowledge-base file or folder (repeatable; highest "
+            "precedence). See also CRAMP_KB and the user folder ('cramp kb paths').",
+        ),
+    ] = None,
 ) -> None:
     """Night-time leg cramps: what causes them, what to do now, how to prevent them."""
+    SESSION.kb_paths = tuple(kb or ())
 
 
 @app.command(epilog="Example: cramp why --who pregnancy")
@@ -138,7 +150,7 @@ def why(
 ) -> None:
     """Show what can bring on night leg cramps, and how sure we are."""
     emit(
-        answers.why(load_kb(), who=who, when=when, min_evidence=min_evidence),
+        answers.why(current_kb(), who=who, when=when, min_evidence=min_evidence),
         as_json,
         fmt,
         no_color,
@@ -166,7 +178,7 @@ def relieve(
     no_color: NoColorOption = False,
 ) -> None:
     """Show what to do right now, step by step, for a cramping muscle."""
-    kb = load_kb()
+    kb = current_kb()
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
         return
@@ -182,7 +194,7 @@ def prevent(
     no_color: NoColorOption = False,
 ) -> None:
     """Show how to make cramps less likely to come back."""
-    emit(answers.prevent(load_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
+    emit(answers.prevent(current_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")
@@ -190,7 +202,7 @@ def muscles(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
     """List the muscles and the names they answer to."""
-    emit(answers.muscles(load_kb()), as_json, fmt, no_color)
+    emit(answers.muscles(current_kb()), as_json, fmt, no_color)
 
 
 @app.command(
@@ -243,7 +255,7 @@ def check(
     no_color: NoColorOption = False,
 ) -> None:
     """Check for warning signs that need a doctor, most urgent first."""
-    kb = load_kb()
+    kb = current_kb()
     if list_signs:
         emit(answers.signs(kb), as_json, fmt, no_color)
         return
@@ -307,7 +319,7 @@ def sources(
     no_color: NoColorOption = False,
 ) -> None:
     """List the sources behind the advice, or show one."""
-    kb = load_kb()
+    kb = current_kb()
     result = answers.source(kb, source_id) if source_id is not None else answers.sources(kb)
     emit(result, as_json, fmt, no_color)
 
@@ -320,7 +332,7 @@ def show(
     no_color: NoColorOption = False,
 ) -> None:
     """Show any item in full, with its sources."""
-    emit(answers.show(load_kb(), entry_id), as_json, fmt, no_color)
+    emit(answers.show(current_kb(), entry_id), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp lookalikes")
@@ -328,7 +340,7 @@ def lookalikes(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
     """List conditions that can be mistaken for a cramp."""
-    emit(answers.lookalikes(load_kb()), as_json, fmt, no_color)
+    emit(answers.lookalikes(current_kb()), as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp search magnesium")
@@ -342,7 +354,7 @@ def search(
     no_color: NoColorOption = False,
 ) -> None:
     """Search every item, sign, look-alike and source."""
-    emit(answers.search(load_kb(), text, limit=limit), as_json, fmt, no_color)
+    emit(answers.search(current_kb(), text, limit=limit), as_json, fmt, no_color)
 
 
 def _schema_names() -> list[str]:
@@ -371,6 +383,11 @@ def schema(
         raise answers.unknown_name(command, "command", names)
     text = (files("cramp_cli") / "schemas" / f"{key}.json").read_text(encoding="utf-8")
     sys.stdout.write(text)
+
+
+from cramp_cli.commands import kb as _kb_commands  # noqa: E402
+
+_kb_commands.register(app)
 
 
 def _make_streams_forgiving() -> None:

@@ -61,6 +61,7 @@ class KnowledgeBaseError(CrampError):
         item: str | None = None,
         field: str | None = None,
     ) -> None:
+        self.bare_message = message
         self.file = file
         self.line = line
         self.item = item

@@ -9,12 +9,32 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cramp_cli.errors import UsageError
-from cramp_cli.results import Result
+
+if TYPE_CHECKING:
+    from cramp_cli.knowledge.kb import KnowledgeBase
+    from cramp_cli.results import Result
+
+
+class _Session:
+    """What the root options (`cramp --kb PATH ...`) say for this one invocation."""
+
+    kb_paths: tuple[Path, ...] = ()
+
+
+SESSION = _Session()
+
+
+def current_kb() -> KnowledgeBase:
+    """The knowledge base with the user's layers (--kb, CRAMP_KB, user folder) on top."""
+    from cramp_cli.knowledge.loader import load_kb
+
+    return load_kb(SESSION.kb_paths)
 
 
 class OutputFormat(StrEnum):
@@ -49,7 +69,7 @@ MinEvidenceOption = Annotated[
     typer.Option(
         "--min-evidence",
         metavar="GRADE",
-        help="Only what has at least this evidence: strong, moderate, weak or none.",
+        help="Only what has at least this grade: strong, moderate, weak, none (against is lowest).",
     ),
 ]
 WhoOption = Annotated[

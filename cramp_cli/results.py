@@ -6,7 +6,7 @@ when a later version adds a key; `schema_version` changes only for breaking chan
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +31,9 @@ SCHEMA_VERSION = 1
 class Result(BaseModel):
     # Fields with defaults are always present in the JSON, so the schema marks them required.
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    # Human views of advice end with the disclaimer line; plain listings of names do not.
+    advice: ClassVar[bool] = True
 
     schema_version: int = SCHEMA_VERSION
     command: str
@@ -70,6 +73,7 @@ class PreventResult(Result):
 
 
 class MusclesResult(Result):
+    advice: ClassVar[bool] = False
     command: Literal["muscles"] = "muscles"
     items: tuple[Muscle, ...]
 
@@ -194,3 +198,67 @@ class ErrorDocument(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     error: ErrorDetail
+
+
+class KbFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # the file's path
+    layer: str
+    entries: int
+
+
+class KbLayer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    source: str
+    paths: tuple[str, ...]
+
+
+class KbPathsResult(Result):
+    advice: ClassVar[bool] = False
+    command: Literal["kb paths"] = "kb paths"
+    precedence: str
+    layers: tuple[KbLayer, ...]
+    items: tuple[KbFile, ...]
+
+
+class KbOrigin(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    layer: str
+
+
+class KbEntryOrigin(KbOrigin):
+    id: str
+    kind: str
+
+
+class KbShowResult(Result):
+    advice: ClassVar[bool] = False
+    command: Literal["kb show"] = "kb show"
+    items: tuple[KbEntryOrigin, ...]
+    overrides: tuple[KbOrigin, ...]
+    disabled_by: KbOrigin | None
+
+
+class KbProblem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # file:line
+    file: str
+    line: int | None
+    item: str | None
+    field: str | None
+    message: str
+
+
+class KbValidateResult(Result):
+    advice: ClassVar[bool] = False
+    command: Literal["kb validate"] = "kb validate"
+    ok: bool
+    files: int
+    items: tuple[KbProblem, ...]

@@ -17,6 +17,10 @@ DATA = REPO / "data"
 
 _ISOLATED = (
     "CRAMP_DATA_DIR",
+    "CRAMP_KB",
+    "CRAMP_REGION",
+    "CRAMP_DB",
+    "CRAMP_NO_CACHE",
     "CRAMP_DEBUG",
     "CRAMP_MAX_KB_BYTES",
     "NO_COLOR",

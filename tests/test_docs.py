@@ -12,15 +12,22 @@ from tests.conftest import REPO, run
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(
-    command.name or command.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
-    for command in app.registered_commands
+    [
+        command.name or command.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
+        for command in app.registered_commands
+    ]
+    + [
+        f"{group.typer_instance.info.name} {command.name}"
+        for group in app.registered_groups
+        for command in group.typer_instance.registered_commands
+    ]
 )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_and_a_readme_example(command: str) -> None:
     assert re.search(rf"^cramp {command}\b", README, re.M), f"no example of 'cramp {command}'"
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert result.exit_code == 0
     assert re.search(r"Examples?: cramp", result.stdout)
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.loader import load_builtin
-from cramp_cli.knowledge.models import GRADES, Item, Muscle
+from cramp_cli.knowledge.models import GRADES, Item
 from cramp_cli.search import KIND_ORDER
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE, GRADE_LABELS, RELIEF_SAFETY
 from tests.conftest import DATA, run, run_json
@@ -24,6 +25,7 @@ SECTIONS = {
     "prevention": KB.prevention,
     "treatment": KB.treatments,
     "sign": KB.signs,
+    "rule": KB.rules,
     "lookalike": KB.lookalikes,
     "muscle": KB.muscles,
     "source": KB.sources,
@@ -157,12 +159,14 @@ def test_show_every_entry(kind: str, entry: Any) -> None:
         assert see_also == list(entry.relief)
     elif kind == "lookalike":
         assert set(see_also) == set(entry.signs)
+    elif kind == "rule":
+        assert set(see_also) == {*entry.all, *entry.any}
     elif kind == "source":
         assert [(ref["kind"], ref["id"]) for ref in document["see_also"]] == _citing(entry.id)
 
     plain = run("show", entry.id)
     assert plain.exit_code == 0
-    title = entry.name if isinstance(entry, Muscle) else entry.title
+    title = title_of(entry)
     assert title in plain.stdout
     assert plain.stdout.splitlines()[0] == f"{kind}\t{entry.id}\t{title}"
     assert plain.stdout.rstrip("\n").splitlines()[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
@@ -331,9 +335,7 @@ def test_search_plain_lines_are_kind_id_grade_title() -> None:
     assert result.exit_code == 0
     lines = result.stdout.rstrip("\n").splitlines()
     assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
-    titles = {
-        entry.id: (entry.name if isinstance(entry, Muscle) else entry.title) for _, entry in ENTRIES
-    }
+    titles = {entry.id: title_of(entry) for _, entry in ENTRIES}
     grades = {item.id: GRADE_LABELS[item.evidence.grade] for item in KB.items}
     ids = [item["id"] for item in run_json("search", "calf")["items"]]
     assert [line.split("\t")[1] for line in lines[:-1]] == ids

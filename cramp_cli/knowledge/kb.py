@@ -23,7 +23,7 @@ from cramp_cli.knowledge.models import (
     Triage,
 )
 
-Entry = Cause | Relief | Prevention | Treatment | Sign | Lookalike | Muscle | Source
+Entry = Cause | Relief | Prevention | Treatment | Sign | Rule | Lookalike | Muscle | Source
 
 ENTRY_KINDS: dict[type, str] = {
     Cause: "cause",
@@ -31,6 +31,7 @@ ENTRY_KINDS: dict[type, str] = {
     Prevention: "prevention",
     Treatment: "treatment",
     Sign: "sign",
+    Rule: "rule",
     Lookalike: "lookalike",
     Muscle: "muscle",
     Source: "source",
@@ -39,6 +40,14 @@ ENTRY_KINDS: dict[type, str] = {
 
 def kind_of(entry: Entry) -> str:
     return ENTRY_KINDS[type(entry)]
+
+
+def title_of(entry: Entry) -> str:
+    if isinstance(entry, Muscle):
+        return entry.name
+    if isinstance(entry, Rule):
+        return f"Combination rule: {entry.reason}"
+    return entry.title
 
 
 def grade_rank(grade: Grade) -> int:
@@ -61,10 +70,15 @@ def normalise_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where an entry was read: the file and the line its mapping starts on."""
+    """Where an entry was read: the file, the line its mapping starts on, and the layer.
+
+    `overrides` lists what it replaced (nearest first), when a user file overrode an entry.
+    """
 
     file: str
     line: int
+    layer: str = "built-in"
+    overrides: tuple[Origin, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class KnowledgeBase:
     triage: Triage
     lookalikes: tuple[Lookalike, ...]
     origins: dict[str, Origin] = field(default_factory=dict, compare=False)
+    disabled: dict[str, Origin] = field(default_factory=dict, compare=False)
+    files: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
 
     @property
     def items(self) -> tuple[Cause | Relief | Prevention | Treatment, ...]:
@@ -91,7 +107,14 @@ class KnowledgeBase:
     @property
     def entries(self) -> tuple[Entry, ...]:
         """Everything with an id: advice, signs, look-alikes, muscles and sources."""
-        return (*self.items, *self.signs, *self.lookalikes, *self.muscles, *self.sources)
+        return (
+            *self.items,
+            *self.signs,
+            *self.rules,
+            *self.lookalikes,
+            *self.muscles,
+            *self.sources,
+        )
 
     def entry(self, entry_id: str) -> Entry | None:
         return next((entry for entry in self.entries if entry.id == entry_id), None)

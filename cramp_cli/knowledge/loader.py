@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import yaml_io
-from cramp_cli.knowledge.kb import KnowledgeBase, Origin, normalise_name
+from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, normalise_name
 from cramp_cli.knowledge.models import (
     LEVELS,
     Cause,
@@ -54,11 +54,20 @@ PLACEHOLDERS = ("{emergency}", "{urgent}")
 _NOT_SUPPORT = {"seed-article"}
 
 
+BUILT_IN = "built-in"
+USER_LAYERS = ("user", "environment", "flag")
+
+
 @dataclass(frozen=True)
 class ParsedFile:
     name: str
     raw: yaml_io.LineDict
     content: KnowledgeFile
+    layer: str = BUILT_IN
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(getattr(self.content, section)) for section in SECTIONS)
 
 
 def builtin_files() -> list[Traversable]:
@@ -75,7 +84,25 @@ def _display_name(entry: Traversable) -> str:
     return f"data/{entry.name}" if path.parent.name in {"data"} else str(path)
 
 
-def read_file(entry: Traversable | Path, name: str | None = None) -> ParsedFile:
+class KnowledgeBaseProblems(KnowledgeBaseError):
+    """Several problems at once; it reads as the first, and carries them all."""
+
+    def __init__(self, problems: list[KnowledgeBaseError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = f" [and {len(problems) - 1} more problem(s)]" if len(problems) > 1 else ""
+        super().__init__(
+            first.bare_message + more,
+            file=first.file,
+            line=first.line,
+            item=first.item,
+            field=first.field,
+        )
+
+
+def read_file(
+    entry: Traversable | Path, name: str | None = None, layer: str = BUILT_IN
+) -> ParsedFile:
     """Read, parse and validate one file against the models."""
     name = name or str(entry)
     if isinstance(entry, Path):
@@ -91,8 +118,8 @@ def read_file(entry: Traversable | Path, name: str | None = None) -> ParsedFile:
     try:
         content = KnowledgeFile.model_validate(raw)
     except ValidationError as err:
-        raise _located(err, raw, name) from None
-    return ParsedFile(name=name, raw=raw, content=content)
+        raise KnowledgeBaseProblems(_located_all(err, raw, name)) from None
+    return ParsedFile(name=name, raw=raw, content=content, layer=layer)
 
 
 _ALL_FIELDS = sorted(
@@ -121,24 +148,28 @@ _ALL_FIELDS = sorted(
 )
 
 
-def _located(err: ValidationError, raw: yaml_io.LineDict, name: str) -> KnowledgeBaseError:
-    first = err.errors(include_url=False)[0]
-    loc = tuple(first["loc"])
-    line, item_id = yaml_io.locate(raw, loc)
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        unknown = str(loc[-1])
-        message = f"unknown field {unknown!r}"
-        close = difflib.get_close_matches(unknown, _ALL_FIELDS, n=1)
-        if close:
-            message += f" (did you mean {close[0]!r}?)"
-    elif first["type"] == "missing":
-        message = f"missing required field {loc[-1]!r}"
-    elif "input" in first and first["type"] not in {"string_too_long"}:
-        message = f"{message} (found {_short(first['input'])})"
-    if err.error_count() > 1:
-        message += f" [and {err.error_count() - 1} more problem(s) in this file]"
-    return KnowledgeBaseError(message, file=name, line=line, item=item_id, field=_path(loc))
+def _located_all(
+    err: ValidationError, raw: yaml_io.LineDict, name: str
+) -> list[KnowledgeBaseError]:
+    problems = []
+    for error in err.errors(include_url=False):
+        loc = tuple(error["loc"])
+        line, item_id = yaml_io.locate(raw, loc)
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            unknown = str(loc[-1])
+            message = f"unknown field {unknown!r}"
+            close = difflib.get_close_matches(unknown, _ALL_FIELDS, n=1)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+        elif error["type"] == "missing":
+            message = f"missing required field {loc[-1]!r}"
+        elif "input" in error and error["type"] not in {"string_too_long"}:
+            message = f"{message} (found {_short(error['input'])})"
+        problems.append(
+            KnowledgeBaseError(message, file=name, line=line, item=item_id, field=_path(loc))
+        )
+    return problems
 
 
 def _short(value: Any) -> str:
@@ -160,18 +191,29 @@ def _entries(parsed: ParsedFile) -> Iterator[tuple[str, int, Any]]:
 
 
 class _Checker:
-    """Consistency checks across all files; every problem names file, line, item and field."""
+    """Merges the files layer by layer, then checks the whole for consistency.
+
+    Every problem names file, line, item and field. Problems are collected, so that
+    `cramp kb validate` can report them all; `run()` raises them together.
+    """
 
     def __init__(self, parsed: list[ParsedFile]) -> None:
         self.parsed = parsed
         self.where: dict[str, tuple[ParsedFile, str, int]] = {}
+        self.problems: list[KnowledgeBaseError] = []
 
     def fail(self, message: str, at: tuple[ParsedFile, str, int], *field: int | str) -> None:
         parsed, section, index = at
         loc = (section, index, *field)
         line, item_id = yaml_io.locate(parsed.raw, loc)
-        raise KnowledgeBaseError(
-            message, file=parsed.name, line=line, item=item_id, field=_path(loc)
+        self.problems.append(
+            KnowledgeBaseError(message, file=parsed.name, line=line, item=item_id, field=_path(loc))
+        )
+
+    def _fail_at(self, parsed: ParsedFile, message: str, *loc: int | str) -> None:
+        line, item_id = yaml_io.locate(parsed.raw, loc)
+        self.problems.append(
+            KnowledgeBaseError(message, file=parsed.name, line=line, item=item_id, field=_path(loc))
         )
 
     def run(self) -> KnowledgeBase:
@@ -180,48 +222,119 @@ class _Checker:
         self._check_sources(kb)
         self._check_muscles(kb)
         self._check_triage(kb)
+        if self.problems:
+            raise KnowledgeBaseProblems(self.problems)
         return kb
 
+    def _replace(self, old: Any, new: Any, section: str, at: tuple[ParsedFile, str, int]) -> bool:
+        """Whether a user file may override `old` with `new`; records why not."""
+        old_section = self.where[old.id][1]
+        if old_section != section:
+            self.fail(
+                f"override of {old.id!r} must stay in section {old_section!r}", at, "override"
+            )
+            return False
+        if section == "signs" and level_rank(new.level) > level_rank(old.level):
+            self.fail(
+                f"a user file cannot lower warning sign {old.id!r} from {old.level!r} "
+                f"to {new.level!r}",
+                at,
+                "level",
+            )
+            return False
+        if section == "rules":
+            if level_rank(new.level) > level_rank(old.level):
+                self.fail(
+                    f"a user file cannot lower rule {old.id!r} from {old.level!r} to {new.level!r}",
+                    at,
+                    "level",
+                )
+                return False
+            dropped = set(old.any) - set(new.any)
+            added = set(new.all) - set(old.all)
+            if dropped or added:
+                what = sorted(dropped) if dropped else sorted(added)
+                self.fail(
+                    f"a user file can only widen rule {old.id!r}: it cannot drop signs from "
+                    f"'any' or add signs to 'all' ({', '.join(what)})",
+                    at,
+                    "any" if dropped else "all",
+                )
+                return False
+        return True
+
     def _merge(self) -> KnowledgeBase:
-        merged: dict[str, list[Any]] = {section: [] for section in SECTIONS}
-        who: list[Tag] = []
-        when: list[Tag] = []
+        merged: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
+        who: dict[str, Tag] = {}
+        when: dict[str, Tag] = {}
         origins: dict[str, Origin] = {}
         triage: tuple[ParsedFile, Triage] | None = None
+        to_disable: list[tuple[ParsedFile, int, str]] = []
         for parsed in self.parsed:
+            user = parsed.layer != BUILT_IN
             if parsed.content.triage is not None:
-                if triage is not None:
-                    line, _ = yaml_io.locate(parsed.raw, ("triage",))
-                    raise KnowledgeBaseError(
+                if user:
+                    self._fail_at(
+                        parsed,
+                        "a user file cannot change the triage levels, regions or safety net",
+                        "triage",
+                    )
+                elif triage is not None:
+                    self._fail_at(
+                        parsed,
                         f"a second 'triage' section (the first is in {triage[0].name})",
-                        file=parsed.name,
-                        line=line,
-                        field="triage",
+                        "triage",
                     )
-                triage = (parsed, parsed.content.triage)
+                else:
+                    triage = (parsed, parsed.content.triage)
             for section, index, entry in _entries(parsed):
-                if entry.id in self.where:
-                    other = self.where[entry.id][0]
-                    first = origins[entry.id]
-                    where = first.file if other is not parsed else "this file"
-                    self.fail(
-                        f"duplicate id {entry.id!r} (already used at {where}:{first.line})",
-                        (parsed, section, index),
-                        "id",
-                    )
-                self.where[entry.id] = (parsed, section, index)
+                at = (parsed, section, index)
                 line, _ = yaml_io.locate(parsed.raw, (section, index))
-                origins[entry.id] = Origin(parsed.name, line or 1)
-                merged[section].append(entry)
+                origin = Origin(parsed.name, line or 1, parsed.layer)
+                if entry.id in self.where:
+                    old = merged[self.where[entry.id][1]].get(entry.id)
+                    first = origins[entry.id]
+                    if not entry.override or old is None:
+                        where = first.file if self.where[entry.id][0] is not parsed else "this file"
+                        hint = " (add 'override: true' to replace it)" if user else ""
+                        self.fail(
+                            f"duplicate id {entry.id!r} (already used at {where}:{first.line})"
+                            + hint,
+                            at,
+                            "id",
+                        )
+                        continue
+                    if not self._replace(old, entry, section, at):
+                        continue
+                    origin = Origin(
+                        origin.file, origin.line, origin.layer, (first, *first.overrides)
+                    )
+                elif entry.override:
+                    self.fail(
+                        f"'override: true', but no entry {entry.id!r} exists to override",
+                        at,
+                        "override",
+                    )
+                    continue
+                self.where[entry.id] = at
+                origins[entry.id] = origin
+                merged[section][entry.id] = entry
             if parsed.content.tags is not None:
-                who.extend(parsed.content.tags.who)
-                when.extend(parsed.content.tags.when)
-        for vocabulary in (who, when):
-            seen: set[str] = set()
-            for tag in vocabulary:
-                if tag.id in seen:
-                    raise KnowledgeBaseError(f"tag {tag.id!r} is defined twice", file="tags")
-                seen.add(tag.id)
+                for field_name, vocabulary in (("who", who), ("when", when)):
+                    for index, tag in enumerate(getattr(parsed.content.tags, field_name)):
+                        if tag.id in vocabulary:
+                            self._fail_at(
+                                parsed,
+                                f"{field_name} tag {tag.id!r} is defined twice",
+                                "tags",
+                                field_name,
+                                index,
+                            )
+                        vocabulary[tag.id] = tag
+            to_disable.extend(
+                (parsed, index, entry_id) for index, entry_id in enumerate(parsed.content.disabled)
+            )
+        disabled = self._disable(to_disable, merged)
         if not who:
             raise KnowledgeBaseError(
                 "no 'tags' section with the who/when vocabularies", file="data"
@@ -232,20 +345,49 @@ class _Checker:
             raise KnowledgeBaseError("no 'triage' section (levels, regions)", file="data")
         self.triage_file = triage[0]
         return KnowledgeBase(
-            sources=tuple(merged["sources"]),
-            who_tags=tuple(who),
-            when_tags=tuple(when),
-            muscles=tuple(merged["muscles"]),
-            causes=tuple(merged["causes"]),
-            relief=tuple(merged["relief"]),
-            prevention=tuple(merged["prevention"]),
-            treatments=tuple(merged["treatments"]),
-            signs=tuple(merged["signs"]),
-            rules=tuple(merged["rules"]),
+            sources=tuple(merged["sources"].values()),
+            who_tags=tuple(who.values()),
+            when_tags=tuple(when.values()),
+            muscles=tuple(merged["muscles"].values()),
+            causes=tuple(merged["causes"].values()),
+            relief=tuple(merged["relief"].values()),
+            prevention=tuple(merged["prevention"].values()),
+            treatments=tuple(merged["treatments"].values()),
+            signs=tuple(merged["signs"].values()),
+            rules=tuple(merged["rules"].values()),
             triage=triage[1],
-            lookalikes=tuple(merged["lookalikes"]),
+            lookalikes=tuple(merged["lookalikes"].values()),
             origins=origins,
+            disabled=disabled,
+            files=tuple((parsed.layer, parsed.name, parsed.entry_count) for parsed in self.parsed),
         )
+
+    def _disable(
+        self, to_disable: list[tuple[ParsedFile, int, str]], merged: dict[str, dict[str, Any]]
+    ) -> dict[str, Origin]:
+        disabled: dict[str, Origin] = {}
+        for parsed, index, entry_id in to_disable:
+            line, _ = yaml_io.locate(parsed.raw, ("disabled", index))
+            if entry_id not in self.where:
+                self._fail_at(
+                    parsed,
+                    f"cannot disable {entry_id!r}: no such entry{_suggest(entry_id, self.where)}",
+                    "disabled",
+                    index,
+                )
+                continue
+            section = self.where[entry_id][1]
+            if section in ("signs", "rules"):
+                self._fail_at(
+                    parsed,
+                    f"warning signs and combination rules cannot be disabled ({entry_id!r})",
+                    "disabled",
+                    index,
+                )
+                continue
+            merged[section].pop(entry_id, None)
+            disabled[entry_id] = Origin(parsed.name, line or 1, parsed.layer)
+        return disabled
 
     def _check_tags(self, kb: KnowledgeBase) -> None:
         vocabularies = {
@@ -323,10 +465,7 @@ class _Checker:
                 )
 
     def _fail_triage(self, message: str, *field: int | str) -> None:
-        parsed = self.triage_file
-        loc = ("triage", *field)
-        line, _ = yaml_io.locate(parsed.raw, loc)
-        raise KnowledgeBaseError(message, file=parsed.name, line=line, field=_path(loc))
+        self._fail_at(self.triage_file, message, "triage", *field)
 
     def _check_triage(self, kb: KnowledgeBase) -> None:
         signs = {sign.id for sign in kb.signs}
@@ -388,31 +527,149 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+DATA_DIR_ENV = "CRAMP_DATA_DIR"
+KB_ENV = "CRAMP_KB"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBase:
     parsed = [read_file(entry, name) for entry, name in entries]
     return _Checker(parsed).run()
 
 
-DATA_DIR_ENV = "CRAMP_DATA_DIR"
+@functools.cache
+def _builtin_parsed() -> tuple[ParsedFile, ...]:
+    return tuple(read_file(entry, _display_name(entry)) for entry in builtin_files())
 
 
 @functools.cache
 def load_builtin() -> KnowledgeBase:
     """The shipped knowledge base, read and checked once per process."""
-    return load_files((entry, _display_name(entry)) for entry in builtin_files())
+    return _Checker(list(_builtin_parsed())).run()
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.name.endswith(YAML_SUFFIXES))
 
 
 def load_folder(folder: Path) -> KnowledgeBase:
     """Every *.yaml file of a folder, in name order, read as a whole knowledge base."""
     if not folder.is_dir():
         raise KnowledgeBaseError("no such folder", file=str(folder))
-    paths = sorted(path for path in folder.iterdir() if path.suffix == ".yaml")
+    paths = [path for path in _folder_files(folder) if path.suffix == ".yaml"]
     if not paths:
         raise KnowledgeBaseError("no *.yaml files in this folder", file=str(folder))
     return load_files((path, str(path)) for path in paths)
 
 
-def load_kb() -> KnowledgeBase:
-    """The knowledge base to answer from: the shipped one, or CRAMP_DATA_DIR's instead."""
+def user_kb_dir() -> Path:
+    """The folder whose *.yaml files are loaded automatically: user_data_dir/kb."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cramp", appauthor=False)) / "kb"
+
+
+def expand(path: Path) -> list[Path]:
+    """A file as itself, a folder as its YAML files in name order."""
+    if path.is_dir():
+        return _folder_files(path)
+    if not path.exists():
+        raise KnowledgeBaseError("no such file or folder", file=str(path))
+    return [path]
+
+
+def env_kb_paths() -> list[Path]:
+    raw = os.environ.get(KB_ENV, "")
+    return [Path(part) for part in raw.split(os.pathsep) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A set of knowledge-base paths of one precedence, lowest first in a list of layers."""
+
+    name: str
+    paths: tuple[Path, ...]
+    origin: str  # where the paths came from, for `cramp kb paths`
+
+
+def user_layers(flag_paths: Iterable[Path] = ()) -> list[Layer]:
+    """The user's layers, lowest precedence first: user folder, CRAMP_KB, --kb."""
+    folder = user_kb_dir()
+    return [
+        Layer("user", (folder,) if folder.is_dir() else (), str(folder)),
+        Layer("environment", tuple(env_kb_paths()), KB_ENV),
+        Layer("flag", tuple(flag_paths), "--kb"),
+    ]
+
+
+def _base_parsed() -> list[ParsedFile]:
     folder = os.environ.get(DATA_DIR_ENV)
-    return load_folder(Path(folder)) if folder else load_builtin()
+    if not folder:
+        return list(_builtin_parsed())
+    path = Path(folder)
+    if not path.is_dir():
+        raise KnowledgeBaseError("no such folder", file=folder)
+    files_found = [file for file in _folder_files(path) if file.suffix == ".yaml"]
+    if not files_found:
+        raise KnowledgeBaseError("no *.yaml files in this folder", file=folder)
+    return [read_file(file, str(file)) for file in files_found]
+
+
+def parse_layers(layers: Iterable[Layer]) -> list[ParsedFile]:
+    return [
+        read_file(file, str(file), layer.name)
+        for layer in layers
+        for path in layer.paths
+        for file in expand(path)
+    ]
+
+
+def load_kb(flag_paths: Iterable[Path] = ()) -> KnowledgeBase:
+    """The knowledge base to answer from.
+
+    Precedence, highest first: --kb, CRAMP_KB, the user folder, then the built-in knowledge
+    base (or CRAMP_DATA_DIR's folder instead of it).
+    """
+    extra = parse_layers(user_layers(flag_paths))
+    if not extra and not os.environ.get(DATA_DIR_ENV):
+        return load_builtin()
+    return _Checker([*_base_parsed(), *extra]).run()
+
+
+def validate(
+    paths: Iterable[Path], flag_paths: Iterable[Path] = ()
+) -> tuple[int, list[KnowledgeBaseError]]:
+    """Every problem in the knowledge base as loaded, plus `paths` on top: (files, problems)."""
+    problems: list[KnowledgeBaseError] = []
+    parsed: list[ParsedFile] = []
+    layers = [*user_layers(flag_paths), Layer("validate", tuple(paths), "command line")]
+    files_seen = 0
+    try:
+        parsed.extend(_base_parsed())
+    except KnowledgeBaseProblems as err:
+        problems.extend(err.problems)
+    except KnowledgeBaseError as err:
+        problems.append(err)
+    for layer in layers:
+        for path in layer.paths:
+            try:
+                found = expand(path)
+            except KnowledgeBaseError as err:
+                problems.append(err)
+                continue
+            for file in found:
+                files_seen += 1
+                try:
+                    parsed.append(read_file(file, str(file), layer.name))
+                except KnowledgeBaseProblems as err:
+                    problems.extend(err.problems)
+                except KnowledgeBaseError as err:
+                    problems.append(err)
+    checker = _Checker(parsed)
+    try:
+        checker.run()
+    except KnowledgeBaseProblems as err:
+        problems.extend(err.problems)
+    except KnowledgeBaseError as err:
+        problems.append(err)
+    return files_seen + len(builtin_files()), problems

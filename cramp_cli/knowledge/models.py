@@ -55,6 +55,8 @@ class Source(StrictModel):
     kind: SourceKind
     note: Text | None = None
     low_authority: bool = False
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class Tag(StrictModel):
@@ -79,6 +81,8 @@ class Item(StrictModel):
     sources: tuple[Id, ...] = Field(min_length=1)
     evidence: Evidence
     article_claim: Text | None = None
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class Cause(Item):
@@ -118,6 +122,8 @@ class Sign(StrictModel):
     level: Level
     sources: tuple[Id, ...] = Field(min_length=1)
     note: Text | None = None
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class Rule(StrictModel):
@@ -129,6 +135,8 @@ class Rule(StrictModel):
     level: Level
     reason: Sentence
     sources: tuple[Id, ...] = Field(min_length=1)
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class MinutesRule(StrictModel):
@@ -175,6 +183,8 @@ class Lookalike(StrictModel):
     points_to: Text
     signs: tuple[Id, ...] = ()
     sources: tuple[Id, ...] = Field(min_length=1)
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class Muscle(StrictModel):
@@ -184,6 +194,8 @@ class Muscle(StrictModel):
     cramp_pulls: Sentence
     aliases: tuple[Text, ...]
     relief: tuple[Id, ...] = Field(min_length=1)
+    # In a user file: replace the entry with this id from a lower layer.
+    override: bool = Field(default=False, exclude=True)
 
 
 class KnowledgeFile(StrictModel):
@@ -200,3 +212,5 @@ class KnowledgeFile(StrictModel):
     rules: tuple[Rule, ...] = ()
     triage: Triage | None = None
     lookalikes: tuple[Lookalike, ...] = ()
+    # In a user file: ids of entries from lower layers to leave out (never signs or rules).
+    disabled: tuple[Id, ...] = ()

@@ -10,10 +10,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from cramp_cli.knowledge.models import Item, Muscle, Relief, Source
+from cramp_cli.knowledge.kb import title_of
+from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
+    KbPathsResult,
+    KbShowResult,
+    KbValidateResult,
     LookalikesResult,
     MusclesResult,
     PreventResult,
@@ -147,7 +151,7 @@ def _source(result: SourceResult) -> Iterator[str]:
 
 def _show(result: ShowResult) -> Iterator[str]:
     entry = result.items[0]
-    title = entry.name if isinstance(entry, Muscle) else entry.title
+    title = title_of(entry)
     yield f"# {esc(title)} ({result.kind} `{entry.id}`)"
     yield ""
     if isinstance(entry, Item):
@@ -241,6 +245,8 @@ def _check(result: CheckResult) -> Iterator[str]:
     yield ""
 
 
+from cramp_cli.render import kb_views  # noqa: E402
+
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -253,6 +259,11 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    KbPathsResult: lambda r: kb_views.markdown_lines(
+        kb_views.plain_paths(r), "Knowledge-base files"
+    ),
+    KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
+    KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
 }
 
 

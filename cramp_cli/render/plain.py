@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cramp_cli.knowledge.models import Item, Muscle, Relief, Source
+from cramp_cli.knowledge.kb import title_of
+from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
+    KbPathsResult,
+    KbShowResult,
+    KbValidateResult,
     LookalikesResult,
     MusclesResult,
     PreventResult,
@@ -100,7 +104,7 @@ def _source(result: SourceResult) -> Iterator[str]:
 
 def _show(result: ShowResult) -> Iterator[str]:
     entry = result.items[0]
-    title = entry.name if isinstance(entry, Muscle) else entry.title
+    title = title_of(entry)
     yield f"{result.kind}\t{entry.id}\t{title}"
     if isinstance(entry, Item):
         grade = entry.evidence.grade
@@ -168,6 +172,8 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield f"Safety net: {line}"
 
 
+from cramp_cli.render import kb_views  # noqa: E402
+
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -180,11 +186,14 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    KbPathsResult: kb_views.plain_paths,
+    KbShowResult: kb_views.plain_show,
+    KbValidateResult: kb_views.plain_validate,
 }
 
 
 def render_plain(result: Result) -> str:
     lines = list(_RENDERERS[type(result)](result))
-    if not isinstance(result, MusclesResult):
+    if result.advice:
         lines.append(f"Disclaimer: {DISCLAIMER_LINE}")
     return "\n".join(lines) + "\n"

@@ -15,10 +15,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cramp_cli.knowledge.models import Cause, Item, Muscle, Prevention, Relief, Source, Treatment
+from cramp_cli.knowledge.kb import title_of
+from cramp_cli.knowledge.models import Cause, Item, Prevention, Relief, Source, Treatment
+from cramp_cli.render import kb_views
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
+    KbPathsResult,
+    KbShowResult,
+    KbValidateResult,
     LookalikesResult,
     MusclesResult,
     PreventResult,
@@ -283,7 +288,7 @@ def _source(result: SourceResult) -> list[RenderableType]:
 
 def _show(result: ShowResult) -> list[RenderableType]:
     entry = result.items[0]
-    title = entry.name if isinstance(entry, Muscle) else entry.title
+    title = title_of(entry)
     heading = Text(title, style="bold underline")
     heading.append(f"  ({result.kind}: {entry.id})", style="dim")
     parts: list[RenderableType] = [heading]
@@ -412,6 +417,21 @@ def _check(result: CheckResult) -> list[RenderableType]:
     return parts
 
 
+def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_header=False,
+    )
+    table.add_column(overflow="fold")
+    for line in lines:
+        table.add_row(Text(line.replace("\t", "  ")))
+    return [table]
+
+
 _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -424,6 +444,9 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
+    KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
+    KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
 }
 
 
