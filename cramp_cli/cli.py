@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from cramp_cli import __version__, answers
+from cramp_cli import __version__, answers, completion
 from cramp_cli.errors import CrampError, ExitCode, UsageError
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.options import (
@@ -140,7 +140,10 @@ def why(
     when: Annotated[
         str | None,
         typer.Option(
-            "--when", metavar="TAG", help="Only what applies at TAG (e.g. night, after-exercise)."
+            "--when",
+            metavar="TAG",
+            help="Only what applies at TAG (e.g. night, after-exercise).",
+            autocompletion=completion.when_tags,
         ),
     ] = None,
     min_evidence: MinEvidenceOption = None,
@@ -165,6 +168,7 @@ def relieve(
             "--muscle",
             "-m",
             metavar="NAME",
+            autocompletion=completion.muscles,
             help="The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
             "Without it, the measures that help any cramp.",
         ),
@@ -216,6 +220,7 @@ def check(
             "--sign",
             "-s",
             metavar="ID",
+            autocompletion=completion.signs,
             help="A warning sign that applies (repeatable, or comma-separated). See --list.",
         ),
     ] = None,
@@ -239,6 +244,7 @@ def check(
         typer.Option(
             "--region",
             metavar="REGION",
+            autocompletion=completion.regions,
             envvar="CRAMP_REGION",
             help="Where you are, for the numbers to call: gb, us, eu, au.",
         ),
@@ -312,7 +318,12 @@ def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
 @app.command(epilog="Example: cramp sources nhs-leg-cramps")
 def sources(
     source_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Show one source and what cites it.")
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Show one source and what cites it.",
+            autocompletion=completion.source_ids,
+        ),
     ] = None,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -326,7 +337,12 @@ def sources(
 
 @app.command(epilog="Example: cramp show magnesium")
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Any id from another command.")],
+    entry_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Any id from another command.", autocompletion=completion.entry_ids
+        ),
+    ],
     as_json: JsonOption = False,
     fmt: FormatOption = None,
     no_color: NoColorOption = False,

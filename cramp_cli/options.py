@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cramp_cli import completion
 from cramp_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -75,7 +76,10 @@ MinEvidenceOption = Annotated[
 WhoOption = Annotated[
     str | None,
     typer.Option(
-        "--who", metavar="TAG", help="Only what applies to TAG (e.g. pregnancy, athletes)."
+        "--who",
+        metavar="TAG",
+        help="Only what applies to TAG (e.g. pregnancy, athletes).",
+        autocompletion=completion.who_tags,
     ),
 ]
 

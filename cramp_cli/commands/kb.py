@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cramp_cli import completion
 from cramp_cli.options import (
     SESSION,
     FormatOption,
@@ -54,7 +55,10 @@ def register(app: typer.Typer) -> None:
 
     @kb_app.command("show", epilog="Example: cramp kb show magnesium")
     def show(
-        entry_id: Annotated[str, typer.Argument(metavar="ID", help="Any entry id.")],
+        entry_id: Annotated[
+            str,
+            typer.Argument(metavar="ID", help="Any entry id.", autocompletion=completion.entry_ids),
+        ],
         as_json: JsonOption = False,
         fmt: FormatOption = None,
         no_color: NoColorOption = False,

@@ -1,0 +1,427 @@
+"""Diary entries: the stored model, and the check of every value that goes into one.
+
+The parsers take what a user typed (`cramp log --severity 7`) or what a file holds (a CSV
+cell, a JSON value) and return a clean value, or raise ValueProblem naming the field. The
+command line turns a problem into `--severity must be ...`, the importer into
+`row 3: severity must be ...`: one set of rules for both ways in.
+
+Times: an entry keeps the moment as an aware datetime in the offset it was logged with, so
+the wall-clock time survives a round trip; the store keeps it as UTC plus that offset.
+The "night" of an episode is the local date of the evening: anything before 12:00 belongs
+to the night before (an episode at 02:00 on the 5th is in the night of the 4th).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+if TYPE_CHECKING:
+    from cramp_cli.knowledge.kb import KnowledgeBase
+
+Side = Literal["left", "right", "both"]
+SIDES: tuple[Side, ...] = ("left", "right", "both")
+NIGHT_CUTOFF_HOUR = 12
+MAX_MINUTES = 1440
+MAX_NOTE_CHARS = 1000
+MAX_TRIGGER_CHARS = 40
+MAX_TRIGGERS = 20
+FUTURE_SLACK = timedelta(minutes=5)
+EARLIEST_YEAR = 1900
+
+ID_PATTERN = r"^[0-9a-f]{8,32}$"
+_ID = re.compile(ID_PATTERN)
+# Letters and digits in runs joined by single dashes: "long-walk", "café-visit", "10k-run".
+TRIGGER_PATTERN = r"^[^\W_]+(-[^\W_]+)*$"
+_TRIGGER = re.compile(TRIGGER_PATTERN)
+_TRIGGER_SEPARATORS = re.compile(r"[,;]")
+_KEBAB = re.compile(r"[\s_\-]+")
+
+EntryId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Trigger = Annotated[str, StringConstraints(pattern=TRIGGER_PATTERN, max_length=MAX_TRIGGER_CHARS)]
+KbId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class ValueProblem(ValueError):
+    """A bad value for one field. The message reads after the field's name."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field} {message}")
+        self.field = field
+        self.message = message
+
+
+def new_id() -> str:
+    """A short random id a person can type: 10 hex digits (a trillion possibilities)."""
+    return uuid.uuid4().hex[:10]
+
+
+def night_of(at: datetime) -> date:
+    """The local date of the evening an episode belongs to (12:00 cut-off)."""
+    if at.hour < NIGHT_CUTOFF_HOUR:
+        return at.date() - timedelta(days=1)
+    return at.date()
+
+
+def _no_control_characters(text: str) -> bool:
+    return not any(unicodedata.category(char) == "Cc" and char != "\n" for char in text)
+
+
+class Entry(BaseModel):
+    """One logged cramp. `at` carries the offset it was logged in; `night` derives from it."""
+
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    id: EntryId = Field(description="Short id, 10 hex digits for new entries.")
+    at: AwareDatetime = Field(description="When it started: local time with its UTC offset.")
+    night: date = Field(description="The night it belongs to: before 12:00 counts as the night before.")
+    muscle: KbId = Field(description="The muscle id from the knowledge base.")
+    side: Side | None = None
+    minutes: float | None = Field(default=None, ge=0, le=MAX_MINUTES, allow_inf_nan=False)
+    severity: int | None = Field(default=None, ge=1, le=10, strict=True)
+    woke: bool = False
+    triggers: tuple[Trigger, ...] = Field(default=(), max_length=MAX_TRIGGERS)
+    relief: KbId | None = Field(default=None, description="The relief item id that was used.")
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Entry:
+        if self.at.microsecond or self.at.utcoffset() is None:
+            raise ValueError("at must be whole seconds with a UTC offset")
+        if night_of(self.at) != self.night:
+            raise ValueError(f"night {self.night} does not match at {self.at.isoformat()}")
+        if not _no_control_characters(self.note):
+            raise ValueError("note contains control characters")
+        if len(set(self.triggers)) != len(self.triggers):
+            raise ValueError("triggers repeat a tag")
+        return self
+
+    @property
+    def local_time(self) -> str:
+        """The wall-clock time it was logged in, to the minute: 2025-03-05 02:10."""
+        return self.at.strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------- parsing what people type
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem(field, f"must be text, not {type(value).__name__}")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueProblem(field, "contains control characters")
+    return value.strip()
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_id(value: object, field: str = "id") -> str:
+    text = _text(value, field).lower()
+    if not _ID.match(text):
+        raise ValueProblem(field, f"must be 8 to 32 hex digits (0-9, a-f), not {_shown(value)}")
+    return text
+
+
+def parse_at(
+    value: object, field: str = "at", *, now: datetime | None = None, allow_future: bool = False
+) -> datetime:
+    """'now', an ISO date-time ('2025-03-05T02:10', '2025-03-05 02:10', with or without an
+    offset) or a datetime. Naive times are local time. Seconds are kept, fractions dropped."""
+    current = (now or datetime.now()).astimezone().replace(microsecond=0)
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = _text(value, field)
+        if text.lower() == "now":
+            return current
+        if len(text) <= 10:
+            raise ValueProblem(
+                field, f"needs a date and a time, like 2025-03-05T02:10, not {_shown(value)}"
+            )
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueProblem(
+                field,
+                f"must be 'now' or a date and time like 2025-03-05T02:10 or "
+                f"'2025-03-05 02:10', not {_shown(value)}",
+            ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        try:
+            moment = moment.astimezone()  # naive: the computer's local time
+        except (OverflowError, OSError, ValueError):
+            raise ValueProblem(field, f"is out of range: {_shown(value)}") from None
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        raise ValueProblem(field, "has a UTC offset that is not a whole number of minutes")
+    if moment.year < EARLIEST_YEAR:
+        raise ValueProblem(field, f"is before {EARLIEST_YEAR}: {_shown(value)}")
+    if not allow_future and moment > current + FUTURE_SLACK:
+        raise ValueProblem(field, f"is in the future: {_shown(value)}")
+    return moment.replace(microsecond=0)
+
+
+def parse_date(value: object, field: str) -> date:
+    text = _text(value, field)
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueProblem(field, f"must be a date like 2025-03-05, not {_shown(value)}") from None
+
+
+def parse_side(value: object, field: str = "side") -> Side | None:
+    if value is None:
+        return None
+    text = _text(value, field).lower()
+    if not text:
+        return None
+    for side in SIDES:
+        if text == side:
+            return side
+    raise ValueProblem(field, f"must be left, right or both, not {_shown(value)}")
+
+
+def parse_minutes(value: object, field: str = "minutes") -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem(field, "must be a number of minutes, not true or false")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = _text(value, field)
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueProblem(
+                field, f"must be a number of minutes, like 3 or 0.5, not {_shown(value)}"
+            ) from None
+    if not math.isfinite(number) or not 0 <= number <= MAX_MINUTES:
+        raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES}, not {_shown(value)}")
+    return number
+
+
+def parse_severity(value: object, field: str = "severity") -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem(field, "must be a whole number from 1 to 10, not true or false")
+    number: int | None = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        text = _text(value, field)
+        if not text:
+            return None
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
+    if number is None or not 1 <= number <= 10:
+        raise ValueProblem(field, f"must be a whole number from 1 to 10, not {_shown(value)}")
+    return number
+
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0", ""}
+
+
+def parse_woke(value: object, field: str = "woke") -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueProblem(field, f"must be true or false, not {_shown(value)}")
+
+
+def normalise_trigger(value: str, field: str = "trigger") -> str:
+    """Kebab-case: 'Long Walk' -> 'long-walk'; letters, digits and dashes only."""
+    text = _text(value, field)
+    tag = _KEBAB.sub("-", text.lower()).strip("-")
+    if not tag:
+        raise ValueProblem(field, "is empty")
+    if len(tag) > MAX_TRIGGER_CHARS:
+        raise ValueProblem(field, f"is longer than {MAX_TRIGGER_CHARS} characters: {_shown(value)}")
+    if not _TRIGGER.match(tag):
+        raise ValueProblem(
+            field, f"may hold only letters, digits, spaces and dashes, not {_shown(value)}"
+        )
+    return tag
+
+
+def parse_triggers(values: object, field: str = "triggers") -> tuple[str, ...]:
+    """Tags from a list (each may be 'a,b' or 'a;b'), or one string of them."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list | tuple):
+        raise ValueProblem(field, f"must be a list of tags, not {type(values).__name__}")
+    tags: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueProblem(field, f"must be a list of tags, not {_shown(value)}")
+        for part in _TRIGGER_SEPARATORS.split(value):
+            if not part.strip():
+                continue
+            tag = normalise_trigger(part, field)
+            if tag not in tags:
+                tags.append(tag)
+    if len(tags) > MAX_TRIGGERS:
+        raise ValueProblem(field, f"are at most {MAX_TRIGGERS} tags, not {len(tags)}")
+    return tuple(tags)
+
+
+def parse_note(value: object, field: str = "note") -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueProblem(field, f"must be text, not {type(value).__name__}")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not _no_control_characters(text):
+        raise ValueProblem(field, "may not contain control characters (only line breaks)")
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValueProblem(field, f"is longer than {MAX_NOTE_CHARS} characters ({len(text):,})")
+    return text
+
+
+def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> str | None:
+    """A relief item id from the knowledge base; a typo is an unknown-name error with hints."""
+    from cramp_cli import answers
+    from cramp_cli.knowledge.kb import normalise_name
+
+    if value is None:
+        return None
+    text = _text(value, field)
+    if not text:
+        return None
+    key = normalise_name(text)
+    known = [item.id for item in kb.relief]
+    if key in known:
+        return key
+    raise answers.unknown_name(text, "relief item", known)
+
+
+def resolve_muscle(kb: KnowledgeBase, value: object, field: str = "muscle") -> str:
+    from cramp_cli import answers
+
+    text = _text(value, field)
+    if not text:
+        raise ValueProblem(field, "is empty")
+    return answers.resolve_muscle(kb, text).id
+
+
+# ---------------------------------------------------------------- a whole entry
+
+FIELDS = (
+    "id",
+    "at",
+    "night",
+    "muscle",
+    "side",
+    "minutes",
+    "severity",
+    "woke",
+    "triggers",
+    "relief",
+    "note",
+)
+REQUIRED = ("at", "muscle")
+
+
+def build_entry(
+    raw: Mapping[str, object],
+    kb: KnowledgeBase,
+    *,
+    allow_future: bool = True,
+    now: datetime | None = None,
+) -> Entry:
+    """An entry from loose values (a CSV row, a JSON object); a missing id gets a new one.
+
+    A given `night` must agree with `at`; without one it is worked out.
+    """
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise ValueProblem(unknown[0], f"is not a diary field (fields: {', '.join(FIELDS)})")
+    for name in REQUIRED:
+        if raw.get(name) in (None, ""):
+            raise ValueProblem(name, "is missing")
+    raw_id = raw.get("id")
+    entry_id = parse_id(raw_id) if raw_id not in (None, "") else new_id()
+    at = parse_at(raw["at"], "at", now=now, allow_future=allow_future)
+    night = night_of(at)
+    if raw.get("night") not in (None, ""):
+        given = parse_date(raw["night"], "night")
+        if given != night:
+            raise ValueProblem("night", f"{given} does not match at (the night of {night})")
+    return Entry(
+        id=entry_id,
+        at=at,
+        night=night,
+        muscle=resolve_muscle(kb, raw["muscle"]),
+        side=parse_side(raw.get("side")),
+        minutes=parse_minutes(raw.get("minutes")),
+        severity=parse_severity(raw.get("severity")),
+        woke=parse_woke(raw.get("woke")),
+        triggers=parse_triggers(raw.get("triggers")),
+        relief=resolve_relief(kb, raw.get("relief")),
+        note=parse_note(raw.get("note")),
+    )
+
+
+def format_minutes(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    return f"{minutes:g}"
+
+
+def csv_row(entry: Entry) -> list[str]:
+    """The entry as CSV cells, in FIELDS order; empty cells for values not recorded."""
+    return [
+        entry.id,
+        entry.at.isoformat(),
+        entry.night.isoformat(),
+        entry.muscle,
+        entry.side or "",
+        repr(entry.minutes) if entry.minutes is not None else "",
+        str(entry.severity) if entry.severity is not None else "",
+        "true" if entry.woke else "false",
+        ";".join(entry.triggers),
+        entry.relief or "",
+        entry.note,
+    ]
+
+
+def changed(entry: Entry, updates: Mapping[str, object]) -> Entry:
+    """The entry with new values (already parsed), re-validated; `night` follows `at`."""
+    values = entry.model_dump()
+    values.update(updates)
+    values["night"] = night_of(values["at"])
+    return Entry.model_validate(values)
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
