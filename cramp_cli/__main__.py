@@ -1,6 +1,6 @@
 """`python -m cramp_cli` runs the same command as `cramp`."""
 
-from cramp_cli.cli import main
+from cramp_cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -129,9 +129,19 @@ def root(
             "precedence). See also CRAMP_KB and the user folder ('cramp kb paths').",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither use nor fill the answer cache (also CRAMP_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Night-time leg cramps: what causes them, what to do now, how to prevent them."""
     SESSION.kb_paths = tuple(kb or ())
+    # The cache itself is consulted before Typer runs (cramp_cli.entry); this only documents
+    # and accepts the flag.
+    del no_cache
 
 
 @app.command(epilog="Example: cramp why --who pregnancy")
@@ -406,16 +416,8 @@ from cramp_cli.commands import kb as _kb_commands  # noqa: E402
 _kb_commands.register(app)
 
 
-def _make_streams_forgiving() -> None:
-    # A terminal or pipe that cannot encode a character gets a "?" instead of a crash.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="replace")
-
-
 def main() -> NoReturn:
-    _make_streams_forgiving()
-    app(prog_name="cramp")
-    raise SystemExit(0)  # app() always exits; this keeps the type checker honest
+    """The console script's old name, kept for anyone who imported it."""
+    from cramp_cli.entry import main as entry_main
+
+    entry_main()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cramp_cli import completion
+from cramp_cli import cache, completion
 from cramp_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -119,23 +119,28 @@ def emit(
     if chosen is OutputFormat.JSON:
         from cramp_cli.render.json_view import render_json
 
-        sys.stdout.write(render_json(result))
+        text = render_json(result)
     elif chosen is OutputFormat.JSONL:
         from cramp_cli.render.json_view import render_jsonl
 
-        sys.stdout.write(render_jsonl(result))
+        text = render_jsonl(result)
     elif chosen is OutputFormat.PLAIN:
         from cramp_cli.render.plain import render_plain
 
-        sys.stdout.write(render_plain(result))
+        text = render_plain(result)
     elif chosen is OutputFormat.MARKDOWN:
         from cramp_cli.render.markdown import render_markdown
 
-        sys.stdout.write(render_markdown(result))
+        text = render_markdown(result)
     else:
         from cramp_cli.render.rich_view import make_console, render_rich
 
-        make_console(no_color=no_color).print(render_rich(result))
+        console = make_console(no_color=no_color)
+        with console.capture() as captured:
+            console.print(render_rich(result))
+        text = captured.get()
+    sys.stdout.write(text)
+    cache.record(text)
     sys.stdout.flush()
 
 

@@ -32,8 +32,8 @@ class Result(BaseModel):
     # Fields with defaults are always present in the JSON, so the schema marks them required.
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
-    # Human views of advice end with the disclaimer line; plain listings of names do not.
-    advice: ClassVar[bool] = True
+    # Plain views of advice end with the disclaimer line; plain listings of names do not.
+    ends_with_disclaimer: ClassVar[bool] = True
 
     schema_version: int = SCHEMA_VERSION
     command: str
@@ -73,7 +73,7 @@ class PreventResult(Result):
 
 
 class MusclesResult(Result):
-    advice: ClassVar[bool] = False
+    ends_with_disclaimer: ClassVar[bool] = False
     command: Literal["muscles"] = "muscles"
     items: tuple[Muscle, ...]
 
@@ -217,7 +217,7 @@ class KbLayer(BaseModel):
 
 
 class KbPathsResult(Result):
-    advice: ClassVar[bool] = False
+    ends_with_disclaimer: ClassVar[bool] = False
     command: Literal["kb paths"] = "kb paths"
     precedence: str
     layers: tuple[KbLayer, ...]
@@ -238,7 +238,7 @@ class KbEntryOrigin(KbOrigin):
 
 
 class KbShowResult(Result):
-    advice: ClassVar[bool] = False
+    ends_with_disclaimer: ClassVar[bool] = False
     command: Literal["kb show"] = "kb show"
     items: tuple[KbEntryOrigin, ...]
     overrides: tuple[KbOrigin, ...]
@@ -257,7 +257,7 @@ class KbProblem(BaseModel):
 
 
 class KbValidateResult(Result):
-    advice: ClassVar[bool] = False
+    ends_with_disclaimer: ClassVar[bool] = False
     command: Literal["kb validate"] = "kb validate"
     ok: bool
     files: int

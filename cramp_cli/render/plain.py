@@ -194,6 +194,6 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
 
 def render_plain(result: Result) -> str:
     lines = list(_RENDERERS[type(result)](result))
-    if result.advice:
+    if result.ends_with_disclaimer:
         lines.append(f"Disclaimer: {DISCLAIMER_LINE}")
     return "\n".join(lines) + "\n"

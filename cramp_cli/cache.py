@@ -1,0 +1,292 @@
+"""The answer cache: repeat a command's exact output without loading anything.
+
+Most of a short command's time goes to importing Typer, Pydantic and PyYAML and reading the
+knowledge base. The answers are pure functions of the knowledge base, the arguments and a
+few environment variables, so a successful answer is stored under a key made of:
+
+- the cramp version, its JSON schema version, and the size and time of its own code files;
+- the content hash (SHA-256) of every knowledge-base file that would be loaded: built-in (or
+  CRAMP_DATA_DIR), the user folder, CRAMP_KB and --kb. A file's hash is recomputed whenever
+  its size or modification time changes;
+- the arguments, the working folder, and the environment that shapes the output (format,
+  colour, width, encoding, region).
+
+A hit prints the stored text and exits with the stored status, without importing Typer,
+Pydantic, PyYAML or Rich. The cache lives in platformdirs' user_cache_dir, one small JSON file
+per answer (reading one answer never reads the others), written to a temporary file and then
+renamed, so two processes never leave a half-written file. Anything unreadable, corrupt or
+unexpected is a miss, never an error; an unwritable cache is simply not written. Only
+knowledge-base commands are cached; the diary, `cramp kb`, prompts and errors never are.
+`CRAMP_NO_CACHE=1` or `cramp --no-cache ...` bypass it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from typing import Any
+
+FORMAT_VERSION = 1
+NO_CACHE_ENV = "CRAMP_NO_CACHE"
+CACHE_DIR_ENV = "CRAMP_CACHE_DIR"
+CACHEABLE = {
+    "why",
+    "relieve",
+    "prevent",
+    "muscles",
+    "check",
+    "sources",
+    "show",
+    "lookalikes",
+    "search",
+}
+# Environment that can change the bytes of an answer.
+KEY_ENV = (
+    "CRAMP_REGION",
+    "CRAMP_MAX_KB_BYTES",
+    "COLUMNS",
+    "LINES",
+    "TERM",
+    "COLORTERM",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "PYTHONIOENCODING",
+)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class _Recording:
+    """The answer of this run, while it is being produced (a miss)."""
+
+    def __init__(self, key: str, folder: str) -> None:
+        self.key = key
+        self.folder = folder
+        self.parts: list[str] = []
+
+
+_RECORDING: _Recording | None = None
+
+
+def cache_dir() -> str:
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return override
+    from platformdirs import user_cache_dir
+
+    return os.path.join(user_cache_dir("cramp", appauthor=False), "answers")
+
+
+def _split(argv: list[str]) -> tuple[list[str], bool, list[str]] | None:
+    """(--kb paths, --no-cache, the command and its arguments), or None if not cacheable."""
+    kb_paths: list[str] = []
+    no_cache = False
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--kb" and index + 1 < len(argv):
+            kb_paths.append(argv[index + 1])
+            index += 2
+        elif arg.startswith("--kb="):
+            kb_paths.append(arg[len("--kb=") :])
+            index += 1
+        elif arg == "--no-cache":
+            no_cache = True
+            index += 1
+        elif arg.startswith("-"):
+            return None  # --help, --version, completion and the like
+        else:
+            return kb_paths, no_cache, argv[index:]
+    return None
+
+
+def _cacheable_command(command: list[str]) -> bool:
+    name, rest = command[0], command[1:]
+    if name not in CACHEABLE or any(arg in ("--help", "-h", "--ask") for arg in rest):
+        return False
+    if name == "check":
+        # Without answers, `check` asks questions: never repeat an old conversation.
+        answers = ("--sign", "-s", "--minutes", "--none", "--list")
+        return any(arg.split("=")[0] in answers or arg.startswith("-s") for arg in rest)
+    return True
+
+
+def _files_under(path: str) -> list[str]:
+    if os.path.isdir(path):
+        return sorted(
+            os.path.join(path, name) for name in os.listdir(path) if name.endswith(YAML_SUFFIXES)
+        )
+    return [path]
+
+
+def _kb_files(kb_paths: list[str]) -> list[str]:
+    builtin = os.environ.get("CRAMP_DATA_DIR")
+    if not builtin:
+        from importlib.util import find_spec
+
+        spec = find_spec("cramp_cli.data")
+        if spec is None or spec.origin is None:
+            raise OSError("the built-in knowledge base is missing")
+        builtin = os.path.dirname(os.path.abspath(spec.origin))
+    files = _files_under(builtin)
+    from platformdirs import user_data_dir
+
+    user = os.path.join(user_data_dir("cramp", appauthor=False), "kb")
+    if os.path.isdir(user):
+        files += _files_under(user)
+    for part in os.environ.get("CRAMP_KB", "").split(os.pathsep):
+        if part.strip():
+            files += _files_under(part)
+    for path in kb_paths:
+        files += _files_under(path)
+    return files
+
+
+def _code_stamp() -> list[int]:
+    """Changes whenever cramp's own code changes, even without a new version number."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamp = [0, 0]
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith((".py", ".json")):
+                info = os.stat(os.path.join(folder, name))
+                stamp[0] = max(stamp[0], info.st_mtime_ns)
+                stamp[1] += info.st_size
+    return stamp
+
+
+def _load_json(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _write_atomically(folder: str, name: str, data: Any) -> None:
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=True)
+            os.replace(temporary, os.path.join(folder, name))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written is simply not written
+
+
+def _fingerprint(files: list[str], folder: str) -> list[list[str]]:
+    """(path, sha256) of each file, reusing a hash while size and mtime are unchanged."""
+    memo_path = os.path.join(folder, "hashes.json")
+    memo = _load_json(memo_path)
+    if not isinstance(memo, dict):
+        memo = {}
+    changed = False
+    pairs = []
+    for path in files:
+        info = os.stat(path)  # a missing file raises: the normal path reports it
+        stamp = [info.st_size, info.st_mtime_ns]
+        known = memo.get(path)
+        if (
+            isinstance(known, list)
+            and len(known) == 3
+            and known[:2] == stamp
+            and isinstance(known[2], str)
+        ):
+            digest = known[2]
+        else:
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+            memo[path] = [*stamp, digest]
+            changed = True
+        pairs.append([path, digest])
+    if changed:
+        _write_atomically(folder, "hashes.json", memo)
+    return pairs
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def request_key(argv: list[str], folder: str) -> str | None:
+    split = _split(argv)
+    if split is None:
+        return None
+    kb_paths, no_cache, command = split
+    if no_cache or os.environ.get(NO_CACHE_ENV) or not _cacheable_command(command):
+        return None
+    from cramp_cli import __version__
+
+    try:
+        size = os.get_terminal_size(sys.stdout.fileno()) if _is_terminal() else None
+    except (OSError, ValueError):
+        size = None
+    parts = [
+        FORMAT_VERSION,
+        __version__,
+        _code_stamp(),
+        _fingerprint(_kb_files(kb_paths), folder),
+        argv,
+        os.getcwd(),
+        [os.environ.get(name) for name in KEY_ENV],
+        _is_terminal(),
+        list(size) if size else None,
+        getattr(sys.stdout, "encoding", None),
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def serve(argv: list[str]) -> int | None:
+    """On a hit, print the stored answer and return its exit status; on a miss, start
+    recording and return None. Never raises: any trouble is a miss."""
+    global _RECORDING
+    _RECORDING = None
+    try:
+        folder = cache_dir()
+        key = request_key(argv, folder)
+        if key is None:
+            return None
+        stored = _load_json(os.path.join(folder, f"{key}.json"))
+        if (
+            isinstance(stored, dict)
+            and stored.get("format") == FORMAT_VERSION
+            and isinstance(stored.get("stdout"), str)
+            and stored.get("exit") in (0, 3, 4, 5)
+        ):
+            sys.stdout.write(stored["stdout"])
+            sys.stdout.flush()
+            return int(stored["exit"])
+        _RECORDING = _Recording(key, folder)
+    except BrokenPipeError:
+        raise
+    except Exception:
+        _RECORDING = None
+    return None
+
+
+def record(text: str) -> None:
+    """Called with each piece of an answer as it is printed."""
+    if _RECORDING is not None:
+        _RECORDING.parts.append(text)
+
+
+def finish(status: object) -> None:
+    """Store the recorded answer if the command succeeded (or gave a check verdict)."""
+    global _RECORDING
+    recording, _RECORDING = _RECORDING, None
+    code = 0 if status is None else status
+    if recording is None or not recording.parts or code not in (0, 3, 4, 5):
+        return
+    document = {"format": FORMAT_VERSION, "exit": code, "stdout": "".join(recording.parts)}
+    _write_atomically(recording.folder, f"{recording.key}.json", document)
