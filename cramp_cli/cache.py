@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from typing import Any
 
 FORMAT_VERSION = 1
@@ -58,6 +59,7 @@ KEY_ENV = (
     "PYTHONIOENCODING",
 )
 YAML_SUFFIXES = (".yaml", ".yml")
+RACY_NS = 3_000_000_000
 
 
 class _Recording:
@@ -70,6 +72,10 @@ class _Recording:
 
 
 _RECORDING: _Recording | None = None
+
+
+def disabled() -> bool:
+    return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def cache_dir() -> str:
@@ -167,7 +173,7 @@ def _load_json(path: str) -> Any:
         return None
 
 
-def _write_atomically(folder: str, name: str, data: Any) -> None:
+def write_atomically(folder: str, name: str, data: Any) -> None:
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
@@ -183,19 +189,26 @@ def _write_atomically(folder: str, name: str, data: Any) -> None:
 
 
 def _fingerprint(files: list[str], folder: str) -> list[list[str]]:
-    """(path, sha256) of each file, reusing a hash while size and mtime are unchanged."""
+    """(path, sha256) of each file, reusing a hash while size and mtime are unchanged.
+
+    A file changed in the last few seconds is always hashed afresh: file times are coarse,
+    so two quick writes of the same size can share a time (git's "racy clean" problem).
+    """
     memo_path = os.path.join(folder, "hashes.json")
     memo = _load_json(memo_path)
     if not isinstance(memo, dict):
         memo = {}
     changed = False
     pairs = []
+    now = time.time_ns()
     for path in files:
         info = os.stat(path)  # a missing file raises: the normal path reports it
         stamp = [info.st_size, info.st_mtime_ns]
         known = memo.get(path)
+        recent = now - info.st_mtime_ns < RACY_NS
         if (
-            isinstance(known, list)
+            not recent
+            and isinstance(known, list)
             and len(known) == 3
             and known[:2] == stamp
             and isinstance(known[2], str)
@@ -204,12 +217,32 @@ def _fingerprint(files: list[str], folder: str) -> list[list[str]]:
         else:
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
-            memo[path] = [*stamp, digest]
-            changed = True
+            if not recent:
+                memo[path] = [*stamp, digest]
+                changed = True
         pairs.append([path, digest])
     if changed:
-        _write_atomically(folder, "hashes.json", memo)
+        write_atomically(folder, "hashes.json", memo)
     return pairs
+
+
+def kb_key(kb_paths: list[str]) -> str | None:
+    """The key of the validated knowledge base that these paths would load, or None."""
+    if disabled():
+        return None
+    try:
+        from cramp_cli import __version__
+
+        folder = cache_dir()
+        parts = [
+            FORMAT_VERSION,
+            __version__,
+            _code_stamp(),
+            _fingerprint(_kb_files(kb_paths), folder),
+        ]
+    except Exception:
+        return None
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 def _is_terminal() -> bool:
@@ -224,7 +257,7 @@ def request_key(argv: list[str], folder: str) -> str | None:
     if split is None:
         return None
     kb_paths, no_cache, command = split
-    if no_cache or os.environ.get(NO_CACHE_ENV) or not _cacheable_command(command):
+    if no_cache or disabled() or not _cacheable_command(command):
         return None
     from cramp_cli import __version__
 
@@ -289,4 +322,4 @@ def finish(status: object) -> None:
     if recording is None or not recording.parts or code not in (0, 3, 4, 5):
         return
     document = {"format": FORMAT_VERSION, "exit": code, "stdout": "".join(recording.parts)}
-    _write_atomically(recording.folder, f"{recording.key}.json", document)
+    write_atomically(recording.folder, f"{recording.key}.json", document)

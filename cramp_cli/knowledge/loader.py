@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cramp_cli.errors import KnowledgeBaseError
-from cramp_cli.knowledge import yaml_io
+from cramp_cli.knowledge import lines
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, normalise_name
 from cramp_cli.knowledge.models import (
     LEVELS,
@@ -61,9 +61,11 @@ USER_LAYERS = ("user", "environment", "flag")
 @dataclass(frozen=True)
 class ParsedFile:
     name: str
-    raw: yaml_io.LineDict
+    raw: lines.LineDict
     content: KnowledgeFile
     layer: str = BUILT_IN
+    # For a file salvaged by `cramp kb validate`: each section's entries' places in `raw`.
+    indices: dict[str, tuple[int, ...]] | None = None
 
     @property
     def entry_count(self) -> int:
@@ -114,6 +116,8 @@ def read_file(
         raw_bytes = entry.read_bytes()
     except OSError as err:
         raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    from cramp_cli.knowledge import yaml_io
+
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
     try:
         content = KnowledgeFile.model_validate(raw)
@@ -148,17 +152,15 @@ _ALL_FIELDS = sorted(
 )
 
 
-def _located_all(
-    err: ValidationError, raw: yaml_io.LineDict, name: str
-) -> list[KnowledgeBaseError]:
+def _located_all(err: ValidationError, raw: lines.LineDict, name: str) -> list[KnowledgeBaseError]:
     problems = []
     for error in err.errors(include_url=False):
         loc = tuple(error["loc"])
-        line, item_id = yaml_io.locate(raw, loc)
+        line, item_id = lines.locate(raw, loc)
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             unknown = str(loc[-1])
-            message = f"unknown field {unknown!r}"
+            message = f"unknown field {lines.clip(repr(unknown))}"
             close = difflib.get_close_matches(unknown, _ALL_FIELDS, n=1)
             if close:
                 message += f" (did you mean {close[0]!r}?)"
@@ -180,14 +182,68 @@ def _short(value: Any) -> str:
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = lines.clip(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
 def _entries(parsed: ParsedFile) -> Iterator[tuple[str, int, Any]]:
     for section in SECTIONS:
+        places = (parsed.indices or {}).get(section)
         for index, entry in enumerate(getattr(parsed.content, section)):
-            yield section, index, entry
+            yield section, places[index] if places is not None else index, entry
+
+
+_SECTION_MODELS: dict[str, type[Any]] = {
+    "sources": Source,
+    "muscles": Muscle,
+    "causes": Cause,
+    "relief": Relief,
+    "prevention": Prevention,
+    "treatments": Treatment,
+    "signs": Sign,
+    "rules": Rule,
+    "lookalikes": Lookalike,
+}
+
+
+def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:
+    """The entries of a file that failed validation that are valid on their own.
+
+    `cramp kb validate` checks them against the rest, so that one bad entry neither hides
+    the other problems of its file nor makes everything it defines look missing.
+    """
+    try:
+        from cramp_cli.knowledge import yaml_io
+
+        raw = yaml_io.parse(yaml_io.decode(path.read_bytes(), name), name)
+    except (OSError, KnowledgeBaseError):
+        return None
+    kept: dict[str, Any] = {}
+    indices: dict[str, tuple[int, ...]] = {}
+    for key, value in raw.items():
+        model = _SECTION_MODELS.get(key) if isinstance(key, str) else None
+        if model is not None and isinstance(value, list):
+            places = []
+            for index, entry in enumerate(value):
+                try:
+                    model.model_validate(entry)
+                except ValidationError:
+                    continue
+                places.append(index)
+            kept[key] = [value[index] for index in places]
+            indices[key] = tuple(places)
+        elif key in KnowledgeFile.model_fields:
+            try:
+                KnowledgeFile.model_validate({key: value})
+            except ValidationError:
+                continue
+            kept[key] = value
+    try:
+        content = KnowledgeFile.model_validate(kept)
+    except ValidationError:
+        return None
+    return ParsedFile(name=name, raw=raw, content=content, layer=layer, indices=indices)
 
 
 class _Checker:
@@ -205,13 +261,13 @@ class _Checker:
     def fail(self, message: str, at: tuple[ParsedFile, str, int], *field: int | str) -> None:
         parsed, section, index = at
         loc = (section, index, *field)
-        line, item_id = yaml_io.locate(parsed.raw, loc)
+        line, item_id = lines.locate(parsed.raw, loc)
         self.problems.append(
             KnowledgeBaseError(message, file=parsed.name, line=line, item=item_id, field=_path(loc))
         )
 
     def _fail_at(self, parsed: ParsedFile, message: str, *loc: int | str) -> None:
-        line, item_id = yaml_io.locate(parsed.raw, loc)
+        line, item_id = lines.locate(parsed.raw, loc)
         self.problems.append(
             KnowledgeBaseError(message, file=parsed.name, line=line, item=item_id, field=_path(loc))
         )
@@ -289,7 +345,7 @@ class _Checker:
                     triage = (parsed, parsed.content.triage)
             for section, index, entry in _entries(parsed):
                 at = (parsed, section, index)
-                line, _ = yaml_io.locate(parsed.raw, (section, index))
+                line, _ = lines.locate(parsed.raw, (section, index))
                 origin = Origin(parsed.name, line or 1, parsed.layer)
                 if entry.id in self.where:
                     old = merged[self.where[entry.id][1]].get(entry.id)
@@ -367,7 +423,7 @@ class _Checker:
     ) -> dict[str, Origin]:
         disabled: dict[str, Origin] = {}
         for parsed, index, entry_id in to_disable:
-            line, _ = yaml_io.locate(parsed.raw, ("disabled", index))
+            line, _ = lines.locate(parsed.raw, ("disabled", index))
             if entry_id not in self.where:
                 self._fail_at(
                     parsed,
@@ -624,16 +680,31 @@ def parse_layers(layers: Iterable[Layer]) -> list[ParsedFile]:
     ]
 
 
-def load_kb(flag_paths: Iterable[Path] = ()) -> KnowledgeBase:
+def load_kb(flag_paths: Iterable[Path] = (), use_cache: bool = True) -> KnowledgeBase:
     """The knowledge base to answer from.
 
     Precedence, highest first: --kb, CRAMP_KB, the user folder, then the built-in knowledge
-    base (or CRAMP_DATA_DIR's folder instead of it).
+    base (or CRAMP_DATA_DIR's folder instead of it). A validated copy is kept in the cache,
+    so YAML is parsed only when a file changed.
     """
+    flag_paths = tuple(flag_paths)
+    key = None
+    if use_cache:
+        from cramp_cli import cache
+        from cramp_cli.knowledge import kb_cache
+
+        key = cache.kb_key([str(path) for path in flag_paths])
+        cached = kb_cache.load(key) if key else None
+        if cached is not None:
+            return cached
     extra = parse_layers(user_layers(flag_paths))
     if not extra and not os.environ.get(DATA_DIR_ENV):
-        return load_builtin()
-    return _Checker([*_base_parsed(), *extra]).run()
+        kb = load_builtin()
+    else:
+        kb = _Checker([*_base_parsed(), *extra]).run()
+    if key:
+        kb_cache.store(key, kb)
+    return kb
 
 
 def validate(
@@ -663,6 +734,9 @@ def validate(
                     parsed.append(read_file(file, str(file), layer.name))
                 except KnowledgeBaseProblems as err:
                     problems.extend(err.problems)
+                    salvaged = _salvage(file, str(file), layer.name)
+                    if salvaged is not None:
+                        parsed.append(salvaged)
                 except KnowledgeBaseError as err:
                     problems.append(err)
     checker = _Checker(parsed)

@@ -15,31 +15,14 @@ from typing import Any
 import yaml
 
 from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.knowledge.lines import LineDict, LineList, clip, locate
+
+__all__ = ["LineDict", "LineList", "clip", "decode", "locate", "parse"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class LineDict(dict[Any, Any]):
-    """A mapping read from YAML that remembers where it and each of its keys were."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_lines: dict[Any, int] = {}
-
-
-class LineList(list[Any]):
-    """A sequence read from YAML that remembers the line of each entry."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.item_lines: list[int] = []
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc]
@@ -66,7 +49,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Iterato
             ) from None
         if duplicate:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {clip(repr(key))}", key_node.start_mark
             )
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = key_node.start_mark.line + 1
@@ -116,10 +99,10 @@ def parse(text: str, name: str) -> LineDict:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = err.problem or err.context or "invalid YAML"
+        problem = clip(err.problem or err.context or "invalid YAML", 200)
         raise KnowledgeBaseError(f"invalid YAML: {problem}", file=name, line=line) from None
     except yaml.YAMLError as err:
-        message = " ".join(str(err).split())
+        message = clip(" ".join(str(err).split()), 200)
         raise KnowledgeBaseError(f"invalid YAML: {message}", file=name) from None
     except RecursionError:
         raise KnowledgeBaseError("invalid YAML: nested too deeply", file=name) from None
@@ -133,22 +116,3 @@ def parse(text: str, name: str) -> LineDict:
             f"expected a mapping of sections at the top, found a {found}", file=name, line=1
         )
     return data
-
-
-def locate(data: LineDict, loc: tuple[int | str, ...]) -> tuple[int | None, str | None]:
-    """The line of the deepest part of ``loc`` found in ``data``, and the id of its item."""
-    node: Any = data
-    line: int | None = data.line
-    item_id: str | None = None
-    for key in loc:
-        if isinstance(node, LineDict) and key in node:
-            line = node.key_lines.get(key, line)
-            node = node[key]
-        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
-            line = node.item_lines[key]
-            node = node[key]
-        else:
-            break
-        if isinstance(node, LineDict) and isinstance(node.get("id"), str):
-            item_id = node["id"]
-    return line, item_id

@@ -1,0 +1,93 @@
+"""The validated knowledge base as JSON, so a new question needs no YAML parsing.
+
+Stored beside the answer cache under a key made of the content hash of every loaded file,
+the cramp version and its code (cramp_cli.cache.kb_key). Reading it back validates every
+entry again with the strict models (a few milliseconds), so a tampered or truncated file is
+a miss, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from cramp_cli import cache
+from cramp_cli.knowledge.kb import KnowledgeBase, Origin
+from cramp_cli.knowledge.models import (
+    Cause,
+    Lookalike,
+    Muscle,
+    Prevention,
+    Relief,
+    Rule,
+    Sign,
+    Source,
+    Tag,
+    Treatment,
+    Triage,
+)
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "who_tags": Tag,
+    "when_tags": Tag,
+    "muscles": Muscle,
+    "causes": Cause,
+    "relief": Relief,
+    "prevention": Prevention,
+    "treatments": Treatment,
+    "signs": Sign,
+    "rules": Rule,
+    "lookalikes": Lookalike,
+}
+
+
+def _origin_out(origin: Origin) -> list[Any]:
+    return [origin.file, origin.line, origin.layer, [_origin_out(old) for old in origin.overrides]]
+
+
+def _origin_in(data: list[Any]) -> Origin:
+    file, line, layer, overrides = data
+    return Origin(str(file), int(line), str(layer), tuple(_origin_in(old) for old in overrides))
+
+
+def to_json(kb: KnowledgeBase) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        name: [entry.model_dump(mode="json") for entry in getattr(kb, name)] for name in _SECTIONS
+    }
+    document["triage"] = kb.triage.model_dump(mode="json")
+    document["origins"] = {key: _origin_out(value) for key, value in kb.origins.items()}
+    document["disabled"] = {key: _origin_out(value) for key, value in kb.disabled.items()}
+    document["files"] = [list(file) for file in kb.files]
+    return document
+
+
+def from_json(document: dict[str, Any]) -> KnowledgeBase:
+    sections = {
+        name: tuple(model.model_validate(entry) for entry in document[name])
+        for name, model in _SECTIONS.items()
+    }
+    return KnowledgeBase(
+        **sections,  # type: ignore[arg-type]
+        triage=Triage.model_validate(document["triage"]),
+        origins={key: _origin_in(value) for key, value in document["origins"].items()},
+        disabled={key: _origin_in(value) for key, value in document["disabled"].items()},
+        files=tuple((str(a), str(b), int(c)) for a, b, c in document["files"]),
+    )
+
+
+def load(key: str) -> KnowledgeBase | None:
+    path = os.path.join(cache.cache_dir(), f"kb-{key}.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        return from_json(document)
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None
+
+
+def store(key: str, kb: KnowledgeBase) -> None:
+    cache.write_atomically(cache.cache_dir(), f"kb-{key}.json", to_json(kb))
