@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -72,9 +73,13 @@ class _Recording:
 
 
 _RECORDING: _Recording | None = None
+# Set by serve() when the command line says --no-cache: the validated-KB cache is bypassed too.
+_BYPASSED = False
 
 
 def disabled() -> bool:
+    if _BYPASSED:
+        return True
     return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -167,9 +172,15 @@ def _code_stamp() -> list[int]:
 
 def _load_json(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
+        # Non-blocking, and regular files only: a FIFO or a device in a cache file's place
+        # must not hang the command (or feed it endless bytes).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            return None
+        with open(descriptor, encoding="utf-8") as handle:
             return json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -283,9 +294,11 @@ def request_key(argv: list[str], folder: str) -> str | None:
 def serve(argv: list[str]) -> int | None:
     """On a hit, print the stored answer and return its exit status; on a miss, start
     recording and return None. Never raises: any trouble is a miss."""
-    global _RECORDING
+    global _RECORDING, _BYPASSED
     _RECORDING = None
     try:
+        split = _split(argv)
+        _BYPASSED = split is not None and split[1]
         folder = cache_dir()
         key = request_key(argv, folder)
         if key is None:

@@ -8,14 +8,14 @@ a miss, never trusted.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from cramp_cli import cache
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin
+from cramp_cli.knowledge.loader import _Checker
 from cramp_cli.knowledge.models import (
     Cause,
     Lookalike,
@@ -79,14 +79,42 @@ def from_json(document: dict[str, Any]) -> KnowledgeBase:
     )
 
 
+class _Recheck(_Checker):
+    """The loader's checks of a merged knowledge base, run again on a cached copy: entries that
+    are each valid can still name a source, sign, tag or muscle that is not there, and crash a
+    command later. The first problem raises."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__([])
+        nowhere: Any = None  # a problem raises at once: no file or line is ever needed
+        self.where = dict.fromkeys((entry.id for entry in kb.entries), nowhere)
+
+    def fail(self, message: str, at: Any, *field: int | str) -> None:
+        raise ValueError(message)
+
+    def _fail_triage(self, message: str, *field: int | str) -> None:
+        raise ValueError(message)
+
+
+def _check_references(kb: KnowledgeBase) -> None:
+    checker = _Recheck(kb)
+    checker._check_tags(kb)
+    checker._check_sources(kb)
+    checker._check_muscles(kb)
+    checker._check_triage(kb)
+
+
 def load(key: str) -> KnowledgeBase | None:
     path = os.path.join(cache.cache_dir(), f"kb-{key}.json")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-        return from_json(document)
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+    document = cache._load_json(path)  # regular files only; None if unreadable or not JSON
+    if not isinstance(document, dict):
         return None
+    try:
+        kb = from_json(document)
+        _check_references(kb)
+    except Exception:  # any other shape or content: a miss, never fatal
+        return None
+    return kb
 
 
 def store(key: str, kb: KnowledgeBase) -> None:
