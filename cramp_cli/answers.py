@@ -229,7 +229,8 @@ def unknown_name(name: str, what: str, known: Iterable[str]) -> UnknownNameError
 def _unknown_id(name: str, what: str, known: Iterable[str], listing: str) -> UnknownNameError:
     close = _nearest(name, known)
     hint = f"Did you mean {_quoted(close)}? " if close else ""
-    return UnknownNameError(f"unknown {what} {name!r}.", hint=f"{hint}{listing}")
+    shown = name if len(name) <= MAX_NAME_LENGTH else name[: MAX_NAME_LENGTH - 3] + "..."
+    return UnknownNameError(f"unknown {what} {shown!r}.", hint=f"{hint}{listing}")
 
 
 def sources(kb: KnowledgeBase) -> SourcesResult:
