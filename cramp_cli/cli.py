@@ -58,11 +58,27 @@ def _json_error(code: str, message: str, hint: str | None) -> None:
     typer.echo(json.dumps(document, ensure_ascii=True), err=True)
 
 
+def _clip_message(err: Exception) -> None:
+    """Never echo a huge argument in full: Click's messages quote the value given."""
+    if type(err).__name__ == "NoArgsIsHelpError":  # its message is the help, shown in full
+        return
+    message = getattr(err, "message", None)
+    if isinstance(message, str) and len(message) > 200:
+        err.message = message[:197] + "..."  # type: ignore[attr-defined]
+
+
 class CrampGroup(TyperGroup):
     """Turns every error into one line on stderr and a documented exit code.
 
     With --json (or a JSON --format) the line is a JSON object: {"error": {code, message, hint}}.
     """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except typer.TyperException as err:  # an unknown option before the command
+            _clip_message(err)
+            raise
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         pending = [*(getattr(ctx, "_protected_args", None) or []), *ctx.args]
@@ -76,6 +92,7 @@ class CrampGroup(TyperGroup):
                 _error_line(str(err))
             raise typer.Exit(err.exit_code) from None
         except typer.TyperException as err:
+            _clip_message(err)
             if not as_json or not hasattr(err, "format_message"):
                 raise
             _json_error("usage", err.format_message(), "Run the command with --help.")
@@ -414,6 +431,10 @@ def schema(
 from cramp_cli.commands import kb as _kb_commands  # noqa: E402
 
 _kb_commands.register(app)
+
+from cramp_cli.commands import diary as _diary  # noqa: E402
+
+_diary.register(app)
 
 
 def main() -> NoReturn:

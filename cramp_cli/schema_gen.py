@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cramp_cli import results
+from cramp_cli.diary import results as diary_results
 from cramp_cli.results import SCHEMA_VERSION
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -32,6 +33,11 @@ COMMAND_MODELS: dict[str, Any] = {
     "lookalikes": results.LookalikesResult,
     "search": results.SearchResult,
     "error": results.ErrorDocument,
+    "log": diary_results.LogResult,
+    "history": diary_results.HistoryResult,
+    "report": diary_results.ReportResult,
+    "export": diary_results.ExportResult,
+    "import": diary_results.ImportResult,
 }
 
 

@@ -13,6 +13,7 @@ to the night before (an episode at 02:00 on the 5th is in the night of the 4th).
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -70,8 +71,11 @@ def night_of(at: datetime) -> date:
     return at.date()
 
 
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # category Cc, not \n
+
+
 def _no_control_characters(text: str) -> bool:
-    return not any(unicodedata.category(char) == "Cc" and char != "\n" for char in text)
+    return _CONTROL_BUT_NEWLINE.search(text) is None
 
 
 class Entry(BaseModel):
@@ -81,7 +85,9 @@ class Entry(BaseModel):
 
     id: EntryId = Field(description="Short id, 10 hex digits for new entries.")
     at: AwareDatetime = Field(description="When it started: local time with its UTC offset.")
-    night: date = Field(description="The night it belongs to: before 12:00 counts as the night before.")
+    night: date = Field(
+        description="The night it belongs to: before 12:00 counts as the night before."
+    )
     muscle: KbId = Field(description="The muscle id from the knowledge base.")
     side: Side | None = None
     minutes: float | None = Field(default=None, ge=0, le=MAX_MINUTES, allow_inf_nan=False)
@@ -306,7 +312,7 @@ def parse_note(value: object, field: str = "note") -> str:
 
 def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> str | None:
     """A relief item id from the knowledge base; a typo is an unknown-name error with hints."""
-    from cramp_cli import answers
+    from cramp_cli.errors import UnknownNameError
     from cramp_cli.knowledge.kb import normalise_name
 
     if value is None:
@@ -318,7 +324,12 @@ def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> s
     known = [item.id for item in kb.relief]
     if key in known:
         return key
-    raise answers.unknown_name(text, "relief item", known)
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
+    raise UnknownNameError(
+        f"unknown relief item {text!r}.",
+        hint=f"{hint}The ids are shown by 'cramp relieve' and 'cramp relieve --muscle NAME'.",
+    )
 
 
 def resolve_muscle(kb: KnowledgeBase, value: object, field: str = "muscle") -> str:

@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
+from cramp_cli.render import diary_views
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -264,6 +266,10 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     ),
     KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
     KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
+    LogResult: diary_views.markdown_log,
+    HistoryResult: diary_views.markdown_history,
+    ReportResult: diary_views.markdown_report,
+    ImportResult: diary_views.markdown_import,
 }
 
 

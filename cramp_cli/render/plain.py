@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
+from cramp_cli.render import diary_views
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -189,6 +191,10 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbPathsResult: kb_views.plain_paths,
     KbShowResult: kb_views.plain_show,
     KbValidateResult: kb_views.plain_validate,
+    LogResult: diary_views.plain_log,
+    HistoryResult: diary_views.plain_history,
+    ReportResult: diary_views.plain_report,
+    ImportResult: diary_views.plain_import,
 }
 
 

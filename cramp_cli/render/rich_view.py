@@ -15,9 +15,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Prevention, Relief, Source, Treatment
-from cramp_cli.render import kb_views
+from cramp_cli.render import diary_views, kb_views
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -447,6 +448,10 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
     KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
+    LogResult: diary_views.rich_log,
+    HistoryResult: diary_views.rich_history,
+    ReportResult: diary_views.rich_report,
+    ImportResult: diary_views.rich_import,
 }
 
 

@@ -1,0 +1,617 @@
+"""The diary commands: `cramp log` (and `log edit`, `log delete`), `history`, `report`,
+`export` and `import`.
+
+Values are taken as text and checked by cramp_cli.diary.models, so a bad one gives the same
+one-line error (exit 2) whichever option it came from, before the diary is even opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from cramp_cli.errors import CrampError, UnknownNameError, UsageError
+from cramp_cli.options import (
+    FormatOption,
+    JsonOption,
+    NoColorOption,
+    can_prompt,
+    current_kb,
+    emit,
+    machine_output,
+)
+
+if TYPE_CHECKING:
+    from cramp_cli.diary.models import Entry
+    from cramp_cli.diary.store import Diary
+    from cramp_cli.knowledge.kb import KnowledgeBase
+
+MAX_LIMIT = 100_000
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        envvar="CRAMP_DB",
+        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
+    ),
+]
+SideOption = Annotated[
+    str | None,
+    typer.Option("--side", metavar="SIDE", help="Which leg: left, right or both."),
+]
+MinutesOption = Annotated[
+    str | None,
+    typer.Option("--minutes", metavar="N", help="How long it lasted, in minutes (0.5 is fine)."),
+]
+SeverityOption = Annotated[
+    str | None,
+    typer.Option("--severity", metavar="1-10", help="How bad it was, from 1 (mild) to 10."),
+]
+TriggerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trigger",
+        metavar="TAG",
+        help="What may have brought it on, e.g. long-walk (repeatable, or a,b).",
+    ),
+]
+ReliefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--relief",
+        metavar="ID",
+        help="The relief item you used, an id from 'cramp relieve' (e.g. relief-back-calf).",
+    ),
+]
+NoteOption = Annotated[
+    str | None,
+    typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+]
+
+_OPTIONS = {
+    "at": "--at",
+    "muscle": "--muscle",
+    "side": "--side",
+    "minutes": "--minutes",
+    "severity": "--severity",
+    "triggers": "--trigger",
+    "trigger": "--trigger",
+    "relief": "--relief",
+    "note": "--note",
+    "since": "--since",
+    "until": "--until",
+    "id": "ID",
+}
+
+
+@contextlib.contextmanager
+def _bad_values() -> Iterator[None]:
+    """A ValueProblem from the parsers becomes a usage error naming the option."""
+    from cramp_cli.diary.models import ValueProblem
+
+    try:
+        yield
+    except ValueProblem as err:
+        option = _OPTIONS.get(err.field, err.field)
+        raise UsageError(f"{option} {err.message}.") from None
+
+
+def _open(db: Path | None, *, write: bool, create: bool | None = None) -> Diary | None:
+    from cramp_cli.diary.store import Diary, resolve_path
+
+    return Diary.open(resolve_path(db), write=write, create=create)
+
+
+@contextlib.contextmanager
+def _opened(db: Path | None) -> Iterator[Diary | None]:
+    """The diary to change an entry of, closed afterwards; None if there is no diary yet."""
+    diary = _open(db, write=True, create=False)
+    if diary is None:
+        yield None
+        return
+    with diary:
+        yield diary
+
+
+def _entry_key(entry_id: str) -> str:
+    """The id as typed, lower-cased; 4 hex digits at least, so a prefix can be suggested."""
+    key = entry_id.strip().lower()
+    if not 4 <= len(key) <= 32 or any(char not in "0123456789abcdef" for char in key):
+        raise UsageError(
+            f"ID must be the hex digits of an entry id, like 3f9a0c1b2d, not {entry_id[:40]!r}.",
+            hint="Run 'cramp history' for the ids.",
+        )
+    return key
+
+
+def _find(diary: Diary | None, entry_id: str) -> Entry:
+    """The entry with this id; no diary, or no such entry, is an unknown-id error."""
+    key = _entry_key(entry_id)
+    entry = diary.get(key) if diary is not None else None
+    if entry is not None:
+        return entry
+    close = diary.ids_starting(key) if diary is not None else []
+    hint = f"Did you mean {', '.join(close)}? " if close else ""
+    raise UnknownNameError(
+        f"no diary entry with id {entry_id!r}.",
+        hint=f"{hint}Run 'cramp history' for the ids.",
+    )
+
+
+def _advice(kb: KnowledgeBase, entry: Entry) -> tuple[str, ...]:
+    limit = kb.triage.minutes
+    if entry.minutes is not None and entry.minutes > limit.more_than:
+        return (
+            f"A cramp of more than {limit.more_than} minutes is a warning sign: "
+            f"run 'cramp check --minutes {entry.minutes:g}'.",
+        )
+    return ()
+
+
+def register(app: typer.Typer) -> None:
+    """Add log (with edit and delete), history, report, export and import to the app."""
+    log_app = typer.Typer(
+        name="log",
+        help="Record a cramp in your diary; or edit or delete an entry.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+        rich_markup_mode=None,
+    )
+
+    @log_app.callback(
+        invoke_without_command=True,
+        epilog="Examples: cramp log --muscle calf --side left --minutes 3 --severity 6 --woke; "
+        "cramp log edit ID --minutes 4; cramp log delete ID --yes",
+    )
+    def log(
+        ctx: typer.Context,
+        muscle: Annotated[
+            str | None,
+            typer.Option(
+                "--muscle",
+                "-m",
+                metavar="NAME",
+                help="The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...).",
+            ),
+        ] = None,
+        side: SideOption = None,
+        minutes: MinutesOption = None,
+        severity: SeverityOption = None,
+        at: Annotated[
+            str,
+            typer.Option(
+                "--at",
+                metavar="TIME",
+                help="When it started: now, or a date and time such as 2025-03-05T02:10 "
+                "(local time unless it has an offset).",
+            ),
+        ] = "now",
+        woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
+        trigger: TriggerOption = None,
+        relief: ReliefOption = None,
+        note: NoteOption = None,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        fmt: FormatOption = None,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """Record a cramp in your diary; or edit or delete an entry."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from cramp_cli.diary import models
+        from cramp_cli.diary.results import LogResult
+
+        if muscle is None:
+            raise UsageError(
+                "say which muscle cramped with --muscle NAME.",
+                hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
+            )
+        kb = current_kb()
+        with _bad_values():
+            moment = models.parse_at(at)
+            entry = models.Entry(
+                id=models.new_id(),
+                at=moment,
+                night=models.night_of(moment),
+                muscle=models.resolve_muscle(kb, muscle),
+                side=models.parse_side(side),
+                minutes=models.parse_minutes(minutes),
+                severity=models.parse_severity(severity),
+                woke=woke,
+                triggers=models.parse_triggers(trigger or []),
+                relief=models.resolve_relief(kb, relief),
+                note=models.parse_note(note),
+            )
+        diary = _open(db, write=True)
+        assert diary is not None
+        with diary:
+            stored = diary.add(entry)
+        emit(
+            LogResult(action="added", items=(stored,), advice=_advice(kb, stored)),
+            as_json,
+            fmt,
+            no_color,
+        )
+
+    @log_app.command("edit", epilog="Example: cramp log edit 3f9a0c1b2d --minutes 4 --clear relief")
+    def edit(
+        entry_id: Annotated[
+            str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+        ],
+        muscle: Annotated[
+            str | None,
+            typer.Option("--muscle", "-m", metavar="NAME", help="The muscle that cramped."),
+        ] = None,
+        side: SideOption = None,
+        minutes: MinutesOption = None,
+        severity: SeverityOption = None,
+        at: Annotated[
+            str | None,
+            typer.Option("--at", metavar="TIME", help="When it started (see 'cramp log --help')."),
+        ] = None,
+        woke: Annotated[
+            bool | None, typer.Option("--woke/--no-woke", help="Whether it woke you up.")
+        ] = None,
+        trigger: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--trigger", metavar="TAG", help="Replace the triggers with these (repeatable)."
+            ),
+        ] = None,
+        relief: ReliefOption = None,
+        note: Annotated[
+            str | None, typer.Option("--note", metavar="TEXT", help="Replace the note.")
+        ] = None,
+        clear: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--clear",
+                metavar="FIELD",
+                help="Remove a value: side, minutes, severity, triggers, relief or note "
+                "(repeatable).",
+            ),
+        ] = None,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        fmt: FormatOption = None,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """Change a diary entry: give only the values to change."""
+        from cramp_cli.diary import models
+        from cramp_cli.diary.results import LogResult
+
+        _entry_key(entry_id)
+
+        clearable: dict[str, object] = {
+            "side": None,
+            "minutes": None,
+            "severity": None,
+            "triggers": (),
+            "relief": None,
+            "note": "",
+        }
+        updates: dict[str, object] = {}
+        for name in clear or []:
+            key = name.strip().lower()
+            if key == "trigger":
+                key = "triggers"
+            if key not in clearable:
+                raise UsageError(
+                    f"--clear takes side, minutes, severity, triggers, relief or note, "
+                    f"not {name!r}."
+                )
+            updates[key] = clearable[key]
+        kb = current_kb()
+        given: dict[str, object] = {}
+        with _bad_values():
+            if muscle is not None:
+                given["muscle"] = models.resolve_muscle(kb, muscle)
+            if side is not None:
+                given["side"] = models.parse_side(side)
+            if minutes is not None:
+                given["minutes"] = models.parse_minutes(minutes)
+            if severity is not None:
+                given["severity"] = models.parse_severity(severity)
+            if at is not None:
+                given["at"] = models.parse_at(at)
+            if woke is not None:
+                given["woke"] = woke
+            if trigger is not None:
+                given["triggers"] = models.parse_triggers(trigger)
+            if relief is not None:
+                given["relief"] = models.resolve_relief(kb, relief)
+            if note is not None:
+                given["note"] = models.parse_note(note)
+        both = sorted(set(updates) & set(given))
+        if both:
+            raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
+        updates.update(given)
+        if not updates:
+            raise UsageError(
+                "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
+            )
+        with _opened(db) as diary:
+            entry = _find(diary, entry_id)
+            assert diary is not None  # _find found the entry in it
+            with _bad_values():
+                new = models.changed(entry, updates)
+            diary.replace(new)
+        emit(
+            LogResult(action="edited", items=(new,), advice=_advice(kb, new)),
+            as_json,
+            fmt,
+            no_color,
+        )
+
+    @log_app.command("delete", epilog="Example: cramp log delete 3f9a0c1b2d --yes")
+    def delete(
+        entry_id: Annotated[
+            str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+        ],
+        yes: Annotated[
+            bool,
+            typer.Option(
+                "--yes", "-y", help="Delete without asking (needed when not on a terminal)."
+            ),
+        ] = False,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        fmt: FormatOption = None,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """Delete a diary entry (asks first on a terminal)."""
+        from cramp_cli.diary.results import LogResult
+
+        with _opened(db) as diary:
+            entry = _find(diary, entry_id)
+            assert diary is not None  # _find found the entry in it
+            if not yes:
+                if machine_output(as_json, fmt) or not can_prompt():
+                    raise UsageError(
+                        "deleting needs --yes when there is no terminal to ask on.",
+                        hint=f"Run 'cramp log delete {entry.id} --yes'.",
+                    )
+                if not _confirm(entry):
+                    raise CrampError("nothing was deleted.")
+            if not diary.delete(entry.id):
+                raise CrampError(f"the entry {entry.id} was already deleted.")
+        emit(LogResult(action="deleted", items=(entry,)), as_json, fmt, no_color)
+
+    app.add_typer(log_app, name="log")
+
+    @app.command(epilog="Example: cramp history --since 2025-03-01 --muscle calf --limit 10")
+    def history(
+        since: Annotated[
+            str | None,
+            typer.Option("--since", metavar="DATE", help="From this night on (2025-03-01)."),
+        ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option("--until", metavar="DATE", help="Up to and including this night."),
+        ] = None,
+        muscle: Annotated[
+            str | None,
+            typer.Option("--muscle", "-m", metavar="NAME", help="Only cramps of this muscle."),
+        ] = None,
+        limit: Annotated[
+            int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
+        ] = 20,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        fmt: FormatOption = None,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """List your diary entries, newest first."""
+        from cramp_cli.diary import models
+        from cramp_cli.diary.results import HistoryFilters, HistoryResult
+
+        with _bad_values():
+            first = models.parse_date(since, "since") if since is not None else None
+            last = models.parse_date(until, "until") if until is not None else None
+        if first is not None and last is not None and first > last:
+            raise UsageError(f"--since {first} is after --until {last}.")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise UsageError(f"--limit must be from 1 to {MAX_LIMIT:,}, not {limit}.")
+        muscle_id = None
+        if muscle is not None:
+            with _bad_values():
+                muscle_id = models.resolve_muscle(current_kb(), muscle)
+        entries: list[Entry] = []
+        total = 0
+        diary = _open(db, write=False)
+        if diary is not None:
+            with diary:
+                entries, total = diary.history(
+                    since=first, until=last, muscle=muscle_id, limit=limit
+                )
+        result = HistoryResult(
+            filters=HistoryFilters(since=first, until=last, muscle=muscle_id, limit=limit),
+            total=total,
+            items=tuple(entries),
+        )
+        emit(result, as_json, fmt, no_color)
+
+    @app.command(epilog="Example: cramp report --days 60")
+    def report(
+        days: Annotated[
+            int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
+        ] = 30,
+        region: Annotated[
+            str | None,
+            typer.Option(
+                "--region",
+                metavar="REGION",
+                envvar="CRAMP_REGION",
+                help="Where you are, for the numbers to call: gb, us, eu, au.",
+            ),
+        ] = None,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        fmt: FormatOption = None,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """Sum up your diary, and the warning signs its pattern meets."""
+        from cramp_cli.diary.models import night_of
+        from cramp_cli.diary.patterns import load_patterns
+        from cramp_cli.diary.report import MAX_DAYS, build_report, window
+        from cramp_cli.diary.store import no_entries
+
+        if not 1 <= days <= MAX_DAYS:
+            raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
+        kb = current_kb()
+        rules = load_patterns(kb)
+        first, last = window(night_of(datetime.now().astimezone()), days)
+        aggregates = no_entries(first, last)
+        diary = _open(db, write=False)
+        if diary is not None:
+            with diary:
+                aggregates = diary.aggregates(first, last)
+        emit(build_report(aggregates, kb, rules, days=days, region=region), as_json, fmt, no_color)
+
+    @app.command(epilog="Example: cramp export --format csv --output diary.csv")
+    def export(
+        fmt: Annotated[
+            ExportFormat,
+            typer.Option("--format", help="csv or json.", case_sensitive=False),
+        ] = ExportFormat.JSON,
+        as_json: JsonOption = False,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                metavar="FILE",
+                help="Write to a new file (readable only by you) instead of stdout.",
+            ),
+        ] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Write every diary entry, oldest first, as CSV or JSON."""
+        if as_json and fmt is not ExportFormat.JSON:
+            raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        diary = _open(db, write=False)
+        with contextlib.ExitStack() as stack:
+            entries: Iterator[Entry] = iter(())
+            if diary is not None:
+                stack.enter_context(diary)
+                entries = diary.iter_all()
+            stream = stack.enter_context(_destination(output))
+            if fmt is ExportFormat.CSV:
+                from cramp_cli.diary.transfer import write_csv
+
+                write_csv(entries, stream)
+            else:
+                from cramp_cli.diary.results import ExportResult
+                from cramp_cli.render.json_view import render_json
+
+                stream.write(render_json(ExportResult(items=tuple(entries))))
+            stream.flush()
+
+    @app.command("import", epilog="Example: cramp import diary.csv")
+    def import_(
+        file: Annotated[
+            str,
+            typer.Argument(
+                metavar="FILE", help="A file from 'cramp export' (CSV or JSON), or - for stdin."
+            ),
+        ],
+        kind: Annotated[
+            ExportFormat | None,
+            typer.Option(
+                "--format",
+                help="csv or json (default: from the name or the content).",
+                case_sensitive=False,
+            ),
+        ] = None,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        no_color: NoColorOption = False,
+    ) -> None:
+        """Add the entries of an exported file (all or nothing; ids already there are skipped)."""
+        from cramp_cli.diary import transfer
+        from cramp_cli.diary.results import ImportResult, ImportRow
+
+        raw, name = _read_input(file)
+        chosen = kind.value if kind is not None else transfer.detect(raw, name)
+        rows = transfer.read_rows(raw, name, "csv" if chosen == "csv" else "json")
+        entries = transfer.build_entries(rows, current_kb(), name)
+        diary = _open(db, write=True)
+        assert diary is not None
+        with diary:
+            added, skipped = diary.add_many(entries)
+        skipped_ids = set(skipped)
+        result = ImportResult(
+            imported=len(added),
+            skipped=len(skipped),
+            items=tuple(
+                ImportRow(id=entry.id, status="skipped" if entry.id in skipped_ids else "imported")
+                for entry in entries
+            ),
+        )
+        emit(result, as_json, None, no_color)
+
+
+@contextlib.contextmanager
+def _destination(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a new file created 0600 (an existing file is never overwritten)."""
+    if output is None:
+        yield sys.stdout
+        return
+    path = Path(os.path.expanduser(str(output)))
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists; cramp export does not overwrite files.",
+            hint="Choose another name, or remove the file first.",
+        ) from None
+    except OSError as err:
+        raise CrampError(f"cannot create {path} ({err.strerror}).") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    from cramp_cli.diary.transfer import MAX_IMPORT_BYTES
+
+    if file == "-":
+        return sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1), "stdin"
+    path = Path(os.path.expanduser(file))
+    if not path.exists():
+        raise UsageError(f"no such file: {file}.")
+    if path.is_dir():
+        raise UsageError(f"{file} is a folder, not a file to import.")
+    try:
+        with path.open("rb") as stream:
+            return stream.read(MAX_IMPORT_BYTES + 1), file
+    except OSError as err:
+        raise CrampError(f"cannot read {file} ({err.strerror}).") from None
+
+
+def _confirm(entry: Entry) -> bool:
+    from cramp_cli.diary.models import format_minutes
+
+    typer.echo(
+        f"Entry {entry.id}: {entry.local_time}, night of {entry.night}, {entry.muscle}, "
+        f"{entry.side or 'side not given'}, {format_minutes(entry.minutes)} min.",
+        err=True,
+    )
+    # input() writes the prompt's last character to stdout: keep stdout for the result.
+    with contextlib.redirect_stdout(sys.stderr):
+        return typer.confirm(f"Delete entry {entry.id}?", default=False, err=True)

@@ -1,0 +1,142 @@
+"""`cramp report`: the diary's aggregates and the knowledge base in, a report out. Pure.
+
+The warning signs come from the rules in data/patterns.yml; the level and the advice come
+from answers.check with those signs, so they are exactly what `cramp check --sign ...` says.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from cramp_cli import answers
+from cramp_cli.diary.patterns import PatternRule
+from cramp_cli.diary.results import Count, Measure, PatternFinding, ReliefUse, ReportResult, Week
+from cramp_cli.diary.store import Aggregates
+from cramp_cli.knowledge.kb import KnowledgeBase
+
+REPORT_NOTE = (
+    "A diary shows patterns only. It cannot see other warning signs, such as one swollen, "
+    "warm or red leg, chest pain or breathlessness: if you have any, run 'cramp check'."
+)
+MAX_DAYS = 3660
+
+
+def window(last_night: date, days: int) -> tuple[date, date]:
+    """The `days` nights ending with `last_night`: (first, last)."""
+    return last_night - timedelta(days=days - 1), last_night
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def build_report(
+    aggregates: Aggregates,
+    kb: KnowledgeBase,
+    rules: Sequence[PatternRule],
+    *,
+    days: int,
+    region: str | None = None,
+) -> ReportResult:
+    answers.resolve_region(kb, region)  # a bad --region is an error even with no finding
+    agg = aggregates
+    first, last = agg.first_night, agg.last_night
+    if agg.older_entries or agg.earliest_night is None:
+        covered = days
+    else:  # the diary started inside the window: rates count from its first night
+        covered = (last - agg.earliest_night).days + 1
+    weeks_covered = max(covered, 7) / 7
+
+    def rate(count: int) -> float:
+        return round(count / weeks_covered, 1)
+
+    measures: dict[Measure, float | None] = {
+        "longest_minutes": agg.longest_minutes,
+        "nights_per_week": rate(agg.nights),
+        "cramps_per_week": rate(agg.cramps),
+        "woke_nights_per_week": rate(agg.woke_nights),
+        "mean_severity": _round(agg.mean_severity),
+    }
+    signs = {sign.id: sign for sign in kb.signs}
+    findings: list[PatternFinding] = []
+    for rule in rules:
+        value = measures[rule.measure]
+        if value is None or not rule.met_by(value) or rule.sign not in signs:
+            continue
+        sign = signs[rule.sign]
+        findings.append(
+            PatternFinding(
+                id=sign.id,
+                rule=rule.id,
+                title=sign.title,
+                level=sign.level,
+                measure=rule.measure,
+                value=value,
+                more_than=rule.more_than,
+                at_least=rule.at_least,
+                reason=rule.reason,
+                sources=rule.sources,
+            )
+        )
+    sign_ids = list(dict.fromkeys(finding.id for finding in findings))
+    check = answers.check(kb, sign_ids, region=region) if sign_ids else None
+
+    muscle_names = {muscle.id: muscle.name for muscle in kb.muscles}
+    relief_titles = {item.id: item.title for item in kb.relief}
+    muscles = tuple(
+        Count(id=item.key, name=muscle_names.get(item.key), count=item.count)
+        for item in agg.muscles
+    )
+    sides = tuple(Count(id=item.key, count=item.count) for item in agg.sides)
+    by_index = {week.index: week for week in agg.weeks}
+    weeks: list[Week] = []
+    for index in reversed(range(math.ceil(days / 7))):
+        end = last - timedelta(days=7 * index)
+        stats = by_index.get(index)
+        weeks.append(
+            Week(
+                start=max(first, end - timedelta(days=6)),
+                end=end,
+                cramps=stats.cramps if stats else 0,
+                nights=stats.nights if stats else 0,
+                woke_nights=stats.woke_nights if stats else 0,
+            )
+        )
+    return ReportResult(
+        days=days,
+        first_night=first,
+        last_night=last,
+        covered_days=covered,
+        cramps=agg.cramps,
+        nights_with_cramps=agg.nights,
+        nights_woken=agg.woke_nights,
+        cramps_per_week=rate(agg.cramps),
+        nights_per_week=rate(agg.nights),
+        woke_nights_per_week=rate(agg.woke_nights),
+        mean_minutes=_round(agg.mean_minutes),
+        longest_minutes=agg.longest_minutes,
+        timed_cramps=agg.timed,
+        mean_severity=_round(agg.mean_severity),
+        rated_cramps=agg.rated,
+        muscle=muscles[0] if muscles else None,
+        side=sides[0] if sides else None,
+        muscles=muscles,
+        sides=sides,
+        triggers=tuple(Count(id=item.key, count=item.count) for item in agg.triggers[:5]),
+        reliefs=tuple(
+            ReliefUse(
+                id=item.relief,
+                title=relief_titles.get(item.relief),
+                uses=item.uses,
+                mean_minutes=_round(item.mean_minutes),
+                longest_minutes=item.longest_minutes,
+            )
+            for item in agg.reliefs
+        ),
+        weeks=tuple(weeks),
+        items=tuple(findings),
+        check=check,
+        note=REPORT_NOTE,
+    )

@@ -1,0 +1,131 @@
+"""What the diary commands answer: one model feeds the JSON and the human views alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from cramp_cli.diary.models import Entry
+from cramp_cli.knowledge.models import Level
+from cramp_cli.results import CheckResult, Result
+
+Measure = Literal[
+    "longest_minutes",
+    "nights_per_week",
+    "cramps_per_week",
+    "woke_nights_per_week",
+    "mean_severity",
+]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+
+class LogResult(Result):
+    """`cramp log`, `cramp log edit` and `cramp log delete`: the entry as stored (or removed)."""
+
+    command: Literal["log"] = "log"
+    action: Literal["added", "edited", "deleted"]
+    items: tuple[Entry, ...]
+    advice: tuple[str, ...] = ()
+
+
+class HistoryFilters(_Part):
+    since: date | None = None
+    until: date | None = None
+    muscle: str | None = None
+    limit: int
+
+
+class HistoryResult(Result):
+    command: Literal["history"] = "history"
+    filters: HistoryFilters
+    total: int  # entries matching the filters; items holds the newest `limit` of them
+    items: tuple[Entry, ...]
+
+
+class Count(_Part):
+    id: str
+    name: str | None = None
+    count: int
+
+
+class ReliefUse(_Part):
+    id: str
+    title: str | None  # None if the knowledge base no longer has the item
+    uses: int
+    mean_minutes: float | None
+    longest_minutes: float | None
+
+
+class Week(_Part):
+    start: date
+    end: date
+    cramps: int
+    nights: int
+    woke_nights: int
+
+
+class PatternFinding(_Part):
+    """A rule of data/patterns.yml that the diary meets: the sign, and the numbers why."""
+
+    id: str  # the warning sign, as `cramp check --sign ID` takes it
+    rule: str
+    title: str
+    level: Level
+    measure: Measure
+    value: float
+    more_than: float | None
+    at_least: float | None
+    reason: str
+    sources: tuple[str, ...]
+
+
+class ReportResult(Result):
+    command: Literal["report"] = "report"
+    days: int
+    first_night: date
+    last_night: date
+    covered_days: int  # nights counted for the weekly rates (from the diary's start if later)
+    cramps: int
+    nights_with_cramps: int
+    nights_woken: int
+    cramps_per_week: float
+    nights_per_week: float
+    woke_nights_per_week: float
+    mean_minutes: float | None
+    longest_minutes: float | None
+    timed_cramps: int
+    mean_severity: float | None
+    rated_cramps: int
+    muscle: Count | None
+    side: Count | None
+    muscles: tuple[Count, ...]
+    sides: tuple[Count, ...]
+    triggers: tuple[Count, ...]
+    reliefs: tuple[ReliefUse, ...]
+    weeks: tuple[Week, ...]
+    items: tuple[PatternFinding, ...]
+    # What `cramp check --sign` gives for the signs in items; None when no rule is met.
+    check: CheckResult | None
+    note: str
+
+
+class ExportResult(Result):
+    command: Literal["export"] = "export"
+    items: tuple[Entry, ...]
+
+
+class ImportRow(_Part):
+    id: str
+    status: Literal["imported", "skipped"]
+
+
+class ImportResult(Result):
+    command: Literal["import"] = "import"
+    imported: int
+    skipped: int
+    items: tuple[ImportRow, ...]

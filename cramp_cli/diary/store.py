@@ -1,0 +1,753 @@
+"""The diary's SQLite file: opening it safely, migrating it forward, reading and writing entries.
+
+The only module that talks to sqlite3. No Typer, no Rich: problems are DiaryError (exit 1)
+with a message that names the file and says what to do.
+
+Safety rules:
+
+- The file is created by os.open(O_EXCL) with mode 0600 in a folder made with 0700, before
+  SQLite sees it; an existing file is never created over, truncated or replaced.
+- Before anything is written, the header is read: a file that is not SQLite, belongs to
+  another program, or was written by a newer cramp (PRAGMA user_version above LATEST) is
+  refused and left byte for byte as it was.
+- WAL journal, a busy timeout, and every write in its own BEGIN IMMEDIATE transaction:
+  concurrent writers wait their turn, and a writer killed mid-transaction leaves nothing
+  behind (SQLite rolls the unfinished transaction back on the next open).
+- A read-only file can still be read; writing to it is refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cramp_cli.diary.models import Entry, new_id
+from cramp_cli.errors import CrampError
+
+DB_ENV = "CRAMP_DB"
+DB_NAME = "diary.sqlite3"
+APPLICATION_ID = 0x4352414D  # "CRAM": marks the file as a cramp diary
+DEFAULT_TIMEOUT = 5.0  # seconds to wait for another program's write to finish
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+TAG_SEPARATOR = ";"  # trigger tags are letters, digits and dashes: never a ';'
+
+
+class DiaryError(CrampError):
+    """The diary file cannot be used: locked, read-only, damaged, foreign or too new."""
+
+    code = "diary"
+
+
+def default_path() -> Path:
+    """platformdirs' user data folder for cramp, then diary.sqlite3."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cramp", appauthor=False)) / DB_NAME
+
+
+def resolve_path(path: Path | str | None) -> Path:
+    """--db, else CRAMP_DB (Typer passes it as the option's value), else the default."""
+    if path is None or str(path).strip() == "":
+        return default_path()
+    return Path(os.path.expanduser(str(path)))
+
+
+# ---------------------------------------------------------------- schema and migrations
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    """The first schema: entries, and their trigger tags in order."""
+    conn.execute(
+        """
+        CREATE TABLE entries (
+            id TEXT PRIMARY KEY NOT NULL,
+            at_utc TEXT NOT NULL,
+            utc_offset INTEGER NOT NULL,
+            night TEXT NOT NULL,
+            muscle TEXT NOT NULL,
+            side TEXT CHECK (side IN ('left', 'right', 'both')),
+            minutes REAL CHECK (minutes >= 0),
+            severity INTEGER CHECK (severity BETWEEN 1 AND 10),
+            woke INTEGER NOT NULL DEFAULT 0 CHECK (woke IN (0, 1)),
+            relief TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE entry_triggers (
+            entry_id TEXT NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (entry_id, position)
+        )
+        """
+    )
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """The performance issue: the trigger tags move into `entries` (';'-joined, in order), and
+    a time index that covers every column but the note. `history --limit N` reads N rows
+    from its end; `report` scans only its window of the index, without touching the table.
+    """
+    conn.execute("ALTER TABLE entries ADD COLUMN triggers TEXT NOT NULL DEFAULT ''")
+    tags: dict[str, list[str]] = {}
+    for entry_id, tag in conn.execute(
+        "SELECT entry_id, tag FROM entry_triggers ORDER BY entry_id, position"
+    ):
+        tags.setdefault(entry_id, []).append(tag)
+    conn.executemany(
+        "UPDATE entries SET triggers = ? WHERE id = ?",
+        [(TAG_SEPARATOR.join(values), entry_id) for entry_id, values in tags.items()],
+    )
+    conn.execute("DROP TABLE entry_triggers")
+    conn.execute(
+        "CREATE INDEX entries_by_time ON entries "
+        "(at_utc, id, night, muscle, side, minutes, severity, woke, relief, triggers)"
+    )
+
+
+# Version N is reached by running MIGRATIONS[N - 1] on version N - 1. Append only.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+LATEST = len(MIGRATIONS)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _read_only(path: Path) -> DiaryError:
+    return DiaryError(
+        f"the diary {path} is read-only; nothing was changed.",
+        hint="Check the permissions of the file and its folder, or give another file with --db.",
+    )
+
+
+def _describe(err: sqlite3.Error, path: Path, timeout: float) -> DiaryError:
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return DiaryError(
+            f"the diary {path} is locked by another program (waited {timeout:g} s); "
+            "nothing was changed.",
+            hint="Try again in a moment.",
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return _read_only(path)
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
+        return DiaryError(
+            f"{path} is not a cramp diary or is damaged; it was left as it is.",
+            hint="Restore it from a backup, or move it aside to start a new diary "
+            "(see 'Diary' in the README).",
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return DiaryError(
+            f"cannot open the diary {path}.",
+            hint="Check that its folder exists and that you may read and write it.",
+        )
+    if name.startswith("SQLITE_FULL"):
+        return DiaryError(f"the disk holding {path} is full; nothing was changed.")
+    return DiaryError(f"the diary {path} could not be used ({text}); nothing was changed.")
+
+
+# ---------------------------------------------------------------- creating the file
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the missing folders, each 0700; existing folders are left as they are."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise DiaryError(
+                f"cannot create the folder {path} for the diary ({err.strerror})."
+            ) from None
+        os.chmod(path, FOLDER_MODE)
+
+
+def _create_file(path: Path) -> None:
+    """Create an empty diary file, mode 0600, only if there is none (never over one)."""
+    _make_folder(path.parent)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return  # another process created it first: use theirs
+    except OSError as err:
+        raise DiaryError(f"cannot create the diary {path} ({err.strerror}).") from None
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(descriptor, FILE_MODE)  # exactly 0600, whatever the umask
+    finally:
+        os.close(descriptor)
+
+
+# ---------------------------------------------------------------- the diary
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(_UTC_FORMAT)
+
+
+def _lower_bound(night: date) -> str:
+    """The earliest UTC time an entry of this night can have (12:00 local at UTC+14)."""
+    return f"{(night - timedelta(days=1)).isoformat()}T22:00:00Z"
+
+
+def _upper_bound(night: date) -> str:
+    """A UTC time after every entry of this night (12:00 next day local at UTC-12)."""
+    return f"{(night + timedelta(days=2)).isoformat()}T00:00:00Z"
+
+
+_COLUMNS = (
+    "id, at_utc, utc_offset, night, muscle, side, minutes, severity, woke, relief, note, triggers"
+)
+
+
+@dataclass(frozen=True)
+class Counted:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReliefStats:
+    relief: str
+    uses: int
+    mean_minutes: float | None
+    longest_minutes: float | None
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    index: int  # 0 is the week ending on the last night, 1 the week before, ...
+    cramps: int
+    nights: int
+    woke_nights: int
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """What the report needs from the window of nights, worked out in SQL."""
+
+    first_night: date
+    last_night: date
+    earliest_night: date | None  # the first night in the window with an entry
+    older_entries: bool  # entries exist before the window
+    cramps: int
+    nights: int
+    woke_nights: int
+    mean_minutes: float | None
+    longest_minutes: float | None
+    timed: int
+    mean_severity: float | None
+    rated: int
+    muscles: tuple[Counted, ...]
+    sides: tuple[Counted, ...]
+    triggers: tuple[Counted, ...]
+    reliefs: tuple[ReliefStats, ...]
+    weeks: tuple[WeekStats, ...] = field(default=())
+
+
+class Diary:
+    """An open diary. Use `with Diary.open(path) as diary:`; it closes the connection."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float) -> None:
+        self.path = path
+        self.conn = conn
+        self.timeout = timeout
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        write: bool = True,
+        create: bool | None = None,
+        timeout: float | None = None,
+    ) -> Diary | None:
+        """Open the diary; None if there is no file and not `create` (default: `write`).
+
+        A file of an older schema is migrated forward when it can be written. A file without
+        write permission (chmod a-w, or a read-only folder) is opened read-only, even for
+        root, and refused with a clear error if `write`.
+        """
+        wait = DEFAULT_TIMEOUT if timeout is None else timeout
+        if path.is_dir():
+            raise DiaryError(f"{path} is a folder, not a diary file.", hint="Give a file name.")
+        if not path.exists():
+            if not (write if create is None else create):
+                return None
+            _create_file(path)
+        if not os.access(path, os.R_OK):
+            raise DiaryError(
+                f"cannot read the diary {path} (permission denied).",
+                hint="Check the permissions of the file.",
+            )
+        writable = _writable(path)
+        if write and not writable:
+            raise _read_only(path)
+        mode = "rw" if writable else "ro"
+        uri = f"file:{_uri_path(path)}?mode={mode}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None)
+        except sqlite3.Error as err:
+            raise _describe(err, path, wait) from None
+        diary = cls(path, conn, wait)
+        try:
+            with diary._errors():
+                diary._prepare(writable)
+        except BaseException:
+            conn.close()
+            raise
+        return diary
+
+    def _prepare(self, writable: bool) -> None:
+        version = self._check_header()
+        if version < LATEST and not writable:
+            raise DiaryError(
+                f"the diary {self.path} is read-only and needs upgrading to this cramp's format.",
+                hint="Make it writable once, or open a writable copy with --db.",
+            )
+        if writable:
+            self._use_wal()
+        if version < LATEST:
+            self._migrate()
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if writable:
+            self.conn.execute("PRAGMA synchronous = FULL")
+
+    def _check_header(self) -> int:
+        """The schema version, after refusing foreign, damaged or newer files. Writes nothing.
+
+        One read transaction, so the version and the list of tables agree even while another
+        process is creating the diary (version 0 with tables would otherwise look foreign).
+        """
+        with self.snapshot():
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            application = int(self.conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = int(
+                self.conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                ).fetchone()[0]
+            )
+        if application not in (0, APPLICATION_ID):
+            raise self._foreign()
+        if version > LATEST:
+            raise DiaryError(
+                f"the diary {self.path} was written by a newer version of cramp (format "
+                f"{version}; this one knows up to {LATEST}); it was not changed.",
+                hint="Upgrade cramp to use it.",
+            )
+        if version == 0 and application == 0 and tables:
+            raise self._foreign()
+        return version
+
+    def _foreign(self) -> DiaryError:
+        return DiaryError(
+            f"{self.path} is a database of another program, not a cramp diary; "
+            "it was left as it is.",
+            hint="Give another file with --db.",
+        )
+
+    def _use_wal(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+                continue
+            if str(mode).lower() != "wal":
+                raise DiaryError(f"the diary {self.path} cannot use a write-ahead log ({mode}).")
+            return
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            # Read again inside the write lock: another process may have migrated meanwhile.
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > LATEST:
+                raise DiaryError(f"the diary {self.path} was written by a newer version of cramp.")
+            for step in MIGRATIONS[version:]:
+                step(self.conn)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {LATEST}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Diary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions and errors
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise _describe(err, self.path, self.timeout) from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock first (waiting up to the timeout), so the
+        transaction never fails half-way for a lock. All or nothing."""
+        with self._errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every query inside sees the same state of the diary."""
+        with self._errors():
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ writing
+
+    def _insert(self, entry: Entry) -> None:
+        offset = entry.at.utcoffset() or timedelta(0)
+        self.conn.execute(
+            f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.id,
+                _utc_text(entry.at),
+                int(offset.total_seconds() // 60),
+                entry.night.isoformat(),
+                entry.muscle,
+                entry.side,
+                entry.minutes,
+                entry.severity,
+                int(entry.woke),
+                entry.relief,
+                entry.note,
+                TAG_SEPARATOR.join(entry.triggers),
+            ),
+        )
+
+    def add(self, entry: Entry) -> Entry:
+        """Store a new entry in its own transaction; a (very unlikely) id clash gets a new id."""
+        for _ in range(5):
+            with self.transaction():
+                if not self._exists(entry.id):
+                    self._insert(entry)
+                    return entry
+            entry = entry.model_copy(update={"id": new_id()})
+        raise DiaryError("could not find a free id for the entry; try again.")
+
+    def add_many(self, entries: Sequence[Entry]) -> tuple[list[Entry], list[str]]:
+        """Store entries in one transaction, skipping ids already there: (added, skipped ids)."""
+        added: list[Entry] = []
+        skipped: list[str] = []
+        with self.transaction():
+            present = self._present({entry.id for entry in entries})
+            for entry in entries:
+                if entry.id in present:
+                    skipped.append(entry.id)
+                    continue
+                self._insert(entry)
+                present.add(entry.id)
+                added.append(entry)
+        return added, skipped
+
+    def replace(self, entry: Entry) -> None:
+        """Overwrite the stored entry with this id (in one transaction)."""
+        with self.transaction():
+            if not self._exists(entry.id):
+                raise DiaryError(
+                    f"the entry {entry.id} was deleted meanwhile; nothing was changed."
+                )
+            self.conn.execute("DELETE FROM entries WHERE id = ?", (entry.id,))
+            self._insert(entry)
+
+    def delete(self, entry_id: str) -> bool:
+        with self.transaction():
+            cursor = self.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+            return cursor.rowcount > 0
+
+    # ------------------------------------------------------------ reading
+
+    def _exists(self, entry_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        return row is not None
+
+    def _present(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def _entries(self, rows: list[tuple[Any, ...]]) -> list[Entry]:
+        try:
+            return [_entry(row) for row in rows]
+        except (ValidationError, ValueError, TypeError) as err:
+            raise DiaryError(
+                f"the diary {self.path} holds an entry cramp cannot read ({_first_line(err)}).",
+                hint="Restore it from a backup, or fix the entry with the sqlite3 tool.",
+            ) from None
+
+    def get(self, entry_id: str) -> Entry | None:
+        with self._errors():
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
+            ).fetchall()
+            found = self._entries(rows)
+        return found[0] if found else None
+
+    def ids_starting(self, prefix: str, limit: int = 3) -> list[str]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._errors():
+            rows = self.conn.execute(
+                "SELECT id FROM entries WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+                (pattern, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def history(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        muscle: str | None = None,
+        limit: int = 20,
+    ) -> tuple[list[Entry], int]:
+        """The newest entries first, at most `limit`, and how many match in all.
+
+        The night filters also bound at_utc, so the time index does the work.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where += ["at_utc >= ?", "night >= ?"]
+            params += [_lower_bound(since), since.isoformat()]
+        if until is not None:
+            where += ["at_utc < ?", "night <= ?"]
+            params += [_upper_bound(until), until.isoformat()]
+        if muscle is not None:
+            where.append("muscle = ?")
+            params.append(muscle)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self.snapshot():
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM entries {clause} ORDER BY at_utc DESC, id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+            total = int(
+                self.conn.execute(f"SELECT count(*) FROM entries {clause}", params).fetchone()[0]
+            )
+            entries = self._entries(rows)
+        return entries, total
+
+    def count(self) -> int:
+        with self._errors():
+            return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def iter_all(self, chunk: int = 2000) -> Iterator[Entry]:
+        """Every entry, oldest first, read in chunks inside one snapshot (for export)."""
+        with self.snapshot():
+            cursor = self.conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY at_utc, id")
+            while True:
+                rows = cursor.fetchmany(chunk)
+                if not rows:
+                    return
+                yield from self._entries(rows)
+
+    def aggregates(self, first_night: date, last_night: date) -> Aggregates:
+        """Counts, means and maxima over the nights first_night..last_night, in SQL."""
+        window = (
+            "FROM entries e WHERE e.at_utc >= :lo AND e.at_utc < :hi "
+            "AND e.night >= :first AND e.night <= :last"
+        )
+        params = {
+            "lo": _lower_bound(first_night),
+            "hi": _upper_bound(last_night),
+            "first": first_night.isoformat(),
+            "last": last_night.isoformat(),
+        }
+        q = self.conn.execute
+        with self.snapshot():
+            (
+                cramps,
+                nights,
+                woke_nights,
+                mean_minutes,
+                longest,
+                timed,
+                mean_severity,
+                rated,
+                earliest,
+            ) = q(
+                "SELECT count(*), count(DISTINCT e.night), "
+                "count(DISTINCT CASE WHEN e.woke THEN e.night END), "
+                "avg(e.minutes), max(e.minutes), count(e.minutes), "
+                "avg(e.severity), count(e.severity), min(e.night) " + window,
+                params,
+            ).fetchone()
+            older = (
+                q(
+                    "SELECT 1 FROM entries WHERE at_utc < :hi AND night < :first LIMIT 1",
+                    {"hi": _upper_bound(first_night - timedelta(days=1)), "first": params["first"]},
+                ).fetchone()
+                is not None
+            )
+            muscles = q(
+                "SELECT e.muscle, count(*) AS n " + window + " GROUP BY e.muscle "
+                "ORDER BY n DESC, e.muscle",
+                params,
+            ).fetchall()
+            sides = q(
+                "SELECT e.side, count(*) AS n " + window + " AND e.side IS NOT NULL "
+                "GROUP BY e.side ORDER BY n DESC, e.side",
+                params,
+            ).fetchall()
+            tags: Counter[str] = Counter()
+            for (joined,) in q("SELECT e.triggers " + window + " AND e.triggers != ''", params):
+                tags.update(joined.split(TAG_SEPARATOR))
+            triggers = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
+            reliefs = q(
+                "SELECT e.relief, count(*) AS n, avg(e.minutes), max(e.minutes) "
+                + window
+                + " AND e.relief IS NOT NULL GROUP BY e.relief ORDER BY n DESC, e.relief",
+                params,
+            ).fetchall()
+            weeks = q(
+                "SELECT CAST((julianday(:last) - julianday(e.night)) / 7 AS INTEGER) AS week, "
+                "count(*), count(DISTINCT e.night), "
+                "count(DISTINCT CASE WHEN e.woke THEN e.night END) "
+                + window
+                + " GROUP BY week ORDER BY week",
+                params,
+            ).fetchall()
+        return Aggregates(
+            first_night=first_night,
+            last_night=last_night,
+            earliest_night=date.fromisoformat(earliest) if earliest else None,
+            older_entries=older,
+            cramps=int(cramps),
+            nights=int(nights),
+            woke_nights=int(woke_nights),
+            mean_minutes=mean_minutes,
+            longest_minutes=longest,
+            timed=int(timed),
+            mean_severity=mean_severity,
+            rated=int(rated),
+            muscles=tuple(Counted(key, int(n)) for key, n in muscles),
+            sides=tuple(Counted(key, int(n)) for key, n in sides),
+            triggers=tuple(Counted(key, int(n)) for key, n in triggers),
+            reliefs=tuple(
+                ReliefStats(key, int(n), mean, longest_relief)
+                for key, n, mean, longest_relief in reliefs
+            ),
+            weeks=tuple(WeekStats(int(w), int(c), int(n), int(k)) for w, c, n, k in weeks),
+        )
+
+
+def _writable(path: Path) -> bool:
+    """Writable by permission bits too: root can write anything, but chmod a-w means no."""
+    try:
+        bits = path.stat().st_mode & 0o222
+    except OSError:
+        return False
+    return bool(bits) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def no_entries(first_night: date, last_night: date) -> Aggregates:
+    """The aggregates of a diary that does not exist yet."""
+    return Aggregates(
+        first_night=first_night,
+        last_night=last_night,
+        earliest_night=None,
+        older_entries=False,
+        cramps=0,
+        nights=0,
+        woke_nights=0,
+        mean_minutes=None,
+        longest_minutes=None,
+        timed=0,
+        mean_severity=None,
+        rated=0,
+        muscles=(),
+        sides=(),
+        triggers=(),
+        reliefs=(),
+    )
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    (entry_id, at_utc, offset, night, muscle, side, minutes, severity, woke, relief, note, tags) = (
+        row
+    )
+    at = datetime.fromisoformat(at_utc)
+    if at.utcoffset() != timedelta(0):
+        raise ValueError(f"at_utc {at_utc!r} is not UTC")
+    triggers = tags.split(TAG_SEPARATOR) if tags else []
+    return Entry(
+        id=entry_id,
+        at=at.astimezone(timezone(timedelta(minutes=offset))),
+        night=date.fromisoformat(night),
+        muscle=muscle,
+        side=side,
+        minutes=minutes,
+        severity=severity,
+        woke=bool(woke),
+        triggers=tuple(triggers),
+        relief=relief,
+        note=note,
+    )
+
+
+def _first_line(err: Exception) -> str:
+    lines = str(err).strip().splitlines()
+    return " ".join(lines[:3])[:200] if lines else type(err).__name__
+
+
+def _uri_path(path: Path) -> str:
+    """The path for a file: URI, with the characters URIs treat specially escaped."""
+    from urllib.parse import quote
+
+    text = str(path.absolute())
+    if sys.platform == "win32":
+        text = "/" + text.replace("\\", "/")
+    return quote(text, safe="/:")

@@ -1,0 +1,457 @@
+"""Plain, Markdown and Rich views of the diary results (log, history, report, import).
+
+Plain views yield lines (one record per line, tab-separated, values in words); the plain
+renderer adds the disclaimer. Rich is imported inside the rich_* functions only, so plain
+and JSON output never load it. Diary text (notes, triggers) goes into Rich as Text, never
+as markup. The verdict of a report is drawn by the same view as `cramp check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cramp_cli.diary.models import Entry, format_minutes
+from cramp_cli.diary.results import (
+    Count,
+    HistoryResult,
+    ImportResult,
+    LogResult,
+    PatternFinding,
+    ReportResult,
+)
+
+MEASURE_WORDS = {
+    "longest_minutes": "the longest cramp (minutes)",
+    "nights_per_week": "nights with cramps a week",
+    "cramps_per_week": "cramps a week",
+    "woke_nights_per_week": "nights woken a week",
+    "mean_severity": "the mean severity",
+}
+CHART_WEEKS = 26  # the human chart shows the most recent weeks; JSON has them all
+BAR_WIDTH = 30
+
+# ---------------------------------------------------------------- shared wording
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _dash(value: object) -> str:
+    return "-" if value in (None, "", ()) else str(value)
+
+
+def _one_line(text: str) -> str:
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _fields(entry: Entry) -> list[str]:
+    return [
+        entry.id,
+        entry.local_time,
+        f"night of {entry.night}",
+        entry.muscle,
+        entry.side or "-",
+        f"{format_minutes(entry.minutes)} min" if entry.minutes is not None else "-",
+        f"severity {entry.severity}" if entry.severity is not None else "-",
+        "woke" if entry.woke else "-",
+        ",".join(entry.triggers) or "-",
+        entry.relief or "-",
+        _one_line(entry.note) or "-",
+    ]
+
+
+def _finding_words(finding: PatternFinding) -> str:
+    measure = MEASURE_WORDS[finding.measure]
+    if finding.more_than is not None:
+        rule = f"more than {finding.more_than:g}"
+    else:
+        rule = f"at least {finding.at_least:g}"
+    return f"{measure}: {finding.value:g}, {rule}"
+
+
+def _count_words(counts: tuple[Count, ...], total: int) -> str:
+    return ", ".join(f"{item.id} {item.count} of {total}" for item in counts)
+
+
+def _stats(result: ReportResult) -> list[tuple[str, str]]:
+    """(label, text) pairs of the report's numbers, for every view."""
+    rows: list[tuple[str, str]] = []
+    rate_basis = (
+        f" (rates over the {result.covered_days} nights since the diary began)"
+        if result.covered_days < result.days
+        else ""
+    )
+    rows.append(
+        (
+            "Cramps",
+            f"{result.cramps} on {result.nights_with_cramps} of {_n(result.days, 'night')}; "
+            f"{result.cramps_per_week:g} cramps and {result.nights_per_week:g} nights "
+            f"a week{rate_basis}",
+        )
+    )
+    rows.append(
+        (
+            "Woken",
+            f"{_n(result.nights_woken, 'night')} ({result.woke_nights_per_week:g} a week)",
+        )
+    )
+    if result.timed_cramps:
+        rows.append(
+            (
+                "Duration",
+                f"mean {format_minutes(result.mean_minutes)} min, longest "
+                f"{format_minutes(result.longest_minutes)} min "
+                f"({result.timed_cramps} of {result.cramps} timed)",
+            )
+        )
+    if result.rated_cramps:
+        rows.append(
+            (
+                "Severity",
+                f"mean {result.mean_severity:g} of 10 ({result.rated_cramps} of "
+                f"{result.cramps} rated)",
+            )
+        )
+    if result.muscle is not None:
+        name = f" ({result.muscle.name})" if result.muscle.name else ""
+        rows.append(
+            ("Muscle", f"{result.muscle.id}{name}, {result.muscle.count} of {result.cramps}")
+        )
+    if result.side is not None:
+        rows.append(("Side", f"{result.side.id}, {result.side.count} of {result.cramps}"))
+    if result.triggers:
+        rows.append(("Triggers", _count_words(result.triggers, result.cramps)))
+    for relief in result.reliefs:
+        lasted = (
+            f"; those cramps lasted {format_minutes(relief.mean_minutes)} min on average "
+            f"(longest {format_minutes(relief.longest_minutes)})"
+            if relief.mean_minutes is not None
+            else ""
+        )
+        title = f" ({relief.title})" if relief.title else ""
+        uses = "once" if relief.uses == 1 else f"{relief.uses} times"
+        rows.append(("Relief", f"{relief.id}{title}: used {uses}{lasted}"))
+    return rows
+
+
+def _weeks(result: ReportResult) -> list[Any]:
+    return list(result.weeks[-CHART_WEEKS:])
+
+
+def _bar(count: int, most: int, width: int = BAR_WIDTH) -> int:
+    if count <= 0 or most <= 0:
+        return 0
+    return max(1, round(count / most * width))
+
+
+# ---------------------------------------------------------------- plain
+
+
+def plain_log(result: LogResult) -> Iterator[str]:
+    for entry in result.items:
+        yield "\t".join(_fields(entry))
+        if result.action == "added":
+            yield (
+                f"Added: entry {entry.id}. Change it: cramp log edit {entry.id} ...; "
+                f"remove it: cramp log delete {entry.id}"
+            )
+        elif result.action == "edited":
+            yield f"Edited: entry {entry.id}."
+        else:
+            yield f"Deleted: entry {entry.id}."
+    for line in result.advice:
+        yield f"Warning: {line}"
+
+
+def plain_history(result: HistoryResult) -> Iterator[str]:
+    for entry in result.items:
+        yield "\t".join(_fields(entry))
+    if not result.items:
+        yield _empty_history(result)
+    else:
+        yield f"Shown: {len(result.items)} of {result.total}, newest first."
+
+
+def _empty_history(result: HistoryResult) -> str:
+    filters = result.filters
+    if filters.since or filters.until or filters.muscle:
+        return "No diary entries match."
+    return "No diary entries yet. Log one: cramp log --muscle calf --minutes 2"
+
+
+def plain_report(result: ReportResult) -> Iterator[str]:
+    yield f"Report: the {result.days} nights from {result.first_night} to {result.last_night}"
+    if not result.cramps:
+        yield "No cramps logged in these nights."
+    for label, text in _stats(result):
+        yield f"{label}: {text}"
+    weeks = _weeks(result)
+    most = max((week.cramps for week in weeks), default=0)
+    for week in weeks:
+        bar = "#" * _bar(week.cramps, most)
+        counts = f"{_n(week.cramps, 'cramp')}\t{_n(week.nights, 'night')}"
+        yield f"Week\t{week.start}\t{week.end}\t{counts}\t{bar}"
+    for finding in result.items:
+        words = f"{_finding_words(finding)}. {finding.reason}"
+        yield f"Pattern: {finding.id} ({finding.level}): {words}"
+    if result.check is not None:
+        from cramp_cli.render import plain
+
+        yield from plain._RENDERERS[type(result.check)](result.check)
+    else:
+        yield "Signs: the pattern meets none of the warning-sign rules."
+    yield f"Note: {result.note}"
+
+
+def plain_import(result: ImportResult) -> Iterator[str]:
+    yield f"Imported: {result.imported} entries; skipped {result.skipped} already in the diary."
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def _esc(text: str) -> str:
+    from cramp_cli.render.markdown import esc
+
+    return esc(text)
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> Iterator[str]:
+    yield "| " + " | ".join(headers) + " |"
+    yield "|" + "|".join(" --- " for _ in headers) + "|"
+    for row in rows:
+        yield "| " + " | ".join(_esc(cell) for cell in row) + " |"
+    yield ""
+
+
+def _md_entries(entries: tuple[Entry, ...]) -> Iterator[str]:
+    headers = ["Id", "When", "Night", "Muscle", "Side", "Minutes", "Severity", "Woke"]
+    headers += ["Triggers", "Relief", "Note"]
+    rows = []
+    for entry in entries:
+        rows.append(
+            [
+                entry.id,
+                entry.local_time,
+                str(entry.night),
+                entry.muscle,
+                _dash(entry.side),
+                format_minutes(entry.minutes),
+                _dash(entry.severity),
+                "yes" if entry.woke else "no",
+                ", ".join(entry.triggers) or "-",
+                _dash(entry.relief),
+                _one_line(entry.note) or "-",
+            ]
+        )
+    yield from _md_table(headers, rows)
+
+
+def markdown_log(result: LogResult) -> Iterator[str]:
+    yield f"# Diary entry {result.action}"
+    yield ""
+    yield from _md_entries(result.items)
+    for line in result.advice:
+        yield f"> **Warning:** {_esc(line)}"
+        yield ""
+
+
+def markdown_history(result: HistoryResult) -> Iterator[str]:
+    yield "# Cramp diary"
+    yield ""
+    if not result.items:
+        yield _esc(_empty_history(result))
+        yield ""
+        return
+    yield from _md_entries(result.items)
+    yield f"{len(result.items)} of {result.total} entries, newest first."
+    yield ""
+
+
+def markdown_report(result: ReportResult) -> Iterator[str]:
+    yield f"# Cramp diary: the {result.days} nights to {result.last_night}"
+    yield ""
+    if not result.cramps:
+        yield "No cramps logged in these nights."
+        yield ""
+    for label, text in _stats(result):
+        yield f"- **{label}:** {_esc(text)}"
+    yield ""
+    weeks = _weeks(result)
+    if weeks:
+        shown = f" (the last {len(weeks)})" if len(weeks) < len(result.weeks) else ""
+        yield f"## Cramps per week{shown}"
+        yield ""
+        most = max(week.cramps for week in weeks)
+        rows = [
+            [f"{w.start} to {w.end}", str(w.cramps), str(w.nights), "█" * _bar(w.cramps, most)]
+            for w in weeks
+        ]
+        yield from _md_table(["Week", "Cramps", "Nights", ""], rows)
+    yield "## Warning signs in the pattern"
+    yield ""
+    if not result.items:
+        yield "The pattern meets none of the warning-sign rules."
+        yield ""
+    for finding in result.items:
+        yield (
+            f"- **{finding.id}** ({finding.level}): {_esc(_finding_words(finding))}. "
+            f"{_esc(finding.reason)}"
+        )
+    if result.items:
+        yield ""
+    if result.check is not None:
+        from cramp_cli.render import markdown
+
+        for line in markdown._RENDERERS[type(result.check)](result.check):
+            yield f"#{line}" if line.startswith("#") else line
+    yield f"> {_esc(result.note)}"
+    yield ""
+
+
+def markdown_import(result: ImportResult) -> Iterator[str]:
+    yield "# Import"
+    yield ""
+    yield f"Imported {result.imported} entries; skipped {result.skipped} already in the diary."
+    yield ""
+
+
+# ---------------------------------------------------------------- rich
+
+
+def _entry_table(title: str, entries: tuple[Entry, ...]) -> Any:
+    """Two columns, when and what, so it reads at any width from 40 columns up."""
+    from rich import box  # noqa: TID251
+    from rich.table import Table  # noqa: TID251
+    from rich.text import Text  # noqa: TID251
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        show_lines=True,
+    )
+    table.add_column("When", no_wrap=True)
+    table.add_column("Cramp", ratio=1, overflow="fold")
+    for entry in entries:
+        when = Text(entry.local_time.replace(" ", "\n"), style="bold")
+        when.append(f"\n{entry.id}", style="dim")
+        what = Text(entry.muscle, style="bold")
+        if entry.side:
+            what.append(f", {entry.side}")
+        facts = []
+        if entry.minutes is not None:
+            facts.append(f"{format_minutes(entry.minutes)} min")
+        if entry.severity is not None:
+            facts.append(f"severity {entry.severity}/10")
+        if facts:
+            what.append(f"\n{', '.join(facts)}")
+        if entry.woke:
+            what.append(f"{', ' if facts else chr(10)}woke me", style="yellow")
+        if entry.triggers:
+            what.append(f"\ntriggers: {', '.join(entry.triggers)}")
+        if entry.relief:
+            what.append(f"\nrelief: {entry.relief}", style="green")
+        if entry.note:
+            what.append(f"\n{entry.note}", style="italic")
+        table.add_row(when, what)
+    return table
+
+
+def rich_log(result: LogResult) -> list[Any]:
+    from rich.text import Text  # noqa: TID251
+
+    entry = result.items[0]
+    titles = {"added": "Logged", "edited": "Edited", "deleted": "Deleted"}
+    parts: list[Any] = [_entry_table(f"{titles[result.action]}: entry {entry.id}", result.items)]
+    for line in result.advice:
+        parts.append(Text(line, style="bold red"))
+    if result.action == "added":
+        parts.append(
+            Text(
+                f"Change it: cramp log edit {entry.id} ...; remove it: cramp log delete {entry.id}",
+                style="dim",
+            )
+        )
+    return parts
+
+
+def rich_history(result: HistoryResult) -> list[Any]:
+    from rich.text import Text  # noqa: TID251
+
+    if not result.items:
+        return [Text(_empty_history(result))]
+    title = f"Cramp diary: {len(result.items)} of {result.total}, newest first"
+    return [_entry_table(title, result.items)]
+
+
+def rich_report(result: ReportResult) -> list[Any]:
+    from rich import box  # noqa: TID251
+    from rich.table import Table  # noqa: TID251
+    from rich.text import Text  # noqa: TID251
+
+    heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
+    heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
+    parts: list[Any] = [heading]
+    if not result.cramps:
+        parts.append(Text("No cramps logged in these nights."))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, text in _stats(result):
+        grid.add_row(label, Text(text))
+    parts.append(grid)
+    weeks = _weeks(result)
+    if weeks and result.cramps:
+        shown = f" (the last {len(weeks)})" if len(weeks) < len(result.weeks) else ""
+        chart = Table(
+            title=f"Cramps per week{shown}",
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+        )
+        chart.add_column("Week", no_wrap=True)
+        chart.add_column("Cramps", justify="right")
+        chart.add_column("", no_wrap=True)
+        most = max(week.cramps for week in weeks)
+        for week in weeks:
+            label = f"{week.start:%d %b} - {week.end:%d %b}"
+            bar = Text("█" * _bar(week.cramps, most), style="cyan")
+            chart.add_row(label, str(week.cramps), bar)
+        parts.append(chart)
+    if result.items:
+        table = Table(
+            title="Warning signs in the pattern",
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            expand=True,
+        )
+        table.add_column("Sign", ratio=3, overflow="fold")
+        table.add_column("Level", ratio=2)
+        table.add_column("Why", ratio=7)
+        for finding in result.items:
+            why = Text(f"{_finding_words(finding)}.", style="bold")
+            why.append(f"\n{finding.reason}")
+            table.add_row(Text(finding.id, style="bold"), Text(finding.level), why)
+        parts.append(table)
+    else:
+        parts.append(Text("The pattern meets none of the warning-sign rules.", style="green"))
+    if result.check is not None:
+        from cramp_cli.render import rich_view
+
+        parts.extend(rich_view._VIEWS[type(result.check)](result.check))
+    parts.append(Text(result.note, style="dim"))
+    return parts
+
+
+def rich_import(result: ImportResult) -> list[Any]:
+    from rich.text import Text  # noqa: TID251
+
+    text = Text(f"Imported {result.imported} entries", style="bold")
+    text.append(f"; skipped {result.skipped} already in the diary.")
+    return [text]
