@@ -413,14 +413,15 @@ def schema(
         str,
         typer.Argument(
             metavar="COMMAND",
-            help="The command whose --json output to describe (or 'error').",
+            help="The command whose --json output to describe ('kb validate' or kb-validate "
+            "for a kb command, or 'error').",
         ),
     ],
 ) -> None:
     """Print the JSON Schema of a command's --json output."""
     from importlib.resources import files
 
-    key = command.strip().lower()
+    key = "-".join(command.strip().lower().split())  # "kb validate" names kb-validate.json
     names = _schema_names()
     if key not in names:
         raise answers.unknown_name(command, "command", names)

@@ -38,6 +38,9 @@ COMMAND_MODELS: dict[str, Any] = {
     "report": diary_results.ReportResult,
     "export": diary_results.ExportResult,
     "import": diary_results.ImportResult,
+    "kb-paths": results.KbPathsResult,
+    "kb-show": results.KbShowResult,
+    "kb-validate": results.KbValidateResult,
 }
 
 
