@@ -15,34 +15,14 @@ from pydantic import BaseModel
 
 from cramp_cli import cache
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin
-from cramp_cli.knowledge.loader import _Checker
+from cramp_cli.knowledge.loader import SECTION_MODELS, _Checker
 from cramp_cli.knowledge.models import (
-    Cause,
-    Lookalike,
-    Muscle,
-    Prevention,
-    Relief,
-    Rule,
-    Sign,
-    Source,
     Tag,
-    Treatment,
     Triage,
 )
 
-_SECTIONS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "who_tags": Tag,
-    "when_tags": Tag,
-    "muscles": Muscle,
-    "causes": Cause,
-    "relief": Relief,
-    "prevention": Prevention,
-    "treatments": Treatment,
-    "signs": Sign,
-    "rules": Rule,
-    "lookalikes": Lookalike,
-}
+# The KnowledgeBase fields that hold entries: the loader's sections plus the tag vocabularies.
+_SECTIONS: dict[str, type[BaseModel]] = {"who_tags": Tag, "when_tags": Tag, **SECTION_MODELS}
 
 
 def _origin_out(origin: Origin) -> list[Any]:

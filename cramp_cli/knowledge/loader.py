@@ -194,7 +194,7 @@ def _entries(parsed: ParsedFile) -> Iterator[tuple[str, int, Any]]:
             yield section, places[index] if places is not None else index, entry
 
 
-_SECTION_MODELS: dict[str, type[Any]] = {
+SECTION_MODELS: dict[str, type[Any]] = {
     "sources": Source,
     "muscles": Muscle,
     "causes": Cause,
@@ -222,7 +222,7 @@ def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:
     kept: dict[str, Any] = {}
     indices: dict[str, tuple[int, ...]] = {}
     for key, value in raw.items():
-        model = _SECTION_MODELS.get(key) if isinstance(key, str) else None
+        model = SECTION_MODELS.get(key) if isinstance(key, str) else None
         if model is not None and isinstance(value, list):
             places = []
             for index, entry in enumerate(value):

@@ -323,18 +323,11 @@ def markdown_import(result: ImportResult) -> Iterator[str]:
 
 def _entry_table(title: str, entries: tuple[Entry, ...]) -> Any:
     """Two columns, when and what, so it reads at any width from 40 columns up."""
-    from rich import box  # noqa: TID251
-    from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
 
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        expand=True,
-        show_lines=True,
-    )
+    from cramp_cli.render.rich_view import titled_table
+
+    table = titled_table(title, show_lines=True)
     table.add_column("When", no_wrap=True)
     table.add_column("Cramp", ratio=1, overflow="fold")
     for entry in entries:
@@ -394,6 +387,8 @@ def rich_report(result: ReportResult) -> list[Any]:
     from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
 
+    from cramp_cli.render.rich_view import titled_table
+
     heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
     heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
     parts: list[Any] = [heading]
@@ -424,13 +419,7 @@ def rich_report(result: ReportResult) -> list[Any]:
             chart.add_row(label, str(week.cramps), bar)
         parts.append(chart)
     if result.items:
-        table = Table(
-            title="Warning signs in the pattern",
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            expand=True,
-        )
+        table = titled_table("Warning signs in the pattern")
         table.add_column("Sign", ratio=3, overflow="fold")
         table.add_column("Level", ratio=2)
         table.add_column("Why", ratio=7)

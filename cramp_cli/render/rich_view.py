@@ -57,6 +57,18 @@ CAUSE_GROUP_TITLES = {
 }
 
 
+def titled_table(title: str | Text, **options: Any) -> Table:
+    """The one table style: a bold title on the left, a rule under the header, full width."""
+    return Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+        **options,
+    )
+
+
 def make_console(*, stderr: bool = False, no_color: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, no_color=no_color or None)
 
@@ -75,14 +87,7 @@ def _name_cell(item: Item) -> Text:
 def _items_table(
     title: str, items: Iterable[Item], describe: Callable[[Any], Text], first: str = ""
 ) -> Table:
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        expand=True,
-        show_lines=False,
-    )
+    table = titled_table(title, show_lines=False)
     table.add_column(first, ratio=4, min_width=18, overflow="fold")
     table.add_column("Evidence", ratio=2, min_width=12)
     table.add_column("What is known", ratio=6)
@@ -201,9 +206,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
-    table = Table(
-        title="Muscles", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
-    )
+    table = titled_table("Muscles")
     table.add_column("Muscle", ratio=2, overflow="fold")
     table.add_column("Where", ratio=3)
     table.add_column("Also answers to", ratio=5)
@@ -241,9 +244,7 @@ def _source_text(source: Source) -> Text:
 
 
 def _sources_table(title: str, sources: Iterable[Source]) -> Table:
-    table = Table(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
-    )
+    table = titled_table(title)
     table.add_column("Id", ratio=3, overflow="fold")
     table.add_column("Source", ratio=7)
     for source in sources:
@@ -252,9 +253,7 @@ def _sources_table(title: str, sources: Iterable[Source]) -> Table:
 
 
 def _refs_table(title: str, refs: Iterable[EntryRef]) -> Table:
-    table = Table(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
-    )
+    table = titled_table(title)
     table.add_column("Kind", ratio=2)
     table.add_column("Id", ratio=4, overflow="fold")
     table.add_column("Title", ratio=5)
@@ -265,9 +264,7 @@ def _refs_table(title: str, refs: Iterable[EntryRef]) -> Table:
 
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
-    table = Table(
-        title="Sources", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
-    )
+    table = titled_table("Sources")
     table.add_column("Id", ratio=3, overflow="fold")
     table.add_column("Source", ratio=6)
     table.add_column("Cited by", ratio=1, justify="right")
@@ -346,13 +343,7 @@ def _search(result: SearchResult) -> list[RenderableType]:
 
 
 def _signs(result: SignsResult) -> list[RenderableType]:
-    table = Table(
-        title="Warning signs, most urgent first",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        expand=True,
-    )
+    table = titled_table("Warning signs, most urgent first")
     table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
     table.add_column("Level", ratio=2)
     table.add_column("Question", ratio=6)
@@ -375,13 +366,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
         Panel(body, box=box.HEAVY, border_style=LEVEL_BORDERS[result.level])
     ]
     if result.items:
-        table = Table(
-            title="Your answers point to",
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            expand=True,
-        )
+        table = titled_table("Your answers point to")
         table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
         table.add_column("Level", ratio=2)
         table.add_column("What it means", ratio=7)
@@ -399,13 +384,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
             )
         parts.append(table)
     if result.explain:
-        rules = Table(
-            title="Rules that fired",
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            expand=True,
-        )
+        rules = titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
         rules.add_column("Level", ratio=2)
         rules.add_column("Why", ratio=6)
@@ -419,14 +398,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
 
 
 def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        expand=True,
-        show_header=False,
-    )
+    table = titled_table(title, show_header=False)
     table.add_column(overflow="fold")
     for line in lines:
         table.add_row(Text(line.replace("\t", "  ")))
