@@ -16,7 +16,10 @@ Pydantic, PyYAML or Rich. The cache lives in platformdirs' user_cache_dir, one s
 per answer (reading one answer never reads the others), written to a temporary file and then
 renamed, so two processes never leave a half-written file. Anything unreadable, corrupt or
 unexpected is a miss, never an error; an unwritable cache is simply not written. Only
-knowledge-base commands are cached; the diary, `cramp kb`, prompts and errors never are.
+knowledge-base commands and `cramp report` are cached (a report also keys on the diary
+file's size, time and inode, those of its write-ahead log, and tonight's date, and is not
+cached while the diary was written in the last few seconds); the rest of the diary,
+`cramp kb`, prompts and errors never are.
 `CRAMP_NO_CACHE=1` or `cramp --no-cache ...` bypass it.
 """
 
@@ -44,6 +47,7 @@ CACHEABLE = {
     "show",
     "lookalikes",
     "search",
+    "report",
 }
 # Environment that can change the bytes of an answer.
 KEY_ENV = (
@@ -58,6 +62,7 @@ KEY_ENV = (
     "TTY_COMPATIBLE",
     "TTY_INTERACTIVE",
     "PYTHONIOENCODING",
+    "TZ",
 )
 YAML_SUFFIXES = (".yaml", ".yml")
 RACY_NS = 3_000_000_000
@@ -256,6 +261,45 @@ def kb_key(kb_paths: list[str]) -> str | None:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
+def _option_value(args: list[str], name: str) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1 :]
+    return None
+
+
+def _diary_stamp(args: list[str]) -> list[object] | None:
+    """What a `report` depends on besides the knowledge base: the diary file as it is now,
+    and tonight's date (the window ends at the current night, which turns at 12:00).
+    None (do not cache) while the diary is missing or was written in the last few seconds."""
+    from datetime import datetime, timedelta
+
+    path = _option_value(args, "--db") or os.environ.get("CRAMP_DB", "").strip()
+    if not path:
+        from platformdirs import user_data_dir
+
+        path = os.path.join(user_data_dir("cramp", appauthor=False), "diary.sqlite3")
+    path = os.path.abspath(os.path.expanduser(path))
+    stats: list[list[int]] = []
+    now = time.time_ns()
+    for name in (path, path + "-wal"):
+        try:
+            info = os.stat(name)
+        except FileNotFoundError:
+            if name == path:
+                return None
+            continue
+        if now - info.st_mtime_ns < RACY_NS:
+            return None
+        stats.append([info.st_size, info.st_mtime_ns, info.st_ino])
+    moment = datetime.now().astimezone()
+    night = (moment - timedelta(hours=12)).date().isoformat()
+    offset = moment.utcoffset()
+    return [path, stats, night, offset.total_seconds() if offset else 0]
+
+
 def _is_terminal() -> bool:
     try:
         return sys.stdout.isatty()
@@ -269,6 +313,9 @@ def request_key(argv: list[str], folder: str) -> str | None:
         return None
     kb_paths, no_cache, command = split
     if no_cache or disabled() or not _cacheable_command(command):
+        return None
+    diary = _diary_stamp(command[1:]) if command[0] == "report" else None
+    if command[0] == "report" and diary is None:
         return None
     from cramp_cli import __version__
 
@@ -287,6 +334,7 @@ def request_key(argv: list[str], folder: str) -> str | None:
         _is_terminal(),
         list(size) if size else None,
         getattr(sys.stdout, "encoding", None),
+        diary,
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 

@@ -879,3 +879,38 @@ def test_prompts_help_errors_diary_and_kb_commands_store_no_answer(tmp_path: Pat
     assert history.code == 0, history.err
     assert "calf" in history.text
     assert box.answers() == []
+
+
+def test_a_report_is_cached_until_the_diary_changes(tmp_path: Path) -> None:
+    """`report` keys on the diary file and tonight's date: a new entry is seen at once."""
+    db = tmp_path / "diary.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CRAMP_")},
+        "CRAMP_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+
+    def cramp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CRAMP, *args], env=env, capture_output=True, text=True, timeout=120, check=True
+        )
+
+    def cramps() -> int:
+        return int(json.loads(cramp("report", "--db", str(db), "--json").stdout)["cramps"])
+
+    def age(path: Path) -> None:  # as if written a minute ago, past the "racy" window
+        for name in (path, Path(f"{path}-wal")):
+            if name.exists():
+                old = name.stat().st_mtime_ns - 60 * 10**9
+                os.utime(name, ns=(old, old))
+
+    cramp("log", "--db", str(db), "--muscle", "calf", "--minutes", "3")
+    age(db)
+    assert cramps() == 1
+    answers = list((tmp_path / "cache").glob("*.json"))
+    assert cramps() == 1  # a hit: no new answer file
+    assert list((tmp_path / "cache").glob("*.json")) == answers
+    cramp("log", "--db", str(db), "--muscle", "shin", "--minutes", "2")
+    assert cramps() == 2  # just written: never served from the cache
+    age(db)
+    assert cramps() == 2
