@@ -12,9 +12,11 @@ few environment variables, so a successful answer is stored under a key made of:
   colour, width, encoding, region).
 
 A hit prints the stored text and exits with the stored status, without importing Typer,
-Pydantic, PyYAML or Rich. The cache lives in platformdirs' user_cache_dir, one small JSON file
-per answer (reading one answer never reads the others), written to a temporary file and then
-renamed, so two processes never leave a half-written file. Anything unreadable, corrupt or
+Pydantic, PyYAML or Rich. The cache lives in platformdirs' user_cache_dir, one file per
+answer (reading one answer never reads the others): a JSON header line with the exit status,
+length and CRC-32 of the output, then the output's bytes, copied to stdout as they are. Files
+are written to a temporary file and then renamed, so two processes never leave a half-written
+file. Anything unreadable, corrupt or
 unexpected is a miss, never an error; an unwritable cache is simply not written. Only
 knowledge-base commands and `cramp report` are cached (a report also keys on the diary
 file's size, time and inode, those of its write-ahead log, and tonight's date, and is not
@@ -32,9 +34,10 @@ import stat
 import sys
 import tempfile
 import time
+import zlib
 from typing import Any
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 NO_CACHE_ENV = "CRAMP_NO_CACHE"
 CACHE_DIR_ENV = "CRAMP_CACHE_DIR"
 CACHEABLE = {
@@ -175,27 +178,100 @@ def _code_stamp() -> list[int]:
     return stamp
 
 
-def _load_json(path: str) -> Any:
+def _read_regular(path: str) -> bytes | None:
+    """A file's bytes, or None. Non-blocking, and regular files only: a FIFO or a device in a
+    cache file's place must not hang the command (or feed it endless bytes)."""
     try:
-        # Non-blocking, and regular files only: a FIFO or a device in a cache file's place
-        # must not hang the command (or feed it endless bytes).
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            with open(descriptor, "rb", closefd=False) as handle:
+                return handle.read()
+        finally:
             os.close(descriptor)
-            return None
-        with open(descriptor, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError, RecursionError):
+    except OSError:
         return None
 
 
+def _load_json(path: str) -> Any:
+    data = _read_regular(path)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+
+
+ANSWER_SUFFIX = ".answer"
+_ANSWER_MAGIC = b"cramp-answer "
+
+
+def encode_answer(status: int, text: str, encoding: str) -> bytes:
+    """An answer file: one header line (JSON: format, exit, encoding, length, crc32), then
+    the bytes exactly as they go to stdout, so a hit copies them without decoding."""
+    body = text.encode(encoding, errors="replace")
+    header = {
+        "format": FORMAT_VERSION,
+        "exit": status,
+        "encoding": encoding,
+        "length": len(body),
+        "crc32": zlib.crc32(body),
+    }
+    return _ANSWER_MAGIC + json.dumps(header).encode() + b"\n" + body
+
+
+def decode_answer(data: bytes) -> tuple[int, str, bytes] | None:
+    """(exit status, encoding, stdout bytes) of an answer file, or None if it is not whole."""
+    if not data.startswith(_ANSWER_MAGIC):
+        return None
+    end = data.find(b"\n", 0, 512)
+    if end < 0:
+        return None
+    try:
+        header = json.loads(data[len(_ANSWER_MAGIC) : end])
+    except (ValueError, RecursionError):
+        return None
+    body = data[end + 1 :]
+    if not (
+        isinstance(header, dict)
+        and header.get("format") == FORMAT_VERSION
+        and header.get("exit") in (0, 3, 4, 5)
+        and isinstance(header.get("encoding"), str)
+        and header.get("length") == len(body)
+        and header.get("crc32") == zlib.crc32(body)
+    ):
+        return None
+    return int(header["exit"]), str(header["encoding"]), body
+
+
+def _stdout_encoding() -> str:
+    return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+def _write_stdout(encoding: str, body: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None and os.linesep == "\n" and encoding == _stdout_encoding():
+        sys.stdout.flush()
+        buffer.write(body)
+        buffer.flush()
+    else:  # a text layer that translates newlines, or another encoding: go through it
+        sys.stdout.write(body.decode(encoding, errors="replace"))
+        sys.stdout.flush()
+
+
 def write_atomically(folder: str, name: str, data: Any) -> None:
+    """JSON-encode `data` (or take bytes as they are) into a temporary file, then rename it."""
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=True)
+            with os.fdopen(handle, "wb") as out:
+                if isinstance(data, bytes):
+                    out.write(data)
+                else:
+                    out.write(json.dumps(data, ensure_ascii=True).encode("ascii"))
             os.replace(temporary, os.path.join(folder, name))
         except BaseException:
             os.unlink(temporary)
@@ -351,16 +427,12 @@ def serve(argv: list[str]) -> int | None:
         key = request_key(argv, folder)
         if key is None:
             return None
-        stored = _load_json(os.path.join(folder, f"{key}.json"))
-        if (
-            isinstance(stored, dict)
-            and stored.get("format") == FORMAT_VERSION
-            and isinstance(stored.get("stdout"), str)
-            and stored.get("exit") in (0, 3, 4, 5)
-        ):
-            sys.stdout.write(stored["stdout"])
-            sys.stdout.flush()
-            return int(stored["exit"])
+        data = _read_regular(os.path.join(folder, key + ANSWER_SUFFIX))
+        stored = decode_answer(data) if data is not None else None
+        if stored is not None:
+            status, encoding, body = stored
+            _write_stdout(encoding, body)
+            return status
         _RECORDING = _Recording(key, folder)
     except BrokenPipeError:
         raise
@@ -382,5 +454,8 @@ def finish(status: object) -> None:
     code = 0 if status is None else status
     if recording is None or not recording.parts or code not in (0, 3, 4, 5):
         return
-    document = {"format": FORMAT_VERSION, "exit": code, "stdout": "".join(recording.parts)}
-    write_atomically(recording.folder, f"{recording.key}.json", document)
+    try:
+        answer = encode_answer(int(code), "".join(recording.parts), _stdout_encoding())
+    except (LookupError, TypeError, ValueError):
+        return
+    write_atomically(recording.folder, recording.key + ANSWER_SUFFIX, answer)

@@ -34,7 +34,7 @@ from cramp_cli import cache
 from tests.conftest import DATA
 
 CRAMP = os.environ.get("CRAMP_INSTALLED_BIN") or str(Path(sys.executable).parent / "cramp")
-ANSWER_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
+ANSWER_NAME = re.compile(r"^[0-9a-f]{64}\.answer$")
 KB_NAME = re.compile(r"^kb-[0-9a-f]{64}\.json$")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # Environment that shapes the output or the cache: each sandbox sets what it needs.
@@ -155,12 +155,11 @@ def _identity(path: Path) -> tuple[int, int]:
 
 
 def _answer_document(path: Path) -> dict[str, Any]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    assert isinstance(document, dict)
-    assert document["format"] == cache.FORMAT_VERSION
-    assert document["exit"] in (0, 3, 4, 5)
-    assert isinstance(document["stdout"], str)
-    return document
+    decoded = cache.decode_answer(path.read_bytes())
+    assert decoded is not None, f"{path} is not a whole answer"
+    status, encoding, body = decoded
+    assert status in (0, 3, 4, 5)
+    return {"exit": status, "stdout": body.decode(encoding)}
 
 
 def _run_all(jobs: Iterable[tuple[Sandbox, tuple[str, ...], dict[str, str | None]]]) -> list[Done]:
@@ -502,8 +501,33 @@ BROKEN: dict[str, tuple[Callable[[Path], None], bool]] = {
     "device": (_in_place(_device), True),
     "unreadable": (_unreadable, True),
 }
+
+
+def _answer(status: int, text: str, **header: Any) -> Callable[[Path], None]:
+    """A well-formed answer file whose header is then changed: never trusted."""
+
+    def write(path: Path) -> None:
+        data = cache.encode_answer(status, text, "utf-8")
+        head, _, body = data.partition(b"\n")
+        fields = json.loads(head[len(b"cramp-answer ") :]) | header
+        path.write_bytes(b"cramp-answer " + json.dumps(fields).encode() + b"\n" + body)
+
+    return write
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-2] ^= 0x20  # same length, one letter's case changed
+    path.write_bytes(bytes(data))
+
+
 ANSWER_BROKEN: dict[str, tuple[Callable[[Path], None], bool]] = {
     **BROKEN,
+    "one-byte-changed": (_flip_a_byte, True),
+    "length-wrong": (_answer(0, "WRONG\n", length=3), True),
+    "crc-wrong": (_answer(0, "WRONG\n", crc32=1), True),
+    "exit-99-header": (_answer(0, "WRONG\n", exit=99), True),
+    "future-format-header": (_answer(0, "WRONG\n", format=99), True),
     "stdout-not-text": (_json({"format": 1, "exit": 0, "stdout": 5}), True),
     "exit-99": (_json({"format": 1, "exit": 99, "stdout": "WRONG\n"}), True),
     "exit-missing": (_json({"format": 1, "stdout": "WRONG\n"}), True),
@@ -758,8 +782,9 @@ DIFFERENT = [
 def _assert_sound(folder: Path, answers: int) -> None:
     assert not _leftovers(folder), _leftovers(folder)
     for path in _listing(folder):
-        assert path.suffix == ".json", path
-        json.loads(path.read_text(encoding="utf-8"))
+        assert path.suffix in (".json", ".answer"), path
+        if path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
     assert len(_answers(folder)) == answers
     for path in _answers(folder):
         _answer_document(path)
@@ -832,10 +857,7 @@ def test_bypassing_does_not_read_the_cache_either(
     def scenario(attempt: int) -> None:
         box, reference = warm(tmp_path / f"try-{attempt}")
         [answer] = box.answers()
-        answer.write_text(
-            json.dumps({"format": cache.FORMAT_VERSION, "exit": 0, "stdout": "PLANTED\n"}),
-            encoding="utf-8",
-        )
+        answer.write_bytes(cache.encode_answer(0, "PLANTED\n", "utf-8"))
         planted = answer.read_bytes()
         _assert_right(box.run("why", "--json", CRAMP_NO_CACHE="1"), reference, "env")
         _assert_right(box.run("--no-cache", "why", "--json"), reference, "flag")
