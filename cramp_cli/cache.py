@@ -222,7 +222,7 @@ def encode_answer(status: int, text: str, encoding: str) -> bytes:
     return _ANSWER_MAGIC + json.dumps(header).encode() + b"\n" + body
 
 
-def decode_answer(data: bytes) -> tuple[int, str, bytes] | None:
+def decode_answer(data: bytes) -> tuple[int, str, memoryview] | None:
     """(exit status, encoding, stdout bytes) of an answer file, or None if it is not whole."""
     if not data.startswith(_ANSWER_MAGIC):
         return None
@@ -233,7 +233,7 @@ def decode_answer(data: bytes) -> tuple[int, str, bytes] | None:
         header = json.loads(data[len(_ANSWER_MAGIC) : end])
     except (ValueError, RecursionError):
         return None
-    body = data[end + 1 :]
+    body = memoryview(data)[end + 1 :]  # a view, not a copy: answers can be megabytes
     if not (
         isinstance(header, dict)
         and header.get("format") == FORMAT_VERSION
@@ -250,14 +250,14 @@ def _stdout_encoding() -> str:
     return getattr(sys.stdout, "encoding", None) or "utf-8"
 
 
-def _write_stdout(encoding: str, body: bytes) -> None:
+def _write_stdout(encoding: str, body: memoryview) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None and os.linesep == "\n" and encoding == _stdout_encoding():
         sys.stdout.flush()
         buffer.write(body)
         buffer.flush()
     else:  # a text layer that translates newlines, or another encoding: go through it
-        sys.stdout.write(body.decode(encoding, errors="replace"))
+        sys.stdout.write(bytes(body).decode(encoding, errors="replace"))
         sys.stdout.flush()
 
 

@@ -159,7 +159,7 @@ def _answer_document(path: Path) -> dict[str, Any]:
     assert decoded is not None, f"{path} is not a whole answer"
     status, encoding, body = decoded
     assert status in (0, 3, 4, 5)
-    return {"exit": status, "stdout": body.decode(encoding)}
+    return {"exit": status, "stdout": bytes(body).decode(encoding)}
 
 
 def _run_all(jobs: Iterable[tuple[Sandbox, tuple[str, ...], dict[str, str | None]]]) -> list[Done]:
