@@ -14,6 +14,7 @@ from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, Repo
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.render import diary_views
+from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -160,12 +161,8 @@ def _show(result: ShowResult) -> Iterator[str]:
         grade = entry.evidence.grade
         yield f"**Evidence:** {_grade(grade)}: {esc(entry.evidence.note)}"
         yield ""
-    skip = {"id", "title", "name", "evidence", "sources", "steps"}
-    for name, value in entry.model_dump().items():
-        if name in skip or value in (None, (), [], ""):
-            continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        yield f"- **{name.replace('_', ' ').capitalize()}:** {esc(shown)}"
+    for label, shown in entry_fields(entry):
+        yield f"- **{label}:** {esc(shown)}"
     yield ""
     if isinstance(entry, Relief):
         for number, step in enumerate(entry.steps, start=1):

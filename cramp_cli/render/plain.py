@@ -12,6 +12,7 @@ from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, Repo
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.render import diary_views
+from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -111,12 +112,8 @@ def _show(result: ShowResult) -> Iterator[str]:
     if isinstance(entry, Item):
         grade = entry.evidence.grade
         yield f"Evidence: {grade} ({GRADE_LABELS[grade]}): {entry.evidence.note}"
-    skip = {"id", "title", "name", "evidence", "sources", "steps"}
-    for name, value in entry.model_dump().items():
-        if name in skip or value in (None, (), [], ""):
-            continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
-        yield f"{name.replace('_', ' ').capitalize()}: {shown}"
+    for label, shown in entry_fields(entry):
+        yield f"{label}: {shown}"
     if isinstance(entry, Relief):
         yield "Steps:"
         for number, step in enumerate(entry.steps, start=1):

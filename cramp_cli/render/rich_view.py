@@ -19,6 +19,7 @@ from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, Repo
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Prevention, Relief, Source, Treatment
 from cramp_cli.render import diary_views, kb_views
+from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -297,12 +298,9 @@ def _show(result: ShowResult) -> list[RenderableType]:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    skip = {"id", "title", "name", "evidence", "sources", "steps", "direction", "hold"}
-    for name, value in entry.model_dump().items():
-        if name in skip or value in (None, (), [], ""):
-            continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        grid.add_row(name.replace("_", " ").capitalize(), Text(shown))
+    # A relief panel already shows the direction and the hold.
+    for label, shown in entry_fields(entry, also_apart=("direction", "hold")):
+        grid.add_row(label, Text(shown))
     parts.append(grid)
     if result.sources:
         parts.append(_sources_table("Sources", result.sources))
