@@ -37,6 +37,8 @@ import time
 import zlib
 from typing import Any
 
+from cramp_cli import locations
+
 FORMAT_VERSION = 2
 NO_CACHE_ENV = "CRAMP_NO_CACHE"
 CACHE_DIR_ENV = "CRAMP_CACHE_DIR"
@@ -67,7 +69,6 @@ KEY_ENV = (
     "PYTHONIOENCODING",
     "TZ",
 )
-YAML_SUFFIXES = (".yaml", ".yml")
 RACY_NS = 3_000_000_000
 
 
@@ -135,11 +136,7 @@ def _cacheable_command(command: list[str]) -> bool:
 
 
 def _files_under(path: str) -> list[str]:
-    if os.path.isdir(path):
-        return sorted(
-            os.path.join(path, name) for name in os.listdir(path) if name.endswith(YAML_SUFFIXES)
-        )
-    return [path]
+    return locations.yaml_files(path) if os.path.isdir(path) else [path]
 
 
 def _kb_files(kb_paths: list[str]) -> list[str]:
@@ -152,14 +149,11 @@ def _kb_files(kb_paths: list[str]) -> list[str]:
             raise OSError("the built-in knowledge base is missing")
         builtin = os.path.dirname(os.path.abspath(spec.origin))
     files = _files_under(builtin)
-    from platformdirs import user_data_dir
-
-    user = os.path.join(user_data_dir("cramp", appauthor=False), "kb")
+    user = locations.user_kb_folder()
     if os.path.isdir(user):
         files += _files_under(user)
-    for part in os.environ.get("CRAMP_KB", "").split(os.pathsep):
-        if part.strip():
-            files += _files_under(part)
+    for part in locations.env_kb_parts():
+        files += _files_under(part)
     for path in kb_paths:
         files += _files_under(path)
     return files
@@ -354,9 +348,7 @@ def _diary_stamp(args: list[str]) -> list[object] | None:
 
     path = _option_value(args, "--db") or os.environ.get("CRAMP_DB", "").strip()
     if not path:
-        from platformdirs import user_data_dir
-
-        path = os.path.join(user_data_dir("cramp", appauthor=False), "diary.sqlite3")
+        path = locations.default_diary_path()
     path = os.path.abspath(os.path.expanduser(path))
     stats: list[list[int]] = []
     now = time.time_ns()

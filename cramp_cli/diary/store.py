@@ -32,11 +32,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cramp_cli import locations
 from cramp_cli.diary.models import Entry, new_id
 from cramp_cli.errors import CrampError
 
 DB_ENV = "CRAMP_DB"
-DB_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x4352414D  # "CRAM": marks the file as a cramp diary
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another program's write to finish
 FILE_MODE = 0o600
@@ -53,9 +53,7 @@ class DiaryError(CrampError):
 
 def default_path() -> Path:
     """platformdirs' user data folder for cramp, then diary.sqlite3."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("cramp", appauthor=False)) / DB_NAME
+    return Path(locations.default_diary_path())
 
 
 def resolve_path(path: Path | str | None) -> Path:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import lines
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, normalise_name
@@ -584,8 +585,6 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 
 
 DATA_DIR_ENV = "CRAMP_DATA_DIR"
-KB_ENV = "CRAMP_KB"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBase:
@@ -605,7 +604,7 @@ def load_builtin() -> KnowledgeBase:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.iterdir() if path.name.endswith(YAML_SUFFIXES))
+    return [Path(path) for path in locations.yaml_files(str(folder))]
 
 
 def load_folder(folder: Path) -> KnowledgeBase:
@@ -620,9 +619,7 @@ def load_folder(folder: Path) -> KnowledgeBase:
 
 def user_kb_dir() -> Path:
     """The folder whose *.yaml files are loaded automatically: user_data_dir/kb."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("cramp", appauthor=False)) / "kb"
+    return Path(locations.user_kb_folder())
 
 
 def expand(path: Path) -> list[Path]:
@@ -635,8 +632,7 @@ def expand(path: Path) -> list[Path]:
 
 
 def env_kb_paths() -> list[Path]:
-    raw = os.environ.get(KB_ENV, "")
-    return [Path(part) for part in raw.split(os.pathsep) if part.strip()]
+    return [Path(part) for part in locations.env_kb_parts()]
 
 
 @dataclass(frozen=True)
@@ -653,7 +649,7 @@ def user_layers(flag_paths: Iterable[Path] = ()) -> list[Layer]:
     folder = user_kb_dir()
     return [
         Layer("user", (folder,) if folder.is_dir() else (), str(folder)),
-        Layer("environment", tuple(env_kb_paths()), KB_ENV),
+        Layer("environment", tuple(env_kb_paths()), locations.KB_ENV),
         Layer("flag", tuple(flag_paths), "--kb"),
     ]
 
