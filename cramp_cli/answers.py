@@ -15,7 +15,6 @@ from cramp_cli.knowledge.kb import (
     grade_rank,
     kind_of,
     level_rank,
-    normalise_name,
     title_of,
 )
 from cramp_cli.knowledge.models import (
@@ -31,6 +30,7 @@ from cramp_cli.knowledge.models import (
     Source,
     Tag,
 )
+from cramp_cli.names import normalise_name
 from cramp_cli.results import (
     CheckResult,
     EntryRef,

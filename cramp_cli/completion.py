@@ -6,17 +6,13 @@ error rather than break the user's shell.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from cramp_cli.names import normalise_name
+
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
-
-
-def normalise_name(name: str) -> str:
-    # The same rule as cramp_cli.knowledge.kb.normalise_name, without importing the models.
-    return re.sub(r"[\s_\-]+", "-", name.strip().lower()).strip("-")
 
 
 def _kb() -> KnowledgeBase:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cramp_cli import __version__
-from cramp_cli.knowledge.kb import normalise_name
 from cramp_cli.knowledge.loader import load_builtin
+from cramp_cli.names import normalise_name
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE
 from tests.conftest import run, run_json
 

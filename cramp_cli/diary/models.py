@@ -313,7 +313,7 @@ def parse_note(value: object, field: str = "note") -> str:
 def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> str | None:
     """A relief item id from the knowledge base; a typo is an unknown-name error with hints."""
     from cramp_cli.errors import UnknownNameError
-    from cramp_cli.knowledge.kb import normalise_name
+    from cramp_cli.names import normalise_name
 
     if value is None:
         return None

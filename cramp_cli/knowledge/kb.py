@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from cramp_cli.knowledge.models import (
@@ -22,6 +21,7 @@ from cramp_cli.knowledge.models import (
     Treatment,
     Triage,
 )
+from cramp_cli.names import normalise_name
 
 Entry = Cause | Relief | Prevention | Treatment | Sign | Rule | Lookalike | Muscle | Source
 
@@ -58,14 +58,6 @@ def grade_rank(grade: Grade) -> int:
 def level_rank(level: Level) -> int:
     """0 for the most urgent level."""
     return LEVELS.index(level)
-
-
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
-def normalise_name(name: str) -> str:
-    """Lower-case, with runs of spaces, underscores and hyphens turned into one hyphen."""
-    return _SEPARATORS.sub("-", name.strip().lower()).strip("-")
 
 
 @dataclass(frozen=True)

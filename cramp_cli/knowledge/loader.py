@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import lines
-from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, normalise_name
+from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank
 from cramp_cli.knowledge.models import (
     LEVELS,
     Cause,
@@ -38,6 +38,7 @@ from cramp_cli.knowledge.models import (
     Treatment,
     Triage,
 )
+from cramp_cli.names import normalise_name
 
 SECTIONS = (
     "sources",
