@@ -433,17 +433,62 @@ def test_a_bad_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "causes: " + "[" * 100_000 + "\n",
         "causes: " + "[" * 600 + "]" * 600 + "\n",
         "causes: " + "{a: " * 600 + "1" + "}" * 600 + "\n",
         "causes:\n" + "".join("  " * depth + "-\n" for depth in range(2000)),
+        "causes:\n" + "- " * 600 + "x\n",
     ],
-    ids=["100k-open-brackets", "600-lists", "600-mappings", "2000-block-lists"],
+    ids=["600-lists", "600-mappings", "2000-block-lists", "600-compact-lists"],
 )
 def test_deep_nesting_is_a_clear_error(tmp_path: Path, text: str) -> None:
     path = _write(tmp_path / "deep.yaml", text)
     error = _refused(_kb(path), path)
-    assert "Recursion" not in error
+    assert "nested more than 100 levels deep" in error
+
+
+def test_deep_nesting_names_the_line_where_it_goes_too_deep(tmp_path: Path) -> None:
+    text = "causes:\n" + "".join("  " * depth + "-\n" for depth in range(150))
+    path = _write(tmp_path / "deep.yaml", text)
+    # The top mapping opens level 1 on line 1 and each line after it opens one more list,
+    # so level 101, one too deep, opens on line 101.
+    _refused(_kb(path), path, line=101)
+
+
+def test_nesting_at_the_limit_is_read(tmp_path: Path) -> None:
+    # 98 nested lists under the top mapping and a one-item causes list: 100 levels in all.
+    text = "causes:\n" + VALID_CAUSE + "tags: " + "[" * 98 + "]" * 98 + "\n"
+    path = _write(tmp_path / "deep.yaml", text)
+    error = _kb(path).stderr
+    assert "nested" not in error
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("causes: " + "[" * 100_000 + "\n", 1),
+        ("causes: " + "{a: " * 100_000 + "\n", 1),
+        ("causes:\n" + "- " * 100_000 + "x\n", 2),
+    ],
+    ids=["100k-open-brackets", "100k-open-mappings", "100k-compact-lists"],
+)
+def test_very_deep_nesting_never_crashes_the_interpreter(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    # In a child process: PyYAML before 6.0.4 composes on the C stack, and a regression here
+    # would be a segmentation fault that takes the whole test run down with it.
+    path = _write(tmp_path / "deep.yaml", text)
+    result = subprocess.run(
+        [sys.executable, "-m", "cramp_cli", "--no-cache", "--kb", str(path), "why"],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_SECONDS * 6,
+    )
+    assert result.returncode == 1, (result.returncode, result.stderr[-600:])
+    assert result.stdout == ""
+    # PyYAML 6.0.4 and later may stop first, with libyaml's own depth limit.
+    assert result.stderr.startswith(f"Error: {path}:{line}: invalid YAML: ")
+    assert "nest" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_a_four_megabyte_line(tmp_path: Path) -> None:

@@ -21,6 +21,11 @@ __all__ = ["LineDict", "LineList", "clip", "decode", "locate", "parse"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
+# Far deeper than any knowledge-base file needs (the shipped ones reach 5), far shallower
+# than the C stack that libyaml's composer recurses on.
+MAX_DEPTH = 100
+_NESTING_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_NESTING_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,10 +96,29 @@ def decode(raw: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting before composing: PyYAML < 6.0.4 recurses on the C stack there
+    and a few hundred kilobytes of brackets crash the interpreter instead of raising.
+    The event stream is flat, so counting depth on it is safe at any depth."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, _NESTING_STARTS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise KnowledgeBaseError(
+                    f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
+                    file=name,
+                    line=event.start_mark.line + 1,
+                )
+        elif isinstance(event, _NESTING_ENDS):
+            depth -= 1
+
+
 def parse(text: str, name: str) -> LineDict:
     """Parse one YAML document that must be a mapping at the top."""
     loader = _StrictLoader(text)
     try:
+        _check_depth(text, name)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
