@@ -105,10 +105,11 @@ def _check_depth(text: str, name: str) -> None:
         if isinstance(event, _NESTING_STARTS):
             depth += 1
             if depth > MAX_DEPTH:
+                mark = event.start_mark
                 raise KnowledgeBaseError(
                     f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
                     file=name,
-                    line=event.start_mark.line + 1,
+                    line=mark.line + 1 if mark is not None else None,
                 )
         elif isinstance(event, _NESTING_ENDS):
             depth -= 1
