@@ -172,20 +172,34 @@ def _code_stamp() -> list[int]:
     return stamp
 
 
-def _read_regular(path: str) -> bytes | None:
-    """A file's bytes, or None. Non-blocking, and regular files only: a FIFO or a device in a
-    cache file's place must not hang the command (or feed it endless bytes)."""
+def _open_regular(path: str) -> int | None:
+    """A read-only descriptor, or None. Non-blocking, and regular files only: a FIFO or a
+    device in a cache file's place must not hang the command (or feed it endless bytes)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            with open(descriptor, "rb", closefd=False) as handle:
-                return handle.read()
-        finally:
-            os.close(descriptor)
     except OSError:
         return None
+    try:
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return descriptor
+    except OSError:
+        pass
+    os.close(descriptor)
+    return None
+
+
+def _read_regular(path: str) -> bytes | None:
+    """A regular file's bytes, or None."""
+    descriptor = _open_regular(path)
+    if descriptor is None:
+        return None
+    try:
+        with open(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _load_json(path: str) -> Any:
@@ -216,28 +230,46 @@ def encode_answer(status: int, text: str, encoding: str) -> bytes:
     return _ANSWER_MAGIC + json.dumps(header).encode() + b"\n" + body
 
 
-def decode_answer(data: bytes) -> tuple[int, str, memoryview] | None:
-    """(exit status, encoding, stdout bytes) of an answer file, or None if it is not whole."""
-    if not data.startswith(_ANSWER_MAGIC):
-        return None
-    end = data.find(b"\n", 0, 512)
-    if end < 0:
+class _Header:
+    """What an answer file's header line says: exit status, encoding, body length and CRC."""
+
+    __slots__ = ("crc32", "encoding", "length", "start", "status")
+
+    def __init__(self, status: int, encoding: str, length: int, crc32: int, start: int) -> None:
+        self.status, self.encoding, self.length, self.crc32 = status, encoding, length, crc32
+        self.start = start  # where the body begins in the file
+
+
+def _parse_header(head: bytes | bytearray | memoryview) -> _Header | None:
+    head = bytes(head[:512])
+    end = head.find(b"\n")
+    if not head.startswith(_ANSWER_MAGIC) or end < 0:
         return None
     try:
-        header = json.loads(data[len(_ANSWER_MAGIC) : end])
+        header = json.loads(head[len(_ANSWER_MAGIC) : end])
     except (ValueError, RecursionError):
         return None
-    body = memoryview(data)[end + 1 :]  # a view, not a copy: answers can be megabytes
     if not (
         isinstance(header, dict)
         and header.get("format") == FORMAT_VERSION
         and header.get("exit") in (0, 3, 4, 5)
         and isinstance(header.get("encoding"), str)
-        and header.get("length") == len(body)
-        and header.get("crc32") == zlib.crc32(body)
+        and type(header.get("length")) is int
+        and type(header.get("crc32")) is int
     ):
         return None
-    return int(header["exit"]), str(header["encoding"]), body
+    return _Header(header["exit"], header["encoding"], header["length"], header["crc32"], end + 1)
+
+
+def decode_answer(data: bytes) -> tuple[int, str, memoryview] | None:
+    """(exit status, encoding, stdout bytes) of an answer file, or None if it is not whole."""
+    header = _parse_header(data)
+    if header is None:
+        return None
+    body = memoryview(data)[header.start :]  # a view, not a copy: answers can be megabytes
+    if header.length != len(body) or header.crc32 != zlib.crc32(body):
+        return None
+    return header.status, header.encoding, body
 
 
 def _stdout_encoding() -> str:
@@ -245,14 +277,40 @@ def _stdout_encoding() -> str:
 
 
 def _write_stdout(encoding: str, body: memoryview) -> None:
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None and os.linesep == "\n" and encoding == _stdout_encoding():
+    if _can_copy_bytes(encoding):
         sys.stdout.flush()
-        buffer.write(body)
-        buffer.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
     else:  # a text layer that translates newlines, or another encoding: go through it
         sys.stdout.write(bytes(body).decode(encoding, errors="replace"))
         sys.stdout.flush()
+
+
+def _can_copy_bytes(encoding: str) -> bool:
+    """Whether stored bytes can go to stdout as they are."""
+    has_buffer = getattr(sys.stdout, "buffer", None) is not None
+    return has_buffer and os.linesep == "\n" and encoding == _stdout_encoding()
+
+
+def _send(source: int, offset: int, length: int) -> int:
+    """Copy `length` bytes of the file behind `source`, from `offset`, to stdout inside the
+    kernel (sendfile); return how many went before it met an stdout it cannot take."""
+    try:
+        target = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return 0
+    sent = 0
+    while sent < length:
+        try:
+            count = os.sendfile(target, source, offset + sent, length - sent)
+        except BrokenPipeError:
+            raise
+        except OSError:  # not a file, pipe or socket (EINVAL), or non-blocking (EAGAIN)
+            break
+        if count == 0:
+            break
+        sent += count
+    return sent
 
 
 def write_atomically(folder: str, name: str, data: Any) -> None:
@@ -419,11 +477,8 @@ def serve(argv: list[str]) -> int | None:
         key = request_key(argv, folder)
         if key is None:
             return None
-        data = _read_regular(os.path.join(folder, key + ANSWER_SUFFIX))
-        stored = decode_answer(data) if data is not None else None
-        if stored is not None:
-            status, encoding, body = stored
-            _write_stdout(encoding, body)
+        status = _serve_answer(os.path.join(folder, key + ANSWER_SUFFIX))
+        if status is not None:
             return status
         _RECORDING = _Recording(key, folder)
     except BrokenPipeError:
@@ -431,6 +486,53 @@ def serve(argv: list[str]) -> int | None:
     except Exception:
         _RECORDING = None
     return None
+
+
+_CHUNK = 256 * 1024
+
+
+def _serve_answer(path: str) -> int | None:
+    """Print the stored answer at `path` and return its exit status, or None if there is no
+    whole answer there. The body is checked in fixed-size chunks, then a large one goes from
+    file to stdout by sendfile: a multi-megabyte answer is never held in memory whole."""
+    descriptor = _open_regular(path)
+    if descriptor is None:
+        return None
+    try:
+        chunk = bytearray(_CHUNK)
+        view = memoryview(chunk)
+        filled = os.readv(descriptor, [chunk])
+        header = _parse_header(view[:filled])
+        if header is None:
+            return None
+        if os.fstat(descriptor).st_size != header.start + header.length:
+            return None
+        first = view[header.start : filled]
+        crc, remaining = zlib.crc32(first), header.length - len(first)
+        while remaining > 0:
+            filled = os.readv(descriptor, [chunk])
+            if not 0 < filled <= remaining:
+                return None
+            crc, remaining = zlib.crc32(view[:filled], crc), remaining - filled
+        if crc != header.crc32:
+            return None
+        if len(first) == header.length:
+            _write_stdout(header.encoding, first)
+            return header.status
+        sent = 0
+        if _can_copy_bytes(header.encoding):
+            sys.stdout.flush()
+            sent = _send(descriptor, header.start, header.length)
+        if sent < header.length:
+            rest = os.pread(descriptor, header.length - sent, header.start + sent)
+            _write_stdout(header.encoding, memoryview(rest))
+        return header.status
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):
+            raise
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def record(text: str) -> None:

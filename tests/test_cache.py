@@ -350,6 +350,101 @@ def test_a_hit_imports_nothing_heavy_and_a_miss_fills_both_caches(tmp_path: Path
     _steadily(scenario)
 
 
+# ---------------------------------------------------------------- large answers
+
+
+def _many_causes(count: int) -> str:
+    """A user file of `count` causes: enough of them make an answer several chunks long."""
+    template = _user_cause("My own cause number {n}").split("\n", 1)[1]
+    return "causes:\n" + "".join(
+        template.replace("my-own-cause", f"my-own-cause-{n}").replace("{n}", str(n))
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--format=jsonl"])
+def test_a_large_answer_is_byte_identical_on_a_hit(fmt: str, tmp_path: Path) -> None:
+    # Past the first chunk, a hit copies the file to stdout with sendfile: through a pipe
+    # here, and byte for byte what the command itself printed.
+    kb = _write(tmp_path / "many.yaml", _many_causes(1500))
+    box = Sandbox(tmp_path)
+    reference = box.run("--kb", str(kb), "why", fmt, CRAMP_NO_CACHE="1")
+    assert reference.code == 0, reference.err
+    assert len(reference.out) > cache._CHUNK
+    _assert_right(box.run("--kb", str(kb), "why", fmt), reference, "the miss")
+    [answer] = box.answers()
+    stamp = _identity(answer)
+    _assert_right(box.run("--kb", str(kb), "why", fmt), reference, "the hit")
+    assert _identity(answer) == stamp, "the second run should be a hit"
+    out = tmp_path / "out.txt"
+    with out.open("wb") as handle:
+        subprocess.run(
+            [CRAMP, "--kb", str(kb), "why", fmt],
+            cwd=box.cwd,
+            env=box.env,
+            stdout=handle,
+            check=True,
+        )
+    assert out.read_bytes() == reference.out, "a hit into a regular file"
+
+
+def _large_answer(path: Path, size: int = 3 * 256 * 1024 + 17) -> str:
+    text = "".join(f"line {n:07d} of a large answer\n" for n in range(size // 29 + 1))
+    path.write_bytes(cache.encode_answer(0, text, "utf-8"))
+    return text
+
+
+def _serve_into(path: Path, stdout: Any, monkeypatch: pytest.MonkeyPatch) -> int | None:
+    monkeypatch.setattr(sys, "stdout", stdout)
+    return cache._serve_answer(str(path))
+
+
+def test_a_large_answer_served_to_a_stream_without_a_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    answer = tmp_path / "big.answer"
+    text = _large_answer(answer)
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    assert _serve_into(answer, stream, monkeypatch) == 0
+    stream.flush()
+    assert stream.buffer.getvalue() == text.encode("utf-8")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("where", [0, 100_000, 300_000, -1])
+def test_a_large_answer_with_one_byte_changed_anywhere_is_a_miss(
+    where: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In the first chunk, a middle one or the last: every chunk is checked before a byte
+    # is printed.
+    import io
+
+    answer = tmp_path / "big.answer"
+    _large_answer(answer)
+    data = bytearray(answer.read_bytes())
+    data[where] ^= 0x01 if where else 0x20
+    answer.write_bytes(bytes(data))
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    assert _serve_into(answer, stream, monkeypatch) is None
+    stream.flush()
+    assert stream.buffer.getvalue() == b""  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("change", ["one-byte-short", "one-byte-long"])
+def test_a_large_answer_of_the_wrong_length_is_a_miss(
+    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    answer = tmp_path / "big.answer"
+    _large_answer(answer)
+    data = answer.read_bytes()
+    answer.write_bytes(data[:-1] if change == "one-byte-short" else data + b"x")
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    assert _serve_into(answer, stream, monkeypatch) is None
+
+
 # ---------------------------------------------------------------- a changed file invalidates
 
 
