@@ -7,7 +7,6 @@ the traceback). The output mode is picked here, once: JSON (--json), Rich (a ter
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from cramp_cli.options import (
     MinEvidenceOption,
     NoColorOption,
     WhoOption,
+    ask_on_stderr,
     can_prompt,
     current_kb,
     emit,
@@ -315,6 +315,20 @@ _NO = {"n", "no"}
 _UNSURE = {"?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"}
 
 
+def _prompt(question: str, number: int, total: int) -> str:
+    """One reply, lower-cased. Input that ends before every question is answered is a usage
+    error (exit 2): half the answers never give a verdict."""
+    reply = ask_on_stderr(lambda: str(typer.prompt(question, err=True)))
+    if reply is None:
+        raise UsageError(
+            f"the input ended before question {number} of {total} was answered; "
+            "nothing was judged.",
+            hint="Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
+            "--none instead.",
+        )
+    return reply.strip().lower()
+
+
 def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     """Ask each sign's question, most urgent first; stop at the first emergency.
 
@@ -323,12 +337,12 @@ def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     typer.echo("Answer each question with y (yes), n (no) or ? (not sure).", err=True)
     yes: list[str] = []
     unsure: list[str] = []
-    for item in answers.signs_in_order(kb):
+    questions = answers.signs_in_order(kb)
+    for number, item in enumerate(questions, start=1):
         while True:
             # The prompt's last character is written by input(), which prints to stdout:
             # send it to stderr too, so stdout carries only the result (--ask --json).
-            with contextlib.redirect_stdout(sys.stderr):
-                reply = typer.prompt(f"{item.question} [y/n/?]", err=True).strip().lower()
+            reply = _prompt(f"{item.question} [y/n/?]", number, len(questions))
             if reply in _YES | _NO | _UNSURE:
                 break
             typer.echo("Please answer y, n or ?.", err=True)

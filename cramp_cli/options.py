@@ -6,16 +6,18 @@ otherwise. Only the table view imports rich, so piped and JSON output never pay 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from cramp_cli import cache, completion
-from cramp_cli.errors import UsageError
+from cramp_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
@@ -149,3 +151,20 @@ def can_prompt() -> bool:
         return sys.stdin.isatty() and sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+_Reply = TypeVar("_Reply")
+
+
+def ask_on_stderr(ask: Callable[[], _Reply]) -> _Reply | None:
+    """Run a Typer prompt with everything it prints on stderr, so stdout carries only the
+    result; None when the input ends first. Ctrl-C exits 130, not Click's "Aborted!"."""
+    try:
+        # input() writes the prompt's last character to stdout: send it to stderr too.
+        with contextlib.redirect_stdout(sys.stderr):
+            return ask()
+    except typer.Abort as err:
+        typer.echo(err=True)
+        if isinstance(err.__context__, KeyboardInterrupt):
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        return None

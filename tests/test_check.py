@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -575,6 +576,49 @@ def _ask_json(answers: str) -> tuple[dict[str, Any], Any]:
     document = json.loads(result.stdout)
     assert isinstance(document, dict)
     return document, result
+
+
+@pytest.mark.parametrize("given", [0, 1, 5])
+def test_answers_that_end_early_are_a_usage_error_not_a_verdict(given: int) -> None:
+    result = _ask(input="n\n" * given)
+    assert result.exit_code == 2
+    assert result.stdout == "", "no level may be printed from half the answers"
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(
+        f"Error: the input ended before question {given + 1} of {len(ASKED)} was answered"
+    )
+    assert "--sign" in error and "Aborted" not in result.stderr
+
+
+def test_answers_that_end_early_with_json_give_a_json_error() -> None:
+    result = _ask("--json", input="n\n")
+    assert result.exit_code == 2 and result.stdout == ""
+    error = json.loads(result.stderr.strip().splitlines()[-1])["error"]
+    assert error["code"] == "usage"
+    assert error["message"].startswith("the input ended before question 2 of")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_at_a_question_exits_130(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [CRAMP, "check", "--ask"],
+        cwd=tmp_path,
+        env=_subprocess_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None and process.stdin is not None
+    seen = b""
+    while PROMPT_MARK.encode() not in seen:  # wait for the first question
+        piece = process.stderr.read1(4096)  # type: ignore[attr-defined]
+        assert piece, "cramp ended before asking anything"
+        seen += piece
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130, (out, err)
+    assert out == b""
+    assert b"Traceback" not in err and b"Aborted" not in err
 
 
 def test_ask_no_to_everything_asks_every_question_and_is_self_care() -> None:

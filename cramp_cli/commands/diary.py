@@ -23,6 +23,7 @@ from cramp_cli.options import (
     FormatOption,
     JsonOption,
     NoColorOption,
+    ask_on_stderr,
     can_prompt,
     current_kb,
     emit,
@@ -612,6 +613,7 @@ def _confirm(entry: Entry) -> bool:
         f"{entry.side or 'side not given'}, {format_minutes(entry.minutes)} min.",
         err=True,
     )
-    # input() writes the prompt's last character to stdout: keep stdout for the result.
-    with contextlib.redirect_stdout(sys.stderr):
-        return typer.confirm(f"Delete entry {entry.id}?", default=False, err=True)
+    # No answer (the input ended) is no.
+    return bool(
+        ask_on_stderr(lambda: typer.confirm(f"Delete entry {entry.id}?", default=False, err=True))
+    )
