@@ -18,10 +18,10 @@ length and CRC-32 of the output, then the output's bytes, copied to stdout as th
 are written to a temporary file and then renamed, so two processes never leave a half-written
 file. Anything unreadable, corrupt or
 unexpected is a miss, never an error; an unwritable cache is simply not written. Only
-knowledge-base commands and `cramp report` are cached (a report also keys on the diary
-file's size, time and inode, those of its write-ahead log, and tonight's date, and is not
-cached while the diary was written in the last few seconds); the rest of the diary,
-`cramp kb`, prompts and errors never are.
+knowledge-base commands, `cramp report` and `cramp history` are cached (those two also key
+on the diary file's size, time and inode, those of its write-ahead log, and tonight's date,
+and are not cached while the diary was written in the last few seconds); the rest of the
+diary, `cramp kb`, prompts and errors never are.
 `CRAMP_NO_CACHE=1` or `cramp --no-cache ...` bypass it.
 """
 
@@ -53,7 +53,10 @@ CACHEABLE = {
     "lookalikes",
     "search",
     "report",
+    "history",
 }
+# Commands whose answer also depends on the diary file.
+DIARY_COMMANDS = {"report", "history"}
 # Environment that can change the bytes of an answer.
 KEY_ENV = (
     "CRAMP_REGION",
@@ -399,8 +402,9 @@ def _option_value(args: list[str], name: str) -> str | None:
 
 
 def _diary_stamp(args: list[str]) -> list[object] | None:
-    """What a `report` depends on besides the knowledge base: the diary file as it is now,
-    and tonight's date (the window ends at the current night, which turns at 12:00).
+    """What a `report` or `history` depends on besides the knowledge base: the diary file as
+    it is now, and tonight's date (a report's window ends at the current night, which turns
+    at 12:00) and the UTC offset (times are shown in local time).
     None (do not cache) while the diary is missing or was written in the last few seconds."""
     from datetime import datetime, timedelta
 
@@ -440,8 +444,8 @@ def request_key(argv: list[str], folder: str) -> str | None:
     kb_paths, no_cache, command = split
     if no_cache or disabled() or not _cacheable_command(command):
         return None
-    diary = _diary_stamp(command[1:]) if command[0] == "report" else None
-    if command[0] == "report" and diary is None:
+    diary = _diary_stamp(command[1:]) if command[0] in DIARY_COMMANDS else None
+    if command[0] in DIARY_COMMANDS and diary is None:
         return None
     from cramp_cli import __version__
 
