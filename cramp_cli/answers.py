@@ -68,12 +68,12 @@ MAX_NAME_LENGTH = 100
 
 def _clean_name(name: str, what: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
-        raise UsageError(f"the {what} name is too long ({len(name):,} characters).")
+        raise UsageError(f"the {what} is too long ({len(name):,} characters).")
     if any(not char.isprintable() for char in name):
-        raise UsageError(f"the {what} name contains control characters.")
+        raise UsageError(f"the {what} contains control characters.")
     key = normalise_name(name)
     if not key:
-        raise UsageError(f"the {what} name is empty.")
+        raise UsageError(f"the {what} is empty.")
     return key
 
 
@@ -83,7 +83,7 @@ def _nearest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 def resolve_tag(tags: Sequence[Tag], name: str, field: str) -> str:
     """The canonical id of a who/when tag, or a usage error suggesting the nearest ones."""
-    key = _clean_name(name, f"--{field} tag")
+    key = _clean_name(name, f"--{field} tag name")
     known = [tag.id for tag in tags]
     if key in known:
         return key
@@ -97,7 +97,7 @@ def resolve_tag(tags: Sequence[Tag], name: str, field: str) -> str:
 
 def resolve_muscle(kb: KnowledgeBase, name: str) -> Muscle:
     """A muscle by id or alias, matched loosely; otherwise a usage error naming the nearest."""
-    key = _clean_name(name, "muscle")
+    key = _clean_name(name, "muscle name")
     names = kb.muscle_names()
     if key in names:
         return kb.muscle(names[key])
@@ -254,7 +254,7 @@ def sources(kb: KnowledgeBase) -> SourcesResult:
 
 def source(kb: KnowledgeBase, source_id: str) -> SourceResult:
     """One source in full, with the entries that cite it."""
-    key = _clean_name(source_id, "source")
+    key = _clean_name(source_id, "source id")
     found = next((item for item in kb.sources if item.id == key), None)
     if found is None:
         raise _unknown_id(
@@ -336,7 +336,7 @@ def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
     chosen: list[Sign] = []
     for raw in names:
         for name in raw.split(","):
-            key = _clean_name(name, "sign")
+            key = _clean_name(name, "sign id")
             if key not in known:
                 raise _unknown_id(name.strip(), "sign", known, "Run 'cramp check --list' for all.")
             if known[key] not in chosen:
@@ -429,7 +429,7 @@ def resolve_region(kb: KnowledgeBase, name: str | None) -> Region:
     triage = kb.triage
     if name is None or not name.strip():
         return triage.default_region
-    key = _clean_name(name, "region")
+    key = _clean_name(name, "region name")
     for region in triage.regions:
         if key == region.id or key in region.aliases:
             return region

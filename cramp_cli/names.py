@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
 def normalise_name(name: str) -> str:
-    """Lower-case, with runs of spaces, underscores and hyphens turned into one hyphen."""
-    return _SEPARATORS.sub("-", name.strip().lower()).strip("-")
+    """Case-folded, with runs of spaces, underscores and hyphens turned into one hyphen.
+    NFKC first, so full-width letters (typed with an East Asian keyboard) match too."""
+    folded = unicodedata.normalize("NFKC", name).strip().casefold()
+    return _SEPARATORS.sub("-", folded).strip("-")

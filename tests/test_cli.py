@@ -174,6 +174,8 @@ def test_every_muscle_and_alias_resolves(name: str, muscle_id: str) -> None:
         ("tibialis", "front-calf"),
         ("SOLE", "foot"),
         ("big_toe", "foot"),
+        # "calf" in full-width letters, as an East Asian keyboard may type it
+        ("\uff43\uff41\uff4c\uff46", "back-calf"),
     ],
 )
 def test_muscle_names_match_loosely(typed: str, muscle_id: str) -> None:
