@@ -165,6 +165,30 @@ def test_citing_a_source_nobody_defines_is_an_error(tmp_path: Path) -> None:
     assert "unknown source 'my-physio'" in error
 
 
+def test_several_problems_show_the_first_and_point_to_kb_validate(tmp_path: Path) -> None:
+    mine = _write(tmp_path / "mine.yaml", "causes:\n  - id: Bad-Id\n  - id: other\n")
+    result = run("--kb", str(mine), "why")
+    assert result.exit_code == 1
+    error = _one_error_line(result)
+    assert error.startswith(f"Error: {mine}:2: Bad-Id: causes[0].id: ")
+    more = re.search(r"\[and (\d+) more problem\(s\)\]", error)
+    assert more, error
+    assert "Run 'cramp kb validate' with the same --kb options" in error
+    listed = run("--kb", str(mine), "kb", "validate")
+    assert listed.exit_code == 1
+    problems = [line for line in listed.stdout.splitlines() if line.startswith(f"{mine}:")]
+    assert len(problems) == int(more.group(1)) + 1, listed.stdout
+
+
+def test_several_problems_with_json_carry_the_hint(tmp_path: Path) -> None:
+    mine = _write(tmp_path / "mine.yaml", "causes:\n  - id: Bad-Id\n")
+    result = run("--kb", str(mine), "why", "--json")
+    assert result.exit_code == 1 and result.stdout == ""
+    error = json.loads(result.stderr)["error"]
+    assert error["code"] == "knowledge-base"
+    assert error["hint"].startswith("Run 'cramp kb validate'")
+
+
 # ---------------------------------------------------------------- overriding
 
 

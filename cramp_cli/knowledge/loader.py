@@ -102,6 +102,8 @@ class KnowledgeBaseProblems(KnowledgeBaseError):
             item=first.item,
             field=first.field,
         )
+        if len(problems) > 1:
+            self.hint = "Run 'cramp kb validate' with the same --kb options to list them all."
 
 
 def read_file(
