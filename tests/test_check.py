@@ -607,6 +607,9 @@ def test_ctrl_c_at_a_question_exits_130(tmp_path: Path) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A job started in the background by a shell (as CI may be) inherits SIGINT ignored,
+        # and Python then never turns it into KeyboardInterrupt: give the child the default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stderr is not None and process.stdin is not None
     seen = b""
