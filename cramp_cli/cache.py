@@ -471,7 +471,8 @@ def request_key(argv: list[str], folder: str) -> str | None:
 
 def serve(argv: list[str]) -> int | None:
     """On a hit, print the stored answer and return its exit status; on a miss, start
-    recording and return None. Never raises: any trouble is a miss."""
+    recording and return None. Any trouble with the cache is a miss; only a failure to
+    write a whole answer raises (BrokenPipeError, OutputFailed)."""
     global _RECORDING, _BYPASSED
     _RECORDING = None
     try:
@@ -485,7 +486,7 @@ def serve(argv: list[str]) -> int | None:
         if status is not None:
             return status
         _RECORDING = _Recording(key, folder)
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputFailed):
         raise
     except Exception:
         _RECORDING = None
@@ -493,6 +494,15 @@ def serve(argv: list[str]) -> int | None:
 
 
 _CHUNK = 256 * 1024
+
+
+class OutputFailed(Exception):
+    """A whole stored answer could not be written to stdout (a full disk, say): the command
+    must not run again, or part of the answer would be printed twice."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _serve_answer(path: str) -> int | None:
@@ -503,40 +513,54 @@ def _serve_answer(path: str) -> int | None:
     if descriptor is None:
         return None
     try:
-        chunk = bytearray(_CHUNK)
-        view = memoryview(chunk)
-        filled = os.readv(descriptor, [chunk])
-        header = _parse_header(view[:filled])
-        if header is None:
+        try:
+            whole = _check_answer(descriptor)
+        except OSError:
             return None
-        if os.fstat(descriptor).st_size != header.start + header.length:
+        if whole is None:
             return None
-        first = view[header.start : filled]
-        crc, remaining = zlib.crc32(first), header.length - len(first)
-        while remaining > 0:
-            filled = os.readv(descriptor, [chunk])
-            if not 0 < filled <= remaining:
-                return None
-            crc, remaining = zlib.crc32(view[:filled], crc), remaining - filled
-        if crc != header.crc32:
-            return None
-        if len(first) == header.length:
-            _write_stdout(header.encoding, first)
-            return header.status
-        sent = 0
-        if _can_copy_bytes(header.encoding):
-            sys.stdout.flush()
-            sent = _send(descriptor, header.start, header.length)
-        if sent < header.length:
-            rest = os.pread(descriptor, header.length - sent, header.start + sent)
-            _write_stdout(header.encoding, memoryview(rest))
-        return header.status
-    except OSError as err:
-        if isinstance(err, BrokenPipeError):
+        header, first = whole
+        try:
+            _print_answer(descriptor, header, first)
+        except BrokenPipeError:
             raise
-        return None
+        except OSError as err:
+            raise OutputFailed(err) from err
+        return header.status
     finally:
         os.close(descriptor)
+
+
+def _check_answer(descriptor: int) -> tuple[_Header, memoryview] | None:
+    """The header and the first chunk of the body, if the whole body has the length and
+    CRC-32 that the header says."""
+    chunk = bytearray(_CHUNK)
+    view = memoryview(chunk)
+    filled = os.readv(descriptor, [chunk])
+    header = _parse_header(view[:filled])
+    if header is None or os.fstat(descriptor).st_size != header.start + header.length:
+        return None
+    first = view[header.start : filled]
+    crc, remaining = zlib.crc32(first), header.length - len(first)
+    while remaining > 0:
+        filled = os.readv(descriptor, [chunk])
+        if not 0 < filled <= remaining:
+            return None
+        crc, remaining = zlib.crc32(view[:filled], crc), remaining - filled
+    return (header, first) if crc == header.crc32 else None
+
+
+def _print_answer(descriptor: int, header: _Header, first: memoryview) -> None:
+    if len(first) == header.length:  # the whole body (else later reads reused its buffer)
+        _write_stdout(header.encoding, first)
+        return
+    sent = 0
+    if _can_copy_bytes(header.encoding):
+        sys.stdout.flush()
+        sent = _send(descriptor, header.start, header.length)
+    if sent < header.length:
+        rest = os.pread(descriptor, header.length - sent, header.start + sent)
+        _write_stdout(header.encoding, memoryview(rest))
 
 
 def record(text: str) -> None:

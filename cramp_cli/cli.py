@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from cramp_cli import __version__, answers, completion
-from cramp_cli.errors import CrampError, ExitCode, UsageError
+from cramp_cli.errors import CrampError, ExitCode, OutputError, UsageError, output_error
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.options import (
     SESSION,
@@ -58,6 +58,21 @@ def _json_error(code: str, message: str, hint: str | None) -> None:
     typer.echo(json.dumps(document, ensure_ascii=True), err=True)
 
 
+def report_error(err: CrampError, as_json: bool) -> None:
+    """One line on stderr, or a JSON error object when the command asked for JSON."""
+    if as_json:
+        _json_error(err.code, err.message, err.hint)
+    else:
+        _error_line(str(err))
+
+
+def report_output_error(err: OSError, args: list[str]) -> int:
+    """For the console script: a cached answer could not be written. Returns the exit code."""
+    failed = output_error(err) or OutputError(f"cannot write the answer ({err.strerror or err}).")
+    report_error(failed, _wants_json(args))
+    return int(failed.exit_code)
+
+
 def _clip_message(err: Exception) -> None:
     """Never echo a huge argument in full: Click's messages quote the value given."""
     if type(err).__name__ == "NoArgsIsHelpError":  # its message is the help, shown in full
@@ -86,10 +101,7 @@ class CrampGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CrampError as err:
-            if as_json:
-                _json_error(err.code, err.message, err.hint)
-            else:
-                _error_line(str(err))
+            report_error(err, as_json)
             raise typer.Exit(err.exit_code) from None
         except typer.TyperException as err:
             _clip_message(err)
@@ -100,6 +112,10 @@ class CrampGroup(TyperGroup):
         except (typer.Exit, typer.Abort, BrokenPipeError):
             raise  # exits and closed pipes are Typer's to report
         except Exception as err:
+            failed = output_error(err)
+            if failed is not None:
+                report_error(failed, as_json)
+                raise typer.Exit(failed.exit_code) from None
             if os.environ.get("CRAMP_DEBUG") == "1":
                 raise
             message = f"internal error ({type(err).__name__}: {err})."

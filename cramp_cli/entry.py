@@ -43,6 +43,10 @@ def main() -> NoReturn:
         status = cache.serve(argv)
     except BrokenPipeError:
         _quiet_exit_on_closed_pipe()
+    except cache.OutputFailed as failed:
+        from cramp_cli.cli import report_output_error
+
+        raise SystemExit(report_output_error(failed.error, argv)) from None
     if status is not None:
         raise SystemExit(status)
     from cramp_cli.cli import app

@@ -6,6 +6,7 @@ stderr and the exit code they carry. Nothing here imports the rest of cramp.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -73,3 +74,21 @@ class KnowledgeBaseError(CrampError):
         if field:
             parts.append(field)
         super().__init__(f"{': '.join(parts)}: {message}")
+
+
+class OutputError(CrampError):
+    """The answer could not be written: a full disk or a failing device behind stdout."""
+
+    code = "output"
+
+
+# Errors that writing to stdout can meet, other than a closed pipe (which exits quietly).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def output_error(err: BaseException) -> OutputError | None:
+    """The error to show for a failed write of the answer, or None if `err` is not one.
+    Writes to stdout carry no file name; cramp's own files do (and the cache ignores its)."""
+    if isinstance(err, OSError) and err.errno in _OUTPUT_ERRNOS and err.filename is None:
+        return OutputError(f"cannot write the answer ({err.strerror or err}).")
+    return None

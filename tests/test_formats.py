@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,37 @@ def test_cut_short_by_head_exits_quietly(command: str, tmp_path) -> None:
         assert "Traceback" not in done.stderr, attempt
         assert "Exception ignored" not in done.stderr, attempt
         assert "BrokenPipe" not in done.stderr, attempt
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    ("args", "as_json"),
+    [
+        (["why"], False),
+        (["why", "--json"], True),
+        (["relieve", "--muscle", "calf", "--format", "jsonl"], True),
+    ],
+)
+def test_a_full_disk_behind_stdout_is_a_one_line_error(
+    args: list[str], as_json: bool, tmp_path: Path
+) -> None:
+    # A miss writes through the command; a hit copies the stored answer. Both must say why,
+    # once, and exit 1, never an "internal error" or a traceback.
+    env = _env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for attempt in ("miss", "hit"):
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(
+                [CRAMP, *args], env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+            )
+        assert done.returncode == 1, (attempt, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, (attempt, done.stderr)
+        if as_json:
+            error = json.loads(lines[0])["error"]
+            assert error["code"] == "output", attempt
+            assert error["message"] == "cannot write the answer (No space left on device).", attempt
+        else:
+            assert lines[0] == "Error: cannot write the answer (No space left on device).", attempt
+        if attempt == "miss":  # fill the cache for the hit
+            warm = subprocess.run([CRAMP, *args], env=env, capture_output=True, timeout=60)
+            assert warm.returncode == 0, warm.stderr
