@@ -50,3 +50,10 @@ when_tags = _safely(lambda kb: (tag.id for tag in kb.when_tags))
 regions = _safely(
     lambda kb: [name for region in kb.triage.regions for name in (region.id, *region.aliases)]
 )
+relief_ids = _safely(lambda kb: (item.id for item in kb.relief))
+
+
+def sides(incomplete: str) -> list[str]:
+    from cramp_cli.diary.models import SIDES
+
+    return _matching(SIDES, incomplete)

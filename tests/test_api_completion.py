@@ -83,6 +83,11 @@ def _complete(words: str) -> list[str]:
         ("cramp sources nhs-leg", {"nhs-leg-cramps", "nhs-leg-cramps-2017"}),
         ("cramp why --who preg", {"pregnancy"}),
         ("cramp check --region u", {"uk", "us"}),
+        ("cramp log --muscle sh", {"shin"}),
+        ("cramp log --side l", {"left"}),
+        ("cramp log --relief relief-back", {"relief-back-calf", "relief-back-thigh"}),
+        ("cramp log edit 1 --muscle qua", {"quad", "quads", "quadriceps"}),
+        ("cramp history --muscle back-", {"back-calf", "back-thigh"}),
     ],
 )
 def test_completion_offers_names_from_the_kb(words: str, expected: set[str]) -> None:

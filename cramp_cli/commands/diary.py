@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from cramp_cli import completion
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
 from cramp_cli.options import (
     FormatOption,
@@ -54,7 +55,12 @@ DbOption = Annotated[
 ]
 SideOption = Annotated[
     str | None,
-    typer.Option("--side", metavar="SIDE", help="Which leg: left, right or both."),
+    typer.Option(
+        "--side",
+        metavar="SIDE",
+        help="Which leg: left, right or both.",
+        autocompletion=completion.sides,
+    ),
 ]
 MinutesOption = Annotated[
     str | None,
@@ -78,6 +84,7 @@ ReliefOption = Annotated[
         "--relief",
         metavar="ID",
         help="The relief item you used, an id from 'cramp relieve' (e.g. relief-back-calf).",
+        autocompletion=completion.relief_ids,
     ),
 ]
 NoteOption = Annotated[
@@ -189,6 +196,7 @@ def register(app: typer.Typer) -> None:
                 "-m",
                 metavar="NAME",
                 help="The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...).",
+                autocompletion=completion.muscles,
             ),
         ] = None,
         side: SideOption = None,
@@ -257,7 +265,13 @@ def register(app: typer.Typer) -> None:
         ],
         muscle: Annotated[
             str | None,
-            typer.Option("--muscle", "-m", metavar="NAME", help="The muscle that cramped."),
+            typer.Option(
+                "--muscle",
+                "-m",
+                metavar="NAME",
+                help="The muscle that cramped.",
+                autocompletion=completion.muscles,
+            ),
         ] = None,
         side: SideOption = None,
         minutes: MinutesOption = None,
@@ -408,7 +422,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         muscle: Annotated[
             str | None,
-            typer.Option("--muscle", "-m", metavar="NAME", help="Only cramps of this muscle."),
+            typer.Option(
+                "--muscle",
+                "-m",
+                metavar="NAME",
+                help="Only cramps of this muscle.",
+                autocompletion=completion.muscles,
+            ),
         ] = None,
         limit: Annotated[
             int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
