@@ -197,6 +197,16 @@ def test_report_plain_has_numbers_chart_signs_and_verdict(busy_diary: Path) -> N
     assert "\x1b" not in out and "█" not in out
 
 
+def test_report_plain_counts_in_good_english_on_a_new_diary(db: Path) -> None:
+    fill(db, [entry(0, muscle="back-calf", minutes=2)])
+    out = run("report", "--db", str(db)).stdout
+    [line] = [line for line in out.splitlines() if line.startswith("Cramps: ")]
+    assert line == (
+        "Cramps: 1 on 1 of 30 nights; 1 cramp and 1 night a week "
+        "(the diary covers only 1 night so far)"
+    )
+
+
 @pytest.mark.parametrize("width", [80, 40])
 def test_report_on_a_terminal_has_bars_and_fits(busy_diary: Path, width: int) -> None:
     result = run("report", "--db", str(busy_diary), env={"FORCE_COLOR": "1", "COLUMNS": str(width)})

@@ -34,8 +34,8 @@ BAR_WIDTH = 30
 # ---------------------------------------------------------------- shared wording
 
 
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _n(count: float, word: str) -> str:
+    return f"{count:g} {word}" if count == 1 else f"{count:g} {word}s"
 
 
 def _dash(value: object) -> str:
@@ -79,7 +79,7 @@ def _stats(result: ReportResult) -> list[tuple[str, str]]:
     """(label, text) pairs of the report's numbers, for every view."""
     rows: list[tuple[str, str]] = []
     rate_basis = (
-        f" (rates over the {result.covered_days} nights since the diary began)"
+        f" (the diary covers only {_n(result.covered_days, 'night')} so far)"
         if result.covered_days < result.days
         else ""
     )
@@ -87,7 +87,7 @@ def _stats(result: ReportResult) -> list[tuple[str, str]]:
         (
             "Cramps",
             f"{result.cramps} on {result.nights_with_cramps} of {_n(result.days, 'night')}; "
-            f"{result.cramps_per_week:g} cramps and {result.nights_per_week:g} nights "
+            f"{_n(result.cramps_per_week, 'cramp')} and {_n(result.nights_per_week, 'night')} "
             f"a week{rate_basis}",
         )
     )
