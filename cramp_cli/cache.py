@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import zlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from cramp_cli import locations
 
@@ -233,14 +233,14 @@ def encode_answer(status: int, text: str, encoding: str) -> bytes:
     return _ANSWER_MAGIC + json.dumps(header).encode() + b"\n" + body
 
 
-class _Header:
-    """What an answer file's header line says: exit status, encoding, body length and CRC."""
+class _Header(NamedTuple):
+    """What an answer file's header line says, and where its body begins in the file."""
 
-    __slots__ = ("crc32", "encoding", "length", "start", "status")
-
-    def __init__(self, status: int, encoding: str, length: int, crc32: int, start: int) -> None:
-        self.status, self.encoding, self.length, self.crc32 = status, encoding, length, crc32
-        self.start = start  # where the body begins in the file
+    status: int
+    encoding: str
+    length: int
+    crc32: int
+    start: int
 
 
 def _parse_header(head: bytes | bytearray | memoryview) -> _Header | None:
