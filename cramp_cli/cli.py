@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from cramp_cli import __version__, answers, completion
-from cramp_cli.errors import CrampError, ExitCode, OutputError, UsageError, output_error
+from cramp_cli.errors import CrampError, ExitCode, UsageError, cannot_write, output_error
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.options import (
     SESSION,
@@ -68,7 +68,7 @@ def report_error(err: CrampError, as_json: bool) -> None:
 
 def report_output_error(err: OSError, args: list[str]) -> int:
     """For the console script: a cached answer could not be written. Returns the exit code."""
-    failed = output_error(err) or OutputError(f"cannot write the answer ({err.strerror or err}).")
+    failed = cannot_write(err)
     report_error(failed, _wants_json(args))
     return int(failed.exit_code)
 
@@ -356,8 +356,6 @@ def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     questions = answers.signs_in_order(kb)
     for number, item in enumerate(questions, start=1):
         while True:
-            # The prompt's last character is written by input(), which prints to stdout:
-            # send it to stderr too, so stdout carries only the result (--ask --json).
             reply = _prompt(f"{item.question} [y/n/?]", number, len(questions))
             if reply in _YES | _NO | _UNSURE:
                 break

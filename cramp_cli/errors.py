@@ -90,5 +90,9 @@ def output_error(err: BaseException) -> OutputError | None:
     """The error to show for a failed write of the answer, or None if `err` is not one.
     Writes to stdout carry no file name; cramp's own files do (and the cache ignores its)."""
     if isinstance(err, OSError) and err.errno in _OUTPUT_ERRNOS and err.filename is None:
-        return OutputError(f"cannot write the answer ({err.strerror or err}).")
+        return cannot_write(err)
     return None
+
+
+def cannot_write(err: OSError) -> OutputError:
+    return OutputError(f"cannot write the answer ({err.strerror or err}).")
