@@ -30,6 +30,7 @@ from cramp_cli.options import (
     current_kb,
     emit,
     machine_output,
+    muscle_option,
 )
 
 ISSUES_URL = "the cramp issue tracker"
@@ -207,13 +208,9 @@ def why(
 def relieve(
     muscle: Annotated[
         str | None,
-        typer.Option(
-            "--muscle",
-            "-m",
-            metavar="NAME",
-            autocompletion=completion.muscles,
-            help="The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
-            "Without it, the measures that help any cramp.",
+        muscle_option(
+            "The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
+            "Without it, the measures that help any cramp."
         ),
     ] = None,
     list_names: Annotated[

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -84,6 +84,13 @@ WhoOption = Annotated[
         autocompletion=completion.who_tags,
     ),
 ]
+
+
+def muscle_option(description: str) -> Any:
+    """`--muscle NAME`, completing muscle names and aliases; the help text per command."""
+    return typer.Option(
+        "--muscle", "-m", metavar="NAME", help=description, autocompletion=completion.muscles
+    )
 
 
 def stdout_is_terminal() -> bool:

@@ -29,6 +29,7 @@ from cramp_cli.options import (
     current_kb,
     emit,
     machine_output,
+    muscle_option,
 )
 
 if TYPE_CHECKING:
@@ -191,12 +192,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         muscle: Annotated[
             str | None,
-            typer.Option(
-                "--muscle",
-                "-m",
-                metavar="NAME",
-                help="The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...).",
-                autocompletion=completion.muscles,
+            muscle_option(
+                "The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...)."
             ),
         ] = None,
         side: SideOption = None,
@@ -265,13 +262,7 @@ def register(app: typer.Typer) -> None:
         ],
         muscle: Annotated[
             str | None,
-            typer.Option(
-                "--muscle",
-                "-m",
-                metavar="NAME",
-                help="The muscle that cramped.",
-                autocompletion=completion.muscles,
-            ),
+            muscle_option("The muscle that cramped."),
         ] = None,
         side: SideOption = None,
         minutes: MinutesOption = None,
@@ -422,13 +413,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         muscle: Annotated[
             str | None,
-            typer.Option(
-                "--muscle",
-                "-m",
-                metavar="NAME",
-                help="Only cramps of this muscle.",
-                autocompletion=completion.muscles,
-            ),
+            muscle_option("Only cramps of this muscle."),
         ] = None,
         limit: Annotated[
             int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
