@@ -219,11 +219,9 @@ def _esc(text: str) -> str:
 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> Iterator[str]:
-    yield "| " + " | ".join(headers) + " |"
-    yield "|" + "|".join(" --- " for _ in headers) + "|"
-    for row in rows:
-        yield "| " + " | ".join(_esc(cell) for cell in row) + " |"
-    yield ""
+    from cramp_cli.render.markdown import table
+
+    yield from table(headers, rows)
 
 
 def _md_entries(entries: tuple[Entry, ...]) -> Iterator[str]:

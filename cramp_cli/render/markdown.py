@@ -42,7 +42,7 @@ def esc(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+def table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
     yield "| " + " | ".join(headers) + " |"
     yield "|" + "|".join(" --- " for _ in headers) + "|"
     for row in rows:
@@ -55,7 +55,7 @@ def _grade(grade: str | None) -> str:
 
 
 def _items_table(items: Iterable[Item]) -> Iterator[str]:
-    yield from _table(
+    yield from table(
         ["Id", "Title", "Evidence", "Summary"],
         ([item.id, item.title, _grade(item.evidence.grade), item.summary] for item in items),
     )
@@ -115,7 +115,7 @@ def _prevent(result: PreventResult) -> Iterator[str]:
 def _muscles(result: MusclesResult) -> Iterator[str]:
     yield "# Muscles"
     yield ""
-    yield from _table(
+    yield from table(
         ["Id", "Where", "Also answers to"],
         ([muscle.id, muscle.name, ", ".join(muscle.aliases)] for muscle in result.items),
     )
@@ -128,14 +128,14 @@ def _source_row(source: Source) -> list[str]:
 def _sources(result: SourcesResult) -> Iterator[str]:
     yield "# Sources"
     yield ""
-    yield from _table(
+    yield from table(
         ["Id", "Title", "Publisher", "Year", "Cited by"],
         ([s.id, s.title, s.publisher, s.year, str(s.cited_by)] for s in result.items),
     )
 
 
 def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
-    yield from _table(
+    yield from table(
         ["Kind", "Id", "Title", "Evidence"],
         ([ref.kind, ref.id, ref.title, _grade(ref.grade)] for ref in refs),
     )
@@ -144,7 +144,7 @@ def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
 def _source(result: SourceResult) -> Iterator[str]:
     yield "# Source"
     yield ""
-    yield from _table(
+    yield from table(
         ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.items)
     )
     yield f"## Cited by ({len(result.cited_by)})"
@@ -171,7 +171,7 @@ def _show(result: ShowResult) -> Iterator[str]:
     if result.sources:
         yield "## Sources"
         yield ""
-        yield from _table(
+        yield from table(
             ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.sources)
         )
     if result.see_also:
@@ -208,7 +208,7 @@ def _search(result: SearchResult) -> Iterator[str]:
 def _signs(result: SignsResult) -> Iterator[str]:
     yield "# Warning signs, most urgent first"
     yield ""
-    yield from _table(
+    yield from table(
         ["Sign", "Level", "Question"], ([s.id, s.level, s.question] for s in result.items)
     )
 
@@ -230,7 +230,7 @@ def _check(result: CheckResult) -> Iterator[str]:
     if result.explain:
         yield "## Rules that fired"
         yield ""
-        yield from _table(
+        yield from table(
             ["Rule", "Level", "Why"], ([f.rule, f.level, f.reason] for f in result.fired)
         )
     for pointer in result.pointers:
