@@ -63,3 +63,22 @@ def kb_copy(tmp_path: Path) -> Path:
     target = tmp_path / "kb"
     shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     return target
+
+
+def usage_error(result: Any) -> str:
+    """A usage error: exit 2, nothing on stdout, one line on stderr.
+
+    Returns the line as a person reads it; with --json the line is {"error": {...}}, and the
+    same "Error: message hint" text is rebuilt from it.
+    """
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    line: str = lines[0]
+    if line.startswith("{"):
+        error = json.loads(line)["error"]
+        assert error["code"] in ("usage", "unknown-name")
+        line = f"Error: {error['message']} {error['hint'] or ''}".rstrip()
+    return line

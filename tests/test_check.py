@@ -22,7 +22,7 @@ from cramp_cli.cli import app
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import LEVELS, Rule, Sign
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE
-from tests.conftest import run, run_json
+from tests.conftest import run, run_json, usage_error
 
 KB = load_builtin()
 SIGNS = {sign.id: sign for sign in KB.signs}
@@ -63,25 +63,6 @@ def _fired(document: dict[str, Any]) -> list[str]:
 
 def _item_ids(document: dict[str, Any]) -> list[str]:
     return [item["id"] for item in document["items"]]
-
-
-def _usage_error(result: Any) -> str:
-    """A usage error: exit 2, nothing on stdout, one line on stderr.
-
-    Returns the line as a person reads it; with --json the line is {"error": {...}}, and the
-    same "Error: message hint" text is rebuilt from it.
-    """
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    line: str = lines[0]
-    if line.startswith("{"):
-        error = json.loads(line)["error"]
-        assert error["code"] in ("usage", "unknown-name")
-        line = f"Error: {error['message']} {error['hint'] or ''}".rstrip()
-    return line
 
 
 # ---------------------------------------------------------------- every sign alone
@@ -289,7 +270,7 @@ def test_unknown_sign_exits_2_suggesting_the_nearest(
     args: list[str], typed: str, suggested: str
 ) -> None:
     for extra in ([], ["--json"], ["--exit-code"]):
-        line = _usage_error(run("check", *args, *extra))
+        line = usage_error(run("check", *args, *extra))
         assert line.startswith(f"Error: unknown sign '{typed}'")
         assert f"'{suggested}'" in line
         assert "cramp check --list" in line
@@ -297,7 +278,7 @@ def test_unknown_sign_exits_2_suggesting_the_nearest(
 
 @pytest.mark.parametrize("bad", ["", "   ", "numbness,", "x" * 100_000, "numbness\x00"])
 def test_odd_sign_names_are_usage_errors(bad: str) -> None:
-    line = _usage_error(run("check", "--sign", bad))
+    line = usage_error(run("check", "--sign", bad))
     assert len(line) < 300
 
 
@@ -332,7 +313,7 @@ def test_pointers_only_for_self_care() -> None:
     ],
 )
 def test_none_with_answers_exits_2(args: list[str]) -> None:
-    line = _usage_error(run("check", *args))
+    line = usage_error(run("check", *args))
     assert "--none" in line
 
 
@@ -417,14 +398,14 @@ def test_empty_region_in_the_environment_is_no_region() -> None:
 
 @pytest.mark.parametrize(("typed", "suggested"), [("uss", "us"), ("ue", "eu"), ("aus", "au")])
 def test_unknown_region_exits_2_with_suggestions(typed: str, suggested: str) -> None:
-    line = _usage_error(run("check", "--none", "--region", typed))
+    line = usage_error(run("check", "--none", "--region", typed))
     assert line.startswith(f"Error: unknown region '{typed}'")
     assert f"'{suggested}'" in line
     assert "gb, us, eu, au" in line
 
 
 def test_unknown_region_from_the_environment_exits_2() -> None:
-    line = _usage_error(run("check", "--none", env={"CRAMP_REGION": "mars"}))
+    line = usage_error(run("check", "--none", env={"CRAMP_REGION": "mars"}))
     assert "unknown region 'mars'" in line
 
 

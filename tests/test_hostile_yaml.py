@@ -62,6 +62,18 @@ VALID_CAUSE = """  - id: long-drives
     sources: [seed-article]
     evidence: {grade: none, note: Only my own notes.}
 """
+# A whole relief section: line 9 is "hold", line 10 "steps".
+VALID_RELIEF = """relief:
+  - id: my-stretch
+    title: My stretch
+    summary: A stretch my physio showed me.
+    details: Gently.
+    who: [everyone]
+    sources: [seed-article]
+    evidence: {grade: none, note: My own note.}
+    hold: 30 seconds
+    steps: [Stand, Stretch]
+"""
 
 
 # ---------------------------------------------------------------- code execution and bombs
@@ -311,18 +323,7 @@ def test_title_as_a_list(tmp_path: Path) -> None:
 
 
 def test_relief_steps_as_a_string(tmp_path: Path) -> None:
-    relief = (
-        "relief:\n"
-        "  - id: my-stretch\n"
-        "    title: My stretch\n"
-        "    summary: A stretch my physio showed me.\n"
-        "    details: Gently.\n"
-        "    who: [everyone]\n"
-        "    sources: [seed-article]\n"
-        "    evidence: {grade: none, note: My own note.}\n"
-        "    hold: 30 seconds\n"
-        '    steps: "x"\n'
-    )
+    relief = VALID_RELIEF.replace("steps: [Stand, Stretch]", 'steps: "x"')
     path = _write(tmp_path / "types.yaml", relief)
     error = _refused(_kb(path), path, line=10)
     assert "relief[0].steps" in error
@@ -402,19 +403,7 @@ def test_an_unknown_source_id(tmp_path: Path) -> None:
 
 
 def test_an_unknown_muscle_in_a_relief_item(tmp_path: Path) -> None:
-    relief = (
-        "relief:\n"
-        "  - id: my-stretch\n"
-        "    title: My stretch\n"
-        "    summary: A stretch my physio showed me.\n"
-        "    details: Gently.\n"
-        "    who: [everyone]\n"
-        "    sources: [seed-article]\n"
-        "    evidence: {grade: none, note: My own note.}\n"
-        "    muscle: elbow\n"
-        "    hold: 30 seconds\n"
-        "    steps: [Stand, Stretch]\n"
-    )
+    relief = VALID_RELIEF.replace("    hold:", "    muscle: elbow\n    hold:")
     path = _write(tmp_path / "relief.yaml", relief)
     error = _refused(_kb(path), path, line=9)
     assert "unknown muscle 'elbow'" in error

@@ -75,12 +75,12 @@ def test_python_m_runs_the_same_command(elsewhere: Path) -> None:
     assert "Usage: cramp" in helped.stdout
 
 
-@pytest.mark.parametrize("args", [["why"], ["why", "--json"], ["prevent"]])
-def test_closed_pipe_exits_quietly(args: list[str], elsewhere: Path) -> None:
+def assert_quiet_when_the_reader_leaves(argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Read one line of the command's output, close the pipe, and check it ends quietly."""
     process = subprocess.Popen(
-        [CRAMP, *args],
-        cwd=elsewhere,
-        env=_env(),
+        argv,
+        cwd=cwd,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -93,6 +93,11 @@ def test_closed_pipe_exits_quietly(args: list[str], elsewhere: Path) -> None:
     assert "Traceback" not in stderr
     assert "Exception ignored" not in stderr
     assert code in (0, 1)
+
+
+@pytest.mark.parametrize("args", [["why"], ["why", "--json"], ["prevent"]])
+def test_closed_pipe_exits_quietly(args: list[str], elsewhere: Path) -> None:
+    assert_quiet_when_the_reader_leaves([CRAMP, *args], elsewhere, _env())
 
 
 def test_ascii_only_stdout_does_not_crash(elsewhere: Path) -> None:

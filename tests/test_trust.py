@@ -15,7 +15,7 @@ from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import GRADES, Item
 from cramp_cli.search import KIND_ORDER
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE, GRADE_LABELS, RELIEF_SAFETY
-from tests.conftest import DATA, run, run_json
+from tests.conftest import DATA, run, run_json, usage_error
 
 KB = load_builtin()
 SOURCE_IDS = [source.id for source in KB.sources]
@@ -43,20 +43,6 @@ def _citing(source_id: str) -> list[tuple[str, str]]:
     return [
         (kind, entry.id) for kind, entry in ENTRIES if source_id in getattr(entry, "sources", ())
     ]
-
-
-def _usage_error(result: Any) -> str:
-    """Exit 2, nothing on stdout, one line on stderr, returned as a person reads it."""
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    line: str = lines[0]
-    if line.startswith("{"):  # --json: {"error": {code, message, hint}}
-        error = json.loads(line)["error"]
-        line = f"Error: {error['message']} {error['hint'] or ''}".rstrip()
-    return line
 
 
 def test_the_knowledge_base_has_every_section() -> None:
@@ -133,7 +119,7 @@ def test_every_source_can_be_shown_with_its_citations(source_id: str) -> None:
 )
 def test_unknown_source_exits_2_with_suggestion(typed: str, suggested: str) -> None:
     for extra in ([], ["--json"]):
-        line = _usage_error(run("sources", typed, *extra))
+        line = usage_error(run("sources", typed, *extra))
         assert f"unknown source '{typed}'" in line
         assert f"'{suggested}'" in line
 
@@ -183,14 +169,14 @@ def test_show_matches_ids_loosely() -> None:
 )
 def test_show_unknown_id_exits_2_with_suggestion(typed: str, suggested: str) -> None:
     for extra in ([], ["--json"]):
-        line = _usage_error(run("show", typed, *extra))
+        line = usage_error(run("show", typed, *extra))
         assert f"unknown id '{typed}'" in line
         assert f"'{suggested}'" in line
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 100_000, "magnesium\x00"])
 def test_show_odd_ids_are_usage_errors(bad: str) -> None:
-    assert len(_usage_error(run("show", bad))) < 300
+    assert len(usage_error(run("show", bad))) < 300
 
 
 def test_show_magnesium_is_graded_against() -> None:
@@ -268,7 +254,7 @@ def test_min_evidence_is_case_tolerant() -> None:
 )
 def test_invalid_grade_exits_2_with_suggestion(command: str, typed: str, suggested: str) -> None:
     for extra in ([], ["--json"]):
-        line = _usage_error(run(command, "--min-evidence", typed, *extra))
+        line = usage_error(run(command, "--min-evidence", typed, *extra))
         assert f"unknown evidence grade '{typed}'" in line
         assert f"'{suggested}'" in line
 
@@ -350,9 +336,9 @@ def test_search_plain_lines_are_kind_id_grade_title() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 100_000, "calf\x00"], ids=repr)
-def test_search_odd_text_is_a_usage_error(text: str) -> None:
+def test_search_odd_text_is_ausage_error(text: str) -> None:
     for extra in ([], ["--json"]):
-        assert len(_usage_error(run("search", text, *extra))) < 300
+        assert len(usage_error(run("search", text, *extra))) < 300
 
 
 def test_search_limit() -> None:

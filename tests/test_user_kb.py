@@ -16,7 +16,7 @@ import pytest
 from platformdirs import user_data_dir
 
 from cramp_cli.knowledge.loader import builtin_files
-from tests.conftest import DATA, run
+from tests.conftest import DATA, run, run_json
 
 # ---------------------------------------------------------------- helpers
 
@@ -82,20 +82,12 @@ def _one_error_line(result: Any) -> str:
     return error
 
 
-def _json(*args: str) -> dict[str, Any]:
-    result = run(*args, "--json")
-    assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
-    assert isinstance(document, dict)
-    return document
-
-
 def _ids(document: dict[str, Any], key: str = "items") -> list[str]:
     return [item["id"] for item in document[key]]
 
 
 def _cold_title(*kb_args: str) -> str:
-    document = _json(*kb_args, "why")
+    document = run_json(*kb_args, "why")
     return next(item["title"] for item in document["items"] if item["id"] == "cold")
 
 
@@ -125,17 +117,17 @@ def built_in_data_untouched() -> Iterator[None]:
 
 def test_a_user_cause_appears_in_why(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", _causes(_cause("long-drives", "Long drives")))
-    document = _json("--kb", str(mine), "why")
+    document = run_json("--kb", str(mine), "why")
     item = next(item for item in document["items"] if item["id"] == "long-drives")
     assert item["title"] == "Long drives"
     assert item["evidence"]["grade"] == "none"
-    assert "long-drives" not in _ids(_json("why")), "only with --kb"
+    assert "long-drives" not in _ids(run_json("why")), "only with --kb"
 
 
 def test_a_user_prevention_item_appears_in_prevent(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", MY_PREVENTION)
-    assert "physio-calf-routine" in _ids(_json("--kb", str(mine), "prevent"))
-    assert "physio-calf-routine" not in _ids(_json("prevent"))
+    assert "physio-calf-routine" in _ids(run_json("--kb", str(mine), "prevent"))
+    assert "physio-calf-routine" not in _ids(run_json("prevent"))
     plain = run("--kb", str(mine), "prevent")
     assert plain.exit_code == 0, plain.stderr
     assert "My physio's calf routine" in plain.stdout
@@ -146,10 +138,10 @@ def test_a_new_source_in_the_user_file_can_be_cited(tmp_path: Path) -> None:
         tmp_path / "mine.yaml",
         MY_SOURCE + _causes(_cause("long-drives", "Long drives", source="my-physio")),
     )
-    why = _json("--kb", str(mine), "why")
+    why = run_json("--kb", str(mine), "why")
     item = next(item for item in why["items"] if item["id"] == "long-drives")
     assert item["sources"] == ["my-physio"]
-    source = _json("--kb", str(mine), "sources", "my-physio")
+    source = run_json("--kb", str(mine), "sources", "my-physio")
     assert _ids(source) == ["my-physio"]
     assert [cited["id"] for cited in source["cited_by"]] == ["long-drives"]
 
@@ -207,7 +199,7 @@ def test_override_true_replaces_the_entry(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", _causes(_cause("cold", "My cold", override=True)))
     assert _cold_title("--kb", str(mine)) == "My cold"
     assert _cold_title() == "Cold legs or a cold room"
-    why = _json("--kb", str(mine), "why")
+    why = run_json("--kb", str(mine), "why")
     assert _ids(why).count("cold") == 1
 
 
@@ -222,7 +214,7 @@ def test_kb_show_names_the_user_file_and_what_it_overrides(tmp_path: Path) -> No
     assert f"data/causes.yaml:{BUILT_IN_COLD_LINE}" in overrides[0]
     assert "built-in" in overrides[0]
 
-    document = _json("--kb", str(mine), "kb", "show", "cold")
+    document = run_json("--kb", str(mine), "kb", "show", "cold")
     assert document["items"] == [
         {"id": "cold", "kind": "cause", "file": str(mine), "line": 2, "layer": "flag"}
     ]
@@ -254,8 +246,8 @@ def test_override_must_stay_in_its_section(tmp_path: Path) -> None:
 
 def test_disabled_removes_an_item_from_prevent(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", "disabled: [vitamin-d]\n")
-    assert "vitamin-d" in _ids(_json("prevent"))
-    assert "vitamin-d" not in _ids(_json("--kb", str(mine), "prevent"))
+    assert "vitamin-d" in _ids(run_json("prevent"))
+    assert "vitamin-d" not in _ids(run_json("--kb", str(mine), "prevent"))
 
 
 def test_kb_show_says_who_disabled_an_entry(tmp_path: Path) -> None:
@@ -264,7 +256,7 @@ def test_kb_show_says_who_disabled_an_entry(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "disabled" in result.stdout
     assert f"{mine}:2" in result.stdout
-    document = _json("--kb", str(mine), "kb", "show", "vitamin-d")
+    document = run_json("--kb", str(mine), "kb", "show", "vitamin-d")
     assert document["items"] == []
     assert document["disabled_by"] == {"file": str(mine), "line": 2, "layer": "flag"}
 
@@ -308,7 +300,7 @@ def _sign(level: str) -> str:
 
 
 def test_baseline_wound_is_urgent() -> None:
-    assert _json("check", "--sign", "wound")["level"] == "urgent"
+    assert run_json("check", "--sign", "wound")["level"] == "urgent"
 
 
 @pytest.mark.parametrize("level", ["see-doctor", "self-care"])
@@ -325,7 +317,7 @@ def test_a_sign_cannot_be_lowered(tmp_path: Path, level: str) -> None:
 @pytest.mark.parametrize("level", ["urgent", "emergency"])
 def test_a_sign_can_keep_or_raise_its_level(tmp_path: Path, level: str) -> None:
     mine = _write(tmp_path / "mine.yaml", _sign(level))
-    document = _json("--kb", str(mine), "check", "--sign", "wound")
+    document = run_json("--kb", str(mine), "check", "--sign", "wound")
     assert document["level"] == level
     assert document["items"][0]["id"] == "wound"
     assert document["items"][0]["level"] == level
@@ -380,18 +372,18 @@ def test_a_rule_cannot_be_narrowed(
 
 
 def test_a_rule_can_be_widened_and_then_fires(tmp_path: Path) -> None:
-    before = _json("check", "--sign", "pregnant", "--sign", "sleep-disturbed")
+    before = run_json("check", "--sign", "pregnant", "--sign", "sleep-disturbed")
     assert before["level"] == "see-doctor"
     mine = _write(
         tmp_path / "mine.yaml",
         _rule("pregnant", "leg-swelling, one-sided-swelling, sleep-disturbed"),
     )
-    after = _json("--kb", str(mine), "check", "--sign", "pregnant", "--sign", "sleep-disturbed")
+    after = run_json("--kb", str(mine), "check", "--sign", "pregnant", "--sign", "sleep-disturbed")
     assert after["level"] == "urgent"
     fired = {entry["rule"]: entry for entry in after["fired"]}
     assert fired["rule:pregnant-with-swelling"]["level"] == "urgent"
     # the old members of 'any' still fire the widened rule
-    still = _json("--kb", str(mine), "check", "--sign", "pregnant", "--sign", "leg-swelling")
+    still = run_json("--kb", str(mine), "check", "--sign", "pregnant", "--sign", "leg-swelling")
     assert still["level"] == "urgent"
 
 
@@ -453,7 +445,7 @@ def test_without_any_user_layer_the_built_in_answers() -> None:
 
 
 def test_kb_show_lists_every_layer_it_overrode(three_layers: dict[str, Path]) -> None:
-    document = _json("--kb", str(three_layers["flag"]), "kb", "show", "cold")
+    document = run_json("--kb", str(three_layers["flag"]), "kb", "show", "cold")
     assert document["items"][0]["layer"] == "flag"
     assert document["items"][0]["file"] == str(three_layers["flag"])
     assert [(old["layer"], old["file"]) for old in document["overrides"]] == [
@@ -464,7 +456,7 @@ def test_kb_show_lists_every_layer_it_overrode(three_layers: dict[str, Path]) ->
 
 
 def test_kb_paths_lists_the_files_of_every_layer(three_layers: dict[str, Path]) -> None:
-    document = _json("--kb", str(three_layers["flag"]), "kb", "paths")
+    document = run_json("--kb", str(three_layers["flag"]), "kb", "paths")
     layers = {item["id"]: item["layer"] for item in document["items"]}
     assert layers[str(three_layers["flag"])] == "flag"
     assert layers[str(three_layers["environment"])] == "environment"
@@ -486,7 +478,7 @@ def test_kb_paths_lists_the_files_of_every_layer(three_layers: dict[str, Path]) 
 
 
 def test_kb_paths_without_user_files_lists_only_the_built_in() -> None:
-    document = _json("kb", "paths")
+    document = run_json("kb", "paths")
     assert {item["layer"] for item in document["items"]} == {"built-in"}
 
 
@@ -496,9 +488,9 @@ def test_cramp_kb_with_two_paths_loads_both(
     first = _write(tmp_path / "one" / "first.yaml", _causes(_cause("long-drives", "Long drives")))
     second = _write(tmp_path / "two" / "second.yaml", MY_PREVENTION)
     monkeypatch.setenv("CRAMP_KB", os.pathsep.join([str(first), str(second)]))
-    assert "long-drives" in _ids(_json("why"))
-    assert "physio-calf-routine" in _ids(_json("prevent"))
-    layers = {item["id"]: item["layer"] for item in _json("kb", "paths")["items"]}
+    assert "long-drives" in _ids(run_json("why"))
+    assert "physio-calf-routine" in _ids(run_json("prevent"))
+    layers = {item["id"]: item["layer"] for item in run_json("kb", "paths")["items"]}
     assert layers[str(first)] == layers[str(second)] == "environment"
 
 
@@ -514,7 +506,7 @@ def test_the_same_new_id_in_two_layers_needs_override(
     assert f"{flag}:2:" in error
     assert f"{env}:2" in error
     _write(flag, _causes(_cause("long-drives", "Flag", override=True)))
-    document = _json("--kb", str(flag), "why")
+    document = run_json("--kb", str(flag), "why")
     assert next(i["title"] for i in document["items"] if i["id"] == "long-drives") == "Flag"
 
 
@@ -529,12 +521,12 @@ def test_kb_folder_loads_yaml_and_yml_in_name_order(tmp_path: Path) -> None:
     _write(folder / "c.yaml", "disabled: [vitamin-d]\n")
     _write(folder / "notes.txt", "not yaml: [\n")
     _write(folder / "README.md", "# not yaml\n")
-    why = _json("--kb", str(folder), "why")
+    why = run_json("--kb", str(folder), "why")
     assert next(i["title"] for i in why["items"] if i["id"] == "long-drives") == "From b"
-    assert "vitamin-d" not in _ids(_json("--kb", str(folder), "prevent"))
+    assert "vitamin-d" not in _ids(run_json("--kb", str(folder), "prevent"))
     files = [
         item["id"]
-        for item in _json("--kb", str(folder), "kb", "paths")["items"]
+        for item in run_json("--kb", str(folder), "kb", "paths")["items"]
         if item["layer"] == "flag"
     ]
     assert files == [str(folder / "a.yaml"), str(folder / "b.yml"), str(folder / "c.yaml")]
@@ -663,7 +655,7 @@ def test_kb_validate_good_file(tmp_path: Path) -> None:
     result = run("kb", "validate", str(mine))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "ok" in result.stdout
-    document = _json("kb", "validate", str(mine))
+    document = run_json("kb", "validate", str(mine))
     assert document["ok"] is True
     assert document["items"] == []
 
