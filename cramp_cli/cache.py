@@ -243,7 +243,7 @@ class _Header(NamedTuple):
     start: int
 
 
-def _parse_header(head: bytes | bytearray | memoryview) -> _Header | None:
+def _parse_header(head: memoryview) -> _Header | None:
     head = bytes(head[:512])
     end = head.find(b"\n")
     if not head.startswith(_ANSWER_MAGIC) or end < 0:
@@ -262,17 +262,6 @@ def _parse_header(head: bytes | bytearray | memoryview) -> _Header | None:
     ):
         return None
     return _Header(header["exit"], header["encoding"], header["length"], header["crc32"], end + 1)
-
-
-def decode_answer(data: bytes) -> tuple[int, str, memoryview] | None:
-    """(exit status, encoding, stdout bytes) of an answer file, or None if it is not whole."""
-    header = _parse_header(data)
-    if header is None:
-        return None
-    body = memoryview(data)[header.start :]  # a view, not a copy: answers can be megabytes
-    if header.length != len(body) or header.crc32 != zlib.crc32(body):
-        return None
-    return header.status, header.encoding, body
 
 
 def _stdout_encoding() -> str:

@@ -15,6 +15,8 @@ run again (see _steadily).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -154,12 +156,20 @@ def _identity(path: Path) -> tuple[int, int]:
     return info.st_ino, info.st_mtime_ns
 
 
+def _served(path: Path) -> tuple[int | None, bytes]:
+    """What a hit on the answer file at `path` prints, and its exit status (None: a miss)."""
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    with contextlib.redirect_stdout(stream):
+        status = cache._serve_answer(str(path))
+    stream.flush()
+    return status, stream.buffer.getvalue()  # type: ignore[attr-defined]
+
+
 def _answer_document(path: Path) -> dict[str, Any]:
-    decoded = cache.decode_answer(path.read_bytes())
-    assert decoded is not None, f"{path} is not a whole answer"
-    status, encoding, body = decoded
+    status, out = _served(path)
+    assert status is not None, f"{path} is not a whole answer"
     assert status in (0, 3, 4, 5)
-    return {"exit": status, "stdout": bytes(body).decode(encoding)}
+    return {"exit": status, "stdout": out.decode("utf-8")}
 
 
 def _run_all(jobs: Iterable[tuple[Sandbox, tuple[str, ...], dict[str, str | None]]]) -> list[Done]:
@@ -394,55 +404,33 @@ def _large_answer(path: Path, size: int = 3 * 256 * 1024 + 17) -> str:
     return text
 
 
-def _serve_into(path: Path, stdout: Any, monkeypatch: pytest.MonkeyPatch) -> int | None:
-    monkeypatch.setattr(sys, "stdout", stdout)
-    return cache._serve_answer(str(path))
-
-
-def test_a_large_answer_served_to_a_stream_without_a_descriptor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import io
-
+def test_a_large_answer_served_to_a_stream_without_a_descriptor(tmp_path: Path) -> None:
     answer = tmp_path / "big.answer"
     text = _large_answer(answer)
-    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
-    assert _serve_into(answer, stream, monkeypatch) == 0
-    stream.flush()
-    assert stream.buffer.getvalue() == text.encode("utf-8")  # type: ignore[attr-defined]
+    assert _served(answer) == (0, text.encode("utf-8"))
 
 
 @pytest.mark.parametrize("where", [0, 100_000, 300_000, -1])
 def test_a_large_answer_with_one_byte_changed_anywhere_is_a_miss(
-    where: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    where: int, tmp_path: Path
 ) -> None:
     # In the first chunk, a middle one or the last: every chunk is checked before a byte
     # is printed.
-    import io
-
     answer = tmp_path / "big.answer"
     _large_answer(answer)
     data = bytearray(answer.read_bytes())
     data[where] ^= 0x01 if where else 0x20
     answer.write_bytes(bytes(data))
-    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
-    assert _serve_into(answer, stream, monkeypatch) is None
-    stream.flush()
-    assert stream.buffer.getvalue() == b""  # type: ignore[attr-defined]
+    assert _served(answer) == (None, b"")
 
 
 @pytest.mark.parametrize("change", ["one-byte-short", "one-byte-long"])
-def test_a_large_answer_of_the_wrong_length_is_a_miss(
-    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import io
-
+def test_a_large_answer_of_the_wrong_length_is_a_miss(change: str, tmp_path: Path) -> None:
     answer = tmp_path / "big.answer"
     _large_answer(answer)
     data = answer.read_bytes()
     answer.write_bytes(data[:-1] if change == "one-byte-short" else data + b"x")
-    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
-    assert _serve_into(answer, stream, monkeypatch) is None
+    assert _served(answer) == (None, b"")
 
 
 # ---------------------------------------------------------------- a changed file invalidates
