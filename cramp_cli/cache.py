@@ -243,8 +243,8 @@ class _Header(NamedTuple):
     start: int
 
 
-def _parse_header(head: memoryview) -> _Header | None:
-    head = bytes(head[:512])
+def _parse_header(chunk: memoryview) -> _Header | None:
+    head = bytes(chunk[:512])
     end = head.find(b"\n")
     if not head.startswith(_ANSWER_MAGIC) or end < 0:
         return None
