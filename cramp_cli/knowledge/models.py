@@ -113,7 +113,12 @@ LEVELS: tuple[Level, ...] = ("emergency", "urgent", "see-doctor", "self-care")  
 
 
 class Sign(StrictModel):
-    """A warning sign for `cramp check`: a yes/no question and the level it points to."""
+    """A warning sign for `cramp check`: a yes/no question and the level it points to.
+
+    `ask_if` names gates (other signs): the question is asked only after one of them was
+    answered yes. A sign that some `ask_if` names is a gate, and gates are asked first.
+    `--sign ID` works whatever the gates.
+    """
 
     id: Id
     title: Text
@@ -121,7 +126,10 @@ class Sign(StrictModel):
     wording: Text
     level: Level
     sources: tuple[Id, ...] = Field(min_length=1)
+    # What to do about this sign in particular; without it, the level's advice serves.
+    advice: Text | None = None
     note: Text | None = None
+    ask_if: tuple[Id, ...] = ()
     # In a user file: replace the entry with this id from a lower layer.
     override: bool = Field(default=False, exclude=True)
 
@@ -181,6 +189,8 @@ class Lookalike(StrictModel):
     summary: Sentence
     differs: Text
     points_to: Text
+    # How soon it needs help; `cramp lookalikes` lists the most dangerous first.
+    level: Level | None = None
     signs: tuple[Id, ...] = ()
     sources: tuple[Id, ...] = Field(min_length=1)
     # In a user file: replace the entry with this id from a lower layer.
