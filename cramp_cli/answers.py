@@ -9,12 +9,14 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
+from cramp_cli.interview import Interview, question_order
 from cramp_cli.knowledge.kb import (
     Entry,
     KnowledgeBase,
     grade_rank,
     kind_of,
     level_rank,
+    rule_fires,
     title_of,
 )
 from cramp_cli.knowledge.models import (
@@ -42,6 +44,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MatchedSign,
     MusclesResult,
+    NotAssessedResult,
     PreventResult,
     ReliefResult,
     SearchHit,
@@ -56,6 +59,8 @@ from cramp_cli.results import (
 from cramp_cli.wording import (
     LOOKALIKES_NOTE,
     MEDICINE_SAFETY,
+    NOT_ASSESSED,
+    PARTIAL_VERDICT,
     PREVENT_NOTE,
     RELIEF_SAFETY,
     SELF_CARE_POINTERS,
@@ -327,8 +332,8 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
 
 
 def signs_in_order(kb: KnowledgeBase) -> list[Sign]:
-    """The signs, most urgent first (file order within a level): the order questions are asked."""
-    return sorted(kb.signs, key=lambda sign: level_rank(sign.level))
+    """The order questions are asked in: gates, then the most urgent (file order within)."""
+    return question_order(kb)
 
 
 def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
@@ -384,9 +389,7 @@ def check(
         )
         level = _more_urgent(level, sign.level)
     for rule in kb.rules:
-        if all(sign_id in given for sign_id in rule.all) and (
-            not rule.any or any(sign_id in given for sign_id in rule.any)
-        ):
+        if rule_fires(rule, given):
             fired.append(FiredRule(rule=f"rule:{rule.id}", level=rule.level, reason=rule.reason))
             level = _more_urgent(level, rule.level)
     if not chosen:
@@ -408,6 +411,7 @@ def check(
                 wording=sign.wording,
                 level=sign.level,
                 note=sign.note,
+                advice=sign.advice,
                 sources=tuple(kb.source(source_id) for source_id in sign.sources),
                 not_sure=sign.id in unsure,
             )
@@ -418,6 +422,38 @@ def check(
         pointers=SELF_CARE_POINTERS if level == "self-care" else (),
         level_sources=tuple(kb.source(source_id) for source_id in advice.sources),
         safety_net=triage.safety_net,
+    )
+
+
+def interview_verdict(
+    kb: KnowledgeBase, interview: Interview, region: str | None = None, complete: bool = True
+) -> CheckResult:
+    """The verdict of the questions answered so far; marked when the check was cut short."""
+    result = check(kb, interview.yes, region=region, not_sure=interview.unsure)
+    remaining = len(interview.remaining())
+    cut_short = not complete and remaining > 0
+    return result.model_copy(
+        update={
+            "complete": not cut_short,
+            "answered": interview.answered,
+            "questions": interview.total,
+            "partial_note": (
+                PARTIAL_VERDICT.format(answered=interview.answered, total=interview.total)
+                if cut_short
+                else None
+            ),
+        }
+    )
+
+
+def not_assessed(kb: KnowledgeBase, interview: Interview) -> NotAssessedResult:
+    """A check stopped before any yes: no verdict, but the emergency signs to watch for."""
+    return NotAssessedResult(
+        answered=interview.answered,
+        questions=interview.total,
+        message=NOT_ASSESSED.format(answered=interview.answered, total=interview.total),
+        emergency_signs=tuple(sign for sign in question_order(kb) if sign.level == "emergency"),
+        safety_net=kb.triage.safety_net,
     )
 
 

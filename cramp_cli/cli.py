@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,7 +18,9 @@ from typer.core import TyperGroup
 
 from cramp_cli import __version__, answers, completion
 from cramp_cli.errors import CrampError, ExitCode, UsageError, cannot_write, output_error
+from cramp_cli.interview import Interview, Reply
 from cramp_cli.knowledge.kb import KnowledgeBase
+from cramp_cli.knowledge.models import Sign
 from cramp_cli.options import (
     SESSION,
     FormatOption,
@@ -32,6 +35,7 @@ from cramp_cli.options import (
     machine_output,
     muscle_option,
 )
+from cramp_cli.results import CheckResult, NotAssessedResult
 
 ISSUES_URL = "the cramp issue tracker"
 
@@ -308,7 +312,6 @@ def check(
     signs = list(sign or [])
     if none and (signs or minutes is not None):
         raise UsageError("--none cannot be combined with --sign or --minutes.")
-    not_sure: list[str] = []
     if not (signs or minutes is not None or none):
         if not (ask or (not machine_output(as_json, fmt) and can_prompt())):
             raise UsageError(
@@ -316,55 +319,118 @@ def check(
                 hint="Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
                 "sign applies; or --ask to answer the questions on stdin.",
             )
-        signs, not_sure = _ask_questions(kb)
-    result = answers.check(kb, signs, minutes=minutes, region=region, not_sure=not_sure)
+        shown = _run_interview(kb, region)
+        status = shown.exit_status(exit_code)
+        emit(shown.result.model_copy(update={"explain": explain}), as_json, fmt, no_color)
+        if shown.error is not None:
+            report_error(shown.error, machine_output(as_json, fmt))
+        if status:
+            raise typer.Exit(status)
+        return
+    result = answers.check(kb, signs, minutes=minutes, region=region)
     emit(result.model_copy(update={"explain": explain}), as_json, fmt, no_color)
     if exit_code:
         raise typer.Exit(answers.exit_status(result.level))
 
 
-_YES = {"y", "yes"}
-_NO = {"n", "no"}
-_UNSURE = {"?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"}
+_REPLIES: dict[str, Reply] = {
+    **dict.fromkeys(("y", "yes"), "yes"),
+    **dict.fromkeys(("n", "no"), "no"),
+    **dict.fromkeys(
+        ("?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"), "unsure"
+    ),
+}
 
 
-def _prompt(question: str, number: int, total: int) -> str:
-    """One reply, lower-cased. Input that ends before every question is answered is a usage
-    error (exit 2): half the answers never give a verdict."""
-    reply = ask_on_stderr(lambda: str(typer.prompt(question, err=True)))
-    if reply is None:
-        raise UsageError(
-            f"the input ended before question {number} of {total} was answered; "
+@dataclass(frozen=True)
+class _Outcome:
+    """How an interactive check ended: what to print, and how to exit."""
+
+    result: CheckResult | NotAssessedResult
+    interrupted: bool = False
+    error: UsageError | None = None  # for stderr, after the result
+
+    def exit_status(self, exit_code: bool) -> int:
+        if self.interrupted:
+            return int(ExitCode.INTERRUPTED)
+        if isinstance(self.result, NotAssessedResult):
+            return int(ExitCode.USAGE)
+        return answers.exit_status(self.result.level) if exit_code else 0
+
+
+def _wrapped(text: str) -> str:
+    """Wrap a question to the terminal, never inside a word."""
+    import shutil
+    import textwrap
+
+    width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False))
+
+
+def _ask(interview: Interview, sign: Sign) -> Reply | None:
+    """One answer (None when the input ends); asks again until it is y, n or ?."""
+    header = f"Question {interview.answered + 1} of {interview.total}"
+    question = _wrapped(f"{sign.question} [y/n/?]")
+    while True:
+        reply = ask_on_stderr(
+            lambda: str(typer.prompt(f"{header}\n{question}", err=True)), keep_interrupt=True
+        )
+        if reply is None:
+            return None
+        answer = _REPLIES.get(" ".join(reply.strip().lower().split()))
+        if answer is not None:
+            return answer
+        typer.echo(_wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
+
+
+def _say_so_far(kb: KnowledgeBase, interview: Interview, region: str | None) -> None:
+    """After a yes: the verdict so far at once, on stderr beside the questions."""
+    so_far = answers.interview_verdict(kb, interview, region)
+    left = len(interview.remaining())
+    typer.echo(_wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
+    if left:
+        more = "question" if left == 1 else "questions"
+        typer.echo(f"{left} more {more} could change this.", err=True)
+
+
+def _run_interview(kb: KnowledgeBase, region: str | None) -> _Outcome:
+    """Ask the questions; an emergency answer ends at once, and a stop never loses a verdict.
+
+    Ctrl-C or the end of the input after a yes gives the verdict so far, marked incomplete;
+    before any yes, the emergency signs and "not assessed".
+    """
+    answers.resolve_region(kb, region)  # a bad --region fails before the first question
+    interview = Interview(kb)
+    typer.echo(_wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
+    try:
+        while (sign := interview.next_question()) is not None:
+            reply = _ask(interview, sign)
+            if reply is None:
+                return _stopped(kb, interview, region, interrupted=False)
+            interview.answer(sign.id, reply)
+            if sign.id in interview.positive and not interview.finished_by_emergency:
+                _say_so_far(kb, interview, region)
+    except KeyboardInterrupt:
+        return _stopped(kb, interview, region, interrupted=True)
+    return _Outcome(answers.interview_verdict(kb, interview, region))
+
+
+def _stopped(
+    kb: KnowledgeBase, interview: Interview, region: str | None, interrupted: bool
+) -> _Outcome:
+    if interview.positive:
+        verdict = answers.interview_verdict(kb, interview, region, complete=False)
+        return _Outcome(verdict, interrupted=interrupted)
+    error = None
+    if not interrupted:
+        question = interview.answered + 1
+        error = UsageError(
+            f"the input ended before question {question} of {interview.total} was answered; "
             "nothing was judged.",
             hint="Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
             "--none instead.",
         )
-    return reply.strip().lower()
-
-
-def _ask_questions(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """Ask each sign's question, most urgent first; stop at the first emergency.
-
-    "Not sure" counts as yes for emergency and urgent questions (err upward).
-    """
-    typer.echo("Answer each question with y (yes), n (no) or ? (not sure).", err=True)
-    yes: list[str] = []
-    unsure: list[str] = []
-    questions = answers.signs_in_order(kb)
-    for number, item in enumerate(questions, start=1):
-        while True:
-            reply = _prompt(f"{item.question} [y/n/?]", number, len(questions))
-            if reply in _YES | _NO | _UNSURE:
-                break
-            typer.echo("Please answer y, n or ?.", err=True)
-        serious = item.level in ("emergency", "urgent")
-        if reply in _YES:
-            yes.append(item.id)
-        elif reply in _UNSURE and serious:
-            unsure.append(item.id)
-        if item.level == "emergency" and (item.id in yes or item.id in unsure):
-            break
-    return yes, unsure
+    return _Outcome(answers.not_assessed(kb, interview), interrupted=interrupted, error=error)
 
 
 @app.command(epilog="Example: cramp sources nhs-leg-cramps")

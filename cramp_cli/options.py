@@ -163,9 +163,10 @@ def can_prompt() -> bool:
 _Reply = TypeVar("_Reply")
 
 
-def ask_on_stderr(ask: Callable[[], _Reply]) -> _Reply | None:
+def ask_on_stderr(ask: Callable[[], _Reply], keep_interrupt: bool = False) -> _Reply | None:
     """Run a Typer prompt with everything it prints on stderr, so stdout carries only the
-    result; None when the input ends first. Ctrl-C exits 130, not Click's "Aborted!"."""
+    result; None when the input ends first. Ctrl-C exits 130, not Click's "Aborted!";
+    with `keep_interrupt` it raises KeyboardInterrupt for the caller to finish first."""
     try:
         # input() writes the prompt's last character to stdout: send it to stderr too.
         with contextlib.redirect_stdout(sys.stderr):
@@ -173,5 +174,7 @@ def ask_on_stderr(ask: Callable[[], _Reply]) -> _Reply | None:
     except typer.Abort as err:
         typer.echo(err=True)
         if isinstance(err.__context__, KeyboardInterrupt):
+            if keep_interrupt:
+                raise KeyboardInterrupt from None
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         return None

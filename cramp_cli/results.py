@@ -147,6 +147,8 @@ class MatchedSign(BaseModel):
     wording: str
     level: Level
     note: str | None
+    # What to do about this sign in particular (None: the level's advice serves).
+    advice: str | None = None
     sources: tuple[Source, ...]
     not_sure: bool = False
 
@@ -163,6 +165,7 @@ class FiredRule(BaseModel):
 
 class CheckResult(Result):
     command: Literal["check"] = "check"
+    assessed: Literal[True] = True
     level: Level
     title: str
     action: str
@@ -175,8 +178,30 @@ class CheckResult(Result):
     pointers: tuple[str, ...]
     level_sources: tuple[Source, ...]
     safety_net: tuple[str, ...]
+    # An interactive check that was stopped (Ctrl-C, end of input) before every question
+    # was answered is incomplete: the level could still be higher.
+    complete: bool = True
+    answered: int | None = None
+    questions: int | None = None
+    partial_note: str | None = None
     # Whether the human views list the rules that fired (--explain); JSON always has `fired`.
     explain: bool = Field(default=False, exclude=True)
+
+    def combination_rules_fired(self) -> list[FiredRule]:
+        """The combination rules that fired: shown in every view, since they raise the level."""
+        return [fired for fired in self.fired if fired.rule.startswith("rule:")]
+
+
+class NotAssessedResult(Result):
+    """An interactive check stopped before any answer pointed to a warning sign."""
+
+    command: Literal["check"] = "check"
+    assessed: Literal[False] = False
+    answered: int
+    questions: int
+    message: str
+    emergency_signs: tuple[Sign, ...]
+    safety_net: tuple[str, ...]
 
 
 class SignsResult(Result):

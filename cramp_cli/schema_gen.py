@@ -27,7 +27,7 @@ COMMAND_MODELS: dict[str, Any] = {
     "relieve": results.ReliefResult,
     "prevent": results.PreventResult,
     "muscles": results.MusclesResult,
-    "check": results.CheckResult | results.SignsResult,
+    "check": results.CheckResult | results.NotAssessedResult | results.SignsResult,
     "sources": results.SourcesResult | results.SourceResult,
     "show": results.ShowResult,
     "lookalikes": results.LookalikesResult,

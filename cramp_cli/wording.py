@@ -61,3 +61,13 @@ SELF_CARE_POINTERS: Final = (
     "For what to do now: cramp relieve --muscle NAME",
     "To make cramps less likely: cramp prevent",
 )
+
+PARTIAL_VERDICT: Final = (
+    "Based on {answered} of {total} questions; unanswered questions could make it more urgent."
+)
+
+NOT_ASSESSED: Final = (
+    "Not assessed: the check stopped after {answered} of {total} questions, before any answer "
+    "pointed to a warning sign. If any of these emergency signs applies, call your local "
+    "emergency number now."
+)

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cramp_cli.cli import app
+from cramp_cli.interview import gate_ids, question_order
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import LEVELS, Rule, Sign
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE
@@ -27,10 +28,13 @@ from tests.conftest import run, run_json, usage_error
 KB = load_builtin()
 SIGNS = {sign.id: sign for sign in KB.signs}
 EXIT_STATUS = {"self-care": 0, "see-doctor": 3, "urgent": 4, "emergency": 5}
-# The order the questions are asked in: most urgent first, file order within a level.
-ASKED = [sign for level in LEVELS for sign in KB.signs if sign.level == level]
-FIRST_EMERGENCY = ASKED[0]
-EMERGENCY_QUESTIONS = [sign for sign in ASKED if sign.level == "emergency"]
+# The order the questions are asked in: gates, then most urgent first, file order within.
+ASKED = question_order(KB)
+GATES = gate_ids(KB.signs)
+# Answers of "no" to the gates, which come first.
+NO_TO_GATES = "n\n" * len(GATES)
+FIRST_EMERGENCY = next(s for s in ASKED if s.level == "emergency" and s.id not in GATES)
+EMERGENCY_QUESTIONS = [s for s in ASKED if s.level == "emergency" and not s.ask_if]
 FIRST_URGENT = next(sign for sign in ASKED if sign.level == "urgent")
 PROMPT_MARK = "[y/n/?]"
 
@@ -560,20 +564,21 @@ def _ask_json(answers: str) -> tuple[dict[str, Any], Any]:
 
 
 @pytest.mark.parametrize("given", [0, 1, 5])
-def test_answers_that_end_early_are_a_usage_error_not_a_verdict(given: int) -> None:
+def test_answers_that_end_early_give_no_verdict_and_exit_2(given: int) -> None:
     result = _ask(input="n\n" * given)
     assert result.exit_code == 2
-    assert result.stdout == "", "no level may be printed from half the answers"
+    assert result.stdout.startswith("Level: not assessed\n"), "no level from half the answers"
     error = result.stderr.strip().splitlines()[-1]
     assert error.startswith(
-        f"Error: the input ended before question {given + 1} of {len(ASKED)} was answered"
+        f"Error: the input ended before question {given + 1} of {len(KB.signs)} was answered"
     )
     assert "--sign" in error and "Aborted" not in result.stderr
 
 
 def test_answers_that_end_early_with_json_give_a_json_error() -> None:
     result = _ask("--json", input="n\n")
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["assessed"] is False
     error = json.loads(result.stderr.strip().splitlines()[-1])["error"]
     assert error["code"] == "usage"
     assert error["message"].startswith("the input ended before question 2 of")
@@ -601,52 +606,60 @@ def test_ctrl_c_at_a_question_exits_130(tmp_path: Path) -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130, (out, err)
-    assert out == b""
+    assert out.startswith(b"Level: not assessed\n")
     assert b"Traceback" not in err and b"Aborted" not in err
 
 
-def test_ask_no_to_everything_asks_every_question_and_is_self_care() -> None:
+def test_ask_no_to_everything_asks_every_ungated_question_and_is_self_care() -> None:
     document, result = _ask_json("n\n" * len(ASKED))
     assert document["level"] == "self-care"
     assert document["items"] == []
     assert document["not_sure"] == []
-    assert result.stderr.count(PROMPT_MARK) == len(KB.signs)
-    for sign in KB.signs:
-        assert sign.question in result.stderr, sign.id
-    positions = [result.stderr.index(sign.question) for sign in ASKED]
-    assert positions == sorted(positions), "questions come most urgent first"
+    ungated = [sign for sign in ASKED if not sign.ask_if]
+    assert result.stderr.count(PROMPT_MARK) == len(ungated)
+    asked = _squash(result.stderr)
+    for sign in ungated:
+        assert _squash(sign.question) in asked, sign.id
+    positions = [asked.index(_squash(sign.question)) for sign in ungated]
+    assert positions == sorted(positions), "questions come in the order of the data"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def test_ask_accepts_yes_and_no_in_words() -> None:
-    document, _ = _ask_json("No\n" * 3 + "YES\n" + "no\n" * (len(ASKED) - 4))
+    before = len(GATES) + len(EMERGENCY_QUESTIONS)
+    document, _ = _ask_json("No\n" * before + "YES\n" + "no\n" * len(ASKED))
     assert document["level"] == "urgent"
-    assert _item_ids(document) == [ASKED[3].id]
+    assert _item_ids(document) == [ASKED[before].id]
 
 
 def test_ask_yes_to_the_first_question_stops_at_once() -> None:
-    document, result = _ask_json("y\n" + "n\n" * len(ASKED))
-    assert result.stderr.count(PROMPT_MARK) == 1
+    document, result = _ask_json(NO_TO_GATES + "y\n" + "n\n" * len(ASKED))
+    assert result.stderr.count(PROMPT_MARK) == len(GATES) + 1
     assert document["level"] == "emergency"
     assert _item_ids(document) == [FIRST_EMERGENCY.id]
     assert document["not_sure"] == []
 
 
 def test_ask_not_sure_to_an_emergency_question_stops_at_emergency() -> None:
-    document, result = _ask_json("?\n" + "n\n" * len(ASKED))
-    assert result.stderr.count(PROMPT_MARK) == 1
+    document, result = _ask_json(NO_TO_GATES + "?\n" + "n\n" * len(ASKED))
+    assert result.stderr.count(PROMPT_MARK) == len(GATES) + 1
     assert document["level"] == "emergency"
     assert document["not_sure"] == [FIRST_EMERGENCY.id]
 
 
 def _unsure_about_first_urgent() -> str:
-    before = len(EMERGENCY_QUESTIONS)
+    before = len(GATES) + len(EMERGENCY_QUESTIONS)
     return "n\n" * before + "?\n" + "n\n" * (len(ASKED) - before - 1)
 
 
 def test_ask_not_sure_to_an_urgent_question_counts_as_yes() -> None:
-    assert ASKED[len(EMERGENCY_QUESTIONS)] == FIRST_URGENT
+    assert ASKED[len(GATES) + len(EMERGENCY_QUESTIONS)] == FIRST_URGENT
     document, result = _ask_json(_unsure_about_first_urgent())
-    assert result.stderr.count(PROMPT_MARK) == len(ASKED)
+    serious = [s for s in ASKED if s.level in ("emergency", "urgent") and not s.ask_if]
+    assert result.stderr.count(PROMPT_MARK) == len(serious), "then only urgent questions"
     assert document["level"] == "urgent"
     assert document["not_sure"] == [FIRST_URGENT.id]
     assert _item_ids(document) == [FIRST_URGENT.id]
@@ -666,23 +679,23 @@ def test_ask_not_sure_is_explained_in_plain_output() -> None:
 
 def test_ask_an_invalid_answer_asks_again() -> None:
     document, result = _ask_json("perhaps\n" + "n\n" * len(ASKED))
-    assert result.stderr.count(PROMPT_MARK) == len(ASKED) + 1
-    assert result.stderr.count(FIRST_EMERGENCY.question) == 2
-    assert "Please answer y, n or ?." in result.stderr
+    assert result.stderr.count(PROMPT_MARK) == len([s for s in ASKED if not s.ask_if]) + 1
+    assert _squash(result.stderr).count(_squash(FIRST_EMERGENCY.question)) == 2
+    assert "Please answer y (yes), n (no) or ? (not sure)." in result.stderr
     assert document["level"] == "self-care"
 
 
 def test_ask_not_sure_to_a_see_doctor_question_counts_as_no() -> None:
     answers = "".join("?\n" if sign.level == "see-doctor" else "n\n" for sign in ASKED)
     document, result = _ask_json(answers)
-    assert result.stderr.count(PROMPT_MARK) == len(ASKED)
+    assert result.stderr.count(PROMPT_MARK) == len([s for s in ASKED if not s.ask_if])
     assert document["level"] == "self-care"
     assert document["items"] == []
     assert document["not_sure"] == []
 
 
 def test_ask_with_exit_code() -> None:
-    result = _ask("--json", "--exit-code", input="y\n")
+    result = _ask("--json", "--exit-code", input=NO_TO_GATES + "y\n")
     assert result.exit_code == 5
     assert json.loads(result.stdout)["level"] == "emergency"
 
@@ -704,7 +717,7 @@ def test_list_json_gives_every_sign_most_urgent_first() -> None:
     ids = _item_ids(document)
     assert sorted(ids) == sorted(SIGNS)
     assert len(ids) == len(SIGNS)
-    ranks = [_rank(item["level"]) for item in document["items"]]
+    ranks = [_rank(item["level"]) for item in document["items"] if item["id"] not in GATES]
     assert ranks == sorted(ranks)
     assert ids == [sign.id for sign in ASKED]
     for item in document["items"]:
@@ -717,8 +730,8 @@ def test_list_plain_gives_every_sign_most_urgent_first() -> None:
     lines = result.stdout.rstrip("\n").splitlines()
     assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
     rows = [line.split("\t") for line in lines[:-1]]
-    assert all(len(row) == 3 for row in rows)
+    assert all(len(row) == 4 for row in rows)
     assert [row[0] for row in rows] == [sign.id for sign in ASKED]
-    ranks = [_rank(row[1]) for row in rows]
+    ranks = [_rank(row[1]) for row in rows if row[0] not in GATES]
     assert ranks == sorted(ranks)
     assert {row[0] for row in rows} == set(SIGNS)

@@ -60,6 +60,13 @@ def level_rank(level: Level) -> int:
     return LEVELS.index(level)
 
 
+def rule_fires(rule: Rule, given: set[str] | frozenset[str]) -> bool:
+    """With every sign of `all` and, when `any` is not empty, at least one of `any`."""
+    return all(sign_id in given for sign_id in rule.all) and (
+        not rule.any or any(sign_id in given for sign_id in rule.any)
+    )
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where an entry was read: the file, the line its mapping starts on, and the layer.

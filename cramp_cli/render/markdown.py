@@ -23,6 +23,7 @@ from cramp_cli.results import (
     KbValidateResult,
     LookalikesResult,
     MusclesResult,
+    NotAssessedResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -206,16 +207,20 @@ def _search(result: SearchResult) -> Iterator[str]:
 
 
 def _signs(result: SignsResult) -> Iterator[str]:
-    yield "# Warning signs, most urgent first"
+    yield "# Warning signs, in the order they are asked"
     yield ""
     yield from table(
-        ["Sign", "Level", "Question"], ([s.id, s.level, s.question] for s in result.items)
+        ["Sign", "Level", "Question", "Asked if"],
+        ([s.id, s.level, s.question, ", ".join(s.ask_if) or "always"] for s in result.items),
     )
 
 
 def _check(result: CheckResult) -> Iterator[str]:
     yield f"# {esc(result.title)}"
     yield ""
+    if result.partial_note:
+        yield f"**Incomplete.** {esc(result.partial_note)}"
+        yield ""
     yield f"**Level: {result.level}.** {esc(result.action)}"
     yield ""
     yield esc(result.details)
@@ -226,6 +231,15 @@ def _check(result: CheckResult) -> Iterator[str]:
         for sign in result.items:
             unsure = " (not sure: counted as yes)" if sign.not_sure else ""
             yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
+            if sign.advice:
+                yield f"  What to do: {esc(sign.advice)}"
+        yield ""
+    together = result.combination_rules_fired()
+    if together:
+        yield "## Together, these raise the level"
+        yield ""
+        for fired in together:
+            yield f"- {esc(fired.reason)} ({fired.level})"
         yield ""
     if result.explain:
         yield "## Rules that fired"
@@ -237,6 +251,23 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield f"- {esc(pointer)}"
     if result.pointers:
         yield ""
+    yield "## Safety net"
+    yield ""
+    for line in result.safety_net:
+        yield f"- {esc(line)}"
+    yield ""
+
+
+def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
+    yield "# Not assessed"
+    yield ""
+    yield esc(result.message)
+    yield ""
+    yield "## Emergency signs"
+    yield ""
+    for sign in result.emergency_signs:
+        yield f"- **{sign.id}**: {esc(sign.question)}"
+    yield ""
     yield "## Safety net"
     yield ""
     for line in result.safety_net:
@@ -258,6 +289,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    NotAssessedResult: _not_assessed,
     KbPathsResult: lambda r: kb_views.markdown_lines(
         kb_views.plain_paths(r), "Knowledge-base files"
     ),

@@ -21,6 +21,7 @@ from cramp_cli.results import (
     KbValidateResult,
     LookalikesResult,
     MusclesResult,
+    NotAssessedResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -146,20 +147,28 @@ def _search(result: SearchResult) -> Iterator[str]:
 
 
 def _signs(result: SignsResult) -> Iterator[str]:
+    """One sign a line: id, level, question, and the gates it is asked after ('-' if none)."""
     for sign in result.items:
-        yield f"{sign.id}\t{sign.level}\t{sign.question}"
+        gates = ",".join(sign.ask_if) or "-"
+        yield f"{sign.id}\t{sign.level}\t{sign.question}\t{gates}"
 
 
 def _check(result: CheckResult) -> Iterator[str]:
     yield f"Level: {result.level}"
+    if result.partial_note:
+        yield f"Incomplete: {result.partial_note}"
     yield f"Action: {result.action}"
     yield result.details
     for sign in result.items:
         unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
         yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
+        if sign.advice:
+            yield f"  What to do: {sign.advice}"
         if sign.note:
             yield f"  Note: {sign.note}"
         yield f"  Sources: {', '.join(source.id for source in sign.sources)}"
+    for fired in result.combination_rules_fired():
+        yield f"Together: {fired.reason} ({fired.level})"
     if result.not_sure:
         yield "Answers of 'not sure' were counted as yes, to be safe."
     if result.explain:
@@ -167,6 +176,15 @@ def _check(result: CheckResult) -> Iterator[str]:
             yield f"Rule: {fired.rule} -> {fired.level}: {fired.reason}"
     for pointer in result.pointers:
         yield f"Next: {pointer}"
+    for line in result.safety_net:
+        yield f"Safety net: {line}"
+
+
+def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
+    yield "Level: not assessed"
+    yield result.message
+    for sign in result.emergency_signs:
+        yield f"Emergency sign: {sign.id}: {sign.question}"
     for line in result.safety_net:
         yield f"Safety net: {line}"
 
@@ -185,6 +203,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    NotAssessedResult: _not_assessed,
     KbPathsResult: kb_views.plain_paths,
     KbShowResult: kb_views.plain_show,
     KbValidateResult: kb_views.plain_validate,

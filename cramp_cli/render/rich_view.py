@@ -28,6 +28,7 @@ from cramp_cli.results import (
     KbValidateResult,
     LookalikesResult,
     MusclesResult,
+    NotAssessedResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -341,15 +342,18 @@ def _search(result: SearchResult) -> list[RenderableType]:
 
 
 def _signs(result: SignsResult) -> list[RenderableType]:
-    table = titled_table("Warning signs, most urgent first")
+    table = titled_table("Warning signs, in the order they are asked")
     table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
     table.add_column("Level", ratio=2)
     table.add_column("Question", ratio=6)
     for sign in result.items:
+        question = Text(sign.question)
+        if sign.ask_if:
+            question.append(f"\nAsked if: {', '.join(sign.ask_if)}", style="dim")
         table.add_row(
             Text(sign.id, style="bold"),
             Text(sign.level, style=LEVEL_STYLES[sign.level]),
-            Text(sign.question),
+            question,
         )
     return [table, Text("Example: cramp check --sign numbness,weakness", style="dim")]
 
@@ -358,6 +362,8 @@ def _check(result: CheckResult) -> list[RenderableType]:
     body = Text()
     body.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
     body.append(f"  {result.title}\n\n", style="bold")
+    if result.partial_note:
+        body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
     body.append(result.action, style="bold")
     body.append(f"\n{result.details}")
     parts: list[RenderableType] = [
@@ -370,6 +376,9 @@ def _check(result: CheckResult) -> list[RenderableType]:
         table.add_column("What it means", ratio=7)
         for sign in result.items:
             meaning = Text(sign.wording)
+            if sign.advice:
+                meaning.append("\nWhat to do: ", style="bold")
+                meaning.append(sign.advice)
             if sign.not_sure:
                 meaning.append("\nYou were not sure: counted as yes, to be safe.", style="italic")
             if sign.note:
@@ -381,6 +390,14 @@ def _check(result: CheckResult) -> list[RenderableType]:
                 meaning,
             )
         parts.append(table)
+    together = result.combination_rules_fired()
+    if together:
+        raised = titled_table("Together, these raise the level")
+        raised.add_column("Level", ratio=2)
+        raised.add_column("Why", ratio=10)
+        for fired in together:
+            raised.add_row(Text(fired.level, style=LEVEL_STYLES[fired.level]), Text(fired.reason))
+        parts.append(raised)
     if result.explain:
         rules = titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
@@ -391,6 +408,21 @@ def _check(result: CheckResult) -> list[RenderableType]:
         parts.append(rules)
     for pointer in result.pointers:
         parts.append(Text(pointer))
+    parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
+    return parts
+
+
+def _not_assessed(result: NotAssessedResult) -> list[RenderableType]:
+    body = Text()
+    body.append(" NOT ASSESSED ", style="bold reverse")
+    body.append(f"\n\n{result.message}")
+    parts: list[RenderableType] = [Panel(body, box=box.HEAVY, border_style="red")]
+    table = titled_table("Emergency signs")
+    table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
+    table.add_column("Question", ratio=9)
+    for sign in result.emergency_signs:
+        table.add_row(Text(sign.id, style="bold"), Text(sign.question))
+    parts.append(table)
     parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
     return parts
 
@@ -415,6 +447,7 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     SearchResult: _search,
     SignsResult: _signs,
     CheckResult: _check,
+    NotAssessedResult: _not_assessed,
     KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
     KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),

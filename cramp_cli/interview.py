@@ -1,0 +1,169 @@
+"""The interactive `cramp check`: which question comes next, and which can still matter.
+
+Pure logic over the knowledge base, no input or output: the CLI asks, this decides.
+
+- Gates (signs that another sign's `ask_if` names) are asked first, then emergency questions,
+  then urgent, then the rest; within a group, file order.
+- A sign with `ask_if` is asked only after one of its gates was answered yes or "not sure".
+- An emergency answer ends the interview at once.
+- After any other yes, only the questions that could still raise the level, or that are of the
+  same level, are asked. "Could raise" is read from the data: a sign's own level, the
+  combination rules it takes part in, and the questions a gate opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cramp_cli.knowledge.kb import KnowledgeBase, level_rank, rule_fires
+from cramp_cli.knowledge.models import LEVELS, Level, Sign
+
+Reply = Literal["yes", "no", "unsure"]
+SERIOUS: frozenset[Level] = frozenset({"emergency", "urgent"})
+
+
+def gate_ids(signs: tuple[Sign, ...] | list[Sign]) -> set[str]:
+    return {gate for sign in signs for gate in sign.ask_if}
+
+
+def question_order(kb: KnowledgeBase) -> list[Sign]:
+    """Gates first, then the most urgent questions; file order within each group."""
+    gates = gate_ids(kb.signs)
+    position = {sign.id: index for index, sign in enumerate(kb.signs)}
+    return sorted(
+        kb.signs,
+        key=lambda sign: (sign.id not in gates, level_rank(sign.level), position[sign.id]),
+    )
+
+
+@dataclass
+class Interview:
+    """The answers so far, and what they leave to ask."""
+
+    kb: KnowledgeBase
+    replies: dict[str, Reply] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.order = question_order(self.kb)
+        self.gates = gate_ids(self.kb.signs)
+        self.by_id = {sign.id: sign for sign in self.kb.signs}
+
+    # ------------------------------------------------------------ what the answers say
+
+    def counts_as_yes(self, sign: Sign) -> bool:
+        """Yes, or "not sure" to a serious question or a gate (both err towards asking more)."""
+        reply = self.replies.get(sign.id)
+        if reply == "yes":
+            return True
+        return reply == "unsure" and (sign.level in SERIOUS or sign.id in self.gates)
+
+    @property
+    def yes(self) -> list[str]:
+        return [sign.id for sign in self.order if self.replies.get(sign.id) == "yes"]
+
+    @property
+    def unsure(self) -> list[str]:
+        """The "not sure" answers that count as yes."""
+        return [
+            sign.id
+            for sign in self.order
+            if self.replies.get(sign.id) == "unsure" and self.counts_as_yes(sign)
+        ]
+
+    @property
+    def positive(self) -> set[str]:
+        return {*self.yes, *self.unsure}
+
+    def level(self) -> Level:
+        """The level the answers so far point to, combination rules included."""
+        rank = len(LEVELS) - 1
+        for sign_id in self.positive:
+            rank = min(rank, level_rank(self.by_id[sign_id].level))
+        for rule in self.kb.rules:
+            if rule_fires(rule, self.positive):
+                rank = min(rank, level_rank(rule.level))
+        return LEVELS[rank]
+
+    @property
+    def finished_by_emergency(self) -> bool:
+        return self.level() == "emergency"
+
+    # ------------------------------------------------------------ what is left to ask
+
+    def _can_still_be_asked(self, sign: Sign) -> bool:
+        """Not answered, and either ungated or behind a gate not yet answered no."""
+        if sign.id in self.replies:
+            return False
+        if not sign.ask_if:
+            return True
+        return any(
+            gate not in self.replies or self.counts_as_yes(self.by_id[gate])
+            for gate in sign.ask_if
+            if gate in self.by_id
+        )
+
+    def _open(self, sign: Sign) -> bool:
+        """Can be asked now: its gates (if any) were answered yes."""
+        return not sign.ask_if or any(
+            gate in self.replies and self.counts_as_yes(self.by_id[gate]) for gate in sign.ask_if
+        )
+
+    def _could_matter(self, sign: Sign, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a yes to this sign could raise the level, or is of the level reached.
+
+        Before any yes every question matters. Afterwards a question matters when its own
+        level is at least the current one, when it completes a combination rule that is more
+        urgent than the current level and still possible, or when it is a gate that opens such
+        a question.
+        """
+        if not self.positive:
+            return True
+        current = level_rank(self.level())
+        if level_rank(sign.level) <= current:
+            return True
+        possible = {
+            other.id
+            for other in self.kb.signs
+            if other.id in self.positive or self._can_still_be_asked(other)
+        }
+        for rule in self.kb.rules:
+            more_urgent = level_rank(rule.level) < current
+            if more_urgent and sign.id in (*rule.all, *rule.any) and rule_fires(rule, possible):
+                return True
+        if sign.id in self.gates and sign.id not in seen:
+            return any(
+                sign.id in other.ask_if
+                and other.id not in self.replies
+                and self._could_matter(other, seen | {sign.id})
+                for other in self.kb.signs
+            )
+        return False
+
+    def remaining(self) -> list[Sign]:
+        """The questions still possible and still worth asking, in the order they come."""
+        if self.finished_by_emergency:
+            return []
+        return [
+            sign
+            for sign in self.order
+            if self._can_still_be_asked(sign) and self._could_matter(sign)
+        ]
+
+    def next_question(self) -> Sign | None:
+        for sign in self.remaining():
+            if self._open(sign):
+                return sign
+        return None
+
+    @property
+    def answered(self) -> int:
+        return len(self.replies)
+
+    @property
+    def total(self) -> int:
+        """Questions answered plus those still possible (it shrinks as gates close)."""
+        return self.answered + len(self.remaining())
+
+    def answer(self, sign_id: str, reply: Reply) -> None:
+        self.replies[sign_id] = reply
