@@ -187,6 +187,10 @@ class CheckResult(Result):
     # Whether the human views list the rules that fired (--explain); JSON always has `fired`.
     explain: bool = Field(default=False, exclude=True)
 
+    def leading_signs(self) -> list[MatchedSign]:
+        """Matched signs of the verdict's level with advice of their own: what to do first."""
+        return [sign for sign in self.items if sign.level == self.level and sign.advice]
+
     def combination_rules_fired(self) -> list[FiredRule]:
         """The combination rules that fired: shown in every view, since they raise the level."""
         return [fired for fired in self.fired if fired.rule.startswith("rule:")]

@@ -223,23 +223,27 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield ""
     yield f"**Level: {result.level}.** {esc(result.action)}"
     yield ""
+    for sign in result.leading_signs():
+        yield f"- **First, for {esc(sign.title.lower())}:** {esc(sign.advice or '')}"
+    if result.leading_signs():
+        yield ""
     yield esc(result.details)
     yield ""
-    if result.items:
-        yield "## Your answers point to"
-        yield ""
-        for sign in result.items:
-            unsure = " (not sure: counted as yes)" if sign.not_sure else ""
-            yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
-            if sign.advice:
-                yield f"  What to do: {esc(sign.advice)}"
-        yield ""
     together = result.combination_rules_fired()
     if together:
         yield "## Together, these raise the level"
         yield ""
         for fired in together:
             yield f"- {esc(fired.reason)} ({fired.level})"
+        yield ""
+    if result.items:
+        yield "## Your answers point to"
+        yield ""
+        for sign in result.items:
+            unsure = " (not sure: counted as yes)" if sign.not_sure else ""
+            yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
+            if sign.advice and sign not in result.leading_signs():
+                yield f"  What to do: {esc(sign.advice)}"
         yield ""
     if result.explain:
         yield "## Rules that fired"

@@ -158,17 +158,19 @@ def _check(result: CheckResult) -> Iterator[str]:
     if result.partial_note:
         yield f"Incomplete: {result.partial_note}"
     yield f"Action: {result.action}"
+    for sign in result.leading_signs():
+        yield f"First, for {sign.title.lower()}: {sign.advice}"
     yield result.details
+    for fired in result.combination_rules_fired():
+        yield f"Together: {fired.reason} ({fired.level})"
     for sign in result.items:
         unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
         yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
-        if sign.advice:
+        if sign.advice and sign not in result.leading_signs():
             yield f"  What to do: {sign.advice}"
         if sign.note:
             yield f"  Note: {sign.note}"
         yield f"  Sources: {', '.join(source.id for source in sign.sources)}"
-    for fired in result.combination_rules_fired():
-        yield f"Together: {fired.reason} ({fired.level})"
     if result.not_sure:
         yield "Answers of 'not sure' were counted as yes, to be safe."
     if result.explain:

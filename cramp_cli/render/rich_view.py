@@ -365,10 +365,21 @@ def _check(result: CheckResult) -> list[RenderableType]:
     if result.partial_note:
         body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
     body.append(result.action, style="bold")
+    for sign in result.leading_signs():
+        body.append(f"\nFirst, for {sign.title.lower()}: ", style="bold")
+        body.append(sign.advice or "")
     body.append(f"\n{result.details}")
     parts: list[RenderableType] = [
         Panel(body, box=box.HEAVY, border_style=LEVEL_BORDERS[result.level])
     ]
+    together = result.combination_rules_fired()
+    if together:
+        raised = titled_table("Together, these raise the level")
+        raised.add_column("Level", ratio=2)
+        raised.add_column("Why", ratio=10)
+        for fired in together:
+            raised.add_row(Text(fired.level, style=LEVEL_STYLES[fired.level]), Text(fired.reason))
+        parts.append(raised)
     if result.items:
         table = titled_table("Your answers point to")
         table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
@@ -376,7 +387,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
         table.add_column("What it means", ratio=7)
         for sign in result.items:
             meaning = Text(sign.wording)
-            if sign.advice:
+            if sign.advice and sign not in result.leading_signs():
                 meaning.append("\nWhat to do: ", style="bold")
                 meaning.append(sign.advice)
             if sign.not_sure:
@@ -390,14 +401,6 @@ def _check(result: CheckResult) -> list[RenderableType]:
                 meaning,
             )
         parts.append(table)
-    together = result.combination_rules_fired()
-    if together:
-        raised = titled_table("Together, these raise the level")
-        raised.add_column("Level", ratio=2)
-        raised.add_column("Why", ratio=10)
-        for fired in together:
-            raised.add_row(Text(fired.level, style=LEVEL_STYLES[fired.level]), Text(fired.reason))
-        parts.append(raised)
     if result.explain:
         rules = titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
