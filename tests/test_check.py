@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -33,9 +34,10 @@ ASKED = question_order(KB)
 GATES = gate_ids(KB.signs)
 # Answers of "no" to the gates, which come first.
 NO_TO_GATES = "n\n" * len(GATES)
-FIRST_EMERGENCY = next(s for s in ASKED if s.level == "emergency" and s.id not in GATES)
+UNGATED = [s for s in ASKED if not s.ask_if]
+FIRST_EMERGENCY = next(s for s in UNGATED if s.level == "emergency" and s.id not in GATES)
 EMERGENCY_QUESTIONS = [s for s in ASKED if s.level == "emergency" and not s.ask_if]
-FIRST_URGENT = next(sign for sign in ASKED if sign.level == "urgent")
+FIRST_URGENT = next(sign for sign in UNGATED if sign.level == "urgent")
 PROMPT_MARK = "[y/n/?]"
 
 SCRIPTS = Path(sys.executable).parent
@@ -544,7 +546,7 @@ def test_ask_in_a_subprocess_keeps_stdout_for_the_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("{"), "prompts must not leak onto stdout"
     assert json.loads(done.stdout)["level"] == "self-care"
-    assert done.stderr.count(PROMPT_MARK) == len(ASKED)
+    assert done.stderr.count(PROMPT_MARK) == len(UNGATED)
 
 
 # ---------------------------------------------------------------- asking the questions
@@ -569,9 +571,8 @@ def test_answers_that_end_early_give_no_verdict_and_exit_2(given: int) -> None:
     assert result.exit_code == 2
     assert result.stdout.startswith("Level: not assessed\n"), "no level from half the answers"
     error = result.stderr.strip().splitlines()[-1]
-    assert error.startswith(
-        f"Error: the input ended before question {given + 1} of {len(KB.signs)} was answered"
-    )
+    expected = f"Error: the input ended before question {given + 1} of \\d+ was answered"
+    assert re.match(expected, error)
     assert "--sign" in error and "Aborted" not in result.stderr
 
 
@@ -632,7 +633,7 @@ def test_ask_accepts_yes_and_no_in_words() -> None:
     before = len(GATES) + len(EMERGENCY_QUESTIONS)
     document, _ = _ask_json("No\n" * before + "YES\n" + "no\n" * len(ASKED))
     assert document["level"] == "urgent"
-    assert _item_ids(document) == [ASKED[before].id]
+    assert _item_ids(document) == [UNGATED[before].id]
 
 
 def test_ask_yes_to_the_first_question_stops_at_once() -> None:
@@ -656,10 +657,11 @@ def _unsure_about_first_urgent() -> str:
 
 
 def test_ask_not_sure_to_an_urgent_question_counts_as_yes() -> None:
-    assert ASKED[len(GATES) + len(EMERGENCY_QUESTIONS)] == FIRST_URGENT
+    assert UNGATED[len(GATES) + len(EMERGENCY_QUESTIONS)] == FIRST_URGENT
     document, result = _ask_json(_unsure_about_first_urgent())
     serious = [s for s in ASKED if s.level in ("emergency", "urgent") and not s.ask_if]
-    assert result.stderr.count(PROMPT_MARK) == len(serious), "then only urgent questions"
+    asked = len(GATES) + len(serious)
+    assert result.stderr.count(PROMPT_MARK) == asked, "then only urgent questions"
     assert document["level"] == "urgent"
     assert document["not_sure"] == [FIRST_URGENT.id]
     assert _item_ids(document) == [FIRST_URGENT.id]
@@ -680,7 +682,7 @@ def test_ask_not_sure_is_explained_in_plain_output() -> None:
 def test_ask_an_invalid_answer_asks_again() -> None:
     document, result = _ask_json("perhaps\n" + "n\n" * len(ASKED))
     assert result.stderr.count(PROMPT_MARK) == len([s for s in ASKED if not s.ask_if]) + 1
-    assert _squash(result.stderr).count(_squash(FIRST_EMERGENCY.question)) == 2
+    assert _squash(result.stderr).count(_squash(ASKED[0].question)) == 2
     assert "Please answer y (yes), n (no) or ? (not sure)." in result.stderr
     assert document["level"] == "self-care"
 
