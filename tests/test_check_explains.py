@@ -86,3 +86,13 @@ def test_advice_is_shown_once_per_sign() -> None:
         for sign in KB.signs:
             if sign.id in (a, b) and sign.advice:
                 assert text.count(sign.advice) == 1, (a, b, sign.id)
+
+
+@pytest.mark.parametrize(("sign", "word"), [("cold-pale-leg", "EMERGENCY"), ("wound", "URGENT")])
+def test_on_a_terminal_a_serious_verdict_is_said_again_at_the_end(sign: str, word: str) -> None:
+    """On 80x24 the verdict panel scrolls away: the last lines repeat what to do."""
+    result = run("check", "--sign", sign, "--format", "table", env={"COLUMNS": "80"})
+    tail = "\n".join(result.stdout.rstrip().splitlines()[-5:])
+    assert word in tail and "Safety net" not in tail
+    closing = run("check", "--sign", "numbness", "--format", "table", env={"COLUMNS": "80"})
+    assert "SEE-DOCTOR" not in "\n".join(closing.stdout.rstrip().splitlines()[-5:])

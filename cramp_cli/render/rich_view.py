@@ -412,6 +412,12 @@ def _check(result: CheckResult) -> list[RenderableType]:
     for pointer in result.pointers:
         parts.append(Text(pointer))
     parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
+    if result.level in ("emergency", "urgent"):
+        # On a small screen the panel above may have scrolled away: say it again last.
+        closing = Text()
+        closing.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
+        closing.append(f" {result.action}", style="bold")
+        parts.append(closing)
     return parts
 
 
