@@ -480,3 +480,15 @@ def test_user_layers_never_lose_a_level_either(layered_kb: Any, data: st.DataObj
             continue
         full.answer(sign.id, replies.get(sign.id, "no"))
     assert interview.level() == full.level()
+
+
+@pytest.mark.parametrize("sign", ORDER, ids=lambda sign: sign.id)
+def test_every_sign_is_found_by_answering_the_questions(sign: Sign, tmp_path: Path) -> None:
+    """A person who answers yes to the sign (and to its gate) is asked it and told of it."""
+    yes = {sign.id, *sign.ask_if[:1]}
+    talk = converse(answering(yes=yes), "--json", "--exit-code", cwd=tmp_path)
+    assert sign.id in talk.asked
+    document = talk.document()
+    assert sign.id in [item["id"] for item in document["items"]]
+    assert level_rank(document["level"]) <= level_rank(sign.level)
+    assert talk.returncode == EXIT_STATUS[document["level"]]
