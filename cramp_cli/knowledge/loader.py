@@ -520,7 +520,9 @@ class _Checker:
                     )
         for item in kb.items:
             if item.evidence.grade in {"strong", "moderate", "weak"} and not any(
-                not sources[source_id].low_authority and source_id not in _NOT_SUPPORT
+                source_id in sources  # an unknown source is reported above
+                and not sources[source_id].low_authority
+                and source_id not in _NOT_SUPPORT
                 for source_id in item.sources
             ):
                 self.fail(
