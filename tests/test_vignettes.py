@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +240,22 @@ def test_the_safe_rate_is_100_percent() -> None:
             under.append(f"{vignette.id}: expected {vignette.expected}, got {got}")
     safe = 100 * (len(VIGNETTES) - len(under)) / len(VIGNETTES)
     assert not under, f"safe rate {safe:.1f}%, under-triaged:\n" + "\n".join(under)
+
+
+def test_the_triage_benchmark_prints_its_table_and_rates(tmp_path: Path) -> None:
+    """benchmarks/triage.py on two stories that need only the signs of section 8."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "triage.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--only", "cramp-eleven-minutes", "pregnant-ordinary-cramps"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "vignette" in done.stdout and "expected" in done.stdout and "got" in done.stdout
+    assert "cramp-eleven-minutes" in done.stdout
+    assert "accuracy  100.0%" in done.stdout
+    assert "safe rate 100.0%" in done.stdout
+    assert "PASS" in done.stdout
