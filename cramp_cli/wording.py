@@ -17,7 +17,8 @@ DISCLAIMER_LINE: Final = "General information, not a diagnosis. If you are worri
 RELIEF_SAFETY: Final = (
     "Stop and run 'cramp check' if the calf or thigh on one side is swollen, warm, red or "
     "darkened, or if the pain has not eased after 10 minutes of gentle stretching: "
-    "that may not be a cramp."
+    "that may not be a cramp. Stop stretching if it makes the pain much worse, and run "
+    "'cramp check': a tense, swollen muscle that stretching hurts more needs help at once."
 )
 
 MEDICINE_SAFETY: Final = (
