@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramp_cli import answers
+from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.loader import load_builtin, load_kb
 
@@ -167,11 +168,15 @@ def user_layer(draw: st.DrawFn) -> dict[str, Any]:
     return layer
 
 
-def _load_layer(layer: dict[str, Any]) -> KnowledgeBase:
+def _load_layer(*layers: dict[str, Any]) -> KnowledgeBase:
+    """Load the built-in knowledge base with these user files, lowest layer first."""
     with tempfile.TemporaryDirectory(prefix="cramp-fuzz-") as folder:
-        path = Path(folder) / "mine.yaml"
-        path.write_text(yaml.safe_dump(layer, sort_keys=False), encoding="utf-8")
-        return load_kb(flag_paths=[path], use_cache=False)
+        paths = []
+        for n, layer in enumerate(layers):
+            path = Path(folder) / f"layer-{n}.yaml"
+            path.write_text(yaml.safe_dump(layer, sort_keys=False), encoding="utf-8")
+            paths.append(path)
+        return load_kb(flag_paths=paths, use_cache=False)
 
 
 @FILES
@@ -218,3 +223,54 @@ def test_every_rule_gives_at_least_its_level_when_it_applies(
         # the same with the trigger answered "not sure" (rule 6: not sure never lowers)
         unsure = level_of(kb, others, not_sure=[s for s in trigger if s not in others])
         assert urgency(unsure) >= urgency(rule.level), (rule.id, trigger, others, unsure)
+
+
+@FILES
+@given(layer=user_layer(), data=st.data())
+def test_a_second_layer_cannot_lower_what_a_first_user_layer_added(
+    layer: dict[str, Any], data: st.DataObject
+) -> None:
+    """Section 8a rule 6: user layers never lower a sign or rule, including ones that another
+    user layer added. A second file overrides some of the first file's signs and rules at a
+    random level: a lower level is refused; otherwise the levels stay monotonic."""
+    new_signs = [sign for sign in layer["signs"] if sign["id"].startswith("user-sign-")]
+    changed_signs = data.draw(
+        st.lists(st.sampled_from(new_signs), unique_by=lambda s: s["id"], min_size=1),
+        label="signs to override",
+    )
+    rules = layer.get("rules", [])
+    changed_rules = (
+        data.draw(st.lists(st.sampled_from(rules), unique_by=lambda r: r["id"]), label="rules")
+        if rules
+        else []
+    )
+    lowered = False
+    second: dict[str, Any] = {"signs": [], "rules": []}
+    for group, entries in (("signs", changed_signs), ("rules", changed_rules)):
+        for entry in entries:
+            level = data.draw(levels_st, label=f"{entry['id']} level")
+            lowered |= urgency(level) < urgency(entry["level"])
+            second[group].append({**entry, "level": level, "override": True})
+    if not second["rules"]:
+        del second["rules"]
+    if lowered:
+        try:
+            _load_layer(layer, second)
+        except KnowledgeBaseError as error:
+            assert "cannot lower" in str(error), error
+            return
+        raise AssertionError(f"a lowered level was accepted: {second}")
+    kb = _load_layer(layer, second)
+    levels = {sign.id: sign.level for sign in kb.signs}
+    for entry in second["signs"]:
+        assert levels[entry["id"]] == entry["level"]
+    ids = tuple(levels)
+    for rule in kb.rules:
+        signs = [*rule.all, *rule.any[:1]]
+        assert urgency(level_of(kb, signs)) >= urgency(rule.level), (rule.id, signs)
+    for _ in range(10):
+        signs = data.draw(_sign_sets(ids), label="signs")
+        extra = data.draw(st.sampled_from(ids), label="extra")
+        before = level_of(kb, signs)
+        after = level_of(kb, [*signs, extra] if extra not in signs else signs)
+        assert urgency(after) >= urgency(before), (signs, extra, before, after)
