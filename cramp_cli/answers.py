@@ -12,13 +12,16 @@ from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
 from cramp_cli.knowledge.kb import (
     Entry,
     KnowledgeBase,
+    Origin,
     grade_rank,
     kind_of,
     level_rank,
+    origin_key,
     title_of,
 )
 from cramp_cli.knowledge.models import (
     GRADES,
+    LEVELS,
     Grade,
     Item,
     Level,
@@ -284,6 +287,10 @@ def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
         see_also = [sign for sign in kb.signs if sign.id in entry.signs]
     elif isinstance(entry, Rule):
         see_also = [sign for sign in kb.signs if sign.id in (*entry.all, *entry.any)]
+    elif isinstance(entry, Sign):
+        # A look-alike may share the sign's id: the id shows the sign and points to it.
+        same = kb.lookalike(entry.id)
+        see_also = [same] if same is not None else []
     return ShowResult(
         kind=kind_of(entry),
         items=(entry,),
@@ -293,8 +300,16 @@ def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
 
 
 def lookalikes(kb: KnowledgeBase) -> LookalikesResult:
-    """Conditions that can be mistaken for a cramp, and the signs that point to them."""
-    return LookalikesResult(note=LOOKALIKES_NOTE, items=kb.lookalikes)
+    """Conditions that can be mistaken for a cramp, and the signs that point to them.
+
+    Most dangerous first: emergency, urgent, see-doctor, self-care, then those without a
+    level; file order within a level.
+    """
+
+    def danger(item: Lookalike) -> int:
+        return level_rank(item.level) if item.level is not None else len(LEVELS)
+
+    return LookalikesResult(note=LOOKALIKES_NOTE, items=tuple(sorted(kb.lookalikes, key=danger)))
 
 
 def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
@@ -459,11 +474,17 @@ def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
     items: tuple[KbEntryOrigin, ...] = ()
     overrides: tuple[KbOrigin, ...] = ()
     if entry is not None:
-        origin = kb.origins[key]
-        items = (
+        origin = kb.origins[origin_key(entry)]
+        found: list[tuple[Entry, Origin]] = [(entry, origin)]
+        # A look-alike that shares a sign's id is listed after the sign.
+        same = kb.lookalike(key) if not isinstance(entry, Lookalike) else None
+        if same is not None:
+            found.append((same, kb.origins[origin_key(same)]))
+        items = tuple(
             KbEntryOrigin(
-                id=key, kind=kind_of(entry), file=origin.file, line=origin.line, layer=origin.layer
-            ),
+                id=key, kind=kind_of(item), file=where.file, line=where.line, layer=where.layer
+            )
+            for item, where in found
         )
         overrides = tuple(
             KbOrigin(file=old.file, line=old.line, layer=old.layer) for old in origin.overrides

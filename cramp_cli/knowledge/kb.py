@@ -50,6 +50,15 @@ def title_of(entry: Entry) -> str:
     return entry.title
 
 
+def origin_key(entry: Entry) -> str:
+    """The key of an entry in `KnowledgeBase.origins`.
+
+    Ids are unique across the knowledge base except that a look-alike may share its id with
+    the warning sign that points to it, so look-alikes are kept under their own prefix.
+    """
+    return f"lookalike:{entry.id}" if isinstance(entry, Lookalike) else entry.id
+
+
 def grade_rank(grade: Grade) -> int:
     """0 for the strongest evidence; 'against' ranks lowest."""
     return GRADES.index(grade)
@@ -109,7 +118,11 @@ class KnowledgeBase:
         )
 
     def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id; a sign comes before a look-alike that shares its id."""
         return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+    def lookalike(self, lookalike_id: str) -> Lookalike | None:
+        return next((item for item in self.lookalikes if item.id == lookalike_id), None)
 
     def source(self, source_id: str) -> Source:
         return next(source for source in self.sources if source.id == source_id)

@@ -68,6 +68,7 @@ class _Recheck(_Checker):
         super().__init__([])
         nowhere: Any = None  # a problem raises at once: no file or line is ever needed
         self.where = dict.fromkeys((entry.id for entry in kb.entries), nowhere)
+        self.where_lookalikes = dict.fromkeys((item.id for item in kb.lookalikes), nowhere)
 
     def fail(self, message: str, at: Any, *field: int | str) -> None:
         raise ValueError(message)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import lines
-from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank
+from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, origin_key
 from cramp_cli.knowledge.models import (
     LEVELS,
     Cause,
@@ -259,8 +259,28 @@ class _Checker:
 
     def __init__(self, parsed: list[ParsedFile]) -> None:
         self.parsed = parsed
+        # Where each entry was read. Look-alikes have their own table: a look-alike may share
+        # its id with a warning sign (a condition and the sign that points to it), and with
+        # nothing else.
         self.where: dict[str, tuple[ParsedFile, str, int]] = {}
+        self.where_lookalikes: dict[str, tuple[ParsedFile, str, int]] = {}
         self.problems: list[KnowledgeBaseError] = []
+
+    def _table(self, section: str) -> dict[str, tuple[ParsedFile, str, int]]:
+        return self.where_lookalikes if section == "lookalikes" else self.where
+
+    def _at(self, entry: Any) -> tuple[ParsedFile, str, int]:
+        """Where an entry was read (a look-alike and a sign may share an id)."""
+        return (self.where_lookalikes if isinstance(entry, Lookalike) else self.where)[entry.id]
+
+    def _clash(self, entry_id: str, section: str) -> tuple[ParsedFile, str, int] | None:
+        """An entry of the other table that may not share this id: all but a sign."""
+        if section == "lookalikes":
+            other = self.where.get(entry_id)
+            return other if other is not None and other[1] != "signs" else None
+        if section != "signs":
+            return self.where_lookalikes.get(entry_id)
+        return None
 
     def fail(self, message: str, at: tuple[ParsedFile, str, int], *field: int | str) -> None:
         parsed, section, index = at
@@ -288,7 +308,7 @@ class _Checker:
 
     def _replace(self, old: Any, new: Any, section: str, at: tuple[ParsedFile, str, int]) -> bool:
         """Whether a user file may override `old` with `new`; records why not."""
-        old_section = self.where[old.id][1]
+        old_section = self._at(old)[1]
         if old_section != section:
             self.fail(
                 f"override of {old.id!r} must stay in section {old_section!r}", at, "override"
@@ -351,11 +371,24 @@ class _Checker:
                 at = (parsed, section, index)
                 line, _ = lines.locate(parsed.raw, (section, index))
                 origin = Origin(parsed.name, line or 1, parsed.layer)
-                if entry.id in self.where:
-                    old = merged[self.where[entry.id][1]].get(entry.id)
-                    first = origins[entry.id]
+                table = self._table(section)
+                key = origin_key(entry)
+                clash = self._clash(entry.id, section)
+                if clash is not None:
+                    first = origins[origin_key(merged[clash[1]][entry.id])]
+                    where = first.file if clash[0] is not parsed else "this file"
+                    message = (
+                        f"override of {entry.id!r} must stay in section {clash[1]!r}"
+                        if entry.override
+                        else f"duplicate id {entry.id!r} (already used at {where}:{first.line})"
+                    )
+                    self.fail(message, at, "override" if entry.override else "id")
+                    continue
+                if entry.id in table:
+                    old = merged[table[entry.id][1]].get(entry.id)
+                    first = origins[key]
                     if not entry.override or old is None:
-                        where = first.file if self.where[entry.id][0] is not parsed else "this file"
+                        where = first.file if table[entry.id][0] is not parsed else "this file"
                         hint = " (add 'override: true' to replace it)" if user else ""
                         self.fail(
                             f"duplicate id {entry.id!r} (already used at {where}:{first.line})"
@@ -376,8 +409,8 @@ class _Checker:
                         "override",
                     )
                     continue
-                self.where[entry.id] = at
-                origins[entry.id] = origin
+                table[entry.id] = at
+                origins[key] = origin
                 merged[section][entry.id] = entry
             if parsed.content.tags is not None:
                 for field_name, vocabulary in (("who", who), ("when", when)):
@@ -428,15 +461,18 @@ class _Checker:
         disabled: dict[str, Origin] = {}
         for parsed, index, entry_id in to_disable:
             line, _ = lines.locate(parsed.raw, ("disabled", index))
-            if entry_id not in self.where:
+            found = self.where.get(entry_id) or self.where_lookalikes.get(entry_id)
+            if found is None:
+                known = {**self.where, **self.where_lookalikes}
                 self._fail_at(
                     parsed,
-                    f"cannot disable {entry_id!r}: no such entry{_suggest(entry_id, self.where)}",
+                    f"cannot disable {entry_id!r}: no such entry{_suggest(entry_id, known)}",
                     "disabled",
                     index,
                 )
                 continue
-            section = self.where[entry_id][1]
+            # An id that a sign shares with a look-alike names the sign, which stays.
+            section = found[1]
             if section in ("signs", "rules"):
                 self._fail_at(
                     parsed,
@@ -460,7 +496,7 @@ class _Checker:
                     if tag not in known:
                         self.fail(
                             f"unknown {field_name} tag {tag!r}{_suggest(tag, known)}",
-                            self.where[item.id],
+                            self._at(item),
                             field_name,
                             position,
                         )
@@ -478,19 +514,21 @@ class _Checker:
                 if source_id not in sources:
                     self.fail(
                         f"unknown source {source_id!r}{_suggest(source_id, sources)}",
-                        self.where[entry.id],
+                        self._at(entry),
                         "sources",
                         position,
                     )
         for item in kb.items:
             if item.evidence.grade in {"strong", "moderate", "weak"} and not any(
-                not sources[source_id].low_authority and source_id not in _NOT_SUPPORT
+                source_id in sources  # an unknown source is reported above
+                and not sources[source_id].low_authority
+                and source_id not in _NOT_SUPPORT
                 for source_id in item.sources
             ):
                 self.fail(
                     f"graded {item.evidence.grade!r} but cites no authoritative source "
                     "(only the article or low-authority pages)",
-                    self.where[item.id],
+                    self._at(item),
                     "sources",
                 )
 
@@ -499,7 +537,7 @@ class _Checker:
         relief_ids = {item.id for item in kb.relief}
         names: dict[str, str] = {}
         for muscle in kb.muscles:
-            at = self.where[muscle.id]
+            at = self._at(muscle)
             for position, alias in enumerate(muscle.aliases):
                 key = normalise_name(alias)
                 owner = names.get(key) or (key if key in muscle_ids else None)
@@ -520,7 +558,7 @@ class _Checker:
             if item.muscle is not None and item.muscle not in muscle_ids:
                 self.fail(
                     f"unknown muscle {item.muscle!r}{_suggest(item.muscle, muscle_ids)}",
-                    self.where[item.id],
+                    self._at(item),
                     "muscle",
                 )
 
@@ -536,7 +574,7 @@ class _Checker:
                     if sign_id not in signs:
                         self.fail(
                             f"unknown sign {sign_id!r}{_suggest(sign_id, signs)}",
-                            self.where[rule.id],
+                            self._at(rule),
                             field_name,
                             position,
                         )
@@ -545,7 +583,7 @@ class _Checker:
                 if sign_id not in signs:
                     self.fail(
                         f"unknown sign {sign_id!r}{_suggest(sign_id, signs)}",
-                        self.where[lookalike.id],
+                        self._at(lookalike),
                         "signs",
                         position,
                     )
