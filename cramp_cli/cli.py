@@ -364,7 +364,9 @@ def _wrapped(text: str) -> str:
     import textwrap
 
     width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False))
+    return "\n".join(
+        textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    )
 
 
 def _ask(interview: Interview, sign: Sign) -> Reply | None:

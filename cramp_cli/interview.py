@@ -2,9 +2,11 @@
 
 Pure logic over the knowledge base, no input or output: the CLI asks, this decides.
 
-- Gates (signs that another sign's `ask_if` names) are asked first, then emergency questions,
-  then urgent, then the rest; within a group, file order.
-- A sign with `ask_if` is asked only after one of its gates was answered yes or "not sure".
+- A sign with `ask_if` is asked only after one of the signs it names (its openers) was
+  answered yes or "not sure".
+- Gates (self-care openers such as `pregnant`) are asked first, then emergency questions,
+  then urgent, then the rest; within a group, file order. A follow-up that an urgent answer
+  opens (a more urgent question about the same problem) comes straight after that answer.
 - An emergency answer ends the interview at once.
 - After any other yes, only the questions that could still raise the level, or that are of the
   same level, are asked. "Could raise" is read from the data: a sign's own level, the
@@ -23,8 +25,28 @@ Reply = Literal["yes", "no", "unsure"]
 SERIOUS: frozenset[Level] = frozenset({"emergency", "urgent"})
 
 
+def opener_ids(signs: tuple[Sign, ...] | list[Sign]) -> set[str]:
+    """The signs that some `ask_if` names: a yes (or "not sure") to one opens questions."""
+    return {opener for sign in signs for opener in sign.ask_if}
+
+
+def serious_ids(kb: KnowledgeBase) -> set[str]:
+    """Signs that are urgent or an emergency, alone or as part of a combination rule."""
+    serious = {sign.id for sign in kb.signs if sign.level in SERIOUS}
+    for rule in kb.rules:
+        if rule.level in SERIOUS:
+            serious.update((*rule.all, *rule.any))
+    return serious
+
+
 def gate_ids(signs: tuple[Sign, ...] | list[Sign]) -> set[str]:
-    return {gate for sign in signs for gate in sign.ask_if}
+    """Openers that are no warning on their own (self-care): asked before everything else."""
+    by_id = {sign.id: sign for sign in signs}
+    return {
+        opener
+        for opener in opener_ids(signs)
+        if opener in by_id and by_id[opener].level == "self-care"
+    }
 
 
 def question_order(kb: KnowledgeBase) -> list[Sign]:
@@ -46,17 +68,19 @@ class Interview:
 
     def __post_init__(self) -> None:
         self.order = question_order(self.kb)
-        self.gates = gate_ids(self.kb.signs)
+        self.openers = opener_ids(self.kb.signs)
+        self.serious = serious_ids(self.kb)
         self.by_id = {sign.id: sign for sign in self.kb.signs}
 
     # ------------------------------------------------------------ what the answers say
 
     def counts_as_yes(self, sign: Sign) -> bool:
-        """Yes, or "not sure" to a serious question or a gate (both err towards asking more)."""
+        """Yes, or "not sure" to a question that could make the level urgent or an emergency
+        (by itself or through a combination rule), or that opens other questions."""
         reply = self.replies.get(sign.id)
         if reply == "yes":
             return True
-        return reply == "unsure" and (sign.level in SERIOUS or sign.id in self.gates)
+        return reply == "unsure" and (sign.id in self.serious or sign.id in self.openers)
 
     @property
     def yes(self) -> list[str]:
@@ -92,7 +116,7 @@ class Interview:
     # ------------------------------------------------------------ what is left to ask
 
     def _can_still_be_asked(self, sign: Sign) -> bool:
-        """Not answered, and either ungated or behind a gate not yet answered no."""
+        """Not answered, and either always asked or behind an opener not yet answered no."""
         if sign.id in self.replies:
             return False
         if not sign.ask_if:
@@ -104,7 +128,7 @@ class Interview:
         )
 
     def _open(self, sign: Sign) -> bool:
-        """Can be asked now: its gates (if any) were answered yes."""
+        """Can be asked now: one of its openers (if any) was answered yes."""
         return not sign.ask_if or any(
             gate in self.replies and self.counts_as_yes(self.by_id[gate]) for gate in sign.ask_if
         )
@@ -114,8 +138,7 @@ class Interview:
 
         Before any yes every question matters. Afterwards a question matters when its own
         level is at least the current one, when it completes a combination rule that is more
-        urgent than the current level and still possible, or when it is a gate that opens such
-        a question.
+        urgent than the current level and still possible, or when it opens such a question.
         """
         if not self.positive:
             return True
@@ -131,7 +154,7 @@ class Interview:
             more_urgent = level_rank(rule.level) < current
             if more_urgent and sign.id in (*rule.all, *rule.any) and rule_fires(rule, possible):
                 return True
-        if sign.id in self.gates and sign.id not in seen:
+        if sign.id in self.openers and sign.id not in seen:
             return any(
                 sign.id in other.ask_if
                 and other.id not in self.replies
@@ -162,7 +185,7 @@ class Interview:
 
     @property
     def total(self) -> int:
-        """Questions answered plus those still possible (it shrinks as gates close)."""
+        """Questions answered plus those still possible (it shrinks as openers are answered no)."""
         return self.answered + len(self.remaining())
 
     def answer(self, sign_id: str, reply: Reply) -> None:

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cramp_cli.cli import app
-from cramp_cli.interview import gate_ids, question_order
+from cramp_cli.interview import gate_ids, question_order, serious_ids
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import LEVELS, Rule, Sign
 from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE
@@ -688,7 +688,10 @@ def test_ask_an_invalid_answer_asks_again() -> None:
 
 
 def test_ask_not_sure_to_a_see_doctor_question_counts_as_no() -> None:
-    answers = "".join("?\n" if sign.level == "see-doctor" else "n\n" for sign in ASKED)
+    serious = serious_ids(KB)
+    answers = "".join(
+        "?\n" if sign.level == "see-doctor" and sign.id not in serious else "n\n" for sign in ASKED
+    )
     document, result = _ask_json(answers)
     assert result.stderr.count(PROMPT_MARK) == len([s for s in ASKED if not s.ask_if])
     assert document["level"] == "self-care"

@@ -158,9 +158,22 @@ def test_there_are_gates_and_conditional_questions() -> None:
         assert any(gate in sign.ask_if for sign in KB.signs), gate
 
 
+def _in_order(asked: list[str]) -> bool:
+    """Gates first, then emergency, urgent and the rest; a follow-up (a question that a
+    warning sign opens) may come straight after its opener, whatever its level."""
+    placed = [
+        sign_id
+        for sign_id in asked
+        if not any(opener not in GATES for opener in SIGNS[sign_id].ask_if)
+    ]
+    kinds = [(sign_id not in GATES, level_rank(SIGNS[sign_id].level)) for sign_id in placed]
+    return kinds == sorted(kinds)
+
+
 def test_gates_first_then_emergency_then_urgent_then_the_rest() -> None:
+    assert _in_order([sign.id for sign in ORDER])
     kinds = [(sign.id not in GATES, level_rank(sign.level)) for sign in ORDER]
-    assert kinds == sorted(kinds)
+    assert kinds == sorted(kinds), "the data order itself puts every follow-up at its level"
     assert [sign.id for sign in ORDER[: len(GATES)]] == [
         sign.id for sign in KB.signs if sign.id in GATES
     ]
@@ -369,10 +382,14 @@ def test_end_of_input_before_any_yes_is_not_assessed_and_exits_2(tmp_path: Path)
 def _full_level(replies: dict[str, Reply]) -> str:
     """The level had every possible question been asked (gates still apply)."""
     interview = Interview(KB)
-    for sign in ORDER:
-        if sign.ask_if and not any(interview.counts_as_yes(SIGNS[g]) for g in sign.ask_if):
-            continue
-        interview.answer(sign.id, replies.get(sign.id, "no"))
+    changed = True
+    while changed:  # until no opener opens anything more
+        changed = False
+        for sign in ORDER:
+            opened = not sign.ask_if or any(interview.counts_as_yes(SIGNS[g]) for g in sign.ask_if)
+            if opened and sign.id not in interview.replies:
+                interview.answer(sign.id, replies.get(sign.id, "no"))
+                changed = True
     return interview.level()
 
 
@@ -403,8 +420,14 @@ def test_skipping_questions_never_loses_a_level(replies: dict[str, Reply]) -> No
         sign = SIGNS[sign_id]
         if sign.ask_if:
             assert any(interview.counts_as_yes(SIGNS[gate]) for gate in sign.ask_if)
-    kinds = [(sign_id not in GATES, level_rank(SIGNS[sign_id].level)) for sign_id in asked]
-    assert kinds == sorted(kinds), "gates, then emergency, urgent and the rest"
+    assert _in_order(asked), "gates, then emergency, urgent and the rest"
+    for position, sign_id in enumerate(asked):
+        openers = [o for o in SIGNS[sign_id].ask_if if o not in GATES]
+        if openers and level_rank(SIGNS[sign_id].level) < level_rank(SIGNS[openers[0]].level):
+            before = asked[position - 1]
+            assert before in openers or set(SIGNS[before].ask_if) & set(openers), (
+                f"{sign_id} comes straight after what opened it"
+            )
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
@@ -474,11 +497,15 @@ def test_user_layers_never_lose_a_level_either(layered_kb: Any, data: st.DataObj
     replies = data.draw(st.dictionaries(st.sampled_from(ids), REPLY))
     interview, _ = _drive(replies, layered_kb)
     full = Interview(layered_kb)
-    for sign in question_order(layered_kb):
-        by_id = {s.id: s for s in layered_kb.signs}
-        if sign.ask_if and not any(full.counts_as_yes(by_id[g]) for g in sign.ask_if):
-            continue
-        full.answer(sign.id, replies.get(sign.id, "no"))
+    by_id = {s.id: s for s in layered_kb.signs}
+    changed = True
+    while changed:
+        changed = False
+        for sign in question_order(layered_kb):
+            opened = not sign.ask_if or any(full.counts_as_yes(by_id[g]) for g in sign.ask_if)
+            if opened and sign.id not in full.replies:
+                full.answer(sign.id, replies.get(sign.id, "no"))
+                changed = True
     assert interview.level() == full.level()
 
 
@@ -492,3 +519,45 @@ def test_every_sign_is_found_by_answering_the_questions(sign: Sign, tmp_path: Pa
     assert sign.id in [item["id"] for item in document["items"]]
     assert level_rank(document["level"]) <= level_rank(sign.level)
     assert talk.returncode == EXIT_STATUS[document["level"]]
+
+
+FOLLOW_UPS = [sign for sign in ORDER if any(opener not in GATES for opener in sign.ask_if)]
+
+
+def test_there_are_follow_ups_that_make_a_note_reachable() -> None:
+    assert {"cellulitis-spreading", "heavy-bleeding", "rest-pain-worse"} <= {
+        sign.id for sign in FOLLOW_UPS
+    }
+
+
+@pytest.mark.parametrize("sign", FOLLOW_UPS, ids=lambda sign: sign.id)
+def test_a_follow_up_is_asked_straight_after_the_yes_that_opens_it(
+    sign: Sign, tmp_path: Path
+) -> None:
+    opener = sign.ask_if[0]
+    talk = converse(answering(yes={opener}), "--json", cwd=tmp_path)
+    assert talk.asked[talk.asked.index(opener) + 1] == sign.id
+    skipped = converse(answering(), "--json", cwd=tmp_path)
+    assert sign.id not in skipped.asked
+
+
+def test_not_sure_counts_as_yes_where_a_rule_could_make_it_urgent(tmp_path: Path) -> None:
+    """leg-swelling is see-doctor alone, but urgent with pregnancy: 'not sure' counts."""
+    talk = converse(answering(yes={"pregnant"}, unsure={"leg-swelling"}), "--json", cwd=tmp_path)
+    document = talk.document()
+    assert document["level"] == "urgent"
+    assert "leg-swelling" in document["not_sure"]
+    alone = converse(answering(unsure={"frequent"}), "--json", cwd=tmp_path).document()
+    assert alone["level"] == "self-care", "not sure about a see-doctor question counts as no"
+
+
+def test_every_vignette_gets_its_level_when_answered_question_by_question() -> None:
+    from tests.vignette_set import load
+
+    for vignette in load():
+        replies: dict[str, Reply] = {sign_id: "yes" for sign_id in vignette.signs}
+        replies.update({sign_id: "unsure" for sign_id in vignette.not_sure})
+        if vignette.minutes is not None and vignette.minutes > KB.triage.minutes.more_than:
+            replies[KB.triage.minutes.sign] = "yes"
+        interview, _ = _drive(replies)
+        assert interview.level() == vignette.expected, vignette.id

@@ -265,11 +265,20 @@ def test_conditional_signs_name_their_gate(sign_id: str) -> None:
     assert SIGNS[sign_id].ask_if == ASK_IF.get(sign_id, ())
 
 
-def test_ask_if_names_only_gates() -> None:
+# Urgent signs whose notes in 8 and 8a name an emergency (fever or fast spread; bleeding that
+# will not stop; a sudden worsening): each opens one more urgent follow-up question.
+FOLLOW_UP_OPENERS = {"cellulitis", "quinine-bleeding", "rest-pain"}
+
+
+def test_ask_if_names_only_gates_and_follow_up_openers() -> None:
+    by_id = {sign.id: sign for sign in KB.signs}
     for sign in KB.signs:
-        for gate_id in sign.ask_if:
-            assert gate_id in GATES, (sign.id, gate_id)
-    assert {gate for sign in KB.signs for gate in sign.ask_if} == set(GATES)
+        for opener in sign.ask_if:
+            assert opener in GATES or opener in FOLLOW_UP_OPENERS, (sign.id, opener)
+            if opener in FOLLOW_UP_OPENERS:
+                assert LEVELS.index(sign.level) < LEVELS.index(by_id[opener].level)
+    openers = {opener for sign in KB.signs for opener in sign.ask_if}
+    assert openers == set(GATES) | FOLLOW_UP_OPENERS
 
 
 def test_new_signs_sit_under_their_level_heading() -> None:
