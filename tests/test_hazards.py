@@ -86,8 +86,8 @@ def test_every_control_is_in_place(hazard: Hazard, control: Control) -> None:
     if isinstance(disable, Edit):
         text = (REPO / disable.file).read_text(encoding="utf-8")
         assert text.count(disable.find) == 1, f"'find' must occur once in {disable.file}"
-    problems = [problem for problem in check_hazards(load_builtin(), HAZARDS)]
-    assert not [p.bare_message for p in problems if f"hazard {hazard.id!r}" in p.bare_message]
+    messages = [problem.bare_message for problem in check_hazards(load_builtin(), HAZARDS)]
+    assert not [message for message in messages if f"hazard {hazard.id!r}" in message]
 
 
 def _collected(*args: str) -> tuple[int, list[str]]:
