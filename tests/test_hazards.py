@@ -90,22 +90,22 @@ def test_every_control_is_in_place(hazard: Hazard, control: Control) -> None:
     assert not [message for message in messages if f"hazard {hazard.id!r}" in message]
 
 
-def _collected(*args: str) -> tuple[int, list[str]]:
+def _collected(home: Path, *args: str) -> tuple[int, list[str]]:
     result = subprocess.run(
         [sys.executable, *PYTEST, "--collect-only", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
-        env=_environment(REPO, REPO),
+        env=_environment(REPO, home),
     )
     return result.returncode, [line for line in result.stdout.splitlines() if "::" in line]
 
 
-def test_every_named_test_exists() -> None:
+def test_every_named_test_exists(tmp_path: Path) -> None:
     node_ids = [spec for spec in NAMED if " -k " not in spec]
     files = sorted({spec.split("::")[0] for spec in node_ids})
-    code, collected = _collected(*files)
+    code, collected = _collected(tmp_path, *files)
     assert code == 0, collected
     known = set(collected)
     missing = [
@@ -117,7 +117,7 @@ def test_every_named_test_exists() -> None:
     for spec in NAMED:
         if " -k " in spec:
             path, expression = spec.split(" -k ", 1)
-            code, selected = _collected(path, "-k", expression)
+            code, selected = _collected(tmp_path, path, "-k", expression)
             assert code == 0 and selected, f"{spec!r} selects no test"
 
 
