@@ -269,10 +269,8 @@ class Remove(StrictModel):
 class Edit(StrictModel):
     """Disable a control by a literal text edit: `find` occurs exactly once in `file`."""
 
-    # Whitespace is part of the text to find.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
-    )
+    # Whitespace is part of the text to find (the config is merged with StrictModel's).
+    model_config = ConfigDict(str_strip_whitespace=False)
 
     file: Text
     find: Annotated[str, StringConstraints(min_length=1)]
