@@ -179,6 +179,45 @@ def test_swelling_with_chest_pain_is_an_emergency() -> None:
     assert "rule:swelling-with-breathing-trouble" in _fired(document)
 
 
+# ---------------------------------------------------------------- levels fixed by the reference
+# Written out here, not read from the data, so that lowering a sign or rule in data/triage.yaml
+# fails a test (section 8 of the medical reference; data/hazards.yaml names these tests).
+
+MEDICAL_SIGN_LEVELS = {
+    "chest-pain": "emergency",
+    "breathless": "emergency",
+    "coughing-blood": "emergency",
+    "cold-pale-leg": "emergency",
+    "one-sided-swelling": "urgent",
+    "long-cramp": "urgent",
+    "quinine-bleeding": "urgent",
+}
+MEDICAL_RULE_LEVELS = {
+    "pregnant-with-swelling": (("pregnant", "leg-swelling"), "urgent"),
+    "swelling-with-breathing-trouble": (("one-sided-swelling", "breathless"), "emergency"),
+}
+
+
+@pytest.mark.parametrize(
+    ("sign_id", "level"), [pytest.param(*case, id=case[0]) for case in MEDICAL_SIGN_LEVELS.items()]
+)
+def test_sign_keeps_its_medical_level(sign_id: str, level: str) -> None:
+    document = _check_json("--sign", sign_id)
+    assert document["level"] == level
+    assert document["items"][0]["level"] == level
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "case"), [pytest.param(*case, id=case[0]) for case in MEDICAL_RULE_LEVELS.items()]
+)
+def test_rule_keeps_its_medical_level(rule_id: str, case: tuple[tuple[str, ...], str]) -> None:
+    signs, level = case
+    document = _check_json("--sign", ",".join(signs))
+    fired = {entry["rule"]: entry["level"] for entry in document["fired"]}
+    assert fired.get(f"rule:{rule_id}") == level
+    assert _rank(document["level"]) <= _rank(level)
+
+
 # ---------------------------------------------------------------- minutes
 
 

@@ -22,15 +22,23 @@ from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, origin_key
 from cramp_cli.knowledge.models import (
     LEVELS,
     Cause,
+    CodePlace,
+    Control,
+    DataPlace,
+    Edit,
+    Hazard,
+    HazardLog,
     Item,
     KnowledgeFile,
     LevelAdvice,
     Lookalike,
+    Lower,
     MinutesRule,
     Muscle,
     Prevention,
     Region,
     Relief,
+    Remove,
     Rule,
     Sign,
     Source,
@@ -58,6 +66,9 @@ _NOT_SUPPORT = {"seed-article"}
 
 BUILT_IN = "built-in"
 USER_LAYERS = ("user", "environment", "flag")
+# The hazard log: in the built-in data folder beside the knowledge base, but read only by
+# `cramp kb validate` and the tests, so answers never parse it.
+HAZARD_FILE = "hazards.yaml"
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,14 @@ class ParsedFile:
 
 
 def builtin_files() -> list[Traversable]:
-    """The shipped YAML files, in a stable order."""
+    """The shipped knowledge-base files (not the hazard log), in a stable order."""
     data = files("cramp_cli.data")
     return sorted(
-        (entry for entry in data.iterdir() if entry.name.endswith(".yaml")),
+        (
+            entry
+            for entry in data.iterdir()
+            if entry.name.endswith(".yaml") and entry.name != HAZARD_FILE
+        ),
         key=lambda entry: entry.name,
     )
 
@@ -123,11 +138,40 @@ def read_file(
     from cramp_cli.knowledge import yaml_io
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
+    refused = _refuse_hazards(raw, name, layer)
     try:
-        content = KnowledgeFile.model_validate(raw)
+        content = KnowledgeFile.model_validate(_without_hazards(raw) if refused else raw)
     except ValidationError as err:
-        raise KnowledgeBaseProblems(_located_all(err, raw, name)) from None
+        raise KnowledgeBaseProblems([*refused, *_located_all(err, raw, name)]) from None
+    if refused:
+        raise KnowledgeBaseProblems(refused)
     return ParsedFile(name=name, raw=raw, content=content, layer=layer)
+
+
+def _refuse_hazards(raw: lines.LineDict, name: str, layer: str) -> list[KnowledgeBaseError]:
+    """A user file may not bring a hazard log: only the built-in one says what must hold."""
+    if layer == BUILT_IN or "hazards" not in raw:
+        return []
+    line, _ = lines.locate(raw, ("hazards",))
+    return [
+        KnowledgeBaseError(
+            "a user file cannot have a 'hazards' section: only the built-in knowledge base "
+            "keeps the hazard log",
+            file=name,
+            line=line,
+            field="hazards",
+        )
+    ]
+
+
+def _without_hazards(raw: lines.LineDict) -> lines.LineDict:
+    rest = lines.LineDict()
+    rest.line = raw.line
+    for key, value in raw.items():
+        if key != "hazards":
+            rest[key] = value
+            rest.key_lines[key] = raw.key_lines.get(key, raw.line)
+    return rest
 
 
 _ALL_FIELDS = sorted(
@@ -149,6 +193,14 @@ _ALL_FIELDS = sorted(
             LevelAdvice,
             Region,
             MinutesRule,
+            HazardLog,
+            Hazard,
+            Control,
+            DataPlace,
+            CodePlace,
+            Lower,
+            Remove,
+            Edit,
         )
         for name in model.model_fields
     }
@@ -226,6 +278,8 @@ def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:
     kept: dict[str, Any] = {}
     indices: dict[str, tuple[int, ...]] = {}
     for key, value in raw.items():
+        if key == "hazards":
+            continue
         model = SECTION_MODELS.get(key) if isinstance(key, str) else None
         if model is not None and isinstance(value, list):
             places = []
@@ -265,6 +319,8 @@ class _Checker:
         self.where: dict[str, tuple[ParsedFile, str, int]] = {}
         self.where_lookalikes: dict[str, tuple[ParsedFile, str, int]] = {}
         self.problems: list[KnowledgeBaseError] = []
+        # The merged knowledge base, kept even when checks fail (for `cramp kb validate`).
+        self.kb: KnowledgeBase | None = None
 
     def _table(self, section: str) -> dict[str, tuple[ParsedFile, str, int]]:
         return self.where_lookalikes if section == "lookalikes" else self.where
@@ -298,6 +354,7 @@ class _Checker:
 
     def run(self) -> KnowledgeBase:
         kb = self._merge()
+        self.kb = kb
         self._check_tags(kb)
         self._check_sources(kb)
         self._check_muscles(kb)
@@ -652,7 +709,11 @@ def load_folder(folder: Path) -> KnowledgeBase:
     """Every *.yaml file of a folder, in name order, read as a whole knowledge base."""
     if not folder.is_dir():
         raise KnowledgeBaseError("no such folder", file=str(folder))
-    paths = [path for path in _folder_files(folder) if path.suffix == ".yaml"]
+    paths = [
+        path
+        for path in _folder_files(folder)
+        if path.suffix == ".yaml" and path.name != HAZARD_FILE
+    ]
     if not paths:
         raise KnowledgeBaseError("no *.yaml files in this folder", file=str(folder))
     return load_files((path, str(path)) for path in paths)
@@ -702,7 +763,9 @@ def _base_parsed() -> list[ParsedFile]:
     path = Path(folder)
     if not path.is_dir():
         raise KnowledgeBaseError("no such folder", file=folder)
-    files_found = [file for file in _folder_files(path) if file.suffix == ".yaml"]
+    files_found = [
+        file for file in _folder_files(path) if file.suffix == ".yaml" and file.name != HAZARD_FILE
+    ]
     if not files_found:
         raise KnowledgeBaseError("no *.yaml files in this folder", file=folder)
     return [read_file(file, str(file)) for file in files_found]
@@ -783,4 +846,126 @@ def validate(
         problems.extend(err.problems)
     except KnowledgeBaseError as err:
         problems.append(err)
+    try:
+        hazards = read_hazards()
+    except KnowledgeBaseProblems as err:
+        problems.extend(err.problems)
+    except KnowledgeBaseError as err:
+        problems.append(err)
+    else:
+        if checker.kb is not None:
+            problems.extend(check_hazards(checker.kb, hazards))
     return files_seen + len(builtin_files()), problems
+
+
+# ---------------------------------------------------------------- the hazard log
+
+
+@dataclass(frozen=True)
+class HazardFile:
+    name: str
+    raw: lines.LineDict
+    log: HazardLog
+
+
+def hazard_path() -> tuple[Traversable | Path, str]:
+    """CRAMP_DATA_DIR's hazards.yaml if it has one, else the built-in hazard log.
+
+    A replacement knowledge base without its own log must still keep the built-in controls.
+    """
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder:
+        path = Path(folder) / HAZARD_FILE
+        if path.is_file():
+            return path, str(path)
+    entry = files("cramp_cli.data") / HAZARD_FILE
+    return entry, _display_name(entry)
+
+
+def read_hazards(entry: Traversable | Path | None = None, name: str | None = None) -> HazardFile:
+    """Read and validate the hazard log (hazards.yaml)."""
+    if entry is None:
+        entry, name = hazard_path()
+    name = name or str(entry)
+    try:
+        raw_bytes = entry.read_bytes()
+    except OSError as err:
+        raise KnowledgeBaseError(
+            f"cannot read the hazard log ({err.strerror})", file=name
+        ) from None
+    from cramp_cli.knowledge import yaml_io
+
+    raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
+    try:
+        log = HazardLog.model_validate(raw)
+    except ValidationError as err:
+        raise KnowledgeBaseProblems(_located_all(err, raw, name)) from None
+    return HazardFile(name=name, raw=raw, log=log)
+
+
+def check_hazards(kb: KnowledgeBase, hazards: HazardFile) -> list[KnowledgeBaseError]:
+    """Hazards without controls, controls without tests, and data controls that are off:
+    their entry is missing from `kb`, or already at or below the level disabling lowers it to.
+    """
+    problems: list[KnowledgeBaseError] = []
+
+    def fail(message: str, *loc: int | str) -> None:
+        line, item_id = lines.locate(hazards.raw, loc)
+        problems.append(
+            KnowledgeBaseError(
+                message, file=hazards.name, line=line, item=item_id, field=_path(loc)
+            )
+        )
+
+    seen: set[str] = set()
+    for h_index, hazard in enumerate(hazards.log.hazards):
+        at: tuple[int | str, ...] = ("hazards", h_index)
+        if hazard.id in seen:
+            fail(f"duplicate hazard id {hazard.id!r}", *at, "id")
+        seen.add(hazard.id)
+        if not hazard.controls:
+            fail(
+                f"hazard {hazard.id!r} has no controls: name at least one, with its tests",
+                *at,
+                "controls",
+            )
+        for c_index, control in enumerate(hazard.controls):
+            place = (*at, "controls", c_index)
+            if not control.tests:
+                fail(
+                    f"hazard {hazard.id!r}: a control names no tests that prove it works",
+                    *place,
+                    "tests",
+                )
+            for problem, field in _control_problems(kb, control):
+                fail(f"hazard {hazard.id!r}: {problem}", *place, field)
+    return problems
+
+
+def _control_problems(kb: KnowledgeBase, control: Control) -> Iterator[tuple[str, str]]:
+    where, disable = control.where, control.disable
+    if isinstance(where, CodePlace):
+        if not isinstance(disable, Edit):
+            yield "a code control is disabled by a text edit {file, find, replace}", "disable"
+        return
+    if isinstance(disable, Lower | Remove):
+        target = disable.lower if isinstance(disable, Lower) else disable.remove
+        if target != where.entry:
+            yield f"the control is {where.entry!r} but disabling names {target!r}", "disable"
+    entry = kb.entry(where.entry)
+    if entry is None:
+        yield (
+            f"its control {where.entry!r} ({where.data}) is missing from the knowledge base",
+            "where",
+        )
+        return
+    if isinstance(disable, Lower):
+        if not isinstance(entry, Sign | Rule):
+            yield f"{where.entry!r} has no level to lower", "disable"
+        elif level_rank(entry.level) >= level_rank(disable.to):
+            what = "warning sign" if isinstance(entry, Sign) else "rule"
+            yield (
+                f"its control is off: {what} {entry.id!r} is {entry.level!r}, "
+                f"not above {disable.to!r}",
+                "where",
+            )

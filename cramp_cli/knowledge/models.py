@@ -224,3 +224,76 @@ class KnowledgeFile(StrictModel):
     lookalikes: tuple[Lookalike, ...] = ()
     # In a user file: ids of entries from lower layers to leave out (never signs or rules).
     disabled: tuple[Id, ...] = ()
+
+
+# ---------------------------------------------------------------- the hazard log
+# data/hazards.yaml: how cramp could harm someone, and the controls that stop it. Read only by
+# `cramp kb validate` and the tests (tests/test_hazards.py), never on the answer path.
+
+# A pytest node id under tests/ (parametrisation brackets allowed), or a file and a -k expression.
+TestSpec = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^tests/[\w./-]+\.py(::\S.*| -k \S.*)$", max_length=300
+    ),
+]
+
+
+class DataPlace(StrictModel):
+    """A control in the knowledge base: the file and the id of the entry."""
+
+    data: Text
+    entry: Id
+
+
+class CodePlace(StrictModel):
+    """A control in the code: the file and the function (Class.method for a method)."""
+
+    code: Text
+    function: Text
+
+
+class Lower(StrictModel):
+    """Disable a data control by lowering a sign or rule to a less urgent level."""
+
+    lower: Id
+    to: Level
+
+
+class Remove(StrictModel):
+    """Disable a data control by removing the entry."""
+
+    remove: Id
+
+
+class Edit(StrictModel):
+    """Disable a control by a literal text edit: `find` occurs exactly once in `file`."""
+
+    # Whitespace is part of the text to find (the config is merged with StrictModel's).
+    model_config = ConfigDict(str_strip_whitespace=False)
+
+    file: Text
+    find: Annotated[str, StringConstraints(min_length=1)]
+    replace: str
+
+
+class Control(StrictModel):
+    where: DataPlace | CodePlace
+    does: Text
+    disable: Lower | Remove | Edit
+    # At least one; `cramp kb validate` reports a control without tests.
+    tests: tuple[TestSpec, ...] = ()
+
+
+class Hazard(StrictModel):
+    id: Id
+    title: Text
+    harm: Sentence
+    # At least one; `cramp kb validate` reports a hazard without controls.
+    controls: tuple[Control, ...] = ()
+
+
+class HazardLog(StrictModel):
+    """data/hazards.yaml: only the built-in knowledge base has one."""
+
+    hazards: tuple[Hazard, ...] = Field(min_length=1)
