@@ -152,7 +152,7 @@ _ALL_FIELDS = sorted(
         )
         for name in model.model_fields
     }
-    | {"grade", "note", "who", "when"}
+    | {"grade", "note", "weak_reason", "who", "when"}
 )
 
 
