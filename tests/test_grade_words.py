@@ -4,6 +4,7 @@ says is shown as the user's claim, never in the words of cramp's own evidence.""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -445,3 +446,11 @@ def test_built_in_items_never_read_as_a_user_claim(fmt: str) -> None:
         out = _out(*args, "--format", fmt)
         assert "your file says" not in out
         assert "not checked by cramp" not in out
+
+
+def test_user_items_in_json_lines(my_kb: str) -> None:
+    lines = _out("--kb", my_kb, "prevent", "--format", "jsonl").splitlines()
+    flags = {item["id"]: item["user_claim"] for item in map(json.loads, lines)}
+    assert flags["physio-calf-routine"] is True
+    assert flags["magnesium"] is True
+    assert flags["stretch-before-bed"] is False
