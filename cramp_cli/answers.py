@@ -22,8 +22,8 @@ from cramp_cli.knowledge.kb import (
     title_of,
 )
 from cramp_cli.knowledge.models import (
-    GRADES,
     LEVELS,
+    WEAK_REASONS,
     Grade,
     Item,
     Level,
@@ -60,6 +60,7 @@ from cramp_cli.results import (
     WhyResult,
 )
 from cramp_cli.wording import (
+    GRADE_LABELS,
     LOOKALIKES_NOTE,
     MEDICINE_SAFETY,
     NOT_ASSESSED,
@@ -67,6 +68,8 @@ from cramp_cli.wording import (
     PREVENT_NOTE,
     RELIEF_SAFETY,
     SELF_CARE_POINTERS,
+    WEAK_LABEL,
+    WEAK_REASON_LABELS,
     WHY_NOTE,
 )
 
@@ -136,17 +139,55 @@ def _for_when(items: Iterable[Item], when: str | None) -> list[Item]:
     return [item for item in items if when is None or not item.when or when in item.when]
 
 
+# What --min-evidence accepts for each grade: its name and the words the screen shows for it.
+GRADE_NAMES: dict[Grade, tuple[str, ...]] = {
+    "strong": ("strong", "good", GRADE_LABELS["strong"]),
+    "moderate": ("moderate", "some", GRADE_LABELS["moderate"]),
+    "weak": ("weak", WEAK_LABEL),
+    "none": ("none", "no evidence", GRADE_LABELS["none"]),
+    "against": ("against", GRADE_LABELS["against"], "evidence says it does not help"),
+}
+# The words for why a grade is weak (and the old words for weak): not a grade, not a filter.
+_WEAK_REASON_NAMES = (*WEAK_REASONS, *WEAK_REASON_LABELS.values(), "untested advice", "untested")
+
+
+def _grade_key(text: str) -> str:
+    return normalise_name(text.replace(",", " "))
+
+
+_GRADE_KEYS = {_grade_key(name): grade for grade, names in GRADE_NAMES.items() for name in names}
+_WEAK_REASON_KEYS = {_grade_key(name) for name in _WEAK_REASON_NAMES} | {"small-studies-only"}
+
+
+def accepted_grades() -> str:
+    """'strong (good, good evidence), moderate (...), ...' for help texts and hints."""
+    return ", ".join(
+        f"{names[0]} ({', '.join(names[1:])})" if grade != "weak" else grade
+        for grade, names in GRADE_NAMES.items()
+    )
+
+
 def resolve_grade(name: str) -> Grade:
-    key = _clean_name(name, "evidence grade")
-    for grade in GRADES:
-        if grade == key:
-            return grade
-    close = _nearest(key, GRADES)
+    """A grade by its name or by the words the screen shows for it, loosely matched."""
+    key = _clean_name(name.replace(",", " "), "evidence grade")
+    if key in _GRADE_KEYS:
+        return _GRADE_KEYS[key]
+    if key in _WEAK_REASON_KEYS:
+        raise UsageError(
+            f"{name!r} says why an item's evidence is weak; it is not an evidence grade.",
+            hint="Use --min-evidence weak: it keeps weak items, whatever the reason, and stronger.",
+        )
+    close = _nearest(key, _GRADE_KEYS)
     hint = f"Did you mean {_quoted(close)}? " if close else ""
     raise UnknownNameError(
         f"unknown evidence grade {name!r}.",
-        hint=f"{hint}Grades, strongest first: {', '.join(GRADES)}.",
+        hint=f"{hint}Grades, strongest first: {accepted_grades()}.",
     )
+
+
+def _user_claims(kb: KnowledgeBase, items: Iterable[Item]) -> tuple[str, ...]:
+    """The ids of the items read from the user's own files, in the order given."""
+    return tuple(item.id for item in items if kb.from_user(item.id))
 
 
 def _at_least(items: Iterable[Item], grade: Grade | None) -> list[Item]:
@@ -175,6 +216,7 @@ def why(
         note=WHY_NOTE,
         medicine_safety=MEDICINE_SAFETY,
         items=tuple(items),
+        user_claims=_user_claims(kb, items),
     )
 
 
@@ -191,11 +233,13 @@ def relieve(
     specific = [kb.relief_item(relief_id) for relief_id in chosen.relief] if chosen else []
     general = [item for item in kb.relief if item.muscle is None and item not in specific]
     kept = {item.id for item in _at_least([*specific, *general], grade)}
+    items = tuple(item for item in (*specific, *general) if item.id in kept)
     return ReliefResult(
         filters=Filters(min_evidence=grade),
         muscle=chosen,
         safety=RELIEF_SAFETY,
-        items=tuple(item for item in (*specific, *general) if item.id in kept),
+        items=items,
+        user_claims=_user_claims(kb, items),
     )
 
 
@@ -207,11 +251,14 @@ def prevent(
     grade = resolve_grade(min_evidence) if min_evidence is not None else None
     chosen = {item.id for item in _at_least(_for_who(kb.prevention, who), grade)}
     treatments = {item.id for item in _at_least(_for_who(kb.treatments, who), grade)}
+    items = tuple(item for item in kb.prevention if item.id in chosen)
+    doctor_treatments = tuple(item for item in kb.treatments if item.id in treatments)
     return PreventResult(
         filters=Filters(who=who, min_evidence=grade),
         note=PREVENT_NOTE,
-        items=tuple(item for item in kb.prevention if item.id in chosen),
-        doctor_treatments=tuple(item for item in kb.treatments if item.id in treatments),
+        items=items,
+        doctor_treatments=doctor_treatments,
+        user_claims=_user_claims(kb, (*items, *doctor_treatments)),
     )
 
 
@@ -223,10 +270,16 @@ def muscles(kb: KnowledgeBase) -> MusclesResult:
 # ---------------------------------------------------------------- sources, show, look-alikes
 
 
-def _ref(entry: Entry) -> EntryRef:
-    grade = entry.evidence.grade if isinstance(entry, Item) else None
-    title = title_of(entry)
-    return EntryRef(kind=kind_of(entry), id=entry.id, title=title, grade=grade)
+def _ref(kb: KnowledgeBase, entry: Entry) -> EntryRef:
+    evidence = entry.evidence if isinstance(entry, Item) else None
+    return EntryRef(
+        kind=kind_of(entry),
+        id=entry.id,
+        title=title_of(entry),
+        grade=evidence.grade if evidence else None,
+        weak_reason=evidence.weak_reason if evidence else None,
+        user_claim=kb.from_user(entry.id),
+    )
 
 
 def unknown_name(name: str, what: str, known: Iterable[str]) -> UnknownNameError:
@@ -268,7 +321,7 @@ def source(kb: KnowledgeBase, source_id: str) -> SourceResult:
         raise _unknown_id(
             source_id, "source", (item.id for item in kb.sources), "Run 'cramp sources' for all."
         )
-    return SourceResult(items=(found,), cited_by=tuple(_ref(entry) for entry in kb.citing(key)))
+    return SourceResult(items=(found,), cited_by=tuple(_ref(kb, entry) for entry in kb.citing(key)))
 
 
 def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
@@ -300,7 +353,8 @@ def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
         kind=kind_of(entry),
         items=(entry,),
         sources=cited,
-        see_also=tuple(_ref(item) for item in see_also),
+        see_also=tuple(_ref(kb, item) for item in see_also),
+        user_claims=(entry.id,) if kb.from_user(entry.id) else (),
     )
 
 
@@ -328,6 +382,7 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
     if not text.strip():
         raise UsageError("the search text is empty.")
     hits = SearchIndex(documents_from_kb(kb)).search(text, limit=limit)
+    reasons = {item.id: item.evidence.weak_reason for item in kb.items}
     return SearchResult(
         query=text,
         items=tuple(
@@ -336,6 +391,8 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
                 id=hit.document.id,
                 title=hit.document.title,
                 grade=hit.document.grade,
+                weak_reason=reasons.get(hit.document.id),
+                user_claim=kb.from_user(hit.document.id),
                 score=round(hit.score, 3),
             )
             for hit in hits

@@ -72,7 +72,9 @@ MinEvidenceOption = Annotated[
     typer.Option(
         "--min-evidence",
         metavar="GRADE",
-        help="Only what has at least this grade: strong, moderate, weak, none (against is lowest).",
+        help="Only what has at least this grade, strongest first: strong (or good, good "
+        "evidence), moderate (or some, some evidence), weak, none (or no evidence, no evidence "
+        "found), against (or evidence against). Case, spaces and hyphens do not matter.",
     ),
 ]
 WhoOption = Annotated[

@@ -22,6 +22,7 @@ from cramp_cli.knowledge.models import (
     Sign,
     Source,
     Treatment,
+    WeakReason,
 )
 from cramp_cli.wording import DISCLAIMER
 
@@ -54,6 +55,8 @@ class WhyResult(Result):
     note: str
     medicine_safety: str
     items: tuple[Cause, ...]
+    # Ids of the items read from the user's own files: their grade is the user's claim.
+    user_claims: tuple[str, ...] = ()
 
 
 class ReliefResult(Result):
@@ -62,6 +65,8 @@ class ReliefResult(Result):
     muscle: Muscle | None
     safety: str
     items: tuple[Relief, ...]
+    # Ids of the items read from the user's own files: their grade is the user's claim.
+    user_claims: tuple[str, ...] = ()
 
 
 class PreventResult(Result):
@@ -70,6 +75,8 @@ class PreventResult(Result):
     note: str
     items: tuple[Prevention, ...]
     doctor_treatments: tuple[Treatment, ...]
+    # Ids of the items read from the user's own files: their grade is the user's claim.
+    user_claims: tuple[str, ...] = ()
 
 
 class MusclesResult(Result):
@@ -94,7 +101,8 @@ class SourceSummary(BaseModel):
 
 
 class EntryRef(BaseModel):
-    """A pointer to any entry: what kind it is, its id and title, and its grade if it has one."""
+    """A pointer to any entry: what kind it is, its id and title, and its grade if it has one
+    (with the reason a weak grade is weak)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -102,6 +110,9 @@ class EntryRef(BaseModel):
     id: str
     title: str
     grade: Grade | None = None
+    weak_reason: WeakReason | None = None
+    # Read from the user's own files: the grade is the user's claim, not checked by cramp.
+    user_claim: bool = False
 
 
 class SourcesResult(Result):
@@ -121,6 +132,8 @@ class ShowResult(Result):
     items: tuple[Entry, ...]
     sources: tuple[Source, ...]
     see_also: tuple[EntryRef, ...]
+    # The entry's id when it was read from the user's own files: its grade is the user's claim.
+    user_claims: tuple[str, ...] = ()
 
 
 class LookalikesResult(Result):

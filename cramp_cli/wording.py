@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from cramp_cli.knowledge.models import Evidence
 
 DISCLAIMER: Final = (
     "This is general information about night-time leg cramps, not a diagnosis or a personal "
@@ -11,7 +14,8 @@ DISCLAIMER: Final = (
     "local emergency number."
 )
 
-# The one-line form that ends every human answer.
+# A short form that drops the emergency sentence: no view uses it any more, every human
+# answer ends with the full DISCLAIMER. Kept only so that older imports still work.
 DISCLAIMER_LINE: Final = "General information, not a diagnosis. If you are worried, see a doctor."
 
 RELIEF_SAFETY: Final = (
@@ -36,18 +40,56 @@ PREVENT_NOTE: Final = (
     "are pregnant) before taking any supplement or medicine."
 )
 
+# The words for each grade on screen. `weak` has none of its own: grade_label() shows the
+# reason it is weak (Evidence.weak_reason), so weak advice is never called "untested" when
+# the reason is that studies disagree.
 GRADE_LABELS: Final = {
     "strong": "good evidence",
     "moderate": "some evidence",
-    "weak": "untested advice",
     "none": "no evidence found",
     "against": "evidence against",
 }
 
+WEAK_REASON_LABELS: Final = {
+    "health-advice": "advice from health services, not tested in trials",
+    "studies-disagree": "studies disagree",
+    "small-studies": "small or observational studies only",
+}
+
+# A weak grade whose reason is not known (an old JSON document, a bare grade): never "untested".
+WEAK_LABEL: Final = "weak evidence"
+
+
+def grade_words(grade: str, weak_reason: str | None = None) -> str:
+    """The plain words for a grade; for `weak`, the words for the reason it is weak."""
+    if grade == "weak":
+        return WEAK_REASON_LABELS.get(weak_reason or "", WEAK_LABEL)
+    return GRADE_LABELS[grade]
+
+
+def grade_label(evidence: Evidence) -> str:
+    """The words every view shows for an item's evidence."""
+    return grade_words(evidence.grade, evidence.weak_reason)
+
+
+# An item from the user's own knowledge-base file: its grade and sources are the user's claim.
+USER_CLAIM: Final = "your file says, not checked by cramp"
+
+
+def user_claim_label(label: str) -> str:
+    """'your file says: good evidence (not checked by cramp)'."""
+    return f"your file says: {label} (not checked by cramp)"
+
+
+def shown_grade(label: str, user_claim: bool) -> str:
+    return user_claim_label(label) if user_claim else label
+
+
 GRADE_MEANINGS: Final = {
     "strong": "A guideline or systematic review supports it.",
     "moderate": "A good trial, or agreeing guidelines, support it.",
-    "weak": "Advice from health services, not tested in trials, or studies disagree.",
+    "weak": "Advice from health services not tested in trials, studies that disagree, "
+    "or only small or observational studies.",
     "none": "No supporting evidence was found.",
     "against": "Evidence says it does not help, or it is not safe to use for cramps.",
 }

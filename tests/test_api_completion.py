@@ -51,7 +51,7 @@ def test_the_api_loads_extra_files(tmp_path) -> None:
         "    details: From my physio.\n"
         "    who: [everyone]\n"
         "    sources: [hallegraeff-2012-stretching]\n"
-        "    evidence: {grade: weak, note: Studies disagree.}\n",
+        "    evidence: {grade: weak, weak_reason: studies-disagree, note: Studies disagree.}\n",
         encoding="utf-8",
     )
     assert "my-routine" in [item.id for item in prevent(load_kb([extra])).items]

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from cramp_cli.diary.models import Entry, night_of, parse_at
 from cramp_cli.diary.store import Diary
 from cramp_cli.schema_gen import SCHEMA_DIR
-from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE
+from cramp_cli.wording import DISCLAIMER
 from tests.conftest import REPO, run
 from tests.test_installed import assert_quiet_when_the_reader_leaves
 
@@ -129,7 +129,7 @@ def test_log_plain_output_is_one_tab_separated_record_then_the_disclaimer(db: Pa
     fields = lines[0].split("\t")
     assert fields[1:6] == ["2025-03-05 02:10", "night of 2025-03-04", "front-calf", "-", "3 min"]
     assert f"cramp log delete {fields[0]}" in lines[1]
-    assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert "\x1b" not in result.stdout
 
 
@@ -300,7 +300,7 @@ def test_history_plain_ids_with_cut_and_every_format(db: Path) -> None:
     lines = out.splitlines()
     assert [line.split("\t")[0] for line in lines[:3]] == [e.id for e in entries[::-1]]
     assert lines[-2] == "Shown: 3 of 3, newest first."
-    assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert not set("─│╭╮╰╯━┃") & set(out)
     jsonl = run("history", "--db", str(db), "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line)["id"] for line in jsonl] == [e.id for e in entries[::-1]]
@@ -318,7 +318,7 @@ def test_history_on_a_terminal_fits_the_width(db: Path, width: int) -> None:
     assert "\x1b[" in result.stdout
     for line in result.stdout.splitlines():
         assert len(strip_ansi(line)) <= width
-    assert " ".join(strip_ansi(result.stdout).split()).endswith(DISCLAIMER_LINE)
+    assert " ".join(strip_ansi(result.stdout).split()).endswith(DISCLAIMER)
 
 
 def test_notes_are_text_not_markup(db: Path) -> None:

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from cramp_cli.diary.models import Entry, night_of
 from cramp_cli.diary.store import Diary
 from cramp_cli.schema_gen import SCHEMA_DIR
-from cramp_cli.wording import DISCLAIMER_LINE
+from cramp_cli.wording import DISCLAIMER
 from tests.conftest import run, run_json
 
 
@@ -168,7 +168,7 @@ def test_an_empty_or_missing_diary_reports_zeros(db: Path) -> None:
     assert not db.exists()
     out = run("report", "--db", str(db)).stdout
     assert "No cramps logged" in out
-    assert out.splitlines()[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert out.splitlines()[-1] == f"Disclaimer: {DISCLAIMER}"
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_report_plain_has_numbers_chart_signs_and_verdict(busy_diary: Path) -> N
     assert any(line.startswith("Pattern: long-cramp (urgent)") for line in lines)
     assert "Level: urgent" in lines
     assert any(line.startswith("Safety net: ") for line in lines)
-    assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert "\x1b" not in out and "█" not in out
 
 
@@ -216,7 +216,7 @@ def test_report_on_a_terminal_has_bars_and_fits(busy_diary: Path, width: int) ->
     assert "URGENT" in plain
     for line in plain.splitlines():
         assert len(line) <= width
-    assert " ".join(plain.split()).endswith(DISCLAIMER_LINE)
+    assert " ".join(plain.split()).endswith(DISCLAIMER)
 
 
 def test_report_markdown(busy_diary: Path) -> None:

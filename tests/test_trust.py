@@ -14,7 +14,7 @@ from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import GRADES, Item
 from cramp_cli.search import KIND_ORDER
-from cramp_cli.wording import DISCLAIMER, DISCLAIMER_LINE, GRADE_LABELS, RELIEF_SAFETY
+from cramp_cli.wording import DISCLAIMER, RELIEF_SAFETY, grade_label
 from tests.conftest import DATA, run, run_json, usage_error
 
 KB = load_builtin()
@@ -88,7 +88,7 @@ def test_sources_plain_is_one_tab_separated_line_per_source() -> None:
     result = run("sources")
     assert result.exit_code == 0
     lines = result.stdout.rstrip("\n").splitlines()
-    assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert [line.split("\t")[0] for line in lines[:-1]] == SOURCE_IDS
     for line in lines[:-1]:
         assert re.search(r"\tcited by \d+", line), line
@@ -167,7 +167,7 @@ def test_show_every_entry(kind: str, entry: Any) -> None:
     title = title_of(entry)
     assert title in plain.stdout
     assert plain.stdout.splitlines()[0] == f"{kind}\t{entry.id}\t{title}"
-    assert plain.stdout.rstrip("\n").splitlines()[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert plain.stdout.rstrip("\n").splitlines()[-1] == f"Disclaimer: {DISCLAIMER}"
 
 
 def test_show_matches_ids_loosely() -> None:
@@ -332,9 +332,9 @@ def test_search_plain_lines_are_kind_id_grade_title() -> None:
     result = run("search", "calf")
     assert result.exit_code == 0
     lines = result.stdout.rstrip("\n").splitlines()
-    assert lines[-1] == f"Disclaimer: {DISCLAIMER_LINE}"
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     titles = {entry.id: title_of(entry) for _, entry in ENTRIES}
-    grades = {item.id: GRADE_LABELS[item.evidence.grade] for item in KB.items}
+    grades = {item.id: grade_label(item.evidence) for item in KB.items}
     ids = [item["id"] for item in run_json("search", "calf")["items"]]
     assert [line.split("\t")[1] for line in lines[:-1]] == ids
     for line in lines[:-1]:

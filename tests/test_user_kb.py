@@ -58,7 +58,10 @@ MY_PREVENTION = """prevention:
     who: [everyone]
     when: [before-bed]
     sources: [hallegraeff-2012-stretching]
-    evidence: {grade: weak, note: Studies of stretching before bed disagree.}
+    evidence:
+      grade: weak
+      weak_reason: studies-disagree
+      note: Studies of stretching before bed disagree.
 """
 
 

@@ -124,6 +124,11 @@ class KnowledgeBase:
             *self.sources,
         )
 
+    def from_user(self, entry_id: str) -> bool:
+        """Whether the entry was read from a user's file (--kb, CRAMP_KB, the user folder)."""
+        origin = self.origins.get(entry_id)
+        return origin is not None and origin.layer != "built-in"
+
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id; a sign comes before a look-alike that shares its id."""
         return next((entry for entry in self.entries if entry.id == entry_id), None)

@@ -204,8 +204,12 @@ _ALL_FIELDS = sorted(
         )
         for name in model.model_fields
     }
-    | {"grade", "note", "who", "when"}
+    | {"grade", "note", "weak_reason", "who", "when"}
 )
+
+
+# Errors whose message says all there is: repeating the input would only add noise.
+_NO_INPUT = frozenset({"string_too_long", "weak_reason_missing", "weak_reason_forbidden"})
 
 
 def _located_all(err: ValidationError, raw: lines.LineDict, name: str) -> list[KnowledgeBaseError]:
@@ -222,7 +226,7 @@ def _located_all(err: ValidationError, raw: lines.LineDict, name: str) -> list[K
                 message += f" (did you mean {close[0]!r}?)"
         elif error["type"] == "missing":
             message = f"missing required field {loc[-1]!r}"
-        elif "input" in error and error["type"] not in {"string_too_long"}:
+        elif "input" in error and error["type"] not in _NO_INPUT:
             message = f"{message} (found {_short(error['input'])})"
         problems.append(
             KnowledgeBaseError(message, file=name, line=line, item=item_id, field=_path(loc))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[
     str,
@@ -20,6 +21,10 @@ Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 Grade = Literal["strong", "moderate", "weak", "none", "against"]
 GRADES: tuple[Grade, ...] = ("strong", "moderate", "weak", "none", "against")
+
+# Why a `weak` grade is weak: the data says so, the screen words follow from it.
+WeakReason = Literal["health-advice", "studies-disagree", "small-studies"]
+WEAK_REASONS: tuple[WeakReason, ...] = ("health-advice", "studies-disagree", "small-studies")
 
 SourceKind = Literal[
     "article",
@@ -44,6 +49,24 @@ class StrictModel(BaseModel):
 class Evidence(StrictModel):
     grade: Grade
     note: Sentence
+    # Required with grade `weak`, forbidden with any other grade.
+    weak_reason: WeakReason | None = None
+
+    @model_validator(mode="after")
+    def _weak_reason_only_with_weak(self) -> Evidence:
+        if self.grade == "weak" and self.weak_reason is None:
+            raise PydanticCustomError(
+                "weak_reason_missing",
+                "weak_reason is required when grade is 'weak': one of {choices}",
+                {"choices": ", ".join(WEAK_REASONS)},
+            )
+        if self.grade != "weak" and self.weak_reason is not None:
+            raise PydanticCustomError(
+                "weak_reason_forbidden",
+                "weak_reason is only for grade 'weak', not '{grade}': remove it",
+                {"grade": self.grade},
+            )
+        return self
 
 
 class Source(StrictModel):

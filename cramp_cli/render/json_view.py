@@ -12,12 +12,18 @@ def render_json(result: Result) -> str:
 
 
 def render_jsonl(result: Result) -> str:
-    """One item per line, each carrying the disclaimer; a verdict without items is one line."""
+    """One item per line, each carrying the disclaimer; a verdict without items is one line.
+
+    Where the result lists the user's own claims, each line says whether it is one."""
     document = result.model_dump(mode="json")
     items = document.get("items")
     if not isinstance(items, list) or "level" in document:  # a check verdict
         return json.dumps(document, ensure_ascii=True) + "\n"
     disclaimer = document["disclaimer"]
-    return "".join(
-        json.dumps({**item, "disclaimer": disclaimer}, ensure_ascii=True) + "\n" for item in items
-    )
+    claims = document.get("user_claims")
+    lines = []
+    for item in items:
+        if claims is not None:
+            item = {**item, "user_claim": item["id"] in claims}
+        lines.append(json.dumps({**item, "disclaimer": disclaimer}, ensure_ascii=True) + "\n")
+    return "".join(lines)

@@ -34,7 +34,7 @@ from cramp_cli.results import (
     SourcesResult,
     WhyResult,
 )
-from cramp_cli.wording import DISCLAIMER, GRADE_LABELS
+from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, shown_grade
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -51,28 +51,42 @@ def table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
     yield ""
 
 
-def _grade(grade: str | None) -> str:
-    return GRADE_LABELS[grade] if grade else "-"
+def _ref_grade(ref: EntryRef) -> str:
+    if not ref.grade:
+        return "-"
+    return shown_grade(grade_words(ref.grade, ref.weak_reason), ref.user_claim)
 
 
-def _items_table(items: Iterable[Item]) -> Iterator[str]:
+def _claim(entry_id: str, user_claims: tuple[str, ...]) -> str:
+    return f" ({USER_CLAIM})" if entry_id in user_claims else ""
+
+
+def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> Iterator[str]:
     yield from table(
         ["Id", "Title", "Evidence", "Summary"],
-        ([item.id, item.title, _grade(item.evidence.grade), item.summary] for item in items),
+        (
+            [
+                item.id,
+                item.title,
+                shown_grade(grade_label(item.evidence), item.id in user_claims),
+                item.summary,
+            ]
+            for item in items
+        ),
     )
 
 
 def _why(result: WhyResult) -> Iterator[str]:
     yield "# What can bring on night leg cramps"
     yield ""
-    yield from _items_table(result.items)
+    yield from _items_table(result.items, result.user_claims)
     yield f"> {esc(result.note)}"
     yield ""
     yield f"> {esc(result.medicine_safety)}"
     yield ""
 
 
-def _relief(item: Relief) -> Iterator[str]:
+def _relief(item: Relief, user_claims: tuple[str, ...] = ()) -> Iterator[str]:
     yield f"## {esc(item.title)} (`{item.id}`)"
     yield ""
     if item.direction:
@@ -82,7 +96,8 @@ def _relief(item: Relief) -> Iterator[str]:
         yield f"{number}. {esc(step)}"
     yield ""
     yield f"**Hold:** {esc(item.hold)}  "
-    yield f"**Evidence:** {_grade(item.evidence.grade)}: {esc(item.evidence.note)}"
+    claim = _claim(item.id, user_claims)
+    yield f"**Evidence{claim}:** {grade_label(item.evidence)}: {esc(item.evidence.note)}"
     yield ""
 
 
@@ -96,7 +111,7 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
         yield "# What helps any cramp"
         yield ""
     for item in result.items:
-        yield from _relief(item)
+        yield from _relief(item, result.user_claims)
     yield f"> **Warning signs:** {esc(result.safety)}"
     yield ""
 
@@ -104,11 +119,11 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
 def _prevent(result: PreventResult) -> Iterator[str]:
     yield "# How to make night cramps less likely"
     yield ""
-    yield from _items_table(result.items)
+    yield from _items_table(result.items, result.user_claims)
     if result.doctor_treatments:
         yield "## Only a doctor can offer these (not advice to take them)"
         yield ""
-        yield from _items_table(result.doctor_treatments)
+        yield from _items_table(result.doctor_treatments, result.user_claims)
     yield f"> {esc(result.note)}"
     yield ""
 
@@ -138,7 +153,7 @@ def _sources(result: SourcesResult) -> Iterator[str]:
 def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
     yield from table(
         ["Kind", "Id", "Title", "Evidence"],
-        ([ref.kind, ref.id, ref.title, _grade(ref.grade)] for ref in refs),
+        ([ref.kind, ref.id, ref.title, _ref_grade(ref)] for ref in refs),
     )
 
 
@@ -158,9 +173,9 @@ def _show(result: ShowResult) -> Iterator[str]:
     title = title_of(entry)
     yield f"# {esc(title)} ({result.kind} `{entry.id}`)"
     yield ""
+    claim = _claim(entry.id, result.user_claims)
     if isinstance(entry, Item):
-        grade = entry.evidence.grade
-        yield f"**Evidence:** {_grade(grade)}: {esc(entry.evidence.note)}"
+        yield f"**Evidence{claim}:** {grade_label(entry.evidence)}: {esc(entry.evidence.note)}"
         yield ""
     for label, shown in entry_fields(entry):
         yield f"- **{label}:** {esc(shown)}"
@@ -170,7 +185,7 @@ def _show(result: ShowResult) -> Iterator[str]:
             yield f"{number}. {esc(step)}"
         yield ""
     if result.sources:
-        yield "## Sources"
+        yield f"## Sources{claim}"
         yield ""
         yield from table(
             ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.sources)

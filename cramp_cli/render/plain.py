@@ -32,17 +32,17 @@ from cramp_cli.results import (
     SourcesResult,
     WhyResult,
 )
-from cramp_cli.wording import DISCLAIMER_LINE, GRADE_LABELS
+from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, shown_grade
 
 
-def _row(item: Item) -> str:
-    grade = GRADE_LABELS[item.evidence.grade]
+def _row(item: Item, user_claims: tuple[str, ...] = ()) -> str:
+    grade = shown_grade(grade_label(item.evidence), item.id in user_claims)
     return f"{item.id}\t{grade}\t{item.title}\t{item.summary}"
 
 
 def _why(result: WhyResult) -> Iterator[str]:
     for item in result.items:
-        yield _row(item)
+        yield _row(item, result.user_claims)
     yield f"Note: {result.note}"
     yield f"Medicines: {result.medicine_safety}"
 
@@ -51,8 +51,7 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
     if result.muscle is not None:
         yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
     for item in result.items:
-        label = GRADE_LABELS[item.evidence.grade]
-        yield f"{item.id}\t{label}\t{item.title}\t{item.summary}"
+        yield _row(item, result.user_claims)
         if item.direction:
             yield f"  Stretch: {item.direction}"
         for number, step in enumerate(item.steps, start=1):
@@ -63,9 +62,9 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
 
 def _prevent(result: PreventResult) -> Iterator[str]:
     for item in result.items:
-        yield _row(item)
+        yield _row(item, result.user_claims)
     for treatment in result.doctor_treatments:
-        yield f"{_row(treatment)}\t(only a doctor can offer this)"
+        yield f"{_row(treatment, result.user_claims)}\t(only a doctor can offer this)"
     yield f"Note: {result.note}"
 
 
@@ -82,7 +81,9 @@ def _source_line(source: Source) -> str:
 
 
 def _ref_line(ref: EntryRef) -> str:
-    grade = GRADE_LABELS[ref.grade] if ref.grade else "-"
+    grade = (
+        shown_grade(grade_words(ref.grade, ref.weak_reason), ref.user_claim) if ref.grade else "-"
+    )
     return f"{ref.kind}\t{ref.id}\t{grade}\t{ref.title}"
 
 
@@ -110,9 +111,10 @@ def _show(result: ShowResult) -> Iterator[str]:
     entry = result.items[0]
     title = title_of(entry)
     yield f"{result.kind}\t{entry.id}\t{title}"
+    claim = f" ({USER_CLAIM})" if entry.id in result.user_claims else ""
     if isinstance(entry, Item):
         grade = entry.evidence.grade
-        yield f"Evidence: {grade} ({GRADE_LABELS[grade]}): {entry.evidence.note}"
+        yield f"Evidence{claim}: {grade} ({grade_label(entry.evidence)}): {entry.evidence.note}"
     for label, shown in entry_fields(entry):
         yield f"{label}: {shown}"
     if isinstance(entry, Relief):
@@ -120,7 +122,7 @@ def _show(result: ShowResult) -> Iterator[str]:
         for number, step in enumerate(entry.steps, start=1):
             yield f"  {number}. {step}"
     if result.sources:
-        yield "Sources:"
+        yield f"Sources{claim}:"
         for source in result.sources:
             yield _source_line(source)
     if result.see_also:
@@ -219,5 +221,5 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
 def render_plain(result: Result) -> str:
     lines = list(_RENDERERS[type(result)](result))
     if result.ends_with_disclaimer:
-        lines.append(f"Disclaimer: {DISCLAIMER_LINE}")
+        lines.append(f"Disclaimer: {DISCLAIMER}")
     return "\n".join(lines) + "\n"

@@ -39,8 +39,9 @@ from cramp_cli.results import (
     SourcesResult,
     WhyResult,
 )
-from cramp_cli.wording import DISCLAIMER_LINE, GRADE_LABELS
+from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, user_claim_label
 
+USER_CLAIM_STYLE = "italic"
 GRADE_STYLES = {
     "strong": "bold green",
     "moderate": "green",
@@ -75,9 +76,26 @@ def make_console(*, stderr: bool = False, no_color: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, no_color=no_color or None)
 
 
-def _grade(item: Item) -> Text:
-    grade = item.evidence.grade
-    return Text(GRADE_LABELS[grade], style=GRADE_STYLES[grade])
+def _grade(item: Item, user_claim: bool = False) -> Text:
+    return _styled_grade(grade_label(item.evidence), item.evidence.grade, user_claim)
+
+
+def _styled_grade(words: str, grade: str, user_claim: bool) -> Text:
+    """A grade in words; the user's own claim in other words and without the grade's colour."""
+    if user_claim:
+        return Text(user_claim_label(words), style=USER_CLAIM_STYLE)
+    return Text(words, style=GRADE_STYLES[grade])
+
+
+def _evidence_line(item: Item, user_claims: tuple[str, ...]) -> Text:
+    """'Evidence: words - note'; for the user's own item the label says whose claim it is."""
+    if item.id in user_claims:
+        label = f"Evidence ({USER_CLAIM})"
+        words = Text(grade_label(item.evidence), style=USER_CLAIM_STYLE)
+    else:
+        label, words = "Evidence", _grade(item)
+    words.append(f" - {item.evidence.note}", style="")
+    return _labelled(label, words)
 
 
 def _name_cell(item: Item) -> Text:
@@ -87,14 +105,18 @@ def _name_cell(item: Item) -> Text:
 
 
 def _items_table(
-    title: str, items: Iterable[Item], describe: Callable[[Any], Text], first: str = ""
+    title: str,
+    items: Iterable[Item],
+    describe: Callable[[Any], Text],
+    first: str = "",
+    user_claims: tuple[str, ...] = (),
 ) -> Table:
     table = titled_table(title, show_lines=False)
     table.add_column(first, ratio=4, min_width=18, overflow="fold")
     table.add_column("Evidence", ratio=2, min_width=12)
     table.add_column("What is known", ratio=6)
     for item in items:
-        table.add_row(_name_cell(item), _grade(item), describe(item))
+        table.add_row(_name_cell(item), _grade(item, item.id in user_claims), describe(item))
     return table
 
 
@@ -129,7 +151,7 @@ def _why(result: WhyResult) -> list[RenderableType]:
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
-            parts.append(_items_table(title, causes, _cause_summary, "Cause"))
+            parts.append(_items_table(title, causes, _cause_summary, "Cause", result.user_claims))
     if not result.items:
         parts.append(Text("No causes match these filters."))
     parts.append(_note(result.note, "Good to know"))
@@ -144,18 +166,16 @@ def _labelled(label: str, value: str | Text) -> Text:
     return text
 
 
-def _relief_panel(item: Relief) -> Panel:
+def _relief_panel(item: Relief, user_claims: tuple[str, ...] = ()) -> Panel:
     steps = Table.grid(padding=(0, 1))
     steps.add_column(justify="right", style="bold", no_wrap=True)
     steps.add_column()
     for number, step in enumerate(item.steps, start=1):
         steps.add_row(f"{number}.", Text(step))
-    evidence = _grade(item)
-    evidence.append(f" - {item.evidence.note}", style="")
     parts: list[RenderableType] = []
     if item.direction:
         parts.append(_labelled("Stretch", item.direction))
-    parts += [steps, _labelled("Hold", item.hold), _labelled("Evidence", evidence)]
+    parts += [steps, _labelled("Hold", item.hold), _evidence_line(item, user_claims)]
     return Panel(
         Group(*parts),
         title=Text(item.title, style="bold"),
@@ -171,7 +191,11 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         heading = Text(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
         heading.append(f"  ({result.muscle.id})", style="dim")
         parts += [heading, Text(result.muscle.cramp_pulls)]
-        parts += [_relief_panel(item) for item in result.items if item.muscle is not None]
+        parts += [
+            _relief_panel(item, result.user_claims)
+            for item in result.items
+            if item.muscle is not None
+        ]
         general_title = "Also, for any cramp"
     else:
         parts.append(Text("What helps any cramp", style="bold underline"))
@@ -183,7 +207,7 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         )
         general_title = "General measures"
     general = [item for item in result.items if item.muscle is None]
-    parts.append(_items_table(general_title, general, _summary, "Measure"))
+    parts.append(_items_table(general_title, general, _summary, "Measure", result.user_claims))
     parts.append(_note(result.safety, "Warning signs", style="red"))
     return parts
 
@@ -193,7 +217,11 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
     if result.filters.who:
         heading.append(f"  (who: {result.filters.who})", style="dim")
     parts: list[RenderableType] = [heading]
-    parts.append(_items_table("Things you can do", result.items, _prevention_summary, "Tip"))
+    parts.append(
+        _items_table(
+            "Things you can do", result.items, _prevention_summary, "Tip", result.user_claims
+        )
+    )
     if result.doctor_treatments:
         parts.append(
             _items_table(
@@ -201,6 +229,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
                 result.doctor_treatments,
                 _prevention_summary,
                 "Treatment",
+                result.user_claims,
             )
         )
     parts.append(_note(result.note, "Good to know"))
@@ -228,10 +257,10 @@ LEVEL_STYLES = {
 LEVEL_BORDERS = {"emergency": "red", "urgent": "red", "see-doctor": "yellow", "self-care": "green"}
 
 
-def _grade_text(grade: str | None) -> Text:
-    if grade is None:
+def _grade_text(ref: EntryRef) -> Text:
+    if ref.grade is None:
         return Text("-", style="dim")
-    return Text(GRADE_LABELS[grade], style=GRADE_STYLES[grade])
+    return _styled_grade(grade_words(ref.grade, ref.weak_reason), ref.grade, ref.user_claim)
 
 
 def _source_text(source: Source) -> Text:
@@ -261,7 +290,7 @@ def _refs_table(title: str, refs: Iterable[EntryRef]) -> Table:
     table.add_column("Title", ratio=5)
     table.add_column("Evidence", ratio=3, min_width=12)
     for ref in refs:
-        table.add_row(ref.kind, Text(ref.id, style="dim"), Text(ref.title), _grade_text(ref.grade))
+        table.add_row(ref.kind, Text(ref.id, style="dim"), Text(ref.title), _grade_text(ref))
     return table
 
 
@@ -292,10 +321,11 @@ def _show(result: ShowResult) -> list[RenderableType]:
     heading = Text(title, style="bold underline")
     heading.append(f"  ({result.kind}: {entry.id})", style="dim")
     parts: list[RenderableType] = [heading]
+    user = entry.id in result.user_claims
     if isinstance(entry, Relief):
-        parts.append(_relief_panel(entry))  # the panel carries the evidence
+        parts.append(_relief_panel(entry, result.user_claims))  # the panel carries the evidence
     elif isinstance(entry, Item):
-        parts.append(_labelled("Evidence", _grade(entry).append(f" - {entry.evidence.note}")))
+        parts.append(_evidence_line(entry, result.user_claims))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -304,7 +334,9 @@ def _show(result: ShowResult) -> list[RenderableType]:
         grid.add_row(label, Text(shown))
     parts.append(grid)
     if result.sources:
-        parts.append(_sources_table("Sources", result.sources))
+        parts.append(
+            _sources_table(f"Sources ({USER_CLAIM})" if user else "Sources", result.sources)
+        )
     if result.see_also:
         parts.append(_refs_table("See also", result.see_also))
     return parts
@@ -469,5 +501,5 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
 
 def render_rich(result: Result) -> RenderableType:
     parts = _VIEWS[type(result)](result)
-    parts.append(Text(DISCLAIMER_LINE, style="italic dim"))
+    parts.append(Text(DISCLAIMER, style="italic dim"))
     return Group(*parts)
