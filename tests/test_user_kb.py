@@ -157,6 +157,70 @@ def test_citing_a_source_nobody_defines_is_an_error(tmp_path: Path) -> None:
     assert "unknown source 'my-physio'" in error
 
 
+UNKNOWN_SOURCE_ENTRIES = {
+    "cause": _causes(_cause("long-drives", "Long drives", source="my-physio")),
+    "prevention": MY_PREVENTION.replace("[hallegraeff-2012-stretching]", "[my-physio]"),
+    "sign": (
+        "signs:\n"
+        "  - id: my-sign\n"
+        "    title: Both feet numb\n"
+        "    question: Are both feet numb?\n"
+        "    wording: Numb feet need a doctor.\n"
+        "    level: see-doctor\n"
+        "    sources: [my-physio]\n"
+    ),
+    "rule": (
+        "rules:\n"
+        "  - id: my-rule\n"
+        "    all: [pregnant]\n"
+        "    any: [wound]\n"
+        "    level: urgent\n"
+        "    reason: A wound in pregnancy needs a doctor today.\n"
+        "    sources: [my-physio]\n"
+    ),
+    "lookalike": (
+        "lookalikes:\n"
+        "  - id: my-lookalike\n"
+        "    title: Shin splints\n"
+        "    summary: Pain along the shin after running.\n"
+        "    differs: It aches with running and eases with rest.\n"
+        "    points_to: Pain along the shin bone.\n"
+        "    sources: [my-physio]\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", UNKNOWN_SOURCE_ENTRIES)
+def test_an_unknown_source_is_a_clean_error_for_every_kind_of_entry(
+    tmp_path: Path, kind: str
+) -> None:
+    mine = _write(tmp_path / "mine.yaml", UNKNOWN_SOURCE_ENTRIES[kind])
+    result = run("--kb", str(mine), "why")
+    assert result.exit_code == 1, result.stderr
+    error = _one_error_line(result)
+    assert f"{mine}:{_line_of(mine, 'my-physio')}:" in error, error
+    assert "unknown source 'my-physio'" in error
+    assert ".sources[0]" in error
+
+
+@pytest.mark.parametrize("grade", ["strong", "moderate", "weak", "none", "against"])
+def test_an_unknown_source_is_a_clean_error_for_every_grade(tmp_path: Path, grade: str) -> None:
+    """Graded advice is also checked for an authoritative source: that check must not
+    look up the unknown one (it used to crash with an internal error, exit 70)."""
+    for sources in ("[my-physio]", "[seed-article, my-physio]", "[nhs-leg-cramps, my-physio]"):
+        text = MY_PREVENTION.replace("[hallegraeff-2012-stretching]", sources).replace(
+            "grade: weak", f"grade: {grade}"
+        )
+        mine = _write(tmp_path / "mine.yaml", text)
+        result = run("--kb", str(mine), "prevent")
+        assert result.exit_code == 1, (sources, result.stderr)
+        error = _one_error_line(result)
+        assert f"{mine}:{_line_of(mine, 'my-physio')}:" in error, error
+        assert "physio-calf-routine" in error
+        assert "unknown source 'my-physio'" in error
+        assert "more problem" not in error, "the unknown source is the only problem"
+
+
 def test_several_problems_show_the_first_and_point_to_kb_validate(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", "causes:\n  - id: Bad-Id\n  - id: other\n")
     result = run("--kb", str(mine), "why")

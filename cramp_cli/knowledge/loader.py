@@ -483,6 +483,8 @@ class _Checker:
                         position,
                     )
         for item in kb.items:
+            if any(source_id not in sources for source_id in item.sources):
+                continue  # reported above; whether the rest is authoritative is moot
             if item.evidence.grade in {"strong", "moderate", "weak"} and not any(
                 not sources[source_id].low_authority and source_id not in _NOT_SUPPORT
                 for source_id in item.sources
