@@ -282,6 +282,7 @@ class _Checker:
         self._check_sources(kb)
         self._check_muscles(kb)
         self._check_triage(kb)
+        self._check_gates(kb)
         if self.problems:
             raise KnowledgeBaseProblems(self.problems)
         return kb
@@ -294,14 +295,25 @@ class _Checker:
                 f"override of {old.id!r} must stay in section {old_section!r}", at, "override"
             )
             return False
-        if section == "signs" and level_rank(new.level) > level_rank(old.level):
-            self.fail(
-                f"a user file cannot lower warning sign {old.id!r} from {old.level!r} "
-                f"to {new.level!r}",
-                at,
-                "level",
-            )
-            return False
+        if section == "signs":
+            if level_rank(new.level) > level_rank(old.level):
+                self.fail(
+                    f"a user file cannot lower warning sign {old.id!r} from {old.level!r} "
+                    f"to {new.level!r}",
+                    at,
+                    "level",
+                )
+                return False
+            gained = [gate for gate in new.ask_if if gate not in old.ask_if]
+            if gained:
+                self.fail(
+                    f"an override cannot add conditions to warning sign {old.id!r}: its question "
+                    f"would be asked less often (new in 'ask_if': {', '.join(gained)})",
+                    at,
+                    "ask_if",
+                    new.ask_if.index(gained[0]),
+                )
+                return False
         if section == "rules":
             if level_rank(new.level) > level_rank(old.level):
                 self.fail(
@@ -310,15 +322,14 @@ class _Checker:
                     "level",
                 )
                 return False
-            dropped = set(old.any) - set(new.any)
-            added = set(new.all) - set(old.all)
-            if dropped or added:
-                what = sorted(dropped) if dropped else sorted(added)
+            narrowed = rule_narrowing(old, new)
+            if narrowed is not None:
+                message, field_name = narrowed
                 self.fail(
-                    f"a user file can only widen rule {old.id!r}: it cannot drop signs from "
-                    f"'any' or add signs to 'all' ({', '.join(what)})",
+                    f"a user file can only widen rule {old.id!r}: it must still fire for every "
+                    f"set of signs it fired for, so it {message}",
                     at,
-                    "any" if dropped else "all",
+                    field_name,
                 )
                 return False
         return True
@@ -526,6 +537,44 @@ class _Checker:
                     "muscle",
                 )
 
+    def _check_gates(self, kb: KnowledgeBase) -> None:
+        """Every gate in `ask_if` is another existing sign, and no gates go round in a circle.
+
+        A question whose gates can never all be asked would never be asked itself.
+        """
+        signs = {sign.id: sign for sign in kb.signs}
+        gates: dict[str, tuple[str, ...]] = {}
+        for sign in kb.signs:
+            known = []
+            for position, gate in enumerate(sign.ask_if):
+                if gate == sign.id:
+                    self.fail(
+                        f"warning sign {sign.id!r} cannot be its own gate: its question would "
+                        "never be asked",
+                        self.where[sign.id],
+                        "ask_if",
+                        position,
+                    )
+                elif gate not in signs:
+                    self.fail(
+                        f"unknown sign {gate!r} in 'ask_if'{_suggest(gate, signs)}",
+                        self.where[sign.id],
+                        "ask_if",
+                        position,
+                    )
+                else:
+                    known.append(gate)
+            gates[sign.id] = tuple(known)
+        for cycle in _cycles(gates):
+            first, second = cycle[0], cycle[1]
+            self.fail(
+                f"gates go round in a circle ({' -> '.join((*cycle, first))}): none of these "
+                "questions would ever be asked",
+                self.where[first],
+                "ask_if",
+                signs[first].ask_if.index(second),
+            )
+
     def _fail_triage(self, message: str, *field: int | str) -> None:
         self._fail_at(self.triage_file, message, "triage", *field)
 
@@ -582,6 +631,71 @@ class _Checker:
                 if name in region_names:
                     self._fail_triage(f"region name {name!r} is used twice", "regions", position)
                 region_names.add(name)
+
+
+def _cycles(edges: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """One cycle for each set of nodes that lead back to themselves, each starting at its
+    first node in `edges` order."""
+    order = {node: index for index, node in enumerate(edges)}
+    done: set[str] = set()
+    found: list[tuple[str, ...]] = []
+    for start in edges:
+        if start in done:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(edges[start]))]
+        path.append(start)
+        on_path[start] = 0
+        while stack:
+            node, following = stack[-1]
+            step = next(following, None)
+            if step is None:
+                stack.pop()
+                path.pop()
+                del on_path[node]
+                done.add(node)
+            elif step in on_path:
+                cycle = path[on_path[step] :]
+                turn = min(range(len(cycle)), key=lambda index: order[cycle[index]])
+                rotated = (*cycle[turn:], *cycle[:turn])
+                if rotated not in found:
+                    found.append(rotated)
+            elif step not in done:
+                on_path[step] = len(path)
+                path.append(step)
+                stack.append((step, iter(edges[step])))
+    return found
+
+
+def rule_fires(rule: Rule, signs: Iterable[str]) -> bool:
+    """Whether `rule` fires for this set of signs: all of `all`, and one of `any` if any."""
+    given = set(signs)
+    return set(rule.all) <= given and (not rule.any or not given.isdisjoint(rule.any))
+
+
+def rule_narrowing(old: Rule, new: Rule) -> tuple[str, str] | None:
+    """Why `new` fires for fewer sets of signs than `old`, and the field to blame; or None.
+
+    A rule only ever fires for more signs, never fewer, so `new` covers `old` exactly when
+    it fires for each smallest set that fires `old`: `old.all` plus one sign of `old.any`
+    (or `old.all` alone when `old.any` is empty).
+    """
+    smallest = [{*old.all, sign} for sign in old.any] if old.any else [set(old.all)]
+    missed = [signs for signs in smallest if not rule_fires(new, signs)]
+    if not missed:
+        return None
+    added = sorted({sign for signs in missed for sign in new.all if sign not in signs})
+    if added:
+        return f"cannot add signs to 'all' ({', '.join(added)})", "all"
+    if not old.any:
+        return (
+            "cannot gain an 'any' condition it did not have "
+            f"(it fired with {', '.join(old.all)} alone)",
+            "any",
+        )
+    dropped = sorted({sign for signs in missed for sign in signs - set(old.all)})
+    return f"cannot drop signs from 'any' ({', '.join(dropped)})", "any"
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
