@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
-from cramp_cli.knowledge import lines
+from cramp_cli.knowledge import content_rules, lines
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank
 from cramp_cli.knowledge.models import (
     LEVELS,
@@ -278,6 +278,7 @@ class _Checker:
 
     def run(self) -> KnowledgeBase:
         kb = self._merge()
+        self._check_content()
         self._check_tags(kb)
         self._check_sources(kb)
         self._check_muscles(kb)
@@ -459,6 +460,18 @@ class _Checker:
             merged[section].pop(entry_id, None)
             disabled[entry_id] = Origin(parsed.name, line or 1, parsed.layer)
         return disabled
+
+    def _check_content(self) -> None:
+        """The safety rules for the wording (content_rules), over every file of every layer:
+        the built-in files too, so that the shipped knowledge base shows they hold."""
+        for parsed in self.parsed:
+            for section, index, entry in _entries(parsed):
+                for breach in content_rules.check_entry(section, entry):
+                    self.fail(breach.message, (parsed, section, index), *breach.field)
+        triage = self.triage_file.content.triage
+        if triage is not None:
+            for breach in content_rules.check_triage(triage):
+                self._fail_triage(breach.message, *breach.field)
 
     def _check_tags(self, kb: KnowledgeBase) -> None:
         vocabularies = {
