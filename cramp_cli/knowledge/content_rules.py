@@ -241,7 +241,7 @@ def _quinine_placement(section: str, entry: Any) -> Iterator[Breach]:
     assert isinstance(entry, Prevention | Treatment)
     naming = [path for path, _ in mentions if path[0] in _QUININE_NAMING_FIELDS]
     if QUININE.search(entry.id):
-        naming.insert(0, ("id",))
+        naming.append(("id",))
     if entry.evidence.grade == "against":
         about = " ".join((entry.title, entry.summary)).lower()
         if naming and "not recommended" not in about:
@@ -296,11 +296,14 @@ _NEGATED = re.compile(
     r"(?:\b(?:not|never|no\s+need\s+to|without)|n['\u2019]t)\s+(?:(?:ever|just|suddenly|simply)\s+)?$",
     re.IGNORECASE,
 )
+_DOCTOR = r"(?:doctors?|pharmacists?|gps?|midwife|midwives|prescribers?)"
+# "ask your doctor", "until a doctor has advised you", "on your doctor's advice".
 SENDS_TO_DOCTOR = re.compile(
     r"\b(?:ask|asking|see|seeing|talk|talking|speak|speaking|call|calling|contact|contacting"
     r"|check|checking|tell|telling|consult|consulting|phone|ring|visit|until|unless"
-    r"|discuss|discussing)\b(?:\s+[\w'-]+){0,4}?\s+(?:doctors?|pharmacists?|gps?|midwife|midwives"
-    r"|prescribers?)\b",
+    rf"|discuss|discussing)\b(?:\s+[\w'-]+){{0,4}}?\s+{_DOCTOR}\b"
+    rf"|\b{_DOCTOR}(?:['\u2019]s?)?\s+(?:advice|has\s+advised|advises|agrees|says)\b"
+    rf"|\b(?:advice|advised|guidance)\s+(?:of|from|by)\s+(?:[\w'-]+\s+){{0,2}}?{_DOCTOR}\b",
     re.IGNORECASE,
 )
 
