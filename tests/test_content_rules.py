@@ -471,6 +471,12 @@ REFUSED: dict[str, tuple[str, str, str, list[str]]] = {
         "signs[0].note",
         ["never advise stopping"],
     ),
+    "stopping quinine outside the quinine signs": (
+        _sign("Stop taking quinine at once."),
+        "Stop taking quinine",
+        "signs[0].note",
+        ["never advise stopping"],
+    ),
     "forceful stretch": (
         _relief("Pull your toes back forcefully."),
         "forcefully",
@@ -515,6 +521,10 @@ ALLOWED: dict[str, str] = {
         "Stop taking quinine and get medical help at once.",
         sign_id="quinine-bleeding",
         override=True,
+    ),
+    "stopping 'it' in the other quinine sign": _sign(
+        "Quinine can harm the blood. Stop taking it and get medical help at once.",
+        sign_id="quinine-side-effects",
     ),
     "a cause that reports quinine": _prevention(
         section="causes",

@@ -128,12 +128,18 @@ SCHEDULE = re.compile(
     re.IGNORECASE,
 )
 # What a schedule has to be next to (in the same sentence) to be a dose schedule.
+# Medicines and supplements by name (quinine aside).
+_NAMED = (
+    r"vitamins?|minerals?|magnesium|calcium|potassium|sodium|iron|zinc|statins?|\w+statins?"
+    r"|diuretics?|water\s+tablets|painkillers?|paracetamol|acetaminophen|ibuprofen|naproxen"
+    r"|aspirin|diltiazem|naftidrofuryl|gabapentin|orphenadrine|baclofen|mexiletine|verapamil"
+    r"|electrolytes?|salt\s+tablets?|inhalers?|insulin|blood[- ]thinners?|antidepressants?"
+    r"|warfarin|steroids?"
+)
+OTHER_MEDICINE = re.compile(rf"\b(?:{_NAMED})\b", re.IGNORECASE)
 MEDICINE = re.compile(
     r"\b(?:medicines?|medications?|drugs?|tablets?|pills?|capsules?|supplements?|doses?"
-    r"|dosage|prescri\w*|vitamins?|minerals?|magnesium|calcium|potassium|sodium|iron|zinc"
-    r"|quinine|statins?|\w+statin|diuretics?|painkillers?|paracetamol|acetaminophen"
-    r"|ibuprofen|naproxen|aspirin|diltiazem|naftidrofuryl|gabapentin|orphenadrine"
-    r"|baclofen|mexiletine|verapamil|electrolytes?|salt\s+tablets?)\b",
+    rf"|dosage|prescri\w*|quinine|{_NAMED})\b",
     re.IGNORECASE,
 )
 
@@ -387,7 +393,7 @@ def text_breaches(text: str, quinine_may_stop: bool = False) -> tuple[str, ...]:
             "serious side effects"
         )
     for stop in stop_advice(text):
-        if quinine_may_stop and QUININE.search(_sentence_at(text, stop.start())):
+        if quinine_may_stop and not OTHER_MEDICINE.search(_sentence_at(text, stop.start())):
             continue  # the one exception: stop quinine at once if bleeding appears
         found.append(
             f"never advise stopping a prescribed medicine alone ({_quote(stop.group(0))}): "
@@ -415,7 +421,13 @@ def check_entry(section: str, entry: Any) -> list[Breach]:
     """Every breach of the content rules in one entry of a knowledge-base section."""
     if section == "sources":
         return []  # titles of papers, not advice: "cessation of quinine treatment"
-    quinine_may_stop = section == "signs" and entry.id in QUININE_STOP_SIGNS
+    # The exception: in the warning signs about quinine's side effects, stopping it (or
+    # "it") at once, if no other medicine is named alongside.
+    quinine_may_stop = (
+        section == "signs"
+        and entry.id in QUININE_STOP_SIGNS
+        and any(QUININE.search(text) for _, text in text_fields(entry))
+    )
     breaches = list(_text_breaches(text_fields(entry), quinine_may_stop=quinine_may_stop))
     said = {breach.field for breach in breaches if breach.message.startswith(_RECOMMENDS)}
     breaches.extend(
