@@ -90,6 +90,8 @@ RECOMMENDS_QUININE = [
     "Ask your doctor before taking quinine.",
     "Keep taking quinine.",
     "Qualaquin works.",
+    "Quinine stops cramps.",
+    "Quinine can ease the pain.",
 ]
 REPORTS_QUININE = [
     "Do you take quinine and have you noticed bruising?",
@@ -106,6 +108,8 @@ REPORTS_QUININE = [
     "Bruising while taking quinine needs a doctor.",
     "In trials that compared it with quinine, vitamin E did about as well.",
     "Regulators warn against using quinine.",
+    "Quinine can stop your blood from clotting.",
+    "You can get quinine side effects at any dose.",
 ]
 
 

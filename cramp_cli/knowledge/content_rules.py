@@ -180,7 +180,7 @@ _ON_THE_WAY = (
 )
 _VERBS = (
     r"take|taking|takes|try|trying|tries|use|using|uses|start|starting|starts|begin"
-    r"|beginning|buy|buying|get|getting|ask\s+for|asking\s+for|keep\s+taking|keep\s+on\s+taking"
+    r"|beginning|buy|buying|ask\s+for|asking\s+for|keep\s+taking|keep\s+on\s+taking"
     r"|continue\s+taking|continue|carry\s+on\s+taking|recommend|recommends|recommended"
     r"|recommending|suggest|suggests|suggested|prescribe|consider|considering|drink|drinking"
     r"|have"
@@ -190,8 +190,8 @@ RECOMMENDS_QUININE = re.compile(
     r"|\b(?:quinine|qualaquin)(?:\s+(?:tablets?|pills?|sulph?ate|tonic|water))?"
     r"(?:\s*,?\s+(?:which|that))?\s+"
     r"(?:(?:can|will|may|might|should|does|do|really|usually|often|always|still)\s+)?"
-    r"(?:help|helps|work|works|stop|stops|prevent|prevents|ease|eases|relieve|relieves"
-    r"|cure|cures|fix|fixes)\b"
+    r"(?:help|helps|work|works|(?:stop|stops|prevent|prevents|ease|eases|relieve|relieves"
+    r"|cure|cures|fix|fixes)\s+(?:[\w'-]+\s+){0,2}?(?:cramps?|spasms?|pain|them|it))\b"
     r"|\b(?:quinine|qualaquin)\s+(?:is|was|remains)\s+"
     r"(?:(?:very|quite|perfectly|completely|generally|usually|still|often|a|an|the)\s+)*"
     r"(?:recommended|safe|effective|helpful|good|useful|fine|harmless|worth|best"
@@ -214,8 +214,8 @@ def find_quinine_recommendation(text: str) -> str | None:
     if not QUININE.search(text):
         return None
     for match in RECOMMENDS_QUININE.finditer(text):
-        before = text[: match.start()]
-        if match.group(0)[:1].lower() != "q" and _NOT_ADVICE_BEFORE.search(before):
+        starts_with_verb = not QUININE.match(match.group(0))
+        if starts_with_verb and _NOT_ADVICE_BEFORE.search(text[: match.start()]):
             continue
         return match.group(0)
     return None
@@ -226,7 +226,8 @@ def find_quinine_recommendation(text: str) -> str | None:
 _REPORTS_RESEARCH = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|compar\w*|reviews?|research)\b", re.IGNORECASE
 )
-_QUININE_NAMING_FIELDS = frozenset({"title", "summary", "steps", "ask_first", "hold", "direction"})
+# The fields that say what an item is and what to do; relief (steps, hold) never names it.
+_QUININE_NAMING_FIELDS = frozenset({"title", "summary", "ask_first"})
 
 
 def _quinine_placement(section: str, entry: Any) -> Iterator[Breach]:
