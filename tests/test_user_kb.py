@@ -613,8 +613,9 @@ def test_a_sign_override_cannot_add_a_gate_to_a_built_in_sign(tmp_path: Path) ->
     assert result.exit_code == 1, result.stdout
     error = _one_error_line(result)
     assert f"{mine}:{_line_of(mine, 'ask_if')}: wound: signs[0].ask_if[0]:" in error, error
-    assert "cannot add conditions to warning sign 'wound'" in error
-    assert "pregnant" in error
+    assert "may keep the gates of warning sign 'wound' or drop them all, not add any" in error
+    assert "asked only after one of them is answered yes" in error
+    assert "(new in 'ask_if': pregnant)" in error
 
 
 @pytest.fixture
@@ -638,8 +639,22 @@ def test_a_higher_layer_cannot_add_a_gate_a_lower_layer_did_not_have(
     assert "(new in 'ask_if': leg-swelling)" in error
 
 
-@pytest.mark.parametrize("ask_if", ["pregnant", "", "wound, pregnant"])
-def test_a_higher_layer_may_remove_or_reorder_gates(
+def test_a_higher_layer_cannot_drop_only_some_gates(env_gated_sign: Path, tmp_path: Path) -> None:
+    """Its question is asked once any one gate is answered yes: without 'wound' it would no
+    longer be asked after a yes to the wound question alone."""
+    flag = _write(
+        tmp_path / "flag.yaml", "signs:\n" + _gated_sign("my-sign", "pregnant", override=True)
+    )
+    result = run("--kb", str(flag), "check", "--sign", "my-sign")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{flag}:{_line_of(flag, 'ask_if')}: my-sign: signs[0].ask_if:" in error, error
+    assert "not drop only some" in error
+    assert "without wound it would be asked less often" in error
+
+
+@pytest.mark.parametrize("ask_if", ["", "wound, pregnant", "pregnant, wound, pregnant"])
+def test_a_higher_layer_may_drop_every_gate_or_reorder_them(
     env_gated_sign: Path, tmp_path: Path, ask_if: str
 ) -> None:
     flag = _write(

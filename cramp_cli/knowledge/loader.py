@@ -305,14 +305,15 @@ class _Checker:
                     "level",
                 )
                 return False
-            gained = [gate for gate in new.ask_if if gate not in old.ask_if]
-            if gained:
+            gates = _gates_change(old, new)
+            if gates is not None:
+                message, position = gates
                 self.fail(
-                    f"an override cannot add conditions to warning sign {old.id!r}: its question "
-                    f"would be asked less often (new in 'ask_if': {', '.join(gained)})",
+                    f"an override may keep the gates of warning sign {old.id!r} or drop them "
+                    f"all, {message}",
                     at,
                     "ask_if",
-                    new.ask_if.index(gained[0]),
+                    *position,
                 )
                 return False
         if section == "rules":
@@ -679,6 +680,34 @@ def _cycles(edges: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
                 path.append(step)
                 stack.append((step, iter(edges[step])))
     return found
+
+
+def _gates_change(old: Sign, new: Sign) -> tuple[str, tuple[int, ...]] | None:
+    """Why `new` could ask its question in fewer cases than `old`, and where; or None.
+
+    A question is asked once one of its gates was answered yes (or always, without gates).
+    Dropping every gate asks it always. Dropping some asks it less often; adding gates to a
+    sign without any hides it behind them. Adding to gates a sign has would ask it more
+    often if any one gate is enough, but fewer if all were needed, so it is refused too:
+    keeping the same gates, in any order, or none, is safe however they are combined.
+    """
+    if not new.ask_if or set(new.ask_if) == set(old.ask_if):
+        return None
+    added = [gate for gate in new.ask_if if gate not in old.ask_if]
+    if added:
+        return (
+            f"not add any: its question would be asked only after one of them is answered "
+            f"yes (new in 'ask_if': {', '.join(added)})"
+            if not old.ask_if
+            else f"not add any (new in 'ask_if': {', '.join(added)})",
+            (new.ask_if.index(added[0]),),
+        )
+    dropped = [gate for gate in old.ask_if if gate not in new.ask_if]
+    return (
+        "not drop only some: its question is asked once any one of them is answered yes, so "
+        f"without {', '.join(dropped)} it would be asked less often",
+        (),
+    )
 
 
 def rule_fires(rule: Rule, signs: Iterable[str]) -> bool:
