@@ -592,3 +592,26 @@ def test_an_accepted_user_file_is_answered_from(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", ALLOWED["a quinine treatment graded against"])
     treatments = run_json("--kb", str(mine), "prevent")["doctor_treatments"]
     assert "my-quinine" in {item["id"] for item in treatments}
+
+
+# ---------------------------------------------------------------- hostile text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" + " " * 200_000 + "x",  # optional spaces tried every which way
+        "1," * 100_000 + " mg x",  # a run of digits read again from each digit
+        "1." * 100_000 + "1 x mg",
+        "Take 1" + "\t\n " * 50_000 + "mg",
+    ],
+    ids=["spaces", "commas", "dots", "white space"],
+)
+def test_long_runs_are_checked_in_linear_time(text: str) -> None:
+    import time
+
+    content_rules.text_breaches.cache_clear()
+    started = time.monotonic()
+    content_rules.text_breaches(text)
+    assert time.monotonic() - started < 5
+    assert find_dose("Take 1" + " \t\n" * 50_000 + "mg") == "1 mg"

@@ -20,7 +20,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -82,14 +82,61 @@ def _quote(text: str) -> str:
     return repr(text if len(text) <= 50 else text[:47] + "...")
 
 
+class _LettersOnly(dict[int, int | str]):
+    """A str.translate table that turns everything but letters into spaces."""
+
+    def __missing__(self, code: int) -> int | str:
+        self[code] = code if chr(code).isalpha() else " "
+        return self[code]
+
+
+_NOT_LETTERS = _LettersOnly()
+
+
+class _Sentence(NamedTuple):
+    text: str
+    lower: str
+    words: frozenset[str]
+
+
+class _Text:
+    """A text as the finders read it, worked out once: `plain` has each run of white space
+    as one space (so the patterns never meet a long run, where their optional spaces could be
+    tried every which way), and each sentence comes with its words in lower case. The
+    patterns are searched only in sentences with the words they need: quick, even for a
+    text of megabytes."""
+
+    def __init__(self, text: str) -> None:
+        self.plain = " ".join(text.split())
+        self.sentences = [
+            _Sentence(sentence, lower, frozenset(lower.translate(_NOT_LETTERS).split()))
+            for sentence in _sentences(self.plain)
+            for lower in (sentence.lower(),)
+        ]
+
+    def having(self, words: frozenset[str], *parts: str) -> Iterator[_Sentence]:
+        """The sentences with one of `words`, or with one of `parts` inside a word."""
+        for sentence in self.sentences:
+            if not sentence.words.isdisjoint(words) or any(
+                part in sentence.lower for part in parts
+            ):
+                yield sentence
+
+
+def _read(text: str | _Text) -> _Text:
+    return text if isinstance(text, _Text) else _Text(text)
+
+
 def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.!?;:])\s+", text)
 
 
-def _sentence_at(text: str, position: int) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in ".!?;:")
-    ends = [end for end in (text.find(mark, position) for mark in ".!?;:") if end != -1]
-    return text[start + 1 : min(ends) if ends else len(text)]
+# How far back a match looks for the words that make it a question or a warning.
+_LOOK_BACK = 80
+
+
+def _before(text: str, position: int) -> str:
+    return text[max(0, position - _LOOK_BACK) : position]
 
 
 # ---------------------------------------------------------------- doses
@@ -99,7 +146,12 @@ _NUMBER_WORDS = (
     "|forty|fifty|hundred|thousand|half\\s+an?|a\\s+half|a\\s+couple\\s+of|a\\s+few|several"
 )
 _TO = r"(?:-|\u2013|\u2014|to|or)"  # "1-2", "1 to 2", "1 or 2", and with an en or em dash
-NUMBER = rf"(?:\d+(?:[.,]\d+)*\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔]|\b(?:{_NUMBER_WORDS})\b)"
+# A number starts where no digit comes before it ("1,000" is one number, never "000"), and
+# its digits are never given back: a long run of them is read once, not once per digit.
+NUMBER = (
+    rf"(?:(?<![\d.,])(?<!\d[.,])\d++(?:[.,]\d++)*+\s?[½¼¾⅓⅔]?|[½¼¾⅓⅔]"
+    rf"|\b(?:{_NUMBER_WORDS})\b)"
+)
 # Every spelling of a unit of an amount of medicine, as whole words.
 _UNIT_WORDS = (  # noqa: SIM905 (a list literal would take a line a word)
     "mg milligram milligrams milligramme milligrammes mcg microgram micrograms microgramme"
@@ -144,7 +196,6 @@ MEDICINE = re.compile(
 )
 
 
-_WORD = re.compile(r"[^\W\d_]+")
 # Words without which a pattern cannot match: a quick test before the slower search.
 _DOSE_HINTS = frozenset({*_UNIT_WORDS, "i", "international"})
 _SCHEDULE_HINTS = frozenset(
@@ -152,20 +203,16 @@ _SCHEDULE_HINTS = frozenset(
 )
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-def find_dose(text: str) -> str | None:
+def find_dose(text: str | _Text) -> str | None:
     """The first dose in `text`: an amount with a unit, or a schedule next to a medicine."""
-    words = _words(text)
-    match = DOSE.search(text) if not words.isdisjoint(_DOSE_HINTS) else None
-    if match:
-        return match.group(0)
-    if words.isdisjoint(_SCHEDULE_HINTS):
-        return None
-    for match in SCHEDULE.finditer(text):
-        if MEDICINE.search(_sentence_at(text, match.start())):
+    read = _read(text)
+    for sentence in read.having(_DOSE_HINTS):
+        match = DOSE.search(sentence.text)
+        if match:
+            return match.group(0)
+    for sentence in read.having(_SCHEDULE_HINTS):
+        match = SCHEDULE.search(sentence.text)
+        if match and MEDICINE.search(sentence.text):
             return match.group(0)
     return None
 
@@ -173,6 +220,7 @@ def find_dose(text: str) -> str | None:
 # ---------------------------------------------------------------- quinine
 
 QUININE = re.compile(r"\b(?:quinine|qualaquin)\b", re.IGNORECASE)
+_QUININE_WORDS = frozenset({"quinine", "qualaquin"})
 # Words that may stand between a verb and quinine: "take a low dose of quinine".
 _ON_THE_WAY = (
     r"(?:(?:some|a|an|the|your|more|extra|small|little|low|low-dose|regular|daily|nightly"
@@ -209,15 +257,16 @@ _NOT_ADVICE_BEFORE = re.compile(
 )
 
 
-def find_quinine_recommendation(text: str) -> str | None:
+def find_quinine_recommendation(text: str | _Text) -> str | None:
     """The first words of `text` that recommend quinine, or say that it helps or is safe."""
-    if not QUININE.search(text):
-        return None
-    for match in RECOMMENDS_QUININE.finditer(text):
-        starts_with_verb = not QUININE.match(match.group(0))
-        if starts_with_verb and _NOT_ADVICE_BEFORE.search(text[: match.start()]):
-            continue
-        return match.group(0)
+    for sentence in _read(text).having(_QUININE_WORDS):
+        for match in RECOMMENDS_QUININE.finditer(sentence.text):
+            starts_with_verb = not QUININE.match(match.group(0))
+            if starts_with_verb and _NOT_ADVICE_BEFORE.search(
+                _before(sentence.text, match.start())
+            ):
+                continue
+            return match.group(0)
     return None
 
 
@@ -267,7 +316,7 @@ def _quinine_placement(section: str, entry: Any) -> Iterator[Breach]:
         )
         return
     for path, text in mentions:
-        for sentence in _sentences(text):
+        for sentence in _sentences(" ".join(text.split())):
             if QUININE.search(sentence) and not _REPORTS_RESEARCH.search(sentence):
                 yield Breach(
                     "quinine is never recommended: advice not graded 'against' may name it "
@@ -317,34 +366,35 @@ SENDS_TO_DOCTOR = re.compile(
 
 _STOP_HINTS = frozenset(
     {"stop", "stopping", "quit", "quitting", "cease", "ceasing", "halt", "halting", "off"}
-    | {"skip", "skipping", "cut", "reduce", "lower", "halve"}
+    | {"skip", "skipping", "cut", "reduce", "lower", "halve", "take"}
 )
 
 
-def stop_advice(text: str) -> Iterator[re.Match[str]]:
-    """Each piece of advice in `text` to stop a medicine, unless the text sends the person
-    to a doctor or pharmacist."""
-    words, lower = _words(text), text.lower()
-    if (
-        words.isdisjoint(_STOP_HINTS)
-        and "discontinu" not in lower
-        and not ("take" in words and ("not" in words or "never" in words or "t" in words))
-    ):
+def stop_advice(text: str | _Text) -> Iterator[tuple[str, str]]:
+    """Each piece of advice in `text` to stop a medicine, with its sentence, unless the text
+    sends the person to a doctor or pharmacist."""
+    read = _read(text)
+    found = [
+        (match, sentence.text)
+        for sentence in read.having(_STOP_HINTS, "discontinu")
+        if not sentence.words.isdisjoint(_STOP_HINTS - {"take"})
+        or "discontinu" in sentence.lower
+        or not sentence.words.isdisjoint({"not", "never", "t"})
+        for match in STOP_MEDICINE.finditer(sentence.text)
+    ]
+    if not found or SENDS_TO_DOCTOR.search(read.plain):
         return
-    matches = list(STOP_MEDICINE.finditer(text))
-    if not matches or SENDS_TO_DOCTOR.search(text):
-        return
-    for match in matches:
+    for match, sentence in found:
         if match.group(0).lower().startswith(
             ("stop", "quit", "cease", "halt", "discontinu")
-        ) and _NEGATED.search(text[: match.start()]):
+        ) and _NEGATED.search(_before(sentence, match.start())):
             continue
-        yield match
+        yield match.group(0), sentence
 
 
-def find_stop_advice(text: str) -> str | None:
-    match = next(stop_advice(text), None)
-    return match.group(0) if match else None
+def find_stop_advice(text: str | _Text) -> str | None:
+    found = next(stop_advice(text), None)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- gentle words
@@ -362,12 +412,12 @@ FORCEFUL = re.compile(
 )
 
 
-def find_forceful(text: str) -> str | None:
-    lower = text.lower()
-    if not any(hint in lower for hint in ("forc", "exert", "hard", "yank")):
-        return None
-    match = FORCEFUL.search(text)
-    return match.group(0) if match else None
+def find_forceful(text: str | _Text) -> str | None:
+    for sentence in _read(text).having(frozenset(), "forc", "exert", "hard", "yank"):
+        match = FORCEFUL.search(sentence.text)
+        if match:
+            return match.group(0)
+    return None
 
 
 # ---------------------------------------------------------------- the rules together
@@ -381,27 +431,28 @@ def text_breaches(text: str, quinine_may_stop: bool = False) -> tuple[str, ...]:
     """What is wrong with one text, as messages. Cached: the built-in texts are checked again
     each time user files are loaded on top of them."""
     found = []
-    dose = find_dose(text)
+    read = _Text(text)
+    dose = find_dose(read)
     if dose:
         found.append(
             f"no doses: {_quote(dose)} gives an amount or schedule for a medicine or "
             "supplement; report the evidence and send people to a doctor or pharmacist"
         )
-    quinine = find_quinine_recommendation(text)
+    quinine = find_quinine_recommendation(read)
     if quinine:
         found.append(
             f"{_RECOMMENDS} ({_quote(quinine)}); say it is not recommended because of "
             "serious side effects"
         )
-    for stop in stop_advice(text):
-        if quinine_may_stop and not OTHER_MEDICINE.search(_sentence_at(text, stop.start())):
+    for stop, sentence in stop_advice(read):
+        if quinine_may_stop and not OTHER_MEDICINE.search(sentence):
             continue  # the one exception: stop quinine at once if bleeding appears
         found.append(
-            f"never advise stopping a prescribed medicine alone ({_quote(stop.group(0))}): "
+            f"never advise stopping a prescribed medicine alone ({_quote(stop)}): "
             "say to ask a doctor or pharmacist first"
         )
         break
-    forceful = find_forceful(text)
+    forceful = find_forceful(read)
     if forceful:
         found.append(
             f"stretching advice must be gentle ({_quote(forceful)}): say 'gently' and "
