@@ -162,14 +162,25 @@ _UNIT_WORDS = (  # noqa: SIM905 (a list literal would take a line a word)
     " sachets puff puffs dose doses lozenge lozenges ampoule ampoules injection injections"
     " softgel softgels gummies"
 ).split()
-DOSE_UNITS = "|".join(
-    [r"i\.u\.", r"international\s+units?", *sorted(_UNIT_WORDS, key=len, reverse=True)]
-)
-# A number, perhaps a range ("1-2"), then a unit: "400 mg", "2.5mg", "two tablets", "½ tsp".
+_UNITS = frozenset(_UNIT_WORDS)
+# A number, perhaps a range ("1-2"), then a word that is a unit: "400 mg", "2.5mg",
+# "two tablets", "½ tsp", "400 i.u.". The word is looked up in _UNITS: one alternative per
+# unit would be tried at every number.
 DOSE = re.compile(
-    rf"{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*-?\s*(?:{DOSE_UNITS})(?![\w%])",
+    rf"{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*-?\s*"
+    r"(?P<unit>i\.u\.|international\s+units?|[^\W\d_]+)(?![\d%])",
     re.IGNORECASE,
 )
+
+
+def _dose_in(sentence: str) -> str | None:
+    for match in DOSE.finditer(sentence):
+        unit = match.group("unit").lower()
+        if unit in _UNITS or unit == "i.u." or unit.startswith("international"):
+            return match.group(0)
+    return None
+
+
 _TIMES = rf"(?:once|twice|thrice|{NUMBER}\s*(?:x|times))"
 SCHEDULE = re.compile(
     rf"\b{_TIMES}\s+(?:a|an|per|each|every)\s+(?:day|night|evening|morning|week|hour)\b"
@@ -207,9 +218,9 @@ def find_dose(text: str | _Text) -> str | None:
     """The first dose in `text`: an amount with a unit, or a schedule next to a medicine."""
     read = _read(text)
     for sentence in read.having(_DOSE_HINTS):
-        match = DOSE.search(sentence.text)
-        if match:
-            return match.group(0)
+        dose = _dose_in(sentence.text)
+        if dose:
+            return dose
     for sentence in read.having(_SCHEDULE_HINTS):
         match = SCHEDULE.search(sentence.text)
         if match and MEDICINE.search(sentence.text):
