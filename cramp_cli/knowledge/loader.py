@@ -328,7 +328,7 @@ class _Checker:
             if narrowed is not None:
                 message, field_name = narrowed
                 self.fail(
-                    f"a user file can only widen rule {old.id!r}: it must still fire for every "
+                    f"an override can only widen rule {old.id!r}: it must still fire for every "
                     f"set of signs it fired for, so it {message}",
                     at,
                     field_name,
@@ -554,7 +554,8 @@ class _Checker:
     def _check_gates(self, kb: KnowledgeBase) -> None:
         """Every gate in `ask_if` is another existing sign, and no gates go round in a circle.
 
-        A question whose gates can never all be asked would never be asked itself.
+        A question is asked only after one of its gates was answered yes, so a sign gated by
+        itself, by an unknown sign or by a circle of gates would never be asked.
         """
         signs = {sign.id: sign for sign in kb.signs}
         gates: dict[str, tuple[str, ...]] = {}
