@@ -475,9 +475,21 @@ REFUSED: dict[str, tuple[str, str, str, list[str]]] = {
         "signs[0].note",
         ["never advise stopping"],
     ),
-    "stopping quinine outside the quinine signs": (
-        _sign("Stop taking quinine at once."),
+    "stopping 'it' outside the quinine signs": (
+        _sign("Quinine can harm the blood. Stop taking it at once."),
+        "Stop taking it",
+        "signs[0].note",
+        ["never advise stopping"],
+    ),
+    "stopping quinine outside a warning sign": (
+        _lookalike("Stop taking quinine at once."),
         "Stop taking quinine",
+        "lookalikes[0].differs",
+        ["never advise stopping"],
+    ),
+    "stopping quinine and a statin in a sign": (
+        _sign("Do not take any more quinine or statins."),
+        "Do not take any more",
         "signs[0].note",
         ["never advise stopping"],
     ),
@@ -529,6 +541,9 @@ ALLOWED: dict[str, str] = {
     "stopping 'it' in the other quinine sign": _sign(
         "Quinine can harm the blood. Stop taking it and get medical help at once.",
         sign_id="quinine-side-effects",
+    ),
+    "any warning sign may say to stop quinine by name": _sign(
+        "Call your local emergency number now, and do not take any more quinine."
     ),
     "a cause that reports quinine": _prevention(
         section="causes",

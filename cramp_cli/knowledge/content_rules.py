@@ -7,7 +7,7 @@ See the wording rules of the medical reference (sections 5 and 10):
   "not recommended", by warning signs about its side effects, and by causes or look-alikes
   that report it; no text anywhere tells someone to take it or says that it works;
 - no advice to stop a prescribed medicine without a doctor or pharmacist, except stopping
-  quinine in the warning signs about its side effects;
+  quinine in the warning signs (about its side effects);
 - gentle stretching words: nothing "forceful".
 
 Pure functions over the models: each returns the breaches it finds, as a message and the
@@ -49,7 +49,8 @@ NOT_TEXT = frozenset(
     }
 )
 
-# Warning signs where the source advice is to stop quinine at once (reference section 5).
+# Warning signs where the source advice is to stop quinine at once (reference section 5):
+# they may say "stop taking it". Any warning sign may say to stop quinine by name.
 QUININE_STOP_SIGNS = frozenset({"quinine-bleeding", "quinine-side-effects"})
 
 
@@ -438,7 +439,7 @@ _RECOMMENDS = "no text may recommend quinine"
 
 
 @functools.lru_cache(maxsize=4096)
-def text_breaches(text: str, quinine_may_stop: bool = False) -> tuple[str, ...]:
+def text_breaches(text: str, quinine_may_stop: bool = False, sign: bool = False) -> tuple[str, ...]:
     """What is wrong with one text, as messages. Cached: the built-in texts are checked again
     each time user files are loaded on top of them."""
     found = []
@@ -458,6 +459,8 @@ def text_breaches(text: str, quinine_may_stop: bool = False) -> tuple[str, ...]:
     for stop, sentence in stop_advice(read):
         if quinine_may_stop and not OTHER_MEDICINE.search(sentence):
             continue  # the one exception: stop quinine at once if bleeding appears
+        if sign and QUININE.search(sentence) and not OTHER_MEDICINE.search(sentence):
+            continue  # and in any warning sign: "do not take any more quinine"
         found.append(
             f"never advise stopping a prescribed medicine alone ({_quote(stop)}): "
             "say to ask a doctor or pharmacist first"
@@ -473,10 +476,10 @@ def text_breaches(text: str, quinine_may_stop: bool = False) -> tuple[str, ...]:
 
 
 def _text_breaches(
-    texts: Iterable[tuple[Path, str]], *, quinine_may_stop: bool = False
+    texts: Iterable[tuple[Path, str]], *, quinine_may_stop: bool = False, sign: bool = False
 ) -> Iterator[Breach]:
     for path, text in texts:
-        for message in text_breaches(text, quinine_may_stop):
+        for message in text_breaches(text, quinine_may_stop, sign):
             yield Breach(message, path)
 
 
@@ -491,7 +494,11 @@ def check_entry(section: str, entry: Any) -> list[Breach]:
         and entry.id in QUININE_STOP_SIGNS
         and any(QUININE.search(text) for _, text in text_fields(entry))
     )
-    breaches = list(_text_breaches(text_fields(entry), quinine_may_stop=quinine_may_stop))
+    breaches = list(
+        _text_breaches(
+            text_fields(entry), quinine_may_stop=quinine_may_stop, sign=section == "signs"
+        )
+    )
     said = {breach.field for breach in breaches if breach.message.startswith(_RECOMMENDS)}
     breaches.extend(
         breach for breach in _quinine_placement(section, entry) if breach.field not in said
