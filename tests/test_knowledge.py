@@ -3,7 +3,6 @@ breaking it gives one line naming the file, the line, the item and the field."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.knowledge import content_rules
 from cramp_cli.knowledge.loader import builtin_files, load_builtin, load_folder
 from cramp_cli.knowledge.models import GRADES
 from cramp_cli.knowledge.yaml_io import DEFAULT_MAX_BYTES
@@ -54,14 +54,17 @@ def test_every_item_is_complete(item) -> None:
 
 @pytest.mark.parametrize("item", ALL_ITEMS, ids=lambda item: item.id)
 def test_no_doses_and_gentle_wording(item) -> None:
-    text = _texts(item)
-    assert not re.search(r"\d+\s*(mg|mcg|µg|g|iu|ml|units?|tablets?)\b", text, re.I), text
-    assert "forcefully" not in text.lower()
-    assert "exert force" not in text.lower()
+    """The loader refuses these (content_rules); this shows the shipped items keep them."""
+    for _, text in content_rules.text_fields(item):
+        assert content_rules.find_dose(text) is None, text
+        assert content_rules.find_forceful(text) is None, text
+        assert "forcefully" not in text.lower()
 
 
 def test_quinine_is_never_recommended() -> None:
     for item in ALL_ITEMS:
+        texts = [text for _, text in content_rules.text_fields(item)]
+        assert not any(content_rules.find_quinine_recommendation(text) for text in texts)
         if "quinine" in _texts(item).lower() and item.id == "doctor-quinine":
             assert item.evidence.grade == "against"
             assert "not recommended" in item.summary.lower()
@@ -76,6 +79,10 @@ def test_medicines_are_only_linked_and_never_to_be_stopped_alone() -> None:
         text = _texts(cause).lower()
         assert "may be linked" in text or "linked" in text
         assert "pharmacist" in text, cause.id
+    for entry in (*ALL_ITEMS, *KB.signs, *KB.rules, *KB.lookalikes):
+        for _, text in content_rules.text_fields(entry):
+            if content_rules.find_stop_advice(text):
+                assert entry.id in content_rules.QUININE_STOP_SIGNS, (entry.id, text)
 
 
 def test_article_translation_artifacts_are_gone() -> None:
@@ -218,6 +225,37 @@ BROKEN: dict[str, tuple[Edit, list[str]]] = {
             "sources:#2",
         ),
         ["fatigue-overexertion", "no authoritative source"],
+    ),
+    "a dose in the built-in text": (
+        _replace(
+            "relief.yaml",
+            "      - Stop when the cramp has eased.\n",
+            "      - Take 400 mg of ibuprofen.\n",
+        ),
+        ["heat-while-cramping", "steps[4]", "no doses", "'400 mg'"],
+    ),
+    "quinine recommended in the built-in text": (
+        _replace(
+            "prevention.yaml",
+            "In trials that compared it with quinine",
+            "If it fails, take quinine. In trials that compared it with quinine",
+            "details:#16",
+        ),
+        ["vitamin-e", ".details", "no text may recommend quinine", "'take quinine'"],
+    ),
+    "advice to stop a medicine in the built-in triage": (
+        _replace(
+            "triage.yaml",
+            "Do not stop any prescribed medicine on your\n        own; talk to your doctor or "
+            "pharmacist first.",
+            "Stop your water tablets.",
+            "      details: >-#3",
+        ),
+        ["triage.levels[2].details", "never advise stopping", "'Stop your water tablets'"],
+    ),
+    "forceful stretching in the built-in text": (
+        _replace("relief.yaml", "Press gently, never hard", "Press forcefully", "details:#3"),
+        ["relief-front-calf", ".details", "must be gentle", "'forcefully'"],
     ),
     "invalid YAML": (
         # the parser notices the unclosed list on the next line

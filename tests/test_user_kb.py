@@ -160,6 +160,70 @@ def test_citing_a_source_nobody_defines_is_an_error(tmp_path: Path) -> None:
     assert "unknown source 'my-physio'" in error
 
 
+UNKNOWN_SOURCE_ENTRIES = {
+    "cause": _causes(_cause("long-drives", "Long drives", source="my-physio")),
+    "prevention": MY_PREVENTION.replace("[hallegraeff-2012-stretching]", "[my-physio]"),
+    "sign": (
+        "signs:\n"
+        "  - id: my-sign\n"
+        "    title: Both feet numb\n"
+        "    question: Are both feet numb?\n"
+        "    wording: Numb feet need a doctor.\n"
+        "    level: see-doctor\n"
+        "    sources: [my-physio]\n"
+    ),
+    "rule": (
+        "rules:\n"
+        "  - id: my-rule\n"
+        "    all: [pregnant]\n"
+        "    any: [wound]\n"
+        "    level: urgent\n"
+        "    reason: A wound in pregnancy needs a doctor today.\n"
+        "    sources: [my-physio]\n"
+    ),
+    "lookalike": (
+        "lookalikes:\n"
+        "  - id: my-lookalike\n"
+        "    title: Shin splints\n"
+        "    summary: Pain along the shin after running.\n"
+        "    differs: It aches with running and eases with rest.\n"
+        "    points_to: Pain along the shin bone.\n"
+        "    sources: [my-physio]\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", UNKNOWN_SOURCE_ENTRIES)
+def test_an_unknown_source_is_a_clean_error_for_every_kind_of_entry(
+    tmp_path: Path, kind: str
+) -> None:
+    mine = _write(tmp_path / "mine.yaml", UNKNOWN_SOURCE_ENTRIES[kind])
+    result = run("--kb", str(mine), "why")
+    assert result.exit_code == 1, result.stderr
+    error = _one_error_line(result)
+    assert f"{mine}:{_line_of(mine, 'my-physio')}:" in error, error
+    assert "unknown source 'my-physio'" in error
+    assert ".sources[0]" in error
+
+
+@pytest.mark.parametrize("grade", ["strong", "moderate", "weak", "none", "against"])
+def test_an_unknown_source_is_a_clean_error_for_every_grade(tmp_path: Path, grade: str) -> None:
+    """Graded advice is also checked for an authoritative source: that check must not
+    look up the unknown one (it used to crash with an internal error, exit 70)."""
+    for sources in ("[my-physio]", "[seed-article, my-physio]", "[nhs-leg-cramps, my-physio]"):
+        text = MY_PREVENTION.replace("[hallegraeff-2012-stretching]", sources).replace(
+            "grade: weak", f"grade: {grade}"
+        )
+        mine = _write(tmp_path / "mine.yaml", text)
+        result = run("--kb", str(mine), "prevent")
+        assert result.exit_code == 1, (sources, result.stderr)
+        error = _one_error_line(result)
+        assert f"{mine}:{_line_of(mine, 'my-physio')}:" in error, error
+        assert "physio-calf-routine" in error
+        assert "unknown source 'my-physio'" in error
+        assert "more problem" not in error, "the unknown source is the only problem"
+
+
 def test_several_problems_show_the_first_and_point_to_kb_validate(tmp_path: Path) -> None:
     mine = _write(tmp_path / "mine.yaml", "causes:\n  - id: Bad-Id\n  - id: other\n")
     result = run("--kb", str(mine), "why")
@@ -388,6 +452,284 @@ def test_a_rule_can_be_widened_and_then_fires(tmp_path: Path) -> None:
     # the old members of 'any' still fire the widened rule
     still = run_json("--kb", str(mine), "check", "--sign", "pregnant", "--sign", "leg-swelling")
     assert still["level"] == "urgent"
+
+
+def _any_rule(
+    rule_id: str, all_signs: str, any_signs: str, level: str = "urgent", override: bool = False
+) -> str:
+    return (
+        "rules:\n"
+        f"  - id: {rule_id}\n"
+        + ("    override: true\n" if override else "")
+        + f"    all: [{all_signs}]\n"
+        f"    any: [{any_signs}]\n"
+        f"    level: {level}\n"
+        "    reason: Together these need a doctor today.\n"
+        "    sources: [nhs-leg-cramps]\n"
+    )
+
+
+@pytest.fixture
+def env_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A rule with no 'any' condition, added by the CRAMP_KB layer: a wound in pregnancy."""
+    env = _write(tmp_path / "env.yaml", _any_rule("wound-in-pregnancy", "pregnant, wound", ""))
+    monkeypatch.setenv("CRAMP_KB", str(env))
+    return env
+
+
+def test_a_rule_from_a_user_layer_fires(env_rule: Path) -> None:
+    document = run_json("check", "--sign", "pregnant", "--sign", "wound")
+    assert "rule:wound-in-pregnancy" in {entry["rule"] for entry in document["fired"]}
+
+
+@pytest.mark.parametrize(
+    ("all_signs", "any_signs", "level", "fragments"),
+    [
+        ("pregnant, wound", "leg-swelling", "urgent", ["cannot gain an 'any' condition"]),
+        ("pregnant", "wound", "see-doctor", ["cannot lower rule", "'see-doctor'"]),
+        ("pregnant, wound, leg-swelling", "", "urgent", ["add signs to 'all'", "leg-swelling"]),
+    ],
+    ids=["gains-any", "lowers-level", "adds-to-all"],
+)
+def test_a_higher_user_layer_cannot_narrow_a_rule_a_lower_one_added(
+    env_rule: Path,
+    tmp_path: Path,
+    all_signs: str,
+    any_signs: str,
+    level: str,
+    fragments: list[str],
+) -> None:
+    flag = _write(
+        tmp_path / "flag.yaml",
+        _any_rule("wound-in-pregnancy", all_signs, any_signs, level, override=True),
+    )
+    result = run("--kb", str(flag), "check", "--sign", "pregnant", "--sign", "wound")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    field = "level" if "lower" in fragments[0] else ("any" if any_signs else "all")
+    assert f"{flag}:{_line_of(flag, f'    {field}:')}:" in error, error
+    assert f"wound-in-pregnancy: rules[0].{field}:" in error, error
+    for fragment in fragments:
+        assert fragment in error, (fragment, error)
+
+
+@pytest.mark.parametrize(
+    ("all_signs", "any_signs"),
+    [
+        ("pregnant", "wound"),  # the same sets of signs, written the other way
+        ("pregnant", "wound, leg-swelling"),  # and also with leg swelling
+        ("wound", ""),  # a wound alone is enough
+    ],
+)
+def test_a_higher_user_layer_can_widen_a_rule_a_lower_one_added(
+    env_rule: Path, tmp_path: Path, all_signs: str, any_signs: str
+) -> None:
+    flag = _write(
+        tmp_path / "flag.yaml",
+        _any_rule("wound-in-pregnancy", all_signs, any_signs, "emergency", override=True),
+    )
+    document = run_json("--kb", str(flag), "check", "--sign", "pregnant", "--sign", "wound")
+    assert document["level"] == "emergency"
+    assert "rule:wound-in-pregnancy" in {entry["rule"] for entry in document["fired"]}
+
+
+@pytest.mark.parametrize(
+    ("all_signs", "any_signs", "field", "fragment"),
+    [
+        # it would no longer fire for a swollen leg with breathlessness
+        ("one-sided-swelling, chest-pain", "", "all", "add signs to 'all' (chest-pain)"),
+        ("one-sided-swelling", "chest-pain", "any", "drop signs from 'any' (breathless)"),
+        ("one-sided-swelling, breathless", "chest-pain", "all", "(breathless)"),
+    ],
+)
+def test_a_built_in_rule_cannot_be_narrowed_by_moving_signs(
+    tmp_path: Path, all_signs: str, any_signs: str, field: str, fragment: str
+) -> None:
+    rule = _any_rule(
+        "swelling-with-breathing-trouble", all_signs, any_signs, "emergency", override=True
+    )
+    mine = _write(tmp_path / "mine.yaml", rule)
+    result = run("--kb", str(mine), "check", "--sign", "one-sided-swelling")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{mine}:{_line_of(mine, f'    {field}:')}:" in error, error
+    assert f"rules[0].{field}:" in error
+    assert "can only widen rule 'swelling-with-breathing-trouble'" in error
+    assert fragment in error, error
+
+
+def test_a_built_in_rule_can_lose_its_any_condition(tmp_path: Path) -> None:
+    """An empty 'any' is no condition at all: the rule then fires for more sets of signs."""
+    assert run_json("check", "--sign", "one-sided-swelling")["level"] == "urgent"
+    rule = _any_rule(
+        "swelling-with-breathing-trouble", "one-sided-swelling", "", "emergency", override=True
+    )
+    mine = _write(tmp_path / "mine.yaml", rule)
+    assert run_json("--kb", str(mine), "check", "--sign", "one-sided-swelling")["level"] == (
+        "emergency"
+    )
+
+
+def test_rule_narrowing_is_exactly_firing_for_fewer_sets_of_signs() -> None:
+    """The override check agrees with brute force, for every pair of rules over three signs
+    and every set of those signs."""
+    from itertools import combinations
+
+    from cramp_cli.knowledge.loader import rule_fires, rule_narrowing
+    from cramp_cli.knowledge.models import Rule
+
+    names = ("a", "b", "c")
+    subsets = [chosen for size in range(4) for chosen in combinations(names, size)]
+    rules = [
+        Rule(id="r", all=all_, any=any_, level="urgent", reason="x.", sources=("s",))
+        for all_ in subsets
+        if all_
+        for any_ in subsets
+    ]
+    for old in rules:
+        for new in rules:
+            narrower = any(rule_fires(old, s) and not rule_fires(new, s) for s in subsets)
+            assert (rule_narrowing(old, new) is not None) == narrower, (old, new)
+
+
+# ---------------------------------------------------------------- gates (ask_if)
+
+
+def _gated_sign(sign_id: str, ask_if: str, *, override: bool = False, level: str = "urgent") -> str:
+    return (
+        f"  - id: {sign_id}\n"
+        + ("    override: true\n" if override else "")
+        + f"    title: Sign {sign_id}\n"
+        f"    question: Is {sign_id} there?\n"
+        f"    wording: {sign_id} needs a doctor today.\n"
+        f"    level: {level}\n"
+        "    sources: [nhs-leg-cramps]\n"
+        f"    ask_if: [{ask_if}]\n"
+    )
+
+
+def test_a_sign_override_cannot_add_a_gate_to_a_built_in_sign(tmp_path: Path) -> None:
+    mine = _write(
+        tmp_path / "mine.yaml", "signs:\n" + _gated_sign("wound", "pregnant", override=True)
+    )
+    result = run("--kb", str(mine), "check", "--sign", "wound")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{mine}:{_line_of(mine, 'ask_if')}: wound: signs[0].ask_if[0]:" in error, error
+    assert "may keep the gates of warning sign 'wound' or drop them all, not add any" in error
+    assert "asked only after one of them is answered yes" in error
+    assert "(new in 'ask_if': pregnant)" in error
+
+
+@pytest.fixture
+def env_gated_sign(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    env = _write(tmp_path / "env.yaml", "signs:\n" + _gated_sign("my-sign", "pregnant, wound"))
+    monkeypatch.setenv("CRAMP_KB", str(env))
+    return env
+
+
+def test_a_higher_layer_cannot_add_a_gate_a_lower_layer_did_not_have(
+    env_gated_sign: Path, tmp_path: Path
+) -> None:
+    flag = _write(
+        tmp_path / "flag.yaml",
+        "signs:\n" + _gated_sign("my-sign", "pregnant, leg-swelling, wound", override=True),
+    )
+    result = run("--kb", str(flag), "check", "--sign", "my-sign")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{flag}:{_line_of(flag, 'ask_if')}: my-sign: signs[0].ask_if[1]:" in error, error
+    assert "(new in 'ask_if': leg-swelling)" in error
+
+
+def test_a_higher_layer_cannot_drop_only_some_gates(env_gated_sign: Path, tmp_path: Path) -> None:
+    """Its question is asked once any one gate is answered yes: without 'wound' it would no
+    longer be asked after a yes to the wound question alone."""
+    flag = _write(
+        tmp_path / "flag.yaml", "signs:\n" + _gated_sign("my-sign", "pregnant", override=True)
+    )
+    result = run("--kb", str(flag), "check", "--sign", "my-sign")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{flag}:{_line_of(flag, 'ask_if')}: my-sign: signs[0].ask_if:" in error, error
+    assert "not drop only some" in error
+    assert "without wound it would be asked less often" in error
+
+
+@pytest.mark.parametrize("ask_if", ["", "wound, pregnant", "pregnant, wound, pregnant"])
+def test_a_higher_layer_may_drop_every_gate_or_reorder_them(
+    env_gated_sign: Path, tmp_path: Path, ask_if: str
+) -> None:
+    flag = _write(
+        tmp_path / "flag.yaml",
+        "signs:\n" + _gated_sign("my-sign", ask_if, override=True, level="emergency"),
+    )
+    assert run_json("--kb", str(flag), "check", "--sign", "my-sign")["level"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("signs", "where", "fragments"),
+    [
+        (
+            _gated_sign("my-sign", "pregnent"),
+            "my-sign: signs[0].ask_if[0]",
+            ["unknown sign 'pregnent' in 'ask_if'", "did you mean 'pregnant'?"],
+        ),
+        (
+            _gated_sign("my-sign", "wound, my-sign"),
+            "my-sign: signs[0].ask_if[1]",
+            ["'my-sign' cannot be its own gate"],
+        ),
+        (
+            _gated_sign("sign-a", "sign-b") + _gated_sign("sign-b", "sign-a"),
+            "sign-a: signs[0].ask_if[0]",
+            ["gates go round in a circle (sign-a -> sign-b -> sign-a)"],
+        ),
+        (
+            _gated_sign("sign-a", "wound, sign-b")
+            + _gated_sign("sign-b", "sign-c")
+            + _gated_sign("sign-c", "sign-a"),
+            "sign-a: signs[0].ask_if[1]",
+            ["(sign-a -> sign-b -> sign-c -> sign-a)"],
+        ),
+    ],
+    ids=["unknown", "itself", "two-cycle", "three-cycle"],
+)
+def test_gates_name_other_existing_signs_without_cycles(
+    tmp_path: Path, signs: str, where: str, fragments: list[str]
+) -> None:
+    mine = _write(tmp_path / "mine.yaml", "signs:\n" + signs)
+    result = run("--kb", str(mine), "why")
+    assert result.exit_code == 1, result.stdout
+    error = _one_error_line(result)
+    assert f"{mine}:{_line_of(mine, 'ask_if')}: {where}:" in error, error
+    assert "more problem" not in error, error
+    for fragment in fragments:
+        assert fragment in error, (fragment, error)
+
+
+def test_a_cycle_across_layers_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _write(tmp_path / "env.yaml", "signs:\n" + _gated_sign("sign-a", "sign-b"))
+    flag = _write(tmp_path / "flag.yaml", "signs:\n" + _gated_sign("sign-b", "sign-a"))
+    monkeypatch.setenv("CRAMP_KB", str(env))
+    listed = run("--kb", str(flag), "kb", "validate")
+    assert listed.exit_code == 1
+    problems = [line for line in listed.stdout.splitlines() if "circle" in line]
+    assert problems == [
+        f"{env}:{_line_of(env, 'ask_if')}: sign-a: signs[0].ask_if[0]: gates go round in a "
+        "circle (sign-a -> sign-b -> sign-a): none of these questions would ever be asked"
+    ], listed.stdout
+
+
+def test_new_signs_may_be_gated_by_existing_ones(tmp_path: Path) -> None:
+    mine = _write(
+        tmp_path / "mine.yaml",
+        "signs:\n" + _gated_sign("sign-a", "pregnant") + _gated_sign("sign-b", "sign-a, wound"),
+    )
+    result = run("--kb", str(mine), "kb", "validate")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_a_full_triage_section_in_a_user_file_is_refused(tmp_path: Path) -> None:

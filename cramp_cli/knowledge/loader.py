@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
-from cramp_cli.knowledge import lines
+from cramp_cli.knowledge import content_rules, lines
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, origin_key
 from cramp_cli.knowledge.models import (
     LEVELS,
@@ -359,10 +359,12 @@ class _Checker:
     def run(self) -> KnowledgeBase:
         kb = self._merge()
         self.kb = kb
+        self._check_content()
         self._check_tags(kb)
         self._check_sources(kb)
         self._check_muscles(kb)
         self._check_triage(kb)
+        self._check_gates(kb)
         if self.problems:
             raise KnowledgeBaseProblems(self.problems)
         return kb
@@ -375,14 +377,26 @@ class _Checker:
                 f"override of {old.id!r} must stay in section {old_section!r}", at, "override"
             )
             return False
-        if section == "signs" and level_rank(new.level) > level_rank(old.level):
-            self.fail(
-                f"a user file cannot lower warning sign {old.id!r} from {old.level!r} "
-                f"to {new.level!r}",
-                at,
-                "level",
-            )
-            return False
+        if section == "signs":
+            if level_rank(new.level) > level_rank(old.level):
+                self.fail(
+                    f"a user file cannot lower warning sign {old.id!r} from {old.level!r} "
+                    f"to {new.level!r}",
+                    at,
+                    "level",
+                )
+                return False
+            gates = _gates_change(old, new)
+            if gates is not None:
+                message, position = gates
+                self.fail(
+                    f"an override may keep the gates of warning sign {old.id!r} or drop them "
+                    f"all, {message}",
+                    at,
+                    "ask_if",
+                    *position,
+                )
+                return False
         if section == "rules":
             if level_rank(new.level) > level_rank(old.level):
                 self.fail(
@@ -391,15 +405,14 @@ class _Checker:
                     "level",
                 )
                 return False
-            dropped = set(old.any) - set(new.any)
-            added = set(new.all) - set(old.all)
-            if dropped or added:
-                what = sorted(dropped) if dropped else sorted(added)
+            narrowed = rule_narrowing(old, new)
+            if narrowed is not None:
+                message, field_name = narrowed
                 self.fail(
-                    f"a user file can only widen rule {old.id!r}: it cannot drop signs from "
-                    f"'any' or add signs to 'all' ({', '.join(what)})",
+                    f"an override can only widen rule {old.id!r}: it must still fire for every "
+                    f"set of signs it fired for, so it {message}",
                     at,
-                    "any" if dropped else "all",
+                    field_name,
                 )
                 return False
         return True
@@ -546,6 +559,18 @@ class _Checker:
             disabled[entry_id] = Origin(parsed.name, line or 1, parsed.layer)
         return disabled
 
+    def _check_content(self) -> None:
+        """The safety rules for the wording (content_rules), over every file of every layer:
+        the built-in files too, so that the shipped knowledge base shows they hold."""
+        for parsed in self.parsed:
+            for section, index, entry in _entries(parsed):
+                for breach in content_rules.check_entry(section, entry):
+                    self.fail(breach.message, (parsed, section, index), *breach.field)
+        triage = self.triage_file.content.triage
+        if triage is not None:
+            for breach in content_rules.check_triage(triage):
+                self._fail_triage(breach.message, *breach.field)
+
     def _check_tags(self, kb: KnowledgeBase) -> None:
         vocabularies = {
             "who": {tag.id for tag in kb.who_tags},
@@ -580,10 +605,10 @@ class _Checker:
                         position,
                     )
         for item in kb.items:
+            if any(source_id not in sources for source_id in item.sources):
+                continue  # reported above; whether the rest is authoritative is moot
             if item.evidence.grade in {"strong", "moderate", "weak"} and not any(
-                source_id in sources  # an unknown source is reported above
-                and not sources[source_id].low_authority
-                and source_id not in _NOT_SUPPORT
+                not sources[source_id].low_authority and source_id not in _NOT_SUPPORT
                 for source_id in item.sources
             ):
                 self.fail(
@@ -622,6 +647,45 @@ class _Checker:
                     self._at(item),
                     "muscle",
                 )
+
+    def _check_gates(self, kb: KnowledgeBase) -> None:
+        """Every gate in `ask_if` is another existing sign, and no gates go round in a circle.
+
+        A question is asked only after one of its gates was answered yes, so a sign gated by
+        itself, by an unknown sign or by a circle of gates would never be asked.
+        """
+        signs = {sign.id: sign for sign in kb.signs}
+        gates: dict[str, tuple[str, ...]] = {}
+        for sign in kb.signs:
+            known = []
+            for position, gate in enumerate(sign.ask_if):
+                if gate == sign.id:
+                    self.fail(
+                        f"warning sign {sign.id!r} cannot be its own gate: its question would "
+                        "never be asked",
+                        self.where[sign.id],
+                        "ask_if",
+                        position,
+                    )
+                elif gate not in signs:
+                    self.fail(
+                        f"unknown sign {gate!r} in 'ask_if'{_suggest(gate, signs)}",
+                        self.where[sign.id],
+                        "ask_if",
+                        position,
+                    )
+                else:
+                    known.append(gate)
+            gates[sign.id] = tuple(known)
+        for cycle in _cycles(gates):
+            first, second = cycle[0], cycle[1]
+            self.fail(
+                f"gates go round in a circle ({' -> '.join((*cycle, first))}): none of these "
+                "questions would ever be asked",
+                self.where[first],
+                "ask_if",
+                signs[first].ask_if.index(second),
+            )
 
     def _fail_triage(self, message: str, *field: int | str) -> None:
         self._fail_at(self.triage_file, message, "triage", *field)
@@ -679,6 +743,99 @@ class _Checker:
                 if name in region_names:
                     self._fail_triage(f"region name {name!r} is used twice", "regions", position)
                 region_names.add(name)
+
+
+def _cycles(edges: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """One cycle for each set of nodes that lead back to themselves, each starting at its
+    first node in `edges` order."""
+    order = {node: index for index, node in enumerate(edges)}
+    done: set[str] = set()
+    found: list[tuple[str, ...]] = []
+    for start in edges:
+        if start in done:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(edges[start]))]
+        path.append(start)
+        on_path[start] = 0
+        while stack:
+            node, following = stack[-1]
+            step = next(following, None)
+            if step is None:
+                stack.pop()
+                path.pop()
+                del on_path[node]
+                done.add(node)
+            elif step in on_path:
+                cycle = path[on_path[step] :]
+                turn = min(range(len(cycle)), key=lambda index: order[cycle[index]])
+                rotated = (*cycle[turn:], *cycle[:turn])
+                if rotated not in found:
+                    found.append(rotated)
+            elif step not in done:
+                on_path[step] = len(path)
+                path.append(step)
+                stack.append((step, iter(edges[step])))
+    return found
+
+
+def _gates_change(old: Sign, new: Sign) -> tuple[str, tuple[int, ...]] | None:
+    """Why `new` could ask its question in fewer cases than `old`, and where; or None.
+
+    A question is asked once one of its gates was answered yes (or always, without gates).
+    Dropping every gate asks it always. Dropping some asks it less often; adding gates to a
+    sign without any hides it behind them. Adding to gates a sign has would ask it more
+    often if any one gate is enough, but fewer if all were needed, so it is refused too:
+    keeping the same gates, in any order, or none, is safe however they are combined.
+    """
+    if not new.ask_if or set(new.ask_if) == set(old.ask_if):
+        return None
+    added = [gate for gate in new.ask_if if gate not in old.ask_if]
+    if added:
+        return (
+            f"not add any: its question would be asked only after one of them is answered "
+            f"yes (new in 'ask_if': {', '.join(added)})"
+            if not old.ask_if
+            else f"not add any (new in 'ask_if': {', '.join(added)})",
+            (new.ask_if.index(added[0]),),
+        )
+    dropped = [gate for gate in old.ask_if if gate not in new.ask_if]
+    return (
+        "not drop only some: its question is asked once any one of them is answered yes, so "
+        f"without {', '.join(dropped)} it would be asked less often",
+        (),
+    )
+
+
+def rule_fires(rule: Rule, signs: Iterable[str]) -> bool:
+    """Whether `rule` fires for this set of signs: all of `all`, and one of `any` if any."""
+    given = set(signs)
+    return set(rule.all) <= given and (not rule.any or not given.isdisjoint(rule.any))
+
+
+def rule_narrowing(old: Rule, new: Rule) -> tuple[str, str] | None:
+    """Why `new` fires for fewer sets of signs than `old`, and the field to blame; or None.
+
+    A rule only ever fires for more signs, never fewer, so `new` covers `old` exactly when
+    it fires for each smallest set that fires `old`: `old.all` plus one sign of `old.any`
+    (or `old.all` alone when `old.any` is empty).
+    """
+    smallest = [{*old.all, sign} for sign in old.any] if old.any else [set(old.all)]
+    missed = [signs for signs in smallest if not rule_fires(new, signs)]
+    if not missed:
+        return None
+    added = sorted({sign for signs in missed for sign in new.all if sign not in signs})
+    if added:
+        return f"cannot add signs to 'all' ({', '.join(added)})", "all"
+    if not old.any:
+        return (
+            "cannot gain an 'any' condition it did not have "
+            f"(it fired with {', '.join(old.all)} alone)",
+            "any",
+        )
+    dropped = sorted({sign for signs in missed for sign in signs - set(old.all)})
+    return f"cannot drop signs from 'any' ({', '.join(dropped)})", "any"
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

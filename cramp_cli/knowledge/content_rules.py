@@ -1,0 +1,514 @@
+"""The safety rules for what the knowledge base says, over every layer, built-in included.
+
+See the wording rules of the medical reference (sections 5 and 10):
+
+- no doses: no amount of a drug or supplement, and no schedule next to one;
+- quinine is never recommended: it is named only by advice graded 'against' and said to be
+  "not recommended", by warning signs about its side effects, and by causes or look-alikes
+  that report it; no text anywhere tells someone to take it or says that it works;
+- no advice to stop a prescribed medicine without a doctor or pharmacist, except stopping
+  quinine in the warning signs (about its side effects);
+- gentle stretching words: nothing "forceful".
+
+Pure functions over the models: each returns the breaches it finds, as a message and the
+path of the field inside the entry; the loader turns them into file:line errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel
+
+from cramp_cli.knowledge.models import Prevention, Treatment, Triage
+
+Path = tuple[int | str, ...]
+
+# Fields that hold ids, levels, grades and flags rather than words a person reads.
+NOT_TEXT = frozenset(
+    {
+        "id",
+        "sources",
+        "who",
+        "when",
+        "muscle",
+        "relief",
+        "all",
+        "any",
+        "ask_if",
+        "signs",
+        "level",
+        "group",
+        "grade",
+        "override",
+        "prescription",
+    }
+)
+
+# Warning signs where the source advice is to stop quinine at once (reference section 5):
+# they may say "stop taking it". Any warning sign may say to stop quinine by name.
+QUININE_STOP_SIGNS = frozenset({"quinine-bleeding", "quinine-side-effects"})
+
+
+@dataclass(frozen=True)
+class Breach:
+    message: str
+    field: Path
+
+
+def text_fields(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every human-readable text of an entry, nested ones included, with its field path."""
+    for name in type(model).model_fields:
+        if name in NOT_TEXT:
+            continue
+        value: Any = getattr(model, name)
+        if isinstance(value, str):
+            yield (*path, name), value
+        elif isinstance(value, tuple):
+            for index, part in enumerate(value):
+                if isinstance(part, str):
+                    yield (*path, name, index), part
+                elif isinstance(part, BaseModel):
+                    yield from text_fields(part, (*path, name, index))
+        elif isinstance(value, BaseModel):
+            yield from text_fields(value, (*path, name))
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 50 else text[:47] + "...")
+
+
+class _LettersOnly(dict[int, int | str]):
+    """A str.translate table that turns everything but letters into spaces."""
+
+    def __missing__(self, code: int) -> int | str:
+        self[code] = code if chr(code).isalpha() else " "
+        return self[code]
+
+
+_NOT_LETTERS = _LettersOnly()
+
+
+class _Sentence(NamedTuple):
+    text: str
+    lower: str
+    words: frozenset[str]
+
+
+class _Text:
+    """A text as the finders read it, worked out once: `plain` has each run of white space
+    as one space (so the patterns never meet a long run, where their optional spaces could be
+    tried every which way), and each sentence comes with its words in lower case. The
+    patterns are searched only in sentences with the words they need: quick, even for a
+    text of megabytes."""
+
+    def __init__(self, text: str) -> None:
+        self.plain = " ".join(text.split())
+        self.sentences = [
+            _Sentence(sentence, lower, frozenset(lower.translate(_NOT_LETTERS).split()))
+            for sentence in _sentences(self.plain)
+            for lower in (sentence.lower(),)
+        ]
+
+    def having(self, words: frozenset[str], *parts: str) -> Iterator[_Sentence]:
+        """The sentences with one of `words`, or with one of `parts` inside a word."""
+        for sentence in self.sentences:
+            if not sentence.words.isdisjoint(words) or any(
+                part in sentence.lower for part in parts
+            ):
+                yield sentence
+
+
+def _read(text: str | _Text) -> _Text:
+    return text if isinstance(text, _Text) else _Text(text)
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?;:])\s+", text)
+
+
+# How far back a match looks for the words that make it a question or a warning.
+_LOOK_BACK = 80
+
+
+def _before(text: str, position: int) -> str:
+    return text[max(0, position - _LOOK_BACK) : position]
+
+
+# ---------------------------------------------------------------- doses
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    "|forty|fifty|hundred|thousand|half\\s+an?|a\\s+half|a\\s+couple\\s+of|a\\s+few|several"
+)
+_TO = r"(?:-|\u2013|\u2014|to|or)"  # "1-2", "1 to 2", "1 or 2", and with an en or em dash
+# A number starts where no digit comes before it ("1,000" is one number, never "000"), and
+# its digits are never given back: a long run of them is read once, not once per digit.
+NUMBER = (
+    rf"(?:(?<![\d.,])(?<!\d[.,])\d++(?:[.,]\d++)*+\s?[½¼¾⅓⅔]?|[½¼¾⅓⅔]"
+    rf"|\b(?:{_NUMBER_WORDS})\b)"
+)
+# Every spelling of a unit of an amount of medicine, as whole words.
+_UNIT_WORDS = (  # noqa: SIM905 (a list literal would take a line a word)
+    "mg milligram milligrams milligramme milligrammes mcg microgram micrograms microgramme"
+    " microgrammes µg μg ug g gram grams gramme grammes iu ml millilitre millilitres milliliter"
+    " milliliters mmol millimole millimoles unit units tablet tablets tab tabs capsule capsules"
+    " caps pill pills drop drops teaspoon teaspoons teaspoonful teaspoonfuls tsp tsps"
+    " tablespoon tablespoons tablespoonful tablespoonfuls tbsp tbsps spoonful spoonfuls sachet"
+    " sachets puff puffs dose doses lozenge lozenges ampoule ampoules injection injections"
+    " softgel softgels gummies"
+).split()
+_UNITS = frozenset(_UNIT_WORDS)
+# A number, perhaps a range ("1-2"), then a word that is a unit: "400 mg", "2.5mg",
+# "two tablets", "½ tsp", "400 i.u.". The word is looked up in _UNITS: one alternative per
+# unit would be tried at every number.
+DOSE = re.compile(
+    rf"{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*-?\s*"
+    r"(?P<unit>i\.u\.|international\s+units?|[^\W\d_]+)(?![\d%])",
+    re.IGNORECASE,
+)
+
+
+def _dose_in(sentence: str) -> str | None:
+    for match in DOSE.finditer(sentence):
+        unit = match.group("unit").lower()
+        if unit in _UNITS or unit == "i.u." or unit.startswith("international"):
+            return match.group(0)
+    return None
+
+
+_TIMES = rf"(?:once|twice|thrice|{NUMBER}\s*(?:x|times))"
+SCHEDULE = re.compile(
+    rf"\b{_TIMES}\s+(?:a|an|per|each|every)\s+(?:day|night|evening|morning|week|hour)\b"
+    rf"|\b{_TIMES}\s+(?:daily|nightly|weekly)\b"
+    rf"|\bevery\s+(?:{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*)?(?:hours?|hrs?|h)\b"
+    r"|\bevery\s+(?:other|second)\s+day\b"
+    r"|\b(?:morning|mornings)\s+and\s+(?:night|nights|evening|evenings)\b",
+    re.IGNORECASE,
+)
+# What a schedule has to be next to (in the same sentence) to be a dose schedule.
+# Medicines and supplements by name (quinine aside).
+_NAMED = (
+    r"vitamins?|minerals?|magnesium|calcium|potassium|sodium|iron|zinc|statins?|\w+statins?"
+    r"|diuretics?|water\s+tablets|painkillers?|paracetamol|acetaminophen|ibuprofen|naproxen"
+    r"|aspirin|diltiazem|naftidrofuryl|gabapentin|orphenadrine|baclofen|mexiletine|verapamil"
+    r"|electrolytes?|salt\s+tablets?|inhalers?|insulin|blood[- ]thinners?|antidepressants?"
+    r"|warfarin|steroids?"
+)
+OTHER_MEDICINE = re.compile(rf"\b(?:{_NAMED})\b", re.IGNORECASE)
+MEDICINE = re.compile(
+    r"\b(?:medicines?|medications?|drugs?|tablets?|pills?|capsules?|supplements?|doses?"
+    rf"|dosage|prescri\w*|quinine|{_NAMED})\b",
+    re.IGNORECASE,
+)
+
+
+# Words without which a pattern cannot match: a quick test before the slower search.
+_DOSE_HINTS = frozenset({*_UNIT_WORDS, "i", "international"})
+_SCHEDULE_HINTS = frozenset(
+    {"once", "twice", "thrice", "times", "x", "every", "morning", "mornings"}
+)
+
+
+def find_dose(text: str | _Text) -> str | None:
+    """The first dose in `text`: an amount with a unit, or a schedule next to a medicine."""
+    read = _read(text)
+    for sentence in read.having(_DOSE_HINTS):
+        dose = _dose_in(sentence.text)
+        if dose:
+            return dose
+    for sentence in read.having(_SCHEDULE_HINTS):
+        match = SCHEDULE.search(sentence.text)
+        if match and MEDICINE.search(sentence.text):
+            return match.group(0)
+    return None
+
+
+# ---------------------------------------------------------------- quinine
+
+QUININE = re.compile(r"\b(?:quinine|qualaquin)\b", re.IGNORECASE)
+_QUININE_WORDS = frozenset({"quinine", "qualaquin"})
+# Words that may stand between a verb and quinine: "take a low dose of quinine".
+_ON_THE_WAY = (
+    r"(?:(?:some|a|an|the|your|more|extra|small|little|low|low-dose|regular|daily|nightly"
+    r"|dose|doses|course|tablets?|pills?|capsules?|of|with|containing|tonic|water)\s+){0,5}"
+)
+_VERBS = (
+    r"take|taking|takes|try|trying|tries|use|using|uses|start|starting|starts|begin"
+    r"|beginning|buy|buying|ask\s+for|asking\s+for|keep\s+taking|keep\s+on\s+taking"
+    r"|continue\s+taking|continue|carry\s+on\s+taking|recommend|recommends|recommended"
+    r"|recommending|suggest|suggests|suggested|prescribe|consider|considering|drink|drinking"
+    r"|have"
+)
+RECOMMENDS_QUININE = re.compile(
+    rf"\b(?:{_VERBS})\s+{_ON_THE_WAY}(?:quinine|qualaquin)\b"
+    r"|\b(?:quinine|qualaquin)(?:\s+(?:tablets?|pills?|sulph?ate|tonic|water))?"
+    r"(?:\s*,?\s+(?:which|that))?\s+"
+    r"(?:(?:can|will|may|might|should|does|do|really|usually|often|always|still)\s+)?"
+    r"(?:help|helps|work|works|(?:stop|stops|prevent|prevents|ease|eases|relieve|relieves"
+    r"|cure|cures|fix|fixes)\s+(?:[\w'-]+\s+){0,2}?(?:cramps?|spasms?|pain|them|it))\b"
+    r"|\b(?:quinine|qualaquin)\s+(?:is|was|remains)\s+"
+    r"(?:(?:very|quite|perfectly|completely|generally|usually|still|often|a|an|the)\s+)*"
+    r"(?:recommended|safe|effective|helpful|good|useful|fine|harmless|worth|best"
+    r"|first[- ]line|the\s+answer)\b",
+    re.IGNORECASE,
+)
+# A verb so introduced is a question, a condition or a warning, not advice:
+# "Do you take quinine", "if you take quinine", "stop taking quinine", "never use quinine".
+_NOT_ADVICE_BEFORE = re.compile(
+    r"(?:\b(?:not|never|no\s+longer|avoid|avoiding|stop|stopping|quit|if|whether|while|when"
+    r"|who|do\s+you|does\s+anyone|are\s+you|did\s+you|have\s+you|were\s+you|against)"
+    r"|n['\u2019]t)"
+    r"\s+(?:(?:you|they|people|already|still|currently|now|to|be|been|ever|yet)\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def find_quinine_recommendation(text: str | _Text) -> str | None:
+    """The first words of `text` that recommend quinine, or say that it helps or is safe."""
+    for sentence in _read(text).having(_QUININE_WORDS):
+        for match in RECOMMENDS_QUININE.finditer(sentence.text):
+            starts_with_verb = not QUININE.match(match.group(0))
+            if starts_with_verb and _NOT_ADVICE_BEFORE.search(
+                _before(sentence.text, match.start())
+            ):
+                continue
+            return match.group(0)
+    return None
+
+
+# Sentences that report research may name quinine in other advice: "In trials that compared
+# it with quinine, vitamin E did about as well".
+_REPORTS_RESEARCH = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|compar\w*|reviews?|research)\b", re.IGNORECASE
+)
+# The fields that say what an item is and what to do; relief (steps, hold) never names it.
+_QUININE_NAMING_FIELDS = frozenset({"title", "summary", "ask_first"})
+
+
+def _quinine_placement(section: str, entry: Any) -> Iterator[Breach]:
+    """Where quinine may be named at all."""
+    mentions = [(path, text) for path, text in text_fields(entry) if QUININE.search(text)]
+    if section in ("muscles", "relief"):
+        if QUININE.search(entry.id):
+            mentions.insert(0, (("id",), entry.id))
+        for path, _ in mentions:
+            yield Breach(
+                "quinine is never recommended, so it cannot appear in relief advice or "
+                "muscles (name it only in a treatment graded 'against')",
+                path,
+            )
+        return
+    if section not in ("prevention", "treatments"):
+        return  # causes, look-alikes, signs, rules: they may report it (see the wording check)
+    assert isinstance(entry, Prevention | Treatment)
+    naming = [path for path, _ in mentions if path[0] in _QUININE_NAMING_FIELDS]
+    if QUININE.search(entry.id):
+        naming.append(("id",))
+    if entry.evidence.grade == "against":
+        about = " ".join((entry.title, entry.summary)).lower()
+        if naming and "not recommended" not in about:
+            yield Breach(
+                "an item about quinine must say in its title or summary that it is "
+                "'not recommended'",
+                ("summary",),
+            )
+        return
+    if naming:
+        where = ".".join(str(part) for part in naming[0])
+        yield Breach(
+            f"quinine is never recommended: an item that names it (in its {where}) must be "
+            f"graded 'against', not {entry.evidence.grade!r}",
+            ("evidence", "grade"),
+        )
+        return
+    for path, text in mentions:
+        for sentence in _sentences(" ".join(text.split())):
+            if QUININE.search(sentence) and not _REPORTS_RESEARCH.search(sentence):
+                yield Breach(
+                    "quinine is never recommended: advice not graded 'against' may name it "
+                    f"only to report research that compared with it ({_quote(sentence)})",
+                    path,
+                )
+                break
+
+
+# ---------------------------------------------------------------- stopping a medicine
+
+_MEDICINE_OBJECT = (
+    r"(?:medicines?|medications?|tablets?|pills?|capsules?|drugs?|prescriptions?|treatments?"
+    r"|statins?|\w+statins?|diuretics?|inhalers?|injections?|insulin|doses?|quinine"
+    r"|blood[- ]thinners?|painkillers?|antidepressants?|patch(?:es)?)\b"
+)
+STOP_MEDICINE = re.compile(
+    rf"\b(?:stop|stopping|quit|quitting|cease|ceasing|halt|halting)\s+(?:taking|using)\b"
+    rf"|\b(?:stop|stopping|quit|quitting|cease|ceasing|halt|halting)\s+"
+    rf"(?:[\w'-]+\s+){{0,3}}?{_MEDICINE_OBJECT}"
+    rf"|\bdiscontinu\w*"
+    rf"|\b(?:come|comes|coming|came|go|going)\s+off\s+(?:it|them|your|the|this|that|these"
+    rf"|those|any|all|my|their|his|her|{_MEDICINE_OBJECT})"
+    rf"|\b(?:do\s+not|don['\u2019]t|never)\s+take\s+(?:your|the|any|another|a|any\s+more|more)\s+"
+    rf"(?:next\s+)?(?:[\w'-]+\s+){{0,2}}?{_MEDICINE_OBJECT}"
+    rf"|\bskip(?:ping)?\s+(?:a|your|the|the\s+next|next|a\s+few)\s+{_MEDICINE_OBJECT}"
+    rf"|\b(?:cut\s+down|cut|reduce|lower|halve)\s+(?:on\s+)?(?:your|the)\s+"
+    rf"(?:[\w'-]+\s+){{0,2}}?(?:dose|doses|dosage)\b",
+    re.IGNORECASE,
+)
+# "Do not stop ...", "Never stop or alter ...": the safety line itself.
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no\s+need\s+to|without)|n['\u2019]t)\s+(?:(?:ever|just|suddenly|simply)\s+)?$",
+    re.IGNORECASE,
+)
+_DOCTOR = r"(?:doctors?|pharmacists?|gps?|midwife|midwives|prescribers?)"
+# "ask your doctor", "until a doctor has advised you", "on your doctor's advice".
+SENDS_TO_DOCTOR = re.compile(
+    r"\b(?:ask|asking|see|seeing|talk|talking|speak|speaking|call|calling|contact|contacting"
+    r"|check|checking|tell|telling|consult|consulting|phone|ring|visit|until|unless"
+    rf"|discuss|discussing)\b(?:\s+[\w'-]+){{0,4}}?\s+{_DOCTOR}\b"
+    rf"|\b{_DOCTOR}(?:['\u2019]s?)?\s+(?:advice|has\s+advised|advises|agrees|says)\b"
+    rf"|\b(?:advice|advised|guidance)\s+(?:of|from|by)\s+(?:[\w'-]+\s+){{0,2}}?{_DOCTOR}\b",
+    re.IGNORECASE,
+)
+
+
+_STOP_HINTS = frozenset(
+    {"stop", "stopping", "quit", "quitting", "cease", "ceasing", "halt", "halting", "off"}
+    | {"skip", "skipping", "cut", "reduce", "lower", "halve", "take"}
+)
+
+
+def stop_advice(text: str | _Text) -> Iterator[tuple[str, str]]:
+    """Each piece of advice in `text` to stop a medicine, with its sentence, unless the text
+    sends the person to a doctor or pharmacist."""
+    read = _read(text)
+    found = [
+        (match, sentence.text)
+        for sentence in read.having(_STOP_HINTS, "discontinu")
+        if not sentence.words.isdisjoint(_STOP_HINTS - {"take"})
+        or "discontinu" in sentence.lower
+        or not sentence.words.isdisjoint({"not", "never", "t"})
+        for match in STOP_MEDICINE.finditer(sentence.text)
+    ]
+    if not found or SENDS_TO_DOCTOR.search(read.plain):
+        return
+    for match, sentence in found:
+        if match.group(0).lower().startswith(
+            ("stop", "quit", "cease", "halt", "discontinu")
+        ) and _NEGATED.search(_before(sentence, match.start())):
+            continue
+        yield match.group(0), sentence
+
+
+def find_stop_advice(text: str | _Text) -> str | None:
+    found = next(stop_advice(text), None)
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------- gentle words
+
+FORCEFUL = re.compile(
+    r"\bforceful(?:ly)?\b|\bforcibly\b"
+    r"|\bexert(?:s|ed|ing)?\s+(?:(?:a\s+lot\s+of|more|much|great|strong|some|firm|your|a)\s+)*"
+    r"(?:force|pressure)\b"
+    r"|\b(?:with|using|by)\s+(?:(?:all\s+your|full|great|some|strong|brute|maximum|real)\s+)?"
+    r"force\b"
+    r"|\bforce\s+(?:it|them|the|your|a)\b"
+    r"|\bas\s+hard\s+as\s+(?:you\s+can|possible|you\s+are\s+able)\b"
+    r"|\byank\w*",
+    re.IGNORECASE,
+)
+
+
+def find_forceful(text: str | _Text) -> str | None:
+    for sentence in _read(text).having(frozenset(), "forc", "exert", "hard", "yank"):
+        match = FORCEFUL.search(sentence.text)
+        if match:
+            return match.group(0)
+    return None
+
+
+# ---------------------------------------------------------------- the rules together
+
+
+_RECOMMENDS = "no text may recommend quinine"
+
+
+@functools.lru_cache(maxsize=4096)
+def text_breaches(text: str, quinine_may_stop: bool = False, sign: bool = False) -> tuple[str, ...]:
+    """What is wrong with one text, as messages. Cached: the built-in texts are checked again
+    each time user files are loaded on top of them."""
+    found = []
+    read = _Text(text)
+    dose = find_dose(read)
+    if dose:
+        found.append(
+            f"no doses: {_quote(dose)} gives an amount or schedule for a medicine or "
+            "supplement; report the evidence and send people to a doctor or pharmacist"
+        )
+    quinine = find_quinine_recommendation(read)
+    if quinine:
+        found.append(
+            f"{_RECOMMENDS} ({_quote(quinine)}); say it is not recommended because of "
+            "serious side effects"
+        )
+    for stop, sentence in stop_advice(read):
+        if quinine_may_stop and not OTHER_MEDICINE.search(sentence):
+            continue  # the one exception: stop quinine at once if bleeding appears
+        if sign and QUININE.search(sentence) and not OTHER_MEDICINE.search(sentence):
+            continue  # and in any warning sign: "do not take any more quinine"
+        found.append(
+            f"never advise stopping a prescribed medicine alone ({_quote(stop)}): "
+            "say to ask a doctor or pharmacist first"
+        )
+        break
+    forceful = find_forceful(read)
+    if forceful:
+        found.append(
+            f"stretching advice must be gentle ({_quote(forceful)}): say 'gently' and "
+            "'until the cramp eases'"
+        )
+    return tuple(found)
+
+
+def _text_breaches(
+    texts: Iterable[tuple[Path, str]], *, quinine_may_stop: bool = False, sign: bool = False
+) -> Iterator[Breach]:
+    for path, text in texts:
+        for message in text_breaches(text, quinine_may_stop, sign):
+            yield Breach(message, path)
+
+
+def check_entry(section: str, entry: Any) -> list[Breach]:
+    """Every breach of the content rules in one entry of a knowledge-base section."""
+    if section == "sources":
+        return []  # titles of papers, not advice: "cessation of quinine treatment"
+    # The exception: in the warning signs about quinine's side effects, stopping it (or
+    # "it") at once, if no other medicine is named alongside.
+    quinine_may_stop = (
+        section == "signs"
+        and entry.id in QUININE_STOP_SIGNS
+        and any(QUININE.search(text) for _, text in text_fields(entry))
+    )
+    breaches = list(
+        _text_breaches(
+            text_fields(entry), quinine_may_stop=quinine_may_stop, sign=section == "signs"
+        )
+    )
+    said = {breach.field for breach in breaches if breach.message.startswith(_RECOMMENDS)}
+    breaches.extend(
+        breach for breach in _quinine_placement(section, entry) if breach.field not in said
+    )
+    return breaches
+
+
+def check_triage(triage: Triage) -> list[Breach]:
+    """Every breach in the level advice and the safety net (paths inside `triage`)."""
+    texts = (
+        (path, text) for path, text in text_fields(triage) if path[0] in ("levels", "safety_net")
+    )
+    return list(_text_breaches(texts))
