@@ -269,8 +269,14 @@ def _prevention(
         f"    details: {details}\n"
         "    who: [everyone]\n"
         "    sources: [nhs-leg-cramps]\n"
-        f"    evidence: {{grade: {grade}, note: From my own notes.}}\n" + extra
+        f"    evidence: {{grade: {grade}, note: From my own notes.{_weak_reason(grade)}}}\n"
+        + extra
     )
+
+
+def _weak_reason(grade: str) -> str:
+    """A weak grade names why it is weak (the model requires it)."""
+    return ", weak_reason: health-advice" if grade == "weak" else ""
 
 
 def _relief(step: str) -> str:
@@ -282,7 +288,7 @@ def _relief(step: str) -> str:
         "    details: It works for me, most nights.\n"
         "    who: [everyone]\n"
         "    sources: [nhs-leg-cramps]\n"
-        "    evidence: {grade: weak, note: From my own notes.}\n"
+        "    evidence: {grade: weak, note: From my own notes., weak_reason: health-advice}\n"
         "    hold: Until the cramp eases.\n"
         "    steps:\n"
         f"      - {step}\n"
@@ -541,6 +547,7 @@ ALLOWED: dict[str, str] = {
     "stopping 'it' in the other quinine sign": _sign(
         "Quinine can harm the blood. Stop taking it and get medical help at once.",
         sign_id="quinine-side-effects",
+        override=True,
     ),
     "any warning sign may say to stop quinine by name": _sign(
         "Call your local emergency number now, and do not take any more quinine."
