@@ -99,3 +99,16 @@ def test_on_a_terminal_a_serious_verdict_is_said_again_at_the_end(sign: str, wor
     closing = run("check", "--sign", "numbness", "--format", "table", env={"COLUMNS": "80"})
     closing_text = closing.stdout.rstrip().split("This is general information")[0]
     assert "SEE-DOCTOR" not in "\n".join(closing_text.rstrip().splitlines()[-3:])
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "120"])
+def test_sign_ids_and_levels_are_never_cut_on_a_terminal(columns: str) -> None:
+    signs = ["pregnancy-danger", "pregnant", "leg-swelling", "compartment-syndrome"]
+    result = run("check", "--sign", ",".join(signs), "--format", "table", env={"COLUMNS": columns})
+    assert "…" not in result.stdout
+    lines = result.stdout.splitlines()
+    for sign_id in signs:
+        assert any(sign_id in line for line in lines), (columns, sign_id)
+    for level in ("emergency", "urgent", "see-doctor", "self-care"):
+        assert any(level in line for line in lines), (columns, level)
+    assert all(len(line) <= int(columns) for line in lines)

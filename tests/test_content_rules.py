@@ -269,8 +269,7 @@ def _prevention(
         f"    details: {details}\n"
         "    who: [everyone]\n"
         "    sources: [nhs-leg-cramps]\n"
-        f"    evidence: {{grade: {grade}, note: From my own notes.{_weak_reason(grade)}}}\n"
-        + extra
+        f"    evidence: {{grade: {grade}, note: From my own notes.{_weak_reason(grade)}}}\n" + extra
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -406,18 +407,20 @@ def _check(result: CheckResult) -> list[RenderableType]:
     ]
     together = result.combination_rules_fired()
     if together:
-        raised = titled_table("Together, these raise the level")
-        raised.add_column("Level", ratio=2)
-        raised.add_column("Why", ratio=10)
+        parts.append(Text("Together, these raise the level", style="bold"))
         for fired in together:
-            raised.add_row(Text(fired.level, style=LEVEL_STYLES[fired.level]), Text(fired.reason))
-        parts.append(raised)
+            line = Text()
+            line.append(f" {fired.level} ", style=LEVEL_STYLES[fired.level])
+            line.append(f" {fired.reason}")
+            parts.append(Padding(line, (0, 0, 0, 2)))
     if result.items:
-        table = titled_table("Your answers point to")
-        table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
-        table.add_column("Level", ratio=2)
-        table.add_column("What it means", ratio=7)
+        # A list, not a table: at any width no sign id or level word is cut.
+        parts.append(Text("Your answers point to", style="bold"))
         for sign in result.items:
+            heading = Text("  ")
+            heading.append(sign.id, style="bold")
+            heading.append("  ")
+            heading.append(f" {sign.level} ", style=LEVEL_STYLES[sign.level])
             meaning = Text(sign.wording)
             if sign.advice and sign not in result.leading_signs():
                 meaning.append("\nWhat to do: ", style="bold")
@@ -427,12 +430,8 @@ def _check(result: CheckResult) -> list[RenderableType]:
             if sign.note:
                 meaning.append(f"\n{sign.note}", style="dim")
             meaning.append(f"\nSources: {', '.join(s.id for s in sign.sources)}", style="dim")
-            table.add_row(
-                Text(sign.id, style="bold"),
-                Text(sign.level, style=LEVEL_STYLES[sign.level]),
-                meaning,
-            )
-        parts.append(table)
+            parts.append(heading)
+            parts.append(Padding(meaning, (0, 0, 0, 4)))
     if result.explain:
         rules = titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
@@ -458,12 +457,9 @@ def _not_assessed(result: NotAssessedResult) -> list[RenderableType]:
     body.append(" NOT ASSESSED ", style="bold reverse")
     body.append(f"\n\n{result.message}")
     parts: list[RenderableType] = [Panel(body, box=box.HEAVY, border_style="red")]
-    table = titled_table("Emergency signs")
-    table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
-    table.add_column("Question", ratio=9)
+    parts.append(Text("Emergency signs", style="bold"))
     for sign in result.emergency_signs:
-        table.add_row(Text(sign.id, style="bold"), Text(sign.question))
-    parts.append(table)
+        parts.append(Padding(Text(sign.question), (0, 0, 0, 2)))
     parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
     return parts
 
