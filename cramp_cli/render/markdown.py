@@ -270,9 +270,13 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield f"- {esc(pointer)}"
     if result.pointers:
         yield ""
+    yield from _safety_net(result.safety_net)
+
+
+def _safety_net(lines: Iterable[str]) -> Iterator[str]:
     yield "## Safety net"
     yield ""
-    for line in result.safety_net:
+    for line in lines:
         yield f"- {esc(line)}"
     yield ""
 
@@ -287,11 +291,7 @@ def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
     for sign in result.emergency_signs:
         yield f"- **{sign.id}**: {esc(sign.question)}"
     yield ""
-    yield "## Safety net"
-    yield ""
-    for line in result.safety_net:
-        yield f"- {esc(line)}"
-    yield ""
+    yield from _safety_net(result.safety_net)
 
 
 from cramp_cli.render import kb_views  # noqa: E402
