@@ -112,3 +112,16 @@ def test_sign_ids_and_levels_are_never_cut_on_a_terminal(columns: str) -> None:
     for level in ("emergency", "urgent", "see-doctor", "self-care"):
         assert any(level in line for line in lines), (columns, level)
     assert all(len(line) <= int(columns) for line in lines)
+
+
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_the_list_of_signs_never_cuts_an_id_or_level(columns: str) -> None:
+    result = run("check", "--list", "--format", "table", env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    lines = result.stdout.splitlines()
+    for sign in KB.signs:
+        heading = next(line for line in lines if line.startswith(f"{sign.id} "))
+        assert sign.level in heading, (columns, sign.id)
+        if sign.ask_if:
+            assert f"Asked if: {', '.join(sign.ask_if)}" in result.stdout

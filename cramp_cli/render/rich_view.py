@@ -375,20 +375,20 @@ def _search(result: SearchResult) -> list[RenderableType]:
 
 
 def _signs(result: SignsResult) -> list[RenderableType]:
-    table = titled_table("Warning signs, in the order they are asked")
-    table.add_column("Sign", ratio=3, min_width=18, overflow="fold")
-    table.add_column("Level", ratio=2)
-    table.add_column("Question", ratio=6)
+    # A list, not a table: at any width no sign id or level word is cut.
+    parts: list[RenderableType] = [Text("Warning signs, in the order they are asked", style="bold")]
     for sign in result.items:
+        heading = Text()
+        heading.append(sign.id, style="bold")
+        heading.append("  ")
+        heading.append(f" {sign.level} ", style=LEVEL_STYLES[sign.level])
         question = Text(sign.question)
         if sign.ask_if:
             question.append(f"\nAsked if: {', '.join(sign.ask_if)}", style="dim")
-        table.add_row(
-            Text(sign.id, style="bold"),
-            Text(sign.level, style=LEVEL_STYLES[sign.level]),
-            question,
-        )
-    return [table, Text("Example: cramp check --sign numbness,weakness", style="dim")]
+        parts.append(heading)
+        parts.append(Padding(question, (0, 0, 0, 2)))
+    parts.append(Text("Example: cramp check --sign numbness,weakness", style="dim"))
+    return parts
 
 
 def _check(result: CheckResult) -> list[RenderableType]:
