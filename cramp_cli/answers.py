@@ -502,17 +502,15 @@ def interview_verdict(
 ) -> CheckResult:
     """The verdict of the questions answered so far; marked when the check was cut short."""
     result = check(kb, interview.yes, region=region, not_sure=interview.unsure)
-    remaining = len(interview.remaining())
-    cut_short = not complete and remaining > 0
+    answered, total = interview.answered, interview.total
+    cut_short = not complete and total > answered
     return result.model_copy(
         update={
             "complete": not cut_short,
-            "answered": interview.answered,
-            "questions": interview.total,
+            "answered": answered,
+            "questions": total,
             "partial_note": (
-                PARTIAL_VERDICT.format(answered=interview.answered, total=interview.total)
-                if cut_short
-                else None
+                PARTIAL_VERDICT.format(answered=answered, total=total) if cut_short else None
             ),
         }
     )
@@ -520,10 +518,11 @@ def interview_verdict(
 
 def not_assessed(kb: KnowledgeBase, interview: Interview) -> NotAssessedResult:
     """A check stopped before any yes: no verdict, but the emergency signs to watch for."""
+    answered, total = interview.answered, interview.total
     return NotAssessedResult(
-        answered=interview.answered,
-        questions=interview.total,
-        message=NOT_ASSESSED.format(answered=interview.answered, total=interview.total),
+        answered=answered,
+        questions=total,
+        message=NOT_ASSESSED.format(answered=answered, total=total),
         emergency_signs=tuple(sign for sign in question_order(kb) if sign.level == "emergency"),
         safety_net=kb.triage.safety_net,
     )

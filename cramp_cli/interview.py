@@ -101,11 +101,12 @@ class Interview:
 
     def level(self) -> Level:
         """The level the answers so far point to, combination rules included."""
+        positive = self.positive
         rank = len(LEVELS) - 1
-        for sign_id in self.positive:
+        for sign_id in positive:
             rank = min(rank, level_rank(self.by_id[sign_id].level))
         for rule in self.kb.rules:
-            if rule_fires(rule, self.positive):
+            if rule_fires(rule, positive):
                 rank = min(rank, level_rank(rule.level))
         return LEVELS[rank]
 
@@ -133,23 +134,15 @@ class Interview:
             gate in self.replies and self.counts_as_yes(self.by_id[gate]) for gate in sign.ask_if
         )
 
-    def _could_matter(self, sign: Sign, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether a yes to this sign could raise the level, or is of the level reached.
-
-        Before any yes every question matters. Afterwards a question matters when its own
-        level is at least the current one, when it completes a combination rule that is more
-        urgent than the current level and still possible, or when it opens such a question.
-        """
-        if not self.positive:
-            return True
-        current = level_rank(self.level())
+    def _could_matter(
+        self, sign: Sign, current: int, possible: set[str], seen: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether a yes to this sign could raise the level (of rank `current`), or is of the
+        level reached: its own level is at least the current one, it completes a combination
+        rule more urgent than the current level that can still fire (`possible`: the signs
+        answered yes or still askable), or it opens such a question."""
         if level_rank(sign.level) <= current:
             return True
-        possible = {
-            other.id
-            for other in self.kb.signs
-            if other.id in self.positive or self._can_still_be_asked(other)
-        }
         for rule in self.kb.rules:
             more_urgent = level_rank(rule.level) < current
             if more_urgent and sign.id in (*rule.all, *rule.any) and rule_fires(rule, possible):
@@ -158,20 +151,26 @@ class Interview:
             return any(
                 sign.id in other.ask_if
                 and other.id not in self.replies
-                and self._could_matter(other, seen | {sign.id})
+                and self._could_matter(other, current, possible, seen | {sign.id})
                 for other in self.kb.signs
             )
         return False
 
     def remaining(self) -> list[Sign]:
-        """The questions still possible and still worth asking, in the order they come."""
-        if self.finished_by_emergency:
+        """The questions still possible and still worth asking, in the order they come.
+
+        Before any yes every possible question is worth asking; after an emergency, none.
+        """
+        askable = [sign for sign in self.order if self._can_still_be_asked(sign)]
+        positive = self.positive
+        if not positive:
+            return askable
+        level = self.level()
+        if level == "emergency":
             return []
-        return [
-            sign
-            for sign in self.order
-            if self._can_still_be_asked(sign) and self._could_matter(sign)
-        ]
+        possible = positive | {sign.id for sign in askable}
+        current = level_rank(level)
+        return [sign for sign in askable if self._could_matter(sign, current, possible)]
 
     def next_question(self) -> Sign | None:
         for sign in self.remaining():
