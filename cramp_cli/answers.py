@@ -403,11 +403,6 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
 # ---------------------------------------------------------------- warning-sign triage
 
 
-def signs_in_order(kb: KnowledgeBase) -> list[Sign]:
-    """The order questions are asked in: gates, then the most urgent (file order within)."""
-    return question_order(kb)
-
-
 def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
     known = {sign.id: sign for sign in kb.signs}
     chosen: list[Sign] = []
@@ -422,7 +417,7 @@ def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
 
 
 def signs(kb: KnowledgeBase) -> SignsResult:
-    return SignsResult(items=tuple(signs_in_order(kb)))
+    return SignsResult(items=tuple(question_order(kb)))  # the order they are asked in
 
 
 def check(

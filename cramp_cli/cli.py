@@ -388,7 +388,7 @@ def _ask(interview: Interview, sign: Sign) -> Reply | None:
 def _say_so_far(kb: KnowledgeBase, interview: Interview, region: str | None) -> None:
     """After a yes: the verdict so far at once, on stderr beside the questions."""
     so_far = answers.interview_verdict(kb, interview, region)
-    left = len(interview.remaining())
+    left = (so_far.questions or 0) - (so_far.answered or 0)
     typer.echo(_wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
     if left:
         more = "question" if left == 1 else "questions"
