@@ -238,9 +238,10 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield ""
     yield f"**Level: {result.level}.** {esc(result.action)}"
     yield ""
-    for sign in result.leading_signs():
+    leading = result.leading_signs()
+    for sign in leading:
         yield f"- **First, for {esc(sign.title.lower())}:** {esc(sign.advice or '')}"
-    if result.leading_signs():
+    if leading:
         yield ""
     yield esc(result.details)
     yield ""
@@ -257,7 +258,7 @@ def _check(result: CheckResult) -> Iterator[str]:
         for sign in result.items:
             unsure = " (not sure: counted as yes)" if sign.not_sure else ""
             yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
-            if sign.advice and sign not in result.leading_signs():
+            if sign.advice and sign not in leading:
                 yield f"  What to do: {esc(sign.advice)}"
         yield ""
     if result.explain:

@@ -160,7 +160,8 @@ def _check(result: CheckResult) -> Iterator[str]:
     if result.partial_note:
         yield f"Incomplete: {result.partial_note}"
     yield f"Action: {result.action}"
-    for sign in result.leading_signs():
+    leading = result.leading_signs()
+    for sign in leading:
         yield f"First, for {sign.title.lower()}: {sign.advice}"
     yield result.details
     for fired in result.combination_rules_fired():
@@ -168,7 +169,7 @@ def _check(result: CheckResult) -> Iterator[str]:
     for sign in result.items:
         unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
         yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
-        if sign.advice and sign not in result.leading_signs():
+        if sign.advice and sign not in leading:
             yield f"  What to do: {sign.advice}"
         if sign.note:
             yield f"  Note: {sign.note}"

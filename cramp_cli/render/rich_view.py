@@ -18,7 +18,7 @@ from rich.text import Text
 
 from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
-from cramp_cli.knowledge.models import Cause, Item, Prevention, Relief, Source, Treatment
+from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import diary_views, kb_views
 from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
@@ -374,14 +374,20 @@ def _search(result: SearchResult) -> list[RenderableType]:
     return [_refs_table(f"Search: {result.query}", result.items)]
 
 
+def _sign_heading(sign_id: str, level: Level, indent: str = "") -> Text:
+    """'sign-id   level' with the level in its colour: one line, never cut."""
+    heading = Text(indent)
+    heading.append(sign_id, style="bold")
+    heading.append("  ")
+    heading.append(f" {level} ", style=LEVEL_STYLES[level])
+    return heading
+
+
 def _signs(result: SignsResult) -> list[RenderableType]:
     # A list, not a table: at any width no sign id or level word is cut.
     parts: list[RenderableType] = [Text("Warning signs, in the order they are asked", style="bold")]
     for sign in result.items:
-        heading = Text()
-        heading.append(sign.id, style="bold")
-        heading.append("  ")
-        heading.append(f" {sign.level} ", style=LEVEL_STYLES[sign.level])
+        heading = _sign_heading(sign.id, sign.level)
         question = Text(sign.question)
         if sign.ask_if:
             question.append(f"\nAsked if: {', '.join(sign.ask_if)}", style="dim")
@@ -398,7 +404,8 @@ def _check(result: CheckResult) -> list[RenderableType]:
     if result.partial_note:
         body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
     body.append(result.action, style="bold")
-    for sign in result.leading_signs():
+    leading = result.leading_signs()
+    for sign in leading:
         body.append(f"\nFirst, for {sign.title.lower()}: ", style="bold")
         body.append(sign.advice or "")
     body.append(f"\n{result.details}")
@@ -417,12 +424,9 @@ def _check(result: CheckResult) -> list[RenderableType]:
         # A list, not a table: at any width no sign id or level word is cut.
         parts.append(Text("Your answers point to", style="bold"))
         for sign in result.items:
-            heading = Text("  ")
-            heading.append(sign.id, style="bold")
-            heading.append("  ")
-            heading.append(f" {sign.level} ", style=LEVEL_STYLES[sign.level])
+            heading = _sign_heading(sign.id, sign.level, indent="  ")
             meaning = Text(sign.wording)
-            if sign.advice and sign not in result.leading_signs():
+            if sign.advice and sign not in leading:
                 meaning.append("\nWhat to do: ", style="bold")
                 meaning.append(sign.advice)
             if sign.not_sure:
