@@ -373,16 +373,13 @@ def lookalikes(kb: KnowledgeBase) -> LookalikesResult:
 
 def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
     """Free text over every entry, ranked and tolerant of typos."""
-    from cramp_cli.search import SearchIndex, documents_from_kb
-
     if len(text) > 500:
         raise UsageError(f"the search text is too long ({len(text):,} characters).")
     if any(not char.isprintable() for char in text):
         raise UsageError("the search text contains control characters.")
     if not text.strip():
         raise UsageError("the search text is empty.")
-    hits = SearchIndex(documents_from_kb(kb)).search(text, limit=limit)
-    reasons = {item.id: item.evidence.weak_reason for item in kb.items}
+    hits = kb.search_index().search(text, limit=limit)
     return SearchResult(
         query=text,
         items=tuple(
@@ -391,7 +388,7 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
                 id=hit.document.id,
                 title=hit.document.title,
                 grade=hit.document.grade,
-                weak_reason=reasons.get(hit.document.id),
+                weak_reason=hit.document.weak_reason,
                 user_claim=kb.from_user(hit.document.id),
                 score=round(hit.score, 3),
             )

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cramp_cli import answers
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.loader import load_kb as _load_kb
+from cramp_cli.knowledge.load import load_kb as _load_kb
 from cramp_cli.results import (
     CheckResult,
     PreventResult,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _kb() -> KnowledgeBase:
-    from cramp_cli.knowledge.loader import load_kb
+    from cramp_cli.knowledge.load import load_kb
 
     return load_kb()
 

@@ -37,3 +37,16 @@ def yaml_files(folder: str) -> list[str]:
     return sorted(
         os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(YAML_SUFFIXES)
     )
+
+
+def kb_store_dir() -> str | None:
+    """The folder of the compiled store of the user's knowledge-base files; None when
+    CRAMP_NO_CACHE turns it off. CRAMP_CACHE_DIR, when set, is cramp's cache folder."""
+    if os.environ.get("CRAMP_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):
+        return None
+    root = os.environ.get("CRAMP_CACHE_DIR", "").strip()
+    if not root:
+        from platformdirs import user_cache_dir
+
+        root = user_cache_dir("cramp", appauthor=False)
+    return os.path.join(root, "kb")

@@ -35,7 +35,7 @@ SESSION = _Session()
 
 def current_kb() -> KnowledgeBase:
     """The knowledge base with the user's layers (--kb, CRAMP_KB, user folder) on top."""
-    from cramp_cli.knowledge.loader import load_kb
+    from cramp_cli.knowledge.load import load_kb
 
     return load_kb(SESSION.kb_paths)
 

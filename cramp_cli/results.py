@@ -6,9 +6,7 @@ when a later version adds a key; `schema_version` changes only for breaking chan
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, ClassVar, Literal
 
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
@@ -24,15 +22,20 @@ from cramp_cli.knowledge.models import (
     Treatment,
     WeakReason,
 )
+from cramp_cli.shapes import Shape, hidden
 from cramp_cli.wording import DISCLAIMER
 
 SCHEMA_VERSION = 1
 
 
-class Result(BaseModel):
+class Part(Shape):
     # Fields with defaults are always present in the JSON, so the schema marks them required.
-    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        "json_schema_serialization_defaults_required": True
+    }
 
+
+class Result(Part):
     # Plain views of advice end with the disclaimer line; plain listings of names do not.
     ends_with_disclaimer: ClassVar[bool] = True
 
@@ -41,9 +44,7 @@ class Result(BaseModel):
     disclaimer: str = DISCLAIMER
 
 
-class Filters(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Filters(Part):
     who: str | None = None
     when: str | None = None
     min_evidence: Grade | None = None
@@ -85,10 +86,8 @@ class MusclesResult(Result):
     items: tuple[Muscle, ...]
 
 
-class SourceSummary(BaseModel):
+class SourceSummary(Part):
     """A source in a listing, with how many entries cite it."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     title: str
@@ -100,11 +99,9 @@ class SourceSummary(BaseModel):
     cited_by: int
 
 
-class EntryRef(BaseModel):
+class EntryRef(Part):
     """A pointer to any entry: what kind it is, its id and title, and its grade if it has one
     (with the reason a weak grade is weak)."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: str
     id: str
@@ -152,9 +149,7 @@ class SearchResult(Result):
     items: tuple[SearchHit, ...]
 
 
-class MatchedSign(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class MatchedSign(Part):
     id: str
     title: str
     wording: str
@@ -166,10 +161,8 @@ class MatchedSign(BaseModel):
     not_sure: bool = False
 
 
-class FiredRule(BaseModel):
+class FiredRule(Part):
     """Why the level is what it is: a sign, a combination rule or the minutes threshold."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule: str
     level: Level
@@ -198,7 +191,7 @@ class CheckResult(Result):
     questions: int | None = None
     partial_note: str | None = None
     # Whether the human views list the rules that fired (--explain); JSON always has `fired`.
-    explain: bool = Field(default=False, exclude=True)
+    explain: bool = hidden(False)
 
     def leading_signs(self) -> list[MatchedSign]:
         """Matched signs of the verdict's level with advice of their own: what to do first."""
@@ -226,33 +219,25 @@ class SignsResult(Result):
     items: tuple[Sign, ...]
 
 
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ErrorDetail(Part):
     code: str
     message: str
     hint: str | None
 
 
-class ErrorDocument(BaseModel):
+class ErrorDocument(Part):
     """What --json prints on stderr when a command fails."""
-
-    model_config = ConfigDict(frozen=True)
 
     error: ErrorDetail
 
 
-class KbFile(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class KbFile(Part):
     id: str  # the file's path
     layer: str
     entries: int
 
 
-class KbLayer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class KbLayer(Part):
     name: str
     source: str
     paths: tuple[str, ...]
@@ -266,9 +251,7 @@ class KbPathsResult(Result):
     items: tuple[KbFile, ...]
 
 
-class KbOrigin(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class KbOrigin(Part):
     file: str
     line: int
     layer: str
@@ -287,9 +270,7 @@ class KbShowResult(Result):
     disabled_by: KbOrigin | None
 
 
-class KbProblem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class KbProblem(Part):
     id: str  # file:line
     file: str
     line: int | None

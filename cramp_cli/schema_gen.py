@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from cramp_cli import results
 from cramp_cli.diary import results as diary_results
 from cramp_cli.results import SCHEMA_VERSION
+from cramp_cli.shapes import Shape, hidden_fields
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 BASE_ID = "https://cramp.invalid/schemas"
@@ -57,8 +58,32 @@ def _open_to_additions(node: Any) -> Any:
     return node
 
 
+def _hidden_fields() -> dict[str, set[str]]:
+    """Per shape name, the fields that steer a view or a user file and are never printed."""
+    from cramp_cli.knowledge import models
+
+    hidden: dict[str, set[str]] = {}
+    for module in (results, diary_results, models):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Shape) and hidden_fields(value):
+                hidden[value.__name__] = set(hidden_fields(value))
+    return hidden
+
+
+def _without_hidden(schema: dict[str, Any]) -> dict[str, Any]:
+    hidden = _hidden_fields()
+    for node in [schema, *schema.get("$defs", {}).values()]:
+        names = hidden.get(node.get("title", ""), set())
+        for name in names:
+            node.get("properties", {}).pop(name, None)
+        if "required" in node:
+            node["required"] = [name for name in node["required"] if name not in names]
+    return schema
+
+
 def generate(command: str) -> dict[str, Any]:
     schema = TypeAdapter(COMMAND_MODELS[command]).json_schema(mode="serialization")
+    schema = _without_hidden(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_ID}/v{SCHEMA_VERSION}/{command}.json",

@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from cramp_cli import answers
 from cramp_cli.interview import Interview, Reply, gate_ids, question_order
 from cramp_cli.knowledge.kb import level_rank
-from cramp_cli.knowledge.loader import load_builtin, load_kb
+from cramp_cli.knowledge.load import load_kb
+from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import Sign
 from tests.conftest import run_json
 
@@ -479,7 +480,7 @@ rules:
 def layered_kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("kb") / "rules.yaml"
     path.write_text(RULES_YAML, encoding="utf-8")
-    return load_kb([path], use_cache=False)
+    return load_kb([path], use_store=False)
 
 
 def test_user_gates_and_rules_take_part_in_the_flow(layered_kb: Any) -> None:

@@ -272,8 +272,8 @@ def test_a_broken_patterns_file_names_the_file_and_line(
 
 
 def test_the_shipped_rules_name_known_signs_and_sources() -> None:
-    from cramp_cli.diary.patterns import load_patterns
     from cramp_cli.knowledge.loader import load_builtin
+    from cramp_cli.knowledge.patterns import load_patterns
 
     kb = load_builtin()
     rules = load_patterns(kb)

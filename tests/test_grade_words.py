@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from cramp_cli.knowledge.kb import grade_rank
-from cramp_cli.knowledge.loader import load_kb
+from cramp_cli.knowledge.load import load_kb
 from cramp_cli.knowledge.models import GRADES, WEAK_REASONS, Evidence, Item
 from cramp_cli.render.markdown import esc
 from cramp_cli.wording import (

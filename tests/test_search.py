@@ -8,7 +8,13 @@ from types import SimpleNamespace
 import pytest
 
 from cramp_cli.knowledge.loader import load_builtin
-from cramp_cli.search import KIND_ORDER, Document, SearchIndex, documents_from_kb, tokenise
+from cramp_cli.knowledge.search_index import (
+    KIND_ORDER,
+    Document,
+    SearchIndex,
+    documents_from_kb,
+    tokenise,
+)
 
 KB = load_builtin()
 DOCUMENTS = documents_from_kb(KB)

@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from cramp_cli import answers
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.loader import load_builtin, load_kb
+from cramp_cli.knowledge.load import load_kb
+from cramp_cli.knowledge.loader import load_builtin
 
 LEVELS = ("emergency", "urgent", "see-doctor", "self-care")  # most urgent first
 SOURCES = ("nhs-leg-cramps", "nhs-dvt", "nice-cks-leg-cramps")
@@ -176,7 +177,7 @@ def _load_layer(*layers: dict[str, Any]) -> KnowledgeBase:
             path = Path(folder) / f"layer-{n}.yaml"
             path.write_text(yaml.safe_dump(layer, sort_keys=False), encoding="utf-8")
             paths.append(path)
-        return load_kb(flag_paths=paths, use_cache=False)
+        return load_kb(flag_paths=paths, use_store=False)
 
 
 @FILES

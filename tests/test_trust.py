@@ -14,7 +14,7 @@ from cramp_cli.knowledge import content_rules
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.models import GRADES, Item
-from cramp_cli.search import KIND_ORDER
+from cramp_cli.knowledge.search_index import KIND_ORDER
 from cramp_cli.wording import DISCLAIMER, RELIEF_SAFETY, grade_label
 from tests.conftest import DATA, run, run_json, usage_error
 

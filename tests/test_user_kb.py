@@ -577,7 +577,7 @@ def test_rule_narrowing_is_exactly_firing_for_fewer_sets_of_signs() -> None:
     and every set of those signs."""
     from itertools import combinations
 
-    from cramp_cli.knowledge.loader import rule_fires, rule_narrowing
+    from cramp_cli.knowledge.floors import rule_fires, rule_narrowing
     from cramp_cli.knowledge.models import Rule
 
     names = ("a", "b", "c")

@@ -474,14 +474,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sum up your diary, and the warning signs its pattern meets."""
         from cramp_cli.diary.models import night_of
-        from cramp_cli.diary.patterns import load_patterns
         from cramp_cli.diary.report import MAX_DAYS, build_report, window
         from cramp_cli.diary.store import no_entries
 
         if not 1 <= days <= MAX_DAYS:
             raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
         kb = current_kb()
-        rules = load_patterns(kb)
+        rules = kb.patterns
         first, last = window(night_of(datetime.now().astimezone()), days)
         aggregates = no_entries(first, last)
         diary = _open(db, write=False)

@@ -20,9 +20,18 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from cramp_cli.shapes import (
+    Describe,
+    Items,
+    Moment,
+    Number,
+    Shape,
+    Text,
+    check_constraints,
+    problem,
+)
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
@@ -45,9 +54,9 @@ _TRIGGER = re.compile(TRIGGER_PATTERN)
 _TRIGGER_SEPARATORS = re.compile(r"[,;]")
 _KEBAB = re.compile(r"[\s_\-]+")
 
-EntryId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Trigger = Annotated[str, StringConstraints(pattern=TRIGGER_PATTERN, max_length=MAX_TRIGGER_CHARS)]
-KbId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+EntryId = Annotated[str, Text(pattern=ID_PATTERN)]
+Trigger = Annotated[str, Text(pattern=TRIGGER_PATTERN, max_length=MAX_TRIGGER_CHARS)]
+KbId = Annotated[str, Text(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
 class ValueProblem(ValueError):
@@ -78,36 +87,43 @@ def _no_control_characters(text: str) -> bool:
     return _CONTROL_BUT_NEWLINE.search(text) is None
 
 
-class Entry(BaseModel):
+class Entry(Shape):
     """One logged cramp. `at` carries the offset it was logged in; `night` derives from it."""
 
-    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        "json_schema_serialization_defaults_required": True
+    }
 
-    id: EntryId = Field(description="Short id, 10 hex digits for new entries.")
-    at: AwareDatetime = Field(description="When it started: local time with its UTC offset.")
-    night: date = Field(
-        description="The night it belongs to: before 12:00 counts as the night before."
-    )
-    muscle: KbId = Field(description="The muscle id from the knowledge base.")
+    id: Annotated[EntryId, Describe("Short id, 10 hex digits for new entries.")]
+    at: Annotated[datetime, Moment(), Describe("When it started: local time with its UTC offset.")]
+    night: Annotated[
+        date,
+        Describe("The night it belongs to: before 12:00 counts as the night before."),
+    ]
+    muscle: Annotated[KbId, Describe("The muscle id from the knowledge base.")]
     side: Side | None = None
-    minutes: float | None = Field(default=None, ge=0, le=MAX_MINUTES, allow_inf_nan=False)
-    severity: int | None = Field(default=None, ge=1, le=10, strict=True)
+    minutes: Annotated[float | None, Number(ge=0, le=MAX_MINUTES, finite=True)] = None
+    severity: Annotated[int | None, Number(ge=1, le=10, strict=True)] = None
     woke: bool = False
-    triggers: tuple[Trigger, ...] = Field(default=(), max_length=MAX_TRIGGERS)
-    relief: KbId | None = Field(default=None, description="The relief item id that was used.")
-    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+    triggers: Annotated[tuple[Trigger, ...], Items(max_length=MAX_TRIGGERS)] = ()
+    relief: Annotated[KbId | None, Describe("The relief item id that was used.")] = None
+    note: Annotated[str, Text(max_length=MAX_NOTE_CHARS)] = ""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Entry:
+    def __post_init__(self) -> None:
+        check_constraints(self)
         if self.at.microsecond or self.at.utcoffset() is None:
-            raise ValueError("at must be whole seconds with a UTC offset")
+            raise problem("value_error", "at must be whole seconds with a UTC offset")
         if night_of(self.at) != self.night:
-            raise ValueError(f"night {self.night} does not match at {self.at.isoformat()}")
+            raise problem(
+                "value_error",
+                "night {night} does not match at {at}",
+                night=str(self.night),
+                at=self.at.isoformat(),
+            )
         if not _no_control_characters(self.note):
-            raise ValueError("note contains control characters")
+            raise problem("value_error", "note contains control characters")
         if len(set(self.triggers)) != len(self.triggers):
-            raise ValueError("triggers repeat a tag")
-        return self
+            raise problem("value_error", "triggers repeat a tag")
 
     @property
     def local_time(self) -> str:
@@ -424,10 +440,10 @@ def csv_row(entry: Entry) -> list[str]:
 
 def changed(entry: Entry, updates: Mapping[str, object]) -> Entry:
     """The entry with new values (already parsed), re-validated; `night` follows `at`."""
-    values = entry.model_dump()
-    values.update(updates)
-    values["night"] = night_of(values["at"])
-    return Entry.model_validate(values)
+    values = dict(updates)
+    if "at" in values:
+        values["night"] = night_of(values["at"])  # type: ignore[arg-type]
+    return entry.model_copy(update=values)
 
 
 def unique(values: Iterable[str]) -> list[str]:

@@ -5,23 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from cramp_cli.diary.models import Entry
-from cramp_cli.knowledge.models import Level
-from cramp_cli.results import CheckResult, Result
-
-Measure = Literal[
-    "longest_minutes",
-    "nights_per_week",
-    "cramps_per_week",
-    "woke_nights_per_week",
-    "mean_severity",
-]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+from cramp_cli.knowledge.models import Level, Measure
+from cramp_cli.results import CheckResult, Part, Result
 
 
 class LogResult(Result):
@@ -33,7 +19,7 @@ class LogResult(Result):
     advice: tuple[str, ...] = ()
 
 
-class HistoryFilters(_Part):
+class HistoryFilters(Part):
     since: date | None = None
     until: date | None = None
     muscle: str | None = None
@@ -47,13 +33,13 @@ class HistoryResult(Result):
     items: tuple[Entry, ...]
 
 
-class Count(_Part):
+class Count(Part):
     id: str
     name: str | None = None
     count: int
 
 
-class ReliefUse(_Part):
+class ReliefUse(Part):
     id: str
     title: str | None  # None if the knowledge base no longer has the item
     uses: int
@@ -61,7 +47,7 @@ class ReliefUse(_Part):
     longest_minutes: float | None
 
 
-class Week(_Part):
+class Week(Part):
     start: date
     end: date
     cramps: int
@@ -69,7 +55,7 @@ class Week(_Part):
     woke_nights: int
 
 
-class PatternFinding(_Part):
+class PatternFinding(Part):
     """A rule of data/patterns.yml that the diary meets: the sign, and the numbers why."""
 
     id: str  # the warning sign, as `cramp check --sign ID` takes it
@@ -119,7 +105,7 @@ class ExportResult(Result):
     items: tuple[Entry, ...]
 
 
-class ImportRow(_Part):
+class ImportRow(Part):
     id: str
     status: Literal["imported", "skipped"]
 

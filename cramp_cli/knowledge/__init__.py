@@ -1,6 +1,1 @@
-"""Loading and validating the knowledge base."""
-
-from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.loader import load_builtin
-
-__all__ = ["KnowledgeBase", "load_builtin"]
+"""The knowledge base: its shapes, the compiled snapshot, loading and validation."""

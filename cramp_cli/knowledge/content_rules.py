@@ -22,9 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
-
 from cramp_cli.knowledge.models import Prevention, Treatment, Triage
+from cramp_cli.shapes import Shape, shape_fields
 
 Path = tuple[int | str, ...]
 
@@ -60,9 +59,9 @@ class Breach:
     field: Path
 
 
-def text_fields(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, str]]:
+def text_fields(model: Shape, path: Path = ()) -> Iterator[tuple[Path, str]]:
     """Every human-readable text of an entry, nested ones included, with its field path."""
-    for name in type(model).model_fields:
+    for name in shape_fields(type(model)):
         if name in NOT_TEXT:
             continue
         value: Any = getattr(model, name)
@@ -72,9 +71,9 @@ def text_fields(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, str]]
             for index, part in enumerate(value):
                 if isinstance(part, str):
                     yield (*path, name, index), part
-                elif isinstance(part, BaseModel):
+                elif isinstance(part, Shape):
                     yield from text_fields(part, (*path, name, index))
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, Shape):
             yield from text_fields(value, (*path, name))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Protocol
 
 from cramp_cli.knowledge.models import (
     GRADES,
@@ -12,6 +12,7 @@ from cramp_cli.knowledge.models import (
     Level,
     Lookalike,
     Muscle,
+    PatternRule,
     Prevention,
     Relief,
     Rule,
@@ -76,8 +77,7 @@ def rule_fires(rule: Rule, given: set[str] | frozenset[str]) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where an entry was read: the file, the line its mapping starts on, and the layer.
 
     `overrides` lists what it replaced (nearest first), when a user file overrode an entry.
@@ -89,23 +89,130 @@ class Origin:
     overrides: tuple[Origin, ...] = ()
 
 
-@dataclass(frozen=True)
+class Sections(Protocol):
+    """Where a knowledge base's entries come from: memory, or a compiled snapshot."""
+
+    def section(self, name: str) -> tuple[Any, ...]: ...
+
+    def entry(self, entry_id: str) -> Entry | None: ...
+
+    def origin(self, key: str) -> Origin | None: ...
+
+    def origins(self) -> dict[str, Origin]: ...
+
+    def disabled(self) -> dict[str, Origin]: ...
+
+    def files(self) -> tuple[tuple[str, str, int], ...]: ...
+
+    def has_user_layers(self) -> bool: ...
+
+    def citing(self, source_id: str) -> list[Entry]: ...
+
+    def search_index(self) -> Any: ...
+
+
+# The sections of a knowledge base, in the order `entries` lists them.
+ENTRY_SECTIONS = (
+    "causes",
+    "relief",
+    "prevention",
+    "treatments",
+    "signs",
+    "rules",
+    "lookalikes",
+    "muscles",
+    "sources",
+)
+
+
 class KnowledgeBase:
-    sources: tuple[Source, ...]
-    who_tags: tuple[Tag, ...]
-    when_tags: tuple[Tag, ...]
-    muscles: tuple[Muscle, ...]
-    causes: tuple[Cause, ...]
-    relief: tuple[Relief, ...]
-    prevention: tuple[Prevention, ...]
-    treatments: tuple[Treatment, ...]
-    signs: tuple[Sign, ...]
-    rules: tuple[Rule, ...]
-    triage: Triage
-    lookalikes: tuple[Lookalike, ...]
-    origins: dict[str, Origin] = field(default_factory=dict, compare=False)
-    disabled: dict[str, Origin] = field(default_factory=dict, compare=False)
-    files: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
+    """The knowledge base an answer reads. Each section is read on first use, so an answer
+    pays only for what it looks at."""
+
+    def __init__(self, sections: Sections) -> None:
+        self._sections = sections
+
+    def _section(self, name: str) -> tuple[Any, ...]:
+        cache = self.__dict__.setdefault("_cache", {})
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = self._sections.section(name)
+        return found  # type: ignore[no-any-return]
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self._section("sources")
+
+    @property
+    def who_tags(self) -> tuple[Tag, ...]:
+        return self._section("who_tags")
+
+    @property
+    def when_tags(self) -> tuple[Tag, ...]:
+        return self._section("when_tags")
+
+    @property
+    def muscles(self) -> tuple[Muscle, ...]:
+        return self._section("muscles")
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        return self._section("causes")
+
+    @property
+    def relief(self) -> tuple[Relief, ...]:
+        return self._section("relief")
+
+    @property
+    def prevention(self) -> tuple[Prevention, ...]:
+        return self._section("prevention")
+
+    @property
+    def treatments(self) -> tuple[Treatment, ...]:
+        return self._section("treatments")
+
+    @property
+    def signs(self) -> tuple[Sign, ...]:
+        return self._section("signs")
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._section("rules")
+
+    @property
+    def lookalikes(self) -> tuple[Lookalike, ...]:
+        return self._section("lookalikes")
+
+    @property
+    def patterns(self) -> tuple[PatternRule, ...]:
+        return self._section("patterns")
+
+    @property
+    def triage(self) -> Triage:
+        triage: Triage = self._section("triage")[0]
+        return triage
+
+    @property
+    def origins(self) -> dict[str, Origin]:
+        return self._sections.origins()
+
+    @property
+    def disabled(self) -> dict[str, Origin]:
+        return self._sections.disabled()
+
+    @property
+    def files(self) -> tuple[tuple[str, str, int], ...]:
+        return self._sections.files()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeBase):
+            return NotImplemented
+        return all(
+            self._section(name) == other._section(name)
+            for name in (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def items(self) -> tuple[Cause | Relief | Prevention | Treatment, ...]:
@@ -115,33 +222,38 @@ class KnowledgeBase:
     @property
     def entries(self) -> tuple[Entry, ...]:
         """Everything with an id: advice, signs, look-alikes, muscles and sources."""
-        return (
-            *self.items,
-            *self.signs,
-            *self.rules,
-            *self.lookalikes,
-            *self.muscles,
-            *self.sources,
-        )
+        return tuple(entry for name in ENTRY_SECTIONS for entry in self._section(name))
+
+    def origin(self, entry: Entry) -> Origin | None:
+        return self._sections.origin(origin_key(entry))
 
     def from_user(self, entry_id: str) -> bool:
         """Whether the entry was read from a user's file (--kb, CRAMP_KB, the user folder)."""
-        origin = self.origins.get(entry_id)
+        if not self._sections.has_user_layers():
+            return False
+        origin = self._sections.origin(entry_id)
         return origin is not None and origin.layer != "built-in"
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id; a sign comes before a look-alike that shares its id."""
-        return next((entry for entry in self.entries if entry.id == entry_id), None)
+        return self._sections.entry(entry_id)
 
     def lookalike(self, lookalike_id: str) -> Lookalike | None:
         return next((item for item in self.lookalikes if item.id == lookalike_id), None)
 
     def source(self, source_id: str) -> Source:
+        found = self._sections.entry(source_id)
+        if isinstance(found, Source):
+            return found
         return next(source for source in self.sources if source.id == source_id)
 
     def citing(self, source_id: str) -> list[Entry]:
         """The entries that name a source, in a stable order."""
-        return [entry for entry in self.entries if source_id in getattr(entry, "sources", ())]
+        return self._sections.citing(source_id)
+
+    def search_index(self) -> Any:
+        """The search index over every entry (cramp_cli.knowledge.search_index.SearchIndex's interface)."""
+        return self._sections.search_index()
 
     def muscle_names(self) -> dict[str, str]:
         """Every name a muscle answers to (normalised), mapped to the muscle's id."""
@@ -156,4 +268,79 @@ class KnowledgeBase:
         return next(muscle for muscle in self.muscles if muscle.id == muscle_id)
 
     def relief_item(self, relief_id: str) -> Relief:
+        found = self._sections.entry(relief_id)
+        if isinstance(found, Relief):
+            return found
         return next(item for item in self.relief if item.id == relief_id)
+
+
+class MemorySections:
+    """A knowledge base held in memory: as the loader merged it from YAML files."""
+
+    def __init__(
+        self,
+        content: dict[str, tuple[Any, ...]],
+        origin_table: dict[str, Origin] | None = None,
+        disabled_table: dict[str, Origin] | None = None,
+        file_list: tuple[tuple[str, str, int], ...] = (),
+    ) -> None:
+        self.content = content
+        self.origin_table = origin_table or {}
+        self.disabled_table = disabled_table or {}
+        self.file_list = file_list
+        self._index: Any = None
+
+    def section(self, name: str) -> tuple[Any, ...]:
+        return self.content.get(name, ())
+
+    def entry(self, entry_id: str) -> Entry | None:
+        for name in ENTRY_SECTIONS:
+            for entry in self.content.get(name, ()):
+                if entry.id == entry_id:
+                    return entry  # type: ignore[no-any-return]
+        return None
+
+    def origin(self, key: str) -> Origin | None:
+        return self.origin_table.get(key)
+
+    def origins(self) -> dict[str, Origin]:
+        return self.origin_table
+
+    def disabled(self) -> dict[str, Origin]:
+        return self.disabled_table
+
+    def files(self) -> tuple[tuple[str, str, int], ...]:
+        return self.file_list
+
+    def has_user_layers(self) -> bool:
+        return any(layer != "built-in" for layer, _, _ in self.file_list) or any(
+            origin.layer != "built-in" for origin in self.origin_table.values()
+        )
+
+    def citing(self, source_id: str) -> list[Entry]:
+        return [
+            entry
+            for name in ENTRY_SECTIONS
+            for entry in self.content.get(name, ())
+            if source_id in getattr(entry, "sources", ())
+        ]
+
+    def search_index(self) -> Any:
+        if self._index is None:
+            from cramp_cli.knowledge.search_index import SearchIndex, documents_from_kb
+
+            self._index = SearchIndex(documents_from_kb(KnowledgeBase(self)))
+        return self._index
+
+
+def in_memory(
+    *,
+    origins: dict[str, Origin] | None = None,
+    disabled: dict[str, Origin] | None = None,
+    files: tuple[tuple[str, str, int], ...] = (),
+    triage: Triage,
+    **sections: tuple[Any, ...],
+) -> KnowledgeBase:
+    """A knowledge base from sections already in memory (the loader's merge, the tests)."""
+    content = {**sections, "triage": (triage,)}
+    return KnowledgeBase(MemorySections(content, origins or {}, disabled or {}, files))

@@ -13,12 +13,18 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from cramp_cli import locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import content_rules, lines
-from cramp_cli.knowledge.kb import KnowledgeBase, Origin, level_rank, origin_key
+from cramp_cli.knowledge.floors import gates_change, rule_narrowing
+from cramp_cli.knowledge.kb import KnowledgeBase, Origin, in_memory, level_rank, origin_key
+from cramp_cli.knowledge.layers import (
+    DATA_DIR_ENV,
+    HAZARD_FILE,
+    Layer,
+    expand,
+    folder_files,
+    user_layers,
+)
 from cramp_cli.knowledge.models import (
     LEVELS,
     Cause,
@@ -46,6 +52,7 @@ from cramp_cli.knowledge.models import (
     Treatment,
     Triage,
 )
+from cramp_cli.knowledge.validation import ValidationError, as_shape, field_names
 from cramp_cli.names import normalise_name
 
 SECTIONS = (
@@ -66,9 +73,6 @@ _NOT_SUPPORT = {"seed-article"}
 
 BUILT_IN = "built-in"
 USER_LAYERS = ("user", "environment", "flag")
-# The hazard log: in the built-in data folder beside the knowledge base, but read only by
-# `cramp kb validate` and the tests, so answers never parse it.
-HAZARD_FILE = "hazards.yaml"
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def read_file(
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
     refused = _refuse_hazards(raw, name, layer)
     try:
-        content = KnowledgeFile.model_validate(_without_hazards(raw) if refused else raw)
+        content = as_shape(KnowledgeFile, _without_hazards(raw) if refused else raw)
     except ValidationError as err:
         raise KnowledgeBaseProblems([*refused, *_located_all(err, raw, name)]) from None
     if refused:
@@ -202,7 +206,7 @@ _ALL_FIELDS = sorted(
             Remove,
             Edit,
         )
-        for name in model.model_fields
+        for name in field_names(model)
     }
     | {"grade", "note", "weak_reason", "who", "when"}
 )
@@ -218,7 +222,7 @@ def _located_all(err: ValidationError, raw: lines.LineDict, name: str) -> list[K
         loc = tuple(error["loc"])
         line, item_id = lines.locate(raw, loc)
         message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             unknown = str(loc[-1])
             message = f"unknown field {lines.clip(repr(unknown))}"
             close = difflib.get_close_matches(unknown, _ALL_FIELDS, n=1)
@@ -289,20 +293,20 @@ def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:
             places = []
             for index, entry in enumerate(value):
                 try:
-                    model.model_validate(entry)
+                    as_shape(model, entry)
                 except ValidationError:
                     continue
                 places.append(index)
             kept[key] = [value[index] for index in places]
             indices[key] = tuple(places)
-        elif key in KnowledgeFile.model_fields:
+        elif key in field_names(KnowledgeFile):
             try:
-                KnowledgeFile.model_validate({key: value})
+                as_shape(KnowledgeFile, {key: value})
             except ValidationError:
                 continue
             kept[key] = value
     try:
-        content = KnowledgeFile.model_validate(kept)
+        content = as_shape(KnowledgeFile, kept)
     except ValidationError:
         return None
     return ParsedFile(name=name, raw=raw, content=content, layer=layer, indices=indices)
@@ -386,7 +390,7 @@ class _Checker:
                     "level",
                 )
                 return False
-            gates = _gates_change(old, new)
+            gates = gates_change(old, new)
             if gates is not None:
                 message, position = gates
                 self.fail(
@@ -511,7 +515,7 @@ class _Checker:
         if triage is None:
             raise KnowledgeBaseError("no 'triage' section (levels, regions)", file="data")
         self.triage_file = triage[0]
-        return KnowledgeBase(
+        return in_memory(
             sources=tuple(merged["sources"].values()),
             who_tags=tuple(who.values()),
             when_tags=tuple(when.values()),
@@ -780,70 +784,9 @@ def _cycles(edges: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
     return found
 
 
-def _gates_change(old: Sign, new: Sign) -> tuple[str, tuple[int, ...]] | None:
-    """Why `new` could ask its question in fewer cases than `old`, and where; or None.
-
-    A question is asked once one of its gates was answered yes (or always, without gates).
-    Dropping every gate asks it always. Dropping some asks it less often; adding gates to a
-    sign without any hides it behind them. Adding to gates a sign has would ask it more
-    often if any one gate is enough, but fewer if all were needed, so it is refused too:
-    keeping the same gates, in any order, or none, is safe however they are combined.
-    """
-    if not new.ask_if or set(new.ask_if) == set(old.ask_if):
-        return None
-    added = [gate for gate in new.ask_if if gate not in old.ask_if]
-    if added:
-        return (
-            f"not add any: its question would be asked only after one of them is answered "
-            f"yes (new in 'ask_if': {', '.join(added)})"
-            if not old.ask_if
-            else f"not add any (new in 'ask_if': {', '.join(added)})",
-            (new.ask_if.index(added[0]),),
-        )
-    dropped = [gate for gate in old.ask_if if gate not in new.ask_if]
-    return (
-        "not drop only some: its question is asked once any one of them is answered yes, so "
-        f"without {', '.join(dropped)} it would be asked less often",
-        (),
-    )
-
-
-def rule_fires(rule: Rule, signs: Iterable[str]) -> bool:
-    """Whether `rule` fires for this set of signs: all of `all`, and one of `any` if any."""
-    given = set(signs)
-    return set(rule.all) <= given and (not rule.any or not given.isdisjoint(rule.any))
-
-
-def rule_narrowing(old: Rule, new: Rule) -> tuple[str, str] | None:
-    """Why `new` fires for fewer sets of signs than `old`, and the field to blame; or None.
-
-    A rule only ever fires for more signs, never fewer, so `new` covers `old` exactly when
-    it fires for each smallest set that fires `old`: `old.all` plus one sign of `old.any`
-    (or `old.all` alone when `old.any` is empty).
-    """
-    smallest = [{*old.all, sign} for sign in old.any] if old.any else [set(old.all)]
-    missed = [signs for signs in smallest if not rule_fires(new, signs)]
-    if not missed:
-        return None
-    added = sorted({sign for signs in missed for sign in new.all if sign not in signs})
-    if added:
-        return f"cannot add signs to 'all' ({', '.join(added)})", "all"
-    if not old.any:
-        return (
-            "cannot gain an 'any' condition it did not have "
-            f"(it fired with {', '.join(old.all)} alone)",
-            "any",
-        )
-    dropped = sorted({sign for signs in missed for sign in signs - set(old.all)})
-    return f"cannot drop signs from 'any' ({', '.join(dropped)})", "any"
-
-
 def _suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-DATA_DIR_ENV = "CRAMP_DATA_DIR"
 
 
 def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBase:
@@ -858,12 +801,19 @@ def _builtin_parsed() -> tuple[ParsedFile, ...]:
 
 @functools.cache
 def load_builtin() -> KnowledgeBase:
-    """The shipped knowledge base, read and checked once per process."""
-    return _Checker(list(_builtin_parsed())).run()
+    """The shipped knowledge base, read from YAML and checked, once per process."""
+    return with_patterns(_Checker(list(_builtin_parsed())).run())
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    return [Path(path) for path in locations.yaml_files(str(folder))]
+def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
+    """The knowledge base with the diary patterns (data/patterns.yml) checked against it."""
+    from cramp_cli.knowledge.kb import MemorySections
+    from cramp_cli.knowledge.patterns import load_patterns
+
+    sections = kb._sections
+    assert isinstance(sections, MemorySections)
+    sections.content["patterns"] = load_patterns(kb)
+    return kb
 
 
 def load_folder(folder: Path) -> KnowledgeBase:
@@ -871,50 +821,11 @@ def load_folder(folder: Path) -> KnowledgeBase:
     if not folder.is_dir():
         raise KnowledgeBaseError("no such folder", file=str(folder))
     paths = [
-        path
-        for path in _folder_files(folder)
-        if path.suffix == ".yaml" and path.name != HAZARD_FILE
+        path for path in folder_files(folder) if path.suffix == ".yaml" and path.name != HAZARD_FILE
     ]
     if not paths:
         raise KnowledgeBaseError("no *.yaml files in this folder", file=str(folder))
     return load_files((path, str(path)) for path in paths)
-
-
-def user_kb_dir() -> Path:
-    """The folder whose *.yaml files are loaded automatically: user_data_dir/kb."""
-    return Path(locations.user_kb_folder())
-
-
-def expand(path: Path) -> list[Path]:
-    """A file as itself, a folder as its YAML files in name order."""
-    if path.is_dir():
-        return _folder_files(path)
-    if not path.exists():
-        raise KnowledgeBaseError("no such file or folder", file=str(path))
-    return [path]
-
-
-def env_kb_paths() -> list[Path]:
-    return [Path(part) for part in locations.env_kb_parts()]
-
-
-@dataclass(frozen=True)
-class Layer:
-    """A set of knowledge-base paths of one precedence, lowest first in a list of layers."""
-
-    name: str
-    paths: tuple[Path, ...]
-    origin: str  # where the paths came from, for `cramp kb paths`
-
-
-def user_layers(flag_paths: Iterable[Path] = ()) -> list[Layer]:
-    """The user's layers, lowest precedence first: user folder, CRAMP_KB, --kb."""
-    folder = user_kb_dir()
-    return [
-        Layer("user", (folder,) if folder.is_dir() else (), str(folder)),
-        Layer("environment", tuple(env_kb_paths()), locations.KB_ENV),
-        Layer("flag", tuple(flag_paths), "--kb"),
-    ]
 
 
 def _base_parsed() -> list[ParsedFile]:
@@ -925,7 +836,7 @@ def _base_parsed() -> list[ParsedFile]:
     if not path.is_dir():
         raise KnowledgeBaseError("no such folder", file=folder)
     files_found = [
-        file for file in _folder_files(path) if file.suffix == ".yaml" and file.name != HAZARD_FILE
+        file for file in folder_files(path) if file.suffix == ".yaml" and file.name != HAZARD_FILE
     ]
     if not files_found:
         raise KnowledgeBaseError("no *.yaml files in this folder", file=folder)
@@ -941,31 +852,13 @@ def parse_layers(layers: Iterable[Layer]) -> list[ParsedFile]:
     ]
 
 
-def load_kb(flag_paths: Iterable[Path] = (), use_cache: bool = True) -> KnowledgeBase:
-    """The knowledge base to answer from.
-
-    Precedence, highest first: --kb, CRAMP_KB, the user folder, then the built-in knowledge
-    base (or CRAMP_DATA_DIR's folder instead of it). A validated copy is kept in the cache,
-    so YAML is parsed only when a file changed.
-    """
-    flag_paths = tuple(flag_paths)
-    key = None
-    if use_cache:
-        from cramp_cli import cache
-        from cramp_cli.knowledge import kb_cache
-
-        key = cache.kb_key([str(path) for path in flag_paths])
-        cached = kb_cache.load(key) if key else None
-        if cached is not None:
-            return cached
-    extra = parse_layers(user_layers(flag_paths))
+def load_in_memory(files: Iterable[tuple[str, Path]]) -> KnowledgeBase:
+    """The base knowledge base (built-in, or CRAMP_DATA_DIR's) with the user's files on top,
+    each `(layer, path)`, read from YAML and checked in full, with the diary patterns."""
+    extra = [read_file(file, str(file), layer) for layer, file in files]
     if not extra and not os.environ.get(DATA_DIR_ENV):
-        kb = load_builtin()
-    else:
-        kb = _Checker([*_base_parsed(), *extra]).run()
-    if key:
-        kb_cache.store(key, kb)
-    return kb
+        return load_builtin()
+    return with_patterns(_Checker([*_base_parsed(), *extra]).run())
 
 
 def validate(
@@ -1058,7 +951,7 @@ def read_hazards(entry: Traversable | Path | None = None, name: str | None = Non
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
     try:
-        log = HazardLog.model_validate(raw)
+        log = as_shape(HazardLog, raw)
     except ValidationError as err:
         raise KnowledgeBaseProblems(_located_all(err, raw, name)) from None
     return HazardFile(name=name, raw=raw, log=log)

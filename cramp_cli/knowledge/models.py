@@ -7,17 +7,14 @@ are checked in validation.py, once the whole knowledge base has been read.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from cramp_cli.shapes import Items, Number, Shape, hidden, problem
+from cramp_cli.shapes import Text as _Str
 
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64),
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Id = Annotated[str, _Str(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Text = Annotated[str, _Str(strip=True, min_length=1)]
+Sentence = Annotated[str, _Str(strip=True, min_length=1, max_length=300)]
 
 Grade = Literal["strong", "moderate", "weak", "none", "against"]
 GRADES: tuple[Grade, ...] = ("strong", "moderate", "weak", "none", "against")
@@ -37,13 +34,14 @@ SourceKind = Literal[
 CauseGroup = Literal["mechanism", "trigger", "body", "condition", "medicine", "belief"]
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        str_strip_whitespace=True,
-        json_schema_serialization_defaults_required=True,
-    )
+class StrictModel(Shape):
+    """A knowledge-base shape: unknown fields are errors, and text is stripped."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        "extra": "forbid",
+        "str_strip_whitespace": True,
+        "json_schema_serialization_defaults_required": True,
+    }
 
 
 class Evidence(StrictModel):
@@ -52,21 +50,19 @@ class Evidence(StrictModel):
     # Required with grade `weak`, forbidden with any other grade.
     weak_reason: WeakReason | None = None
 
-    @model_validator(mode="after")
-    def _weak_reason_only_with_weak(self) -> Evidence:
+    def __post_init__(self) -> None:
         if self.grade == "weak" and self.weak_reason is None:
-            raise PydanticCustomError(
+            raise problem(
                 "weak_reason_missing",
                 "weak_reason is required when grade is 'weak': one of {choices}",
-                {"choices": ", ".join(WEAK_REASONS)},
+                choices=", ".join(WEAK_REASONS),
             )
         if self.grade != "weak" and self.weak_reason is not None:
-            raise PydanticCustomError(
+            raise problem(
                 "weak_reason_forbidden",
                 "weak_reason is only for grade 'weak', not '{grade}': remove it",
-                {"grade": self.grade},
+                grade=self.grade,
             )
-        return self
 
 
 class Source(StrictModel):
@@ -79,7 +75,7 @@ class Source(StrictModel):
     note: Text | None = None
     low_authority: bool = False
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class Tag(StrictModel):
@@ -99,13 +95,13 @@ class Item(StrictModel):
     title: Text
     summary: Sentence
     details: Text
-    who: tuple[Id, ...] = Field(min_length=1)
+    who: Annotated[tuple[Id, ...], Items(min_length=1)]
     when: tuple[Id, ...] = ()
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     evidence: Evidence
     article_claim: Text | None = None
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class Cause(Item):
@@ -118,7 +114,7 @@ class Relief(Item):
     muscle: Id | None = None
     direction: Text | None = None
     hold: Text
-    steps: tuple[Text, ...] = Field(min_length=1)
+    steps: Annotated[tuple[Text, ...], Items(min_length=1)]
 
 
 class Prevention(Item):
@@ -148,33 +144,33 @@ class Sign(StrictModel):
     question: Sentence
     wording: Text
     level: Level
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # What to do about this sign in particular; without it, the level's advice serves.
     advice: Text | None = None
     note: Text | None = None
     ask_if: tuple[Id, ...] = ()
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class Rule(StrictModel):
     """A combination rule: with all of `all` and at least one of `any`, at least `level`."""
 
     id: Id
-    all: tuple[Id, ...] = Field(min_length=1)
+    all: Annotated[tuple[Id, ...], Items(min_length=1)]
     any: tuple[Id, ...] = ()
     level: Level
     reason: Sentence
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class MinutesRule(StrictModel):
     """A cramp that lasted more than `more_than` minutes counts as the sign `sign`."""
 
     sign: Id
-    more_than: int = Field(gt=0)
+    more_than: Annotated[int, Number(gt=0)]
 
 
 class LevelAdvice(StrictModel):
@@ -184,7 +180,7 @@ class LevelAdvice(StrictModel):
     title: Text
     action: Sentence
     details: Text
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
 
 
 class Region(StrictModel):
@@ -196,12 +192,12 @@ class Region(StrictModel):
 
 
 class Triage(StrictModel):
-    levels: tuple[LevelAdvice, ...] = Field(min_length=4, max_length=4)
+    levels: Annotated[tuple[LevelAdvice, ...], Items(min_length=4, max_length=4)]
     minutes: MinutesRule
-    regions: tuple[Region, ...] = Field(min_length=1)
+    regions: Annotated[tuple[Region, ...], Items(min_length=1)]
     default_region: Region
-    safety_net: tuple[Text, ...] = Field(min_length=1)
-    safety_net_sources: tuple[Id, ...] = Field(min_length=1)
+    safety_net: Annotated[tuple[Text, ...], Items(min_length=1)]
+    safety_net_sources: Annotated[tuple[Id, ...], Items(min_length=1)]
 
 
 class Lookalike(StrictModel):
@@ -215,9 +211,9 @@ class Lookalike(StrictModel):
     # How soon it needs help; `cramp lookalikes` lists the most dangerous first.
     level: Level | None = None
     signs: tuple[Id, ...] = ()
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class Muscle(StrictModel):
@@ -226,9 +222,9 @@ class Muscle(StrictModel):
     description: Sentence
     cramp_pulls: Sentence
     aliases: tuple[Text, ...]
-    relief: tuple[Id, ...] = Field(min_length=1)
+    relief: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = Field(default=False, exclude=True)
+    override: bool = hidden(False)
 
 
 class KnowledgeFile(StrictModel):
@@ -249,16 +245,54 @@ class KnowledgeFile(StrictModel):
     disabled: tuple[Id, ...] = ()
 
 
+# ---------------------------------------------------------------- diary patterns
+# data/patterns.yml: when a diary's numbers meet a warning sign (`cramp report`).
+
+Measure = Literal[
+    "longest_minutes",
+    "nights_per_week",
+    "cramps_per_week",
+    "woke_nights_per_week",
+    "mean_severity",
+]
+
+
+class PatternRule(StrictModel):
+    """When `measure` is more than (or at least) a number, the diary meets `sign`."""
+
+    id: Id
+    sign: Id
+    measure: Measure
+    more_than: Annotated[float | None, Number(ge=0)] = None
+    at_least: Annotated[float | None, Number(ge=0)] = None
+    reason: Sentence
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
+
+    def __post_init__(self) -> None:
+        if (self.more_than is None) == (self.at_least is None):
+            raise problem("value_error", "give exactly one of more_than and at_least")
+
+    def met_by(self, value: float | None) -> bool:
+        if value is None:
+            return False
+        if self.more_than is not None:
+            return value > self.more_than
+        return self.at_least is not None and value >= self.at_least
+
+
+class PatternsFile(StrictModel):
+    """data/patterns.yml."""
+
+    patterns: tuple[PatternRule, ...]
+
+
 # ---------------------------------------------------------------- the hazard log
 # data/hazards.yaml: how cramp could harm someone, and the controls that stop it. Read only by
 # `cramp kb validate` and the tests (tests/test_hazards.py), never on the answer path.
 
 # A pytest node id under tests/ (parametrisation brackets allowed), or a file and a -k expression.
 TestSpec = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, pattern=r"^tests/[\w./-]+\.py(::\S.*| -k \S.*)$", max_length=300
-    ),
+    str, _Str(strip=True, pattern=r"^tests/[\w./-]+\.py(::\S.*| -k \S.*)$", max_length=300)
 ]
 
 
@@ -293,10 +327,13 @@ class Edit(StrictModel):
     """Disable a control by a literal text edit: `find` occurs exactly once in `file`."""
 
     # Whitespace is part of the text to find (the config is merged with StrictModel's).
-    model_config = ConfigDict(str_strip_whitespace=False)
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        **StrictModel.__pydantic_config__,
+        "str_strip_whitespace": False,
+    }
 
     file: Text
-    find: Annotated[str, StringConstraints(min_length=1)]
+    find: Annotated[str, _Str(min_length=1)]
     replace: str
 
 
@@ -319,4 +356,4 @@ class Hazard(StrictModel):
 class HazardLog(StrictModel):
     """data/hazards.yaml: only the built-in knowledge base has one."""
 
-    hazards: tuple[Hazard, ...] = Field(min_length=1)
+    hazards: Annotated[tuple[Hazard, ...], Items(min_length=1)]

@@ -12,53 +12,17 @@ import difflib
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from cramp_cli.diary.results import Measure
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import yaml_io
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.loader import DATA_DIR_ENV
-from cramp_cli.knowledge.models import Id, Sentence
+from cramp_cli.knowledge.models import PatternRule, PatternsFile
+from cramp_cli.knowledge.validation import ValidationError, as_shape
 
 FILE_NAME = "patterns.yml"
 
 
-class PatternRule(BaseModel):
-    """When `measure` is more than (or at least) a number, the diary meets `sign`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id: Id
-    sign: Id
-    measure: Measure
-    more_than: float | None = Field(default=None, ge=0)
-    at_least: float | None = Field(default=None, ge=0)
-    reason: Sentence
-    sources: tuple[Id, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _one_threshold(self) -> PatternRule:
-        if (self.more_than is None) == (self.at_least is None):
-            raise ValueError("give exactly one of more_than and at_least")
-        return self
-
-    def met_by(self, value: float | None) -> bool:
-        if value is None:
-            return False
-        if self.more_than is not None:
-            return value > self.more_than
-        return self.at_least is not None and value >= self.at_least
-
-
-class PatternsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    patterns: tuple[PatternRule, ...]
-
-
 def _read() -> tuple[bytes, str]:
-    folder = os.environ.get(DATA_DIR_ENV)
+    folder = os.environ.get("CRAMP_DATA_DIR")
     if folder and (Path(folder) / FILE_NAME).is_file():
         path = Path(folder) / FILE_NAME
         name = str(path)
@@ -76,13 +40,13 @@ def load_patterns(kb: KnowledgeBase) -> tuple[PatternRule, ...]:
     raw_bytes, name = _read()
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
     try:
-        rules = PatternsFile.model_validate(raw).patterns
+        rules = as_shape(PatternsFile, raw).patterns
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         loc = tuple(first["loc"])
         line, item = yaml_io.locate(raw, loc)
         message = first["msg"]
-        if first["type"] == "extra_forbidden":
+        if first["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             message = f"unknown field {loc[-1]!r}"
         elif first["type"] == "missing":
             message = f"missing required field {loc[-1]!r}"

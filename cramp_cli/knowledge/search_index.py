@@ -24,8 +24,7 @@ import bisect
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 TITLE_WEIGHT = 3.0
 SUMMARY_WEIGHT = 2.0
@@ -90,8 +89,7 @@ def content_words(text: str) -> list[str]:
     return [word for word in tokenise(text) if word not in STOP_WORDS]
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One searchable entry of the knowledge base."""
 
     kind: str
@@ -99,17 +97,16 @@ class Document:
     title: str
     grade: str | None
     fields: tuple[tuple[str, float], ...]
+    weak_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     document: Document
     score: float
     matched: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A vocabulary word a query word matches, how well, and how to report it."""
 
     word: str
@@ -117,37 +114,97 @@ class _Candidate:
     shown: str
 
 
-class SearchIndex:
-    """An inverted index over documents, built once, searched many times."""
+class MemoryIndex:
+    """An inverted index over documents, built in memory (a knowledge base read from YAML;
+    cramp_cli.knowledge.compile stores the same tables in the compiled snapshot)."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
-        self._documents = tuple(documents)
+        self.documents = tuple(documents)
         # word -> {document position: highest weight of a field holding the word}
-        self._postings: dict[str, dict[int, float]] = {}
-        self._titles: list[tuple[str, ...]] = []
-        for position, document in enumerate(self._documents):
+        self.postings_table: dict[str, dict[int, float]] = {}
+        self.titles: list[tuple[str, ...]] = []
+        for position, document in enumerate(self.documents):
             for text, weight in document.fields:
                 for word in tokenise(text):
-                    postings = self._postings.setdefault(word, {})
+                    postings = self.postings_table.setdefault(word, {})
                     if postings.get(position, 0.0) < weight:
                         postings[position] = weight
-            self._titles.append(tuple(content_words(document.title)))
-        self._vocabulary = sorted(self._postings)
-        self._by_length: dict[int, list[str]] = {}
-        for word in self._vocabulary:
-            self._by_length.setdefault(len(word), []).append(word)
-        self._sort_keys = [
-            (_KIND_RANK.get(document.kind, len(KIND_ORDER)), document.kind, document.id)
-            for document in self._documents
-        ]
+            self.titles.append(tuple(content_words(document.title)))
+        self.vocabulary = sorted(self.postings_table)
+        self.by_length: dict[int, list[str]] = {}
+        for word in self.vocabulary:
+            self.by_length.setdefault(len(word), []).append(word)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def has_word(self, word: str) -> bool:
+        return word in self.postings_table
+
+    def postings(self, word: str) -> dict[int, float]:
+        return self.postings_table.get(word, {})
+
+    def words_starting(self, prefix: str) -> list[str]:
+        """The vocabulary words that start with `prefix` and are longer than it, in order."""
+        start = bisect.bisect_right(self.vocabulary, prefix)
+        found = []
+        for other in self.vocabulary[start:]:
+            if not other.startswith(prefix):
+                break
+            found.append(other)
+        return found
+
+    def words_of_lengths(self, lengths: Iterable[int]) -> list[str]:
+        return [word for length in lengths for word in self.by_length.get(length, ())]
+
+    def word_lengths(self) -> list[int]:
+        return sorted(self.by_length)
+
+    def document(self, position: int) -> Document:
+        return self.documents[position]
+
+    def title_words(self, position: int) -> tuple[str, ...]:
+        return self.titles[position]
+
+
+class IndexData(Protocol):
+    """What a search reads: the memory index above, or the compiled snapshot's tables."""
+
+    def has_word(self, word: str) -> bool: ...
+
+    def postings(self, word: str) -> dict[int, float]: ...
+
+    def words_starting(self, prefix: str) -> list[str]: ...
+
+    def words_of_lengths(self, lengths: Iterable[int]) -> list[str]: ...
+
+    def word_lengths(self) -> list[int]: ...
+
+    def document(self, position: int) -> Document: ...
+
+    def title_words(self, position: int) -> tuple[str, ...]: ...
+
+
+def sort_key(document: Document) -> tuple[int, str, str]:
+    """Ties are broken by kind (advice first), then id."""
+    return (_KIND_RANK.get(document.kind, len(KIND_ORDER)), document.kind, document.id)
+
+
+class SearchIndex:
+    """Ranked, typo-tolerant search over an index's data."""
+
+    def __init__(self, documents: Iterable[Document] | IndexData) -> None:
+        self._data: IndexData = (
+            documents if hasattr(documents, "postings") else MemoryIndex(documents)  # type: ignore[arg-type]
+        )
         self._candidates_cache: dict[str, tuple[_Candidate, ...]] = {}
 
     def __len__(self) -> int:
-        return len(self._documents)
+        return len(self._data)  # type: ignore[arg-type]
 
     @property
     def documents(self) -> tuple[Document, ...]:
-        return self._documents
+        return self._data.documents  # type: ignore[attr-defined, no-any-return]
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The documents matching the query, best first; ValueError for an empty query."""
@@ -165,7 +222,7 @@ class SearchIndex:
             candidates = self._candidates(word)
             accepted.append(frozenset(candidate.word for candidate in candidates))
             for candidate in candidates:
-                for position, weight in self._postings[candidate.word].items():
+                for position, weight in self._data.postings(candidate.word).items():
                     score = candidate.quality * weight
                     per_word = best.setdefault(position, {})
                     if score > per_word.get(index, (0.0, 0.0, ""))[0]:
@@ -183,16 +240,24 @@ class SearchIndex:
                 if per_word[index][2] not in shown:
                     shown.append(per_word[index][2])
             hits.append((score, position, tuple(shown)))
-        hits.sort(key=lambda hit: (-hit[0], self._sort_keys[hit[1]]))
+        # Only the best scores need their documents read, to break ties by kind and id.
+        hits.sort(key=lambda hit: -hit[0])
+        if len(hits) > limit:
+            cutoff = hits[limit - 1][0]
+            hits = [hit for hit in hits if hit[0] >= cutoff]
+        ranked = sorted(
+            ((score, self._data.document(position), matched) for score, position, matched in hits),
+            key=lambda hit: (-hit[0], sort_key(hit[1])),
+        )
         return [
-            Hit(document=self._documents[position], score=round(score, 4), matched=matched)
-            for score, position, matched in hits[:limit]
+            Hit(document=document, score=round(score, 4), matched=matched)
+            for score, document, matched in ranked[:limit]
         ]
 
     def _bonus(self, position: int, accepted: list[frozenset[str]]) -> float:
         """The bonus of a document that matched every query word."""
         bonus = ALL_WORDS_BONUS
-        title = self._titles[position]
+        title = self._data.title_words(position)
         if not title:
             return bonus
         if _is_phrase(accepted, title):
@@ -213,13 +278,10 @@ class SearchIndex:
 
     def _find_candidates(self, word: str) -> tuple[_Candidate, ...]:
         found: dict[str, _Candidate] = {}
-        if word in self._postings:
+        if self._data.has_word(word):
             found[word] = _Candidate(word, EXACT, word)
         if len(word) >= PREFIX_MIN:
-            start = bisect.bisect_right(self._vocabulary, word)
-            for other in self._vocabulary[start:]:
-                if not other.startswith(word):
-                    break
+            for other in self._data.words_starting(word):
                 found[other] = _Candidate(other, PREFIX, word)
         if len(word) >= FUZZY_MIN:
             for other in difflib.get_close_matches(
@@ -237,12 +299,12 @@ class SearchIndex:
         other lengths cannot reach it; leaving them out changes no result, only the time.
         """
         size = len(word)
-        pool: list[str] = []
-        for length in sorted(self._by_length):
+        lengths = []
+        for length in self._data.word_lengths():
             shorter, longer = min(size, length), max(size, length)
             if 2 * shorter >= FUZZY_CUTOFF * (shorter + longer):
-                pool.extend(self._by_length[length])
-        return pool
+                lengths.append(length)
+        return self._data.words_of_lengths(lengths)
 
 
 def _query_words(query: str) -> list[str]:
@@ -351,7 +413,9 @@ def documents_from_kb(kb: Any) -> list[Document]:
     documents: list[Document] = []
     for kind, section, title_attribute, weighted in _SECTIONS:
         for entry in getattr(kb, section, ()) or ():
-            grade = getattr(getattr(entry, "evidence", None), "grade", None)
+            evidence = getattr(entry, "evidence", None)
+            grade = getattr(evidence, "grade", None)
+            weak_reason = getattr(evidence, "weak_reason", None)
             fields = [(_id_text(entry.id), TITLE_WEIGHT), *_texts(entry, weighted)]
             documents.append(
                 Document(
@@ -360,6 +424,7 @@ def documents_from_kb(kb: Any) -> list[Document]:
                     title=str(getattr(entry, title_attribute)),
                     grade=grade if isinstance(grade, str) else None,
                     fields=tuple(fields),
+                    weak_reason=weak_reason if isinstance(weak_reason, str) else None,
                 )
             )
     return documents

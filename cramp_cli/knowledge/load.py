@@ -1,0 +1,212 @@
+"""The knowledge base an answer reads: the compiled built-in one, plus the user's own files.
+
+- No user files: the snapshot shipped in the package, opened read-only. No YAML, no Pydantic.
+- User files (the user folder, CRAMP_KB, --kb): read and hashed on every run. The whole
+  knowledge base they give is compiled once into the user's store, a file named by their
+  content, cramp's version and the snapshot's, in a folder only the user can write
+  (cramp_cli.locations.kb_store_dir). Each run re-checks the store against the built-in
+  snapshot: no warning sign or rule lowered or narrowed, the same triage and diary
+  patterns; and the content rules hold for every entry an answer reads from it.
+- CRAMP_DATA_DIR (a changed copy of data/, for checking it): everything is read from YAML
+  and checked in memory, on every run.
+
+Any store that is missing, damaged, foreign or fails a check is compiled again; a store
+folder someone else could write to is not used (one warning line), and the knowledge base
+is then checked in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cramp_cli import __version__, locations
+from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.knowledge import snapshot
+from cramp_cli.knowledge.floors import floor_problem
+from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase
+from cramp_cli.knowledge.layers import DATA_DIR_ENV, expand, user_layers
+
+# At most this many compiled stores are kept; the oldest go first.
+KEEP_STORES = 4
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the loader's own limit for one YAML file
+
+
+def builtin() -> KnowledgeBase:
+    """The shipped knowledge base (or, with CRAMP_DATA_DIR, that folder's, read from YAML)."""
+    if os.environ.get(DATA_DIR_ENV):
+        from cramp_cli.knowledge.loader import load_in_memory
+
+        return load_in_memory([])
+    return snapshot.built_in()
+
+
+def load_kb(flag_paths: Iterable[Path] = (), use_store: bool = True) -> KnowledgeBase:
+    """The knowledge base to answer from.
+
+    Precedence, highest first: --kb, CRAMP_KB, the user folder, then the built-in knowledge
+    base (or CRAMP_DATA_DIR's folder instead of it).
+    """
+    layers = user_layers(tuple(flag_paths))
+    files = [
+        (layer.name, file) for layer in layers for path in layer.paths for file in expand(path)
+    ]
+    if os.environ.get(DATA_DIR_ENV):
+        from cramp_cli.knowledge.loader import load_in_memory
+
+        return load_in_memory(files)
+    if not files:
+        return snapshot.built_in()
+    key = _key(files)
+    folder = locations.kb_store_dir() if use_store else None
+    if folder is not None and not _private_folder(Path(folder)):
+        folder = None
+    if folder is not None:
+        path = Path(folder) / f"kb-{key}.sqlite3"
+        found = _open_store(path)
+        if found is not None:
+            return found
+    from cramp_cli.knowledge.loader import load_in_memory
+
+    kb = load_in_memory(files)
+    if folder is not None:
+        _store(kb, Path(folder), key)
+    return kb
+
+
+def _key(files: list[tuple[str, Path]]) -> str:
+    """The store's name: what the user's files hold, this cramp, and its snapshot."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update(f"cramp {__version__} format {snapshot.FORMAT}\n".encode())
+    digest.update(_snapshot_stamp().encode())
+    for layer, path in files:
+        content = _read_regular(path)
+        digest.update(f"\n{layer}\n{path}\n{len(content)}\n".encode("utf-8", "surrogateescape"))
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()[:32]
+
+
+def _snapshot_stamp() -> str:
+    info = snapshot.BUILT_IN_PATH.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _read_regular(path: Path) -> bytes:
+    """A user file's bytes; it must be a regular file (a FIFO would block for ever)."""
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise KnowledgeBaseError("is not a regular file", file=name)
+        if info.st_size > MAX_FILE_BYTES:
+            # The loader says so with its own message; the key only needs to change.
+            return f"too large: {info.st_size} {info.st_mtime_ns}".encode()
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as err:
+        raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    finally:
+        os.close(fd)
+
+
+def _warn(message: str) -> None:
+    print(f"cramp: warning: {message}", file=sys.stderr)
+
+
+def _private_folder(folder: Path) -> bool:
+    """Whether the store folder is the user's own and no one else can write to it; made
+    (private) when missing. Anything else is not used, with one warning line."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError as err:
+        _warn(f"not using the knowledge-base store {folder} ({err.strerror}).")
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        _warn(f"not using the knowledge-base store {folder}: it is not a folder.")
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        _warn(
+            f"not using the knowledge-base store {folder}: other users could change it "
+            "(it must be your own folder, writable only by you)."
+        )
+        return False
+    return True
+
+
+def _private_file(path: Path) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022))
+
+
+def _open_store(path: Path) -> KnowledgeBase | None:
+    """The compiled store, if it is there, readable, private and passes the floors."""
+    if not _private_file(path):
+        return None
+    from cramp_cli.knowledge import content_rules
+
+    def check(section: str, entry: Any) -> None:
+        if section in ENTRY_SECTIONS and content_rules.check_entry(section, entry):
+            with _ignored_oserror():
+                path.unlink()
+            raise KnowledgeBaseError(
+                f"{getattr(entry, 'id', section)!r} breaks a content rule in the compiled "
+                "store of your knowledge-base files, so the store was removed",
+                file=str(path),
+            )
+
+    try:
+        kb = snapshot.open_kb(path, check)
+        problem = floor_problem(snapshot.built_in(), kb)
+    except (snapshot.SnapshotError, KnowledgeBaseError, ValueError, TypeError, KeyError):
+        problem = "it cannot be read"
+    except Exception as err:  # sqlite3.Error and kin: a damaged file is compiled again
+        if type(err).__module__ != "sqlite3":
+            raise
+        problem = "it cannot be read"
+    if problem is None:
+        return kb
+    with _ignored_oserror():
+        path.unlink()
+    return None
+
+
+class _ignored_oserror:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
+
+
+def _store(kb: KnowledgeBase, folder: Path, key: str) -> None:
+    """Keep the compiled knowledge base for the next run; the oldest stores beyond
+    KEEP_STORES go. A store that cannot be written only costs speed."""
+    from cramp_cli.knowledge import compile as compiler
+
+    try:
+        compiler.write(kb, folder / f"kb-{key}.sqlite3", {"key": key})
+        stores = sorted(
+            folder.glob("kb-*.sqlite3"), key=lambda path: path.stat().st_mtime_ns, reverse=True
+        )
+        for old in stores[KEEP_STORES:]:
+            old.unlink()
+    except OSError:
+        pass
