@@ -252,7 +252,7 @@ class KnowledgeBase:
         return self._sections.citing(source_id)
 
     def search_index(self) -> Any:
-        """The search index over every entry (cramp_cli.knowledge.search_index.SearchIndex's interface)."""
+        """The search index over every entry (a search_index.SearchIndex)."""
         return self._sections.search_index()
 
     def muscle_names(self) -> dict[str, str]:

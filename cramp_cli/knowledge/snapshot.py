@@ -166,7 +166,7 @@ class SnapshotSections:
 
 
 class SnapshotIndex:
-    """The search index's tables, read a word at a time (cramp_cli.knowledge.search_index.IndexData)."""
+    """The search index's tables, read a word at a time (search_index.IndexData)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
