@@ -191,7 +191,7 @@ class CheckResult(Result):
     questions: int | None = None
     partial_note: str | None = None
     # Whether the human views list the rules that fired (--explain); JSON always has `fired`.
-    explain: bool = hidden(False)
+    explain: bool = hidden(default=False)
 
     def leading_signs(self) -> list[MatchedSign]:
         """Matched signs of the verdict's level with advice of their own: what to do first."""

@@ -349,7 +349,7 @@ def check_constraints(instance: Shape) -> None:
         for each in values:
             message = marker.check(each)
             if message is not None:
-                raise problem("value_error", "{field} {message}", field=name, message=message)
+                raise problem("value_error", "{field} {detail}", field=name, detail=message)
 
 
 def _markers(hint: Any, per_item: bool = False) -> list[tuple[Any, bool]]:

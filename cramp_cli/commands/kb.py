@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
     ) -> None:
         """Show which files are loaded, from where, highest precedence first."""
-        from cramp_cli.knowledge.loader import user_layers
+        from cramp_cli.knowledge.layers import user_layers
         from cramp_cli.results import KbFile, KbLayer, KbPathsResult
 
         kb = current_kb()

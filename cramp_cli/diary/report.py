@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from cramp_cli import answers
-from cramp_cli.diary.results import Count, Measure, PatternFinding, ReliefUse, ReportResult, Week
+from cramp_cli.diary.results import Count, PatternFinding, ReliefUse, ReportResult, Week
 from cramp_cli.diary.store import Aggregates
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.models import PatternRule
+from cramp_cli.knowledge.models import Measure, PatternRule
 
 REPORT_NOTE = (
     "A diary shows patterns only. It cannot see other warning signs, such as one swollen, "

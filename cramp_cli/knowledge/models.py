@@ -75,7 +75,7 @@ class Source(StrictModel):
     note: Text | None = None
     low_authority: bool = False
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class Tag(StrictModel):
@@ -101,7 +101,7 @@ class Item(StrictModel):
     evidence: Evidence
     article_claim: Text | None = None
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class Cause(Item):
@@ -150,7 +150,7 @@ class Sign(StrictModel):
     note: Text | None = None
     ask_if: tuple[Id, ...] = ()
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class Rule(StrictModel):
@@ -163,7 +163,7 @@ class Rule(StrictModel):
     reason: Sentence
     sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class MinutesRule(StrictModel):
@@ -213,7 +213,7 @@ class Lookalike(StrictModel):
     signs: tuple[Id, ...] = ()
     sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class Muscle(StrictModel):
@@ -224,7 +224,7 @@ class Muscle(StrictModel):
     aliases: tuple[Text, ...]
     relief: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
-    override: bool = hidden(False)
+    override: bool = hidden(default=False)
 
 
 class KnowledgeFile(StrictModel):

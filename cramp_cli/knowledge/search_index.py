@@ -24,7 +24,7 @@ import bisect
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 TITLE_WEIGHT = 3.0
 SUMMARY_WEIGHT = 2.0
@@ -195,7 +195,9 @@ class SearchIndex:
 
     def __init__(self, documents: Iterable[Document] | IndexData) -> None:
         self._data: IndexData = (
-            documents if hasattr(documents, "postings") else MemoryIndex(documents)  # type: ignore[arg-type]
+            cast(IndexData, documents)
+            if hasattr(documents, "postings")
+            else MemoryIndex(documents)
         )
         self._candidates_cache: dict[str, tuple[_Candidate, ...]] = {}
 

@@ -25,7 +25,8 @@ def _adapter(cls: Any) -> TypeAdapter[Any]:
 
 def as_shape(cls: type[_T], data: Any) -> _T:
     """`data` as a `cls`, or pydantic.ValidationError listing every problem."""
-    validated: _T = _adapter(cls).validate_python(data)
+    shape: Any = cls
+    validated: _T = _adapter(shape).validate_python(data)
     return validated
 
 

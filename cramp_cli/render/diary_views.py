@@ -8,7 +8,7 @@ as markup. The verdict of a report is drawn by the same view as `cramp check`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cramp_cli.diary.models import Entry, format_minutes
@@ -20,6 +20,8 @@ from cramp_cli.diary.results import (
     PatternFinding,
     ReportResult,
 )
+from cramp_cli.render.markdown_text import esc, table
+from cramp_cli.results import CheckResult
 
 MEASURE_WORDS = {
     "longest_minutes": "the longest cramp (minutes)",
@@ -181,7 +183,9 @@ def _empty_history(result: HistoryResult) -> str:
     return "No diary entries yet. Log one: cramp log --muscle calf --minutes 2"
 
 
-def plain_report(result: ReportResult) -> Iterator[str]:
+def plain_report(
+    result: ReportResult, check_lines: Callable[[CheckResult], Iterator[str]]
+) -> Iterator[str]:
     yield f"Report: the {result.days} nights from {result.first_night} to {result.last_night}"
     if not result.cramps:
         yield "No cramps logged in these nights."
@@ -197,9 +201,7 @@ def plain_report(result: ReportResult) -> Iterator[str]:
         words = f"{_finding_words(finding)}. {finding.reason}"
         yield f"Pattern: {finding.id} ({finding.level}): {words}"
     if result.check is not None:
-        from cramp_cli.render import plain
-
-        yield from plain._RENDERERS[type(result.check)](result.check)
+        yield from check_lines(result.check)
     else:
         yield "Signs: the pattern meets none of the warning-sign rules."
     yield f"Note: {result.note}"
@@ -213,14 +215,10 @@ def plain_import(result: ImportResult) -> Iterator[str]:
 
 
 def _esc(text: str) -> str:
-    from cramp_cli.render.markdown import esc
-
     return esc(text)
 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> Iterator[str]:
-    from cramp_cli.render.markdown import table
-
     yield from table(headers, rows)
 
 
@@ -268,7 +266,9 @@ def markdown_history(result: HistoryResult) -> Iterator[str]:
     yield ""
 
 
-def markdown_report(result: ReportResult) -> Iterator[str]:
+def markdown_report(
+    result: ReportResult, check_lines: Callable[[CheckResult], Iterator[str]]
+) -> Iterator[str]:
     yield f"# Cramp diary: the {result.days} nights to {result.last_night}"
     yield ""
     if not result.cramps:
@@ -301,9 +301,7 @@ def markdown_report(result: ReportResult) -> Iterator[str]:
     if result.items:
         yield ""
     if result.check is not None:
-        from cramp_cli.render import markdown
-
-        for line in markdown._RENDERERS[type(result.check)](result.check):
+        for line in check_lines(result.check):
             yield f"#{line}" if line.startswith("#") else line
     yield f"> {_esc(result.note)}"
     yield ""
@@ -323,7 +321,7 @@ def _entry_table(title: str, entries: tuple[Entry, ...]) -> Any:
     """Two columns, when and what, so it reads at any width from 40 columns up."""
     from rich.text import Text  # noqa: TID251
 
-    from cramp_cli.render.rich_view import titled_table
+    from cramp_cli.render.rich_parts import titled_table
 
     table = titled_table(title, show_lines=True)
     table.add_column("When", no_wrap=True)
@@ -380,12 +378,12 @@ def rich_history(result: HistoryResult) -> list[Any]:
     return [_entry_table(title, result.items)]
 
 
-def rich_report(result: ReportResult) -> list[Any]:
+def rich_report(result: ReportResult, check_view: Callable[[CheckResult], list[Any]]) -> list[Any]:
     from rich import box  # noqa: TID251
     from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
 
-    from cramp_cli.render.rich_view import titled_table
+    from cramp_cli.render.rich_parts import titled_table
 
     heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
     heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
@@ -429,9 +427,7 @@ def rich_report(result: ReportResult) -> list[Any]:
     else:
         parts.append(Text("The pattern meets none of the warning-sign rules.", style="green"))
     if result.check is not None:
-        from cramp_cli.render import rich_view
-
-        parts.extend(rich_view._VIEWS[type(result.check)](result.check))
+        parts.extend(check_view(result.check))
     parts.append(Text(result.note, style="dim"))
     return parts
 

@@ -6,7 +6,6 @@ leading # or list markers), so a value can never turn into a link or a heading.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.render import diary_views
 from cramp_cli.render.fields import entry_fields
+from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -35,20 +35,6 @@ from cramp_cli.results import (
     WhyResult,
 )
 from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, shown_grade
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def esc(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    yield "| " + " | ".join(headers) + " |"
-    yield "|" + "|".join(" --- " for _ in headers) + "|"
-    for row in rows:
-        yield "| " + " | ".join(esc(cell) for cell in row) + " |"
-    yield ""
 
 
 def _ref_grade(ref: EntryRef) -> str:
@@ -317,7 +303,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
     LogResult: diary_views.markdown_log,
     HistoryResult: diary_views.markdown_history,
-    ReportResult: diary_views.markdown_report,
+    ReportResult: lambda r: diary_views.markdown_report(r, _check),
     ImportResult: diary_views.markdown_import,
 }
 

@@ -214,7 +214,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbValidateResult: kb_views.plain_validate,
     LogResult: diary_views.plain_log,
     HistoryResult: diary_views.plain_history,
-    ReportResult: diary_views.plain_report,
+    ReportResult: lambda r: diary_views.plain_report(r, _check),
     ImportResult: diary_views.plain_import,
 }
 

@@ -21,6 +21,7 @@ from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import diary_views, kb_views
 from cramp_cli.render.fields import entry_fields
+from cramp_cli.render.rich_parts import titled_table
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -59,18 +60,6 @@ CAUSE_GROUP_TITLES = {
     "medicine": "Medicines that may be linked",
     "belief": "Old beliefs the evidence does not support",
 }
-
-
-def titled_table(title: str | Text, **options: Any) -> Table:
-    """The one table style: a bold title on the left, a rule under the header, full width."""
-    return Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        expand=True,
-        **options,
-    )
 
 
 def make_console(*, stderr: bool = False, no_color: bool = False) -> Console:
@@ -494,7 +483,7 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
     LogResult: diary_views.rich_log,
     HistoryResult: diary_views.rich_history,
-    ReportResult: diary_views.rich_report,
+    ReportResult: lambda r: diary_views.rich_report(r, _check),
     ImportResult: diary_views.rich_import,
 }
 
