@@ -17,7 +17,6 @@ import difflib
 import math
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
@@ -70,6 +69,8 @@ class ValueProblem(ValueError):
 
 def new_id() -> str:
     """A short random id a person can type: 10 hex digits (a trillion possibilities)."""
+    import uuid
+
     return uuid.uuid4().hex[:10]
 
 

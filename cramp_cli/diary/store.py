@@ -25,12 +25,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, NamedTuple
 
 from cramp_cli import locations
 from cramp_cli.diary.models import Entry, new_id
@@ -223,30 +220,26 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     key: str
     count: int
 
 
-@dataclass(frozen=True)
-class ReliefStats:
+class ReliefStats(NamedTuple):
     relief: str
     uses: int
     mean_minutes: float | None
     longest_minutes: float | None
 
 
-@dataclass(frozen=True)
-class WeekStats:
+class WeekStats(NamedTuple):
     index: int  # 0 is the week ending on the last night, 1 the week before, ...
     cramps: int
     nights: int
     woke_nights: int
 
 
-@dataclass(frozen=True)
-class Aggregates:
+class Aggregates(NamedTuple):
     """What the report needs from the window of nights, worked out in SQL."""
 
     first_night: date
@@ -265,7 +258,7 @@ class Aggregates:
     sides: tuple[Counted, ...]
     triggers: tuple[Counted, ...]
     reliefs: tuple[ReliefStats, ...]
-    weeks: tuple[WeekStats, ...] = field(default=())
+    weeks: tuple[WeekStats, ...] = ()
 
 
 class Diary:
@@ -520,7 +513,7 @@ class Diary:
     def _entries(self, rows: list[tuple[Any, ...]]) -> list[Entry]:
         try:
             return [_entry(row) for row in rows]
-        except (ValidationError, ValueError, TypeError) as err:
+        except (ValueError, TypeError) as err:
             raise DiaryError(
                 f"the diary {self.path} holds an entry cramp cannot read ({_first_line(err)}).",
                 hint="Restore it from a backup, or fix the entry with the sqlite3 tool.",

@@ -195,9 +195,7 @@ class SearchIndex:
 
     def __init__(self, documents: Iterable[Document] | IndexData) -> None:
         self._data: IndexData = (
-            cast(IndexData, documents)
-            if hasattr(documents, "postings")
-            else MemoryIndex(documents)
+            cast(IndexData, documents) if hasattr(documents, "postings") else MemoryIndex(documents)
         )
         self._candidates_cache: dict[str, tuple[_Candidate, ...]] = {}
 
