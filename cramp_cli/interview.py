@@ -15,7 +15,6 @@ Pure logic over the knowledge base, no input or output: the CLI asks, this decid
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
 from cramp_cli.knowledge.kb import KnowledgeBase, level_rank, rule_fires
@@ -59,14 +58,12 @@ def question_order(kb: KnowledgeBase) -> list[Sign]:
     )
 
 
-@dataclass
 class Interview:
     """The answers so far, and what they leave to ask."""
 
-    kb: KnowledgeBase
-    replies: dict[str, Reply] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
+    def __init__(self, kb: KnowledgeBase, replies: dict[str, Reply] | None = None) -> None:
+        self.kb = kb
+        self.replies: dict[str, Reply] = replies if replies is not None else {}
         self.order = question_order(self.kb)
         self.openers = opener_ids(self.kb.signs)
         self.serious = serious_ids(self.kb)
