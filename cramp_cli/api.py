@@ -1,4 +1,4 @@
-"""The Python API: the same answers as the commands, as the Pydantic models the JSON comes from.
+"""The Python API: the same answers as the commands, as the result shapes the JSON comes from.
 
     from cramp_cli import load_kb, why, relieve, check
 

@@ -19,13 +19,31 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from cramp_cli.knowledge.models import Prevention, Treatment, Triage
 from cramp_cli.shapes import Shape, shape_fields
 
 Path = tuple[int | str, ...]
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first use. The finders look for a pattern only
+    in sentences holding its hint words, so most texts never need one compiled, and cramp
+    starts without paying for all of them."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> Any:
+    return _LazyPattern(pattern, flags)
 
 # Fields that hold ids, levels, grades and flags rather than words a person reads.
 NOT_TEXT = frozenset(
@@ -53,8 +71,7 @@ NOT_TEXT = frozenset(
 QUININE_STOP_SIGNS = frozenset({"quinine-bleeding", "quinine-side-effects"})
 
 
-@dataclass(frozen=True)
-class Breach:
+class Breach(NamedTuple):
     message: str
     field: Path
 
@@ -166,7 +183,7 @@ _UNITS = frozenset(_UNIT_WORDS)
 # A number, perhaps a range ("1-2"), then a word that is a unit: "400 mg", "2.5mg",
 # "two tablets", "½ tsp", "400 i.u.". The word is looked up in _UNITS: one alternative per
 # unit would be tried at every number.
-DOSE = re.compile(
+DOSE = _lazy(
     rf"{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*-?\s*"
     r"(?P<unit>i\.u\.|international\s+units?|[^\W\d_]+)(?![\d%])",
     re.IGNORECASE,
@@ -182,7 +199,7 @@ def _dose_in(sentence: str) -> str | None:
 
 
 _TIMES = rf"(?:once|twice|thrice|{NUMBER}\s*(?:x|times))"
-SCHEDULE = re.compile(
+SCHEDULE = _lazy(
     rf"\b{_TIMES}\s+(?:a|an|per|each|every)\s+(?:day|night|evening|morning|week|hour)\b"
     rf"|\b{_TIMES}\s+(?:daily|nightly|weekly)\b"
     rf"|\bevery\s+(?:{NUMBER}(?:\s*{_TO}\s*{NUMBER})?\s*)?(?:hours?|hrs?|h)\b"
@@ -199,8 +216,8 @@ _NAMED = (
     r"|electrolytes?|salt\s+tablets?|inhalers?|insulin|blood[- ]thinners?|antidepressants?"
     r"|warfarin|steroids?"
 )
-OTHER_MEDICINE = re.compile(rf"\b(?:{_NAMED})\b", re.IGNORECASE)
-MEDICINE = re.compile(
+OTHER_MEDICINE = _lazy(rf"\b(?:{_NAMED})\b", re.IGNORECASE)
+MEDICINE = _lazy(
     r"\b(?:medicines?|medications?|drugs?|tablets?|pills?|capsules?|supplements?|doses?"
     rf"|dosage|prescri\w*|quinine|{_NAMED})\b",
     re.IGNORECASE,
@@ -230,7 +247,7 @@ def find_dose(text: str | _Text) -> str | None:
 
 # ---------------------------------------------------------------- quinine
 
-QUININE = re.compile(r"\b(?:quinine|qualaquin)\b", re.IGNORECASE)
+QUININE = _lazy(r"\b(?:quinine|qualaquin)\b", re.IGNORECASE)
 _QUININE_WORDS = frozenset({"quinine", "qualaquin"})
 # Words that may stand between a verb and quinine: "take a low dose of quinine".
 _ON_THE_WAY = (
@@ -244,7 +261,7 @@ _VERBS = (
     r"|recommending|suggest|suggests|suggested|prescribe|consider|considering|drink|drinking"
     r"|have"
 )
-RECOMMENDS_QUININE = re.compile(
+RECOMMENDS_QUININE = _lazy(
     rf"\b(?:{_VERBS})\s+{_ON_THE_WAY}(?:quinine|qualaquin)\b"
     r"|\b(?:quinine|qualaquin)(?:\s+(?:tablets?|pills?|sulph?ate|tonic|water))?"
     r"(?:\s*,?\s+(?:which|that))?\s+"
@@ -259,7 +276,7 @@ RECOMMENDS_QUININE = re.compile(
 )
 # A verb so introduced is a question, a condition or a warning, not advice:
 # "Do you take quinine", "if you take quinine", "stop taking quinine", "never use quinine".
-_NOT_ADVICE_BEFORE = re.compile(
+_NOT_ADVICE_BEFORE = _lazy(
     r"(?:\b(?:not|never|no\s+longer|avoid|avoiding|stop|stopping|quit|if|whether|while|when"
     r"|who|do\s+you|does\s+anyone|are\s+you|did\s+you|have\s+you|were\s+you|against)"
     r"|n['\u2019]t)"
@@ -283,7 +300,7 @@ def find_quinine_recommendation(text: str | _Text) -> str | None:
 
 # Sentences that report research may name quinine in other advice: "In trials that compared
 # it with quinine, vitamin E did about as well".
-_REPORTS_RESEARCH = re.compile(
+_REPORTS_RESEARCH = _lazy(
     r"\b(?:trials?|stud(?:y|ies)|compar\w*|reviews?|research)\b", re.IGNORECASE
 )
 # The fields that say what an item is and what to do; relief (steps, hold) never names it.
@@ -344,7 +361,7 @@ _MEDICINE_OBJECT = (
     r"|statins?|\w+statins?|diuretics?|inhalers?|injections?|insulin|doses?|quinine"
     r"|blood[- ]thinners?|painkillers?|antidepressants?|patch(?:es)?)\b"
 )
-STOP_MEDICINE = re.compile(
+STOP_MEDICINE = _lazy(
     rf"\b(?:stop|stopping|quit|quitting|cease|ceasing|halt|halting)\s+(?:taking|using)\b"
     rf"|\b(?:stop|stopping|quit|quitting|cease|ceasing|halt|halting)\s+"
     rf"(?:[\w'-]+\s+){{0,3}}?{_MEDICINE_OBJECT}"
@@ -359,13 +376,13 @@ STOP_MEDICINE = re.compile(
     re.IGNORECASE,
 )
 # "Do not stop ...", "Never stop or alter ...": the safety line itself.
-_NEGATED = re.compile(
+_NEGATED = _lazy(
     r"(?:\b(?:not|never|no\s+need\s+to|without)|n['\u2019]t)\s+(?:(?:ever|just|suddenly|simply)\s+)?$",
     re.IGNORECASE,
 )
 _DOCTOR = r"(?:doctors?|pharmacists?|gps?|midwife|midwives|prescribers?)"
 # "ask your doctor", "until a doctor has advised you", "on your doctor's advice".
-SENDS_TO_DOCTOR = re.compile(
+SENDS_TO_DOCTOR = _lazy(
     r"\b(?:ask|asking|see|seeing|talk|talking|speak|speaking|call|calling|contact|contacting"
     r"|check|checking|tell|telling|consult|consulting|phone|ring|visit|until|unless"
     rf"|discuss|discussing)\b(?:\s+[\w'-]+){{0,4}}?\s+{_DOCTOR}\b"
@@ -410,7 +427,7 @@ def find_stop_advice(text: str | _Text) -> str | None:
 
 # ---------------------------------------------------------------- gentle words
 
-FORCEFUL = re.compile(
+FORCEFUL = _lazy(
     r"\bforceful(?:ly)?\b|\bforcibly\b"
     r"|\bexert(?:s|ed|ing)?\s+(?:(?:a\s+lot\s+of|more|much|great|strong|some|firm|your|a)\s+)*"
     r"(?:force|pressure)\b"

@@ -66,9 +66,9 @@ def origin_from(data: list[Any]) -> Origin:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open a compiled file read-only; it never changes once written (immutable)."""
-    from urllib.parse import quote
-
-    uri = f"file:{quote(str(path.absolute()), safe='/:')}?mode=ro&immutable=1"
+    # A file: URI: only "%", "?" and "#" need escaping in its path.
+    escaped = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    uri = f"file:{escaped}?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         found = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
@@ -83,18 +83,29 @@ def connect(path: Path) -> sqlite3.Connection:
 class SnapshotSections:
     """A knowledge base's sections, read from a compiled file on demand.
 
-    `check` (for a user's store) is run on every entry as it is read: the content rules
-    hold for whatever an answer shows, whoever last wrote the file.
+    `check` (for a user's store) is run on every entry as it is read, with its stored
+    JSON: the content rules hold for whatever an answer shows, whoever last wrote the file.
     """
 
     def __init__(
-        self, conn: sqlite3.Connection, check: Callable[[str, Any], None] | None = None
+        self, conn: sqlite3.Connection, check: Callable[[str, Any, str], None] | None = None
     ) -> None:
         self._conn = conn
         self._check = check
         self._meta: dict[str, str] | None = None
         self._origins: dict[str, Origin] | None = None
         self._index: Any = None
+
+    def texts(self, section: str) -> frozenset[str]:
+        """The stored JSON of every entry of a section."""
+        return frozenset(data for _, data in self.rows(section))
+
+    def rows(self, section: str) -> list[tuple[str, str]]:
+        """(id, stored JSON) of each entry of a section, in order."""
+        rows = self._conn.execute(
+            "SELECT id, data FROM entries WHERE section = ? ORDER BY position", (section,)
+        )
+        return list(rows)
 
     def meta(self, key: str) -> str | None:
         if self._meta is None:
@@ -104,7 +115,7 @@ class SnapshotSections:
     def _built(self, section: str, data: str) -> Any:
         entry = build(SECTION_SHAPES[section], json.loads(data))
         if self._check is not None:
-            self._check(section, entry)
+            self._check(section, entry, data)
         return entry
 
     def section(self, name: str) -> tuple[Any, ...]:
@@ -233,7 +244,7 @@ class SnapshotIndex:
         return self._read(position)[1]
 
 
-def open_kb(path: Path, check: Callable[[str, Any], None] | None = None) -> KnowledgeBase:
+def open_kb(path: Path, check: Callable[[str, Any, str], None] | None = None) -> KnowledgeBase:
     """The knowledge base in a compiled file; SnapshotError if it cannot be read."""
     return KnowledgeBase(SnapshotSections(connect(path), check))
 
