@@ -312,3 +312,15 @@ def test_the_store_goes_where_cramp_cache_dir_says(tmp_path: Path) -> None:
     (folder / "mine.yaml").write_text(USER_FILE, encoding="utf-8")
     probe(tmp_path, "show", "my-own-note", "--json", CRAMP_CACHE_DIR=str(tmp_path / "elsewhere"))
     assert len(list((tmp_path / "elsewhere" / "kb").glob("kb-*.sqlite3"))) == 1
+
+
+def test_a_store_folder_with_uri_characters_in_its_name_works(tmp_path: Path) -> None:
+    folder = tmp_path / "xdg_data_home" / "cramp" / "kb"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(USER_FILE, encoding="utf-8")
+    odd = tmp_path / "a %20 ?x=1 #frag"
+    for _ in range(2):
+        done, report = probe(tmp_path, "show", "my-own-note", "--json", CRAMP_CACHE_DIR=str(odd))
+        assert json.loads(done.stdout)["items"][0]["id"] == "my-own-note"
+    assert "yaml" not in report["heavy"]  # the second run read the store
+    assert len(list((odd / "kb").glob("kb-*.sqlite3"))) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,10 @@ def origin_from(data: list[Any]) -> Origin:
 def connect(path: Path) -> sqlite3.Connection:
     """Open a compiled file read-only; it never changes once written (immutable)."""
     # A file: URI: only "%", "?" and "#" need escaping in its path.
-    escaped = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    text = str(path.absolute())
+    if sys.platform == "win32":
+        text = "/" + text.replace("\\", "/")
+    escaped = text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     uri = f"file:{escaped}?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
