@@ -11,15 +11,15 @@ that read the article itself are skipped when the file is absent (a clone withou
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
+from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase
 from cramp_cli.knowledge.loader import load_builtin
+from cramp_cli.shapes import Shape
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "leg-cramps-article.txt"
 SEED = "seed-article"
@@ -226,10 +226,10 @@ def _strings(value: Any) -> list[str]:
     """Every string inside a model, a dataclass or a container of them."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, BaseModel):
+    if isinstance(value, Shape):
         return _strings(value.model_dump())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _strings([getattr(value, field.name) for field in dataclasses.fields(value)])
+    if isinstance(value, KnowledgeBase):
+        return _strings([getattr(value, name) for name in (*ENTRY_SECTIONS, "triage")])
     if isinstance(value, dict):
         return [text for key, item in value.items() for text in (*_strings(key), *_strings(item))]
     if isinstance(value, list | tuple | set | frozenset):

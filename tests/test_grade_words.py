@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from cramp_cli.knowledge.kb import grade_rank
 from cramp_cli.knowledge.load import load_kb
 from cramp_cli.knowledge.models import GRADES, WEAK_REASONS, Evidence, Item
+from cramp_cli.knowledge.validation import as_shape
 from cramp_cli.render.markdown import esc
 from cramp_cli.wording import (
     DISCLAIMER,
@@ -74,18 +75,18 @@ def test_a_weak_grade_takes_any_of_the_three_reasons(reason: str) -> None:
 
 def test_a_weak_grade_without_a_reason_is_refused_naming_the_field() -> None:
     with pytest.raises(ValidationError, match="weak_reason is required"):
-        Evidence(grade="weak", note="A note.")
+        as_shape(Evidence, {"grade": "weak", "note": "A note."})
 
 
 @pytest.mark.parametrize("grade", [grade for grade in GRADES if grade != "weak"])
 def test_a_reason_with_any_other_grade_is_refused_naming_the_field(grade: str) -> None:
     with pytest.raises(ValidationError, match="weak_reason is only for grade 'weak'"):
-        Evidence(grade=grade, weak_reason="studies-disagree", note="A note.")  # type: ignore[arg-type]
+        as_shape(Evidence, {"grade": grade, "weak_reason": "studies-disagree", "note": "A note."})
 
 
 def test_an_unknown_reason_is_refused() -> None:
     with pytest.raises(ValidationError, match="weak_reason"):
-        Evidence(grade="weak", weak_reason="untested", note="A note.")  # type: ignore[arg-type]
+        as_shape(Evidence, {"grade": "weak", "weak_reason": "untested", "note": "A note."})
 
 
 USER_WEAK_WITHOUT_REASON = """prevention:

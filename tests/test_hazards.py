@@ -248,6 +248,20 @@ def _run(copy: Path, control: Control | None, specs: list[str], stop_at_failure:
         return outcome
     env = _environment(copy, copy / "home")
     edited = control.disable.file if control and isinstance(control.disable, Edit) else ""
+    if control is not None and (not edited or edited.startswith(("data/", "cramp_cli/knowledge/"))):
+        # Answers read the compiled snapshot: build the switched-off data into it, as a
+        # release would.
+        built = subprocess.run(
+            [sys.executable, "-m", "cramp_cli.knowledge.compile"],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        if built.returncode != 0:
+            outcome.error = f"the copy's knowledge base does not compile:\n{built.stderr[-3000:]}"
+            return outcome
     probe = subprocess.run(
         [sys.executable, "-c", _PROBE, *_module(edited)],
         cwd=copy,

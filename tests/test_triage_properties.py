@@ -145,7 +145,11 @@ def user_layer(draw: st.DrawFn) -> dict[str, Any]:
     for built_in in draw(st.lists(st.sampled_from(BUILT_IN.signs), unique=True, max_size=2)):
         floor = urgency(built_in.level)
         level = draw(st.sampled_from([lv for lv in LEVELS if urgency(lv) >= floor]))
-        entry = built_in.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        entry = {
+            key: value
+            for key, value in built_in.model_dump(mode="json").items()
+            if value not in (None, [])
+        }
         entry.update(id=built_in.id, level=level, override=True)
         signs.append(entry)
     every = [*BUILT_IN_SIGNS, *new_ids]

@@ -106,6 +106,8 @@ def _read_regular(path: Path) -> bytes:
         raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise KnowledgeBaseError("is a folder, expected a YAML file", file=name)
         if not stat.S_ISREG(info.st_mode):
             raise KnowledgeBaseError("is not a regular file", file=name)
         if info.st_size > MAX_FILE_BYTES:

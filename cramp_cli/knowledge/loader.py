@@ -126,9 +126,13 @@ class KnowledgeBaseProblems(KnowledgeBaseError):
 
 
 def read_file(
-    entry: Traversable | Path, name: str | None = None, layer: str = BUILT_IN
+    entry: Traversable | Path,
+    name: str | None = None,
+    layer: str = BUILT_IN,
+    shipped: bool = False,
 ) -> ParsedFile:
-    """Read, parse and validate one file against the models."""
+    """Read, parse and validate one file against the models (`shipped`: one of cramp's own
+    data files, which the size limit for files from outside does not apply to)."""
     name = name or str(entry)
     if isinstance(entry, Path):
         if not entry.exists():
@@ -141,7 +145,7 @@ def read_file(
         raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
     from cramp_cli.knowledge import yaml_io
 
-    raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
+    raw = yaml_io.parse(yaml_io.decode(raw_bytes, name, shipped), name)
     refused = _refuse_hazards(raw, name, layer)
     try:
         content = as_shape(KnowledgeFile, _without_hazards(raw) if refused else raw)
@@ -796,7 +800,9 @@ def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBa
 
 @functools.cache
 def _builtin_parsed() -> tuple[ParsedFile, ...]:
-    return tuple(read_file(entry, _display_name(entry)) for entry in builtin_files())
+    return tuple(
+        read_file(entry, _display_name(entry), shipped=True) for entry in builtin_files()
+    )
 
 
 @functools.cache

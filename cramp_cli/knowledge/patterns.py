@@ -21,24 +21,24 @@ from cramp_cli.knowledge.validation import ValidationError, as_shape
 FILE_NAME = "patterns.yml"
 
 
-def _read() -> tuple[bytes, str]:
+def _read() -> tuple[bytes, str, bool]:
     folder = os.environ.get("CRAMP_DATA_DIR")
     if folder and (Path(folder) / FILE_NAME).is_file():
         path = Path(folder) / FILE_NAME
         name = str(path)
         try:
-            return path.read_bytes(), name
+            return path.read_bytes(), name, False
         except OSError as err:
             raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
     from importlib.resources import files
 
-    return (files("cramp_cli.data") / FILE_NAME).read_bytes(), f"data/{FILE_NAME}"
+    return (files("cramp_cli.data") / FILE_NAME).read_bytes(), f"data/{FILE_NAME}", True
 
 
 def load_patterns(kb: KnowledgeBase) -> tuple[PatternRule, ...]:
     """The rules, checked against the knowledge base; problems name the file and line."""
-    raw_bytes, name = _read()
-    raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
+    raw_bytes, name, shipped = _read()
+    raw = yaml_io.parse(yaml_io.decode(raw_bytes, name, shipped), name)
     try:
         rules = as_shape(PatternsFile, raw).patterns
     except ValidationError as err:

@@ -78,10 +78,11 @@ def max_bytes() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
 
 
-def decode(raw: bytes, name: str) -> str:
-    """Check the size and encoding of a file's bytes and return its text."""
+def decode(raw: bytes, name: str, shipped: bool = False) -> str:
+    """Check the size and encoding of a file's bytes and return its text. The size limit is
+    for files from outside (`shipped` files are cramp's own)."""
     limit = max_bytes()
-    if len(raw) > limit:
+    if not shipped and len(raw) > limit:
         raise KnowledgeBaseError(
             f"file is {len(raw):,} bytes, over the {limit:,}-byte limit ({MAX_BYTES_ENV})",
             file=name,
