@@ -16,8 +16,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from cramp_cli import __version__, answers, completion
-from cramp_cli.errors import CrampError, ExitCode, UsageError, cannot_write, output_error
+from cramp_cli import __version__, answers, completion, streams
+from cramp_cli.errors import CrampError, ExitCode, UsageError, output_error
 from cramp_cli.interview import Interview, Reply
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.models import Sign
@@ -69,13 +69,6 @@ def report_error(err: CrampError, as_json: bool) -> None:
         _json_error(err.code, err.message, err.hint)
     else:
         _error_line(str(err))
-
-
-def report_output_error(err: OSError, args: list[str]) -> int:
-    """For the console script: a cached answer could not be written. Returns the exit code."""
-    failed = cannot_write(err)
-    report_error(failed, _wants_json(args))
-    return int(failed.exit_code)
 
 
 def _clip_message(err: Exception) -> None:
@@ -177,8 +170,6 @@ def root(
 ) -> None:
     """Night-time leg cramps: what causes them, what to do now, how to prevent them."""
     SESSION.kb_paths = tuple(kb or ())
-    # The cache itself is consulted before Typer runs (cramp_cli.entry); this only documents
-    # and accepts the flag.
     del no_cache
 
 
@@ -532,7 +523,10 @@ _diary.register(app)
 
 
 def main() -> NoReturn:
-    """The console script's old name, kept for anyone who imported it."""
-    from cramp_cli.entry import main as entry_main
-
-    entry_main()
+    """Run cramp on this process's arguments (the console script, cramp_cli.entry, ends here)."""
+    streams.make_forgiving()
+    try:
+        app(prog_name="cramp")
+    except BrokenPipeError:
+        streams.quiet_exit_on_closed_pipe()
+    raise SystemExit(0)

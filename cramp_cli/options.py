@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from cramp_cli import cache, completion
+from cramp_cli import completion
 from cramp_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -151,7 +151,6 @@ def emit(
             console.print(render_rich(result))
         text = captured.get()
     sys.stdout.write(text)
-    cache.record(text)
     sys.stdout.flush()
 
 

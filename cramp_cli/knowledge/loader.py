@@ -945,26 +945,16 @@ def load_kb(flag_paths: Iterable[Path] = (), use_cache: bool = True) -> Knowledg
     """The knowledge base to answer from.
 
     Precedence, highest first: --kb, CRAMP_KB, the user folder, then the built-in knowledge
-    base (or CRAMP_DATA_DIR's folder instead of it). A validated copy is kept in the cache,
-    so YAML is parsed only when a file changed.
+    base (or CRAMP_DATA_DIR's folder instead of it). `use_cache` is accepted and ignored
+    until the compiled store of the user's files replaces this function (issue 11).
     """
     flag_paths = tuple(flag_paths)
-    key = None
-    if use_cache:
-        from cramp_cli import cache
-        from cramp_cli.knowledge import kb_cache
-
-        key = cache.kb_key([str(path) for path in flag_paths])
-        cached = kb_cache.load(key) if key else None
-        if cached is not None:
-            return cached
+    del use_cache
     extra = parse_layers(user_layers(flag_paths))
     if not extra and not os.environ.get(DATA_DIR_ENV):
         kb = load_builtin()
     else:
         kb = _Checker([*_base_parsed(), *extra]).run()
-    if key:
-        kb_cache.store(key, kb)
     return kb
 
 
