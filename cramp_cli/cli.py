@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from cramp_cli import __version__, answers, completion, streams
+from cramp_cli import __version__, answers, completion, locations, streams
 from cramp_cli.errors import CrampError, ExitCode, UsageError, output_error
 from cramp_cli.interview import Interview, Reply
 from cramp_cli.knowledge.kb import KnowledgeBase
@@ -164,13 +164,16 @@ def root(
         bool,
         typer.Option(
             "--no-cache",
-            help="Neither use nor fill the answer cache (also CRAMP_NO_CACHE=1).",
+            help="Deprecated, to be removed: turn off the compiled store of your own "
+            "knowledge-base files (also CRAMP_NO_CACHE=1). No answer is stored any more.",
         ),
     ] = False,
 ) -> None:
     """Night-time leg cramps: what causes them, what to do now, how to prevent them."""
     SESSION.kb_paths = tuple(kb or ())
-    del no_cache
+    SESSION.use_store = not no_cache
+    for warning in locations.deprecation_warnings(no_cache):
+        typer.echo(warning, err=True)
 
 
 @app.command(epilog="Example: cramp why --who pregnancy")

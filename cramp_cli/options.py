@@ -28,6 +28,9 @@ class _Session:
     """What the root options (`cramp --kb PATH ...`) say for this one invocation."""
 
     kb_paths: tuple[Path, ...] = ()
+    # False after the deprecated `cramp --no-cache`: the compiled store of the user's own
+    # knowledge-base files is neither read nor written (see locations.kb_store_dir).
+    use_store: bool = True
 
 
 SESSION = _Session()
@@ -37,7 +40,7 @@ def current_kb() -> KnowledgeBase:
     """The knowledge base with the user's layers (--kb, CRAMP_KB, user folder) on top."""
     from cramp_cli.knowledge.loader import load_kb
 
-    return load_kb(SESSION.kb_paths)
+    return load_kb(SESSION.kb_paths, use_cache=SESSION.use_store)
 
 
 class OutputFormat(StrEnum):

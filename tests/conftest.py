@@ -21,6 +21,7 @@ _ISOLATED = (
     "CRAMP_REGION",
     "CRAMP_DB",
     "CRAMP_NO_CACHE",
+    "CRAMP_CACHE_DIR",
     "CRAMP_DEBUG",
     "CRAMP_MAX_KB_BYTES",
     "NO_COLOR",
