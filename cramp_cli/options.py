@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from cramp_cli import completion
-from cramp_cli.errors import ExitCode, UsageError
+from cramp_cli.errors import CrampError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
@@ -155,6 +155,25 @@ def emit(
         text = captured.get()
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def error_line(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+
+
+def json_error(code: str, message: str, hint: str | None) -> None:
+    import json
+
+    document = {"error": {"code": code, "message": message, "hint": hint}}
+    typer.echo(json.dumps(document, ensure_ascii=True), err=True)
+
+
+def report_error(err: CrampError, as_json: bool) -> None:
+    """One line on stderr, or a JSON error object when the command asked for JSON."""
+    if as_json:
+        json_error(err.code, err.message, err.hint)
+    else:
+        error_line(str(err))
 
 
 def can_prompt() -> bool:
