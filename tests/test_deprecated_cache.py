@@ -119,9 +119,7 @@ def test_the_flag_turns_the_store_off_for_the_loader(monkeypatch: pytest.MonkeyP
 # ---------------------------------------------------------------- kb_store_dir
 
 
-def test_the_store_is_in_the_kb_folder_of_the_user_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_the_store_is_in_the_kb_folder_of_the_user_cache() -> None:
     store = locations.kb_store_dir()
     assert store is not None
     assert Path(store).name == "kb"
