@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cramp_cli import answers, completion
+from cramp_cli import completion
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -40,6 +40,8 @@ def why(
     no_color: NoColorOption = False,
 ) -> None:
     """Show what can bring on night leg cramps, and how sure we are."""
+    from cramp_cli import answers
+
     emit(
         answers.why(current_kb(), who=who, when=when, min_evidence=min_evidence),
         as_json,
@@ -66,6 +68,8 @@ def relieve(
     no_color: NoColorOption = False,
 ) -> None:
     """Show what to do right now, step by step, for a cramping muscle."""
+    from cramp_cli import answers
+
     kb = current_kb()
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
@@ -82,6 +86,8 @@ def prevent(
     no_color: NoColorOption = False,
 ) -> None:
     """Show how to make cramps less likely to come back."""
+    from cramp_cli import answers
+
     emit(answers.prevent(current_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
 
 
@@ -90,4 +96,6 @@ def muscles(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
     """List the muscles and the names they answer to."""
+    from cramp_cli import answers
+
     emit(answers.muscles(current_kb()), as_json, fmt, no_color)

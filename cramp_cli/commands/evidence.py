@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cramp_cli import answers, completion
+from cramp_cli import completion
 from cramp_cli.options import FormatOption, JsonOption, NoColorOption, current_kb, emit
 
 app = typer.Typer()
@@ -27,6 +27,8 @@ def sources(
     no_color: NoColorOption = False,
 ) -> None:
     """List the sources behind the advice, or show one."""
+    from cramp_cli import answers
+
     kb = current_kb()
     result = answers.source(kb, source_id) if source_id is not None else answers.sources(kb)
     emit(result, as_json, fmt, no_color)
@@ -45,6 +47,8 @@ def show(
     no_color: NoColorOption = False,
 ) -> None:
     """Show any item in full, with its sources."""
+    from cramp_cli import answers
+
     emit(answers.show(current_kb(), entry_id), as_json, fmt, no_color)
 
 
@@ -59,4 +63,6 @@ def search(
     no_color: NoColorOption = False,
 ) -> None:
     """Search every item, sign, look-alike and source."""
+    from cramp_cli import answers
+
     emit(answers.search(current_kb(), text, limit=limit), as_json, fmt, no_color)

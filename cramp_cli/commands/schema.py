@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from cramp_cli import answers
-
 app = typer.Typer()
 
 
@@ -36,6 +34,8 @@ def schema(
     key = "-".join(command.strip().lower().split())  # "kb validate" names kb-validate.json
     names = _schema_names()
     if key not in names:
+        from cramp_cli import answers
+
         raise answers.unknown_name(command, "command", names)
     text = (files("cramp_cli") / "schemas" / f"{key}.json").read_text(encoding="utf-8")
     sys.stdout.write(text)

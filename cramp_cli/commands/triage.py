@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cramp_cli import answers, completion
+from cramp_cli import completion
 from cramp_cli.errors import ExitCode, UsageError
-from cramp_cli.interview import Interview, Reply
-from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.models import Sign
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -23,7 +20,12 @@ from cramp_cli.options import (
     machine_output,
     report_error,
 )
-from cramp_cli.results import CheckResult, NotAssessedResult
+
+if TYPE_CHECKING:  # the answer path is imported when a check runs, not for its --help
+    from cramp_cli.interview import Interview, Reply
+    from cramp_cli.knowledge.kb import KnowledgeBase
+    from cramp_cli.knowledge.models import Sign
+    from cramp_cli.results import CheckResult, NotAssessedResult
 
 app = typer.Typer()
 
@@ -80,6 +82,8 @@ def check(
     no_color: NoColorOption = False,
 ) -> None:
     """Check for warning signs that need a doctor, most urgent first."""
+    from cramp_cli import answers
+
     kb = current_kb()
     if list_signs:
         emit(answers.signs(kb), as_json, fmt, no_color)
@@ -126,6 +130,9 @@ class _Outcome:
     error: UsageError | None = None  # for stderr, after the result
 
     def exit_status(self, exit_code: bool) -> int:
+        from cramp_cli import answers
+        from cramp_cli.results import NotAssessedResult
+
         if self.interrupted:
             return int(ExitCode.INTERRUPTED)
         if isinstance(self.result, NotAssessedResult):
@@ -162,6 +169,8 @@ def _ask(interview: Interview, sign: Sign) -> Reply | None:
 
 def _say_so_far(kb: KnowledgeBase, interview: Interview, region: str | None) -> None:
     """After a yes: the verdict so far at once, on stderr beside the questions."""
+    from cramp_cli import answers
+
     so_far = answers.interview_verdict(kb, interview, region)
     left = (so_far.questions or 0) - (so_far.answered or 0)
     typer.echo(_wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
@@ -176,6 +185,9 @@ def _run_interview(kb: KnowledgeBase, region: str | None) -> _Outcome:
     Ctrl-C or the end of the input after a yes gives the verdict so far, marked incomplete;
     before any yes, the emergency signs and "not assessed".
     """
+    from cramp_cli import answers
+    from cramp_cli.interview import Interview
+
     answers.resolve_region(kb, region)  # a bad --region fails before the first question
     interview = Interview(kb)
     typer.echo(_wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
@@ -195,6 +207,8 @@ def _run_interview(kb: KnowledgeBase, region: str | None) -> _Outcome:
 def _stopped(
     kb: KnowledgeBase, interview: Interview, region: str | None, interrupted: bool
 ) -> _Outcome:
+    from cramp_cli import answers
+
     if interview.positive:
         verdict = answers.interview_verdict(kb, interview, region, complete=False)
         return _Outcome(verdict, interrupted=interrupted)
@@ -215,4 +229,6 @@ def lookalikes(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
     """List conditions that can be mistaken for a cramp."""
+    from cramp_cli import answers
+
     emit(answers.lookalikes(current_kb()), as_json, fmt, no_color)
