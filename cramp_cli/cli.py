@@ -13,9 +13,8 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NamedTuple, NoReturn
 
 import typer
 import typer.main
@@ -33,8 +32,7 @@ from cramp_cli.options import SESSION, error_line, json_error, report_error
 ISSUES_URL = "the cramp issue tracker"
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):  # not a dataclass: `dataclasses` would be one more import on --help
     """A command as `cramp --help` lists it, and the module in cramp_cli.commands that holds it."""
 
     name: str
