@@ -99,4 +99,4 @@ def deprecation_warnings(no_cache_flag: bool) -> list[str]:
             f"{CACHE_DIR_ENV} {head}, and it now only moves {store} (into its "
             f"'{KB_STORE_FOLDER}' folder); without it the store is in your user cache folder."
         )
-    return [f"Warning: {warning}" for warning in warnings]
+    return [f"cramp: warning: {warning}" for warning in warnings]
