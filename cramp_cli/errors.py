@@ -88,7 +88,7 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT",
 
 def output_error(err: BaseException) -> OutputError | None:
     """The error to show for a failed write of the answer, or None if `err` is not one.
-    Writes to stdout carry no file name; cramp's own files do (and the cache ignores its)."""
+    Writes to stdout carry no file name; cramp's own files do."""
     if isinstance(err, OSError) and err.errno in _OUTPUT_ERRNOS and err.filename is None:
         return cannot_write(err)
     return None

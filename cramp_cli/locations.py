@@ -1,7 +1,7 @@
-"""Where cramp finds the user's files: one answer for the loader, the diary and the cache.
+"""Where cramp finds the user's files and keeps its own: one answer for the loader, the
+diary and the compiled store of the user's knowledge-base files.
 
-Standard library and platformdirs only, so the answer cache can use it before anything
-heavy is imported, and so the cache hashes exactly the files the loader would read.
+Standard library and platformdirs only, so anything may use it without importing much.
 """
 
 from __future__ import annotations
@@ -10,6 +10,13 @@ import os
 
 KB_ENV = "CRAMP_KB"
 YAML_SUFFIXES = (".yaml", ".yml")
+
+# Deprecated (issue 11): they once governed the answer cache, which is gone. For one release
+# they still govern the compiled store of the user's own knowledge-base files, with a warning.
+NO_CACHE_ENV = "CRAMP_NO_CACHE"
+CACHE_DIR_ENV = "CRAMP_CACHE_DIR"
+KB_STORE_FOLDER = "kb"
+_OFF_WORDS = ("", "0", "false", "no")  # CRAMP_NO_CACHE values that leave the store on
 
 
 def user_data_folder() -> str:
@@ -39,14 +46,57 @@ def yaml_files(folder: str) -> list[str]:
     )
 
 
-def kb_store_dir() -> str | None:
-    """The folder of the compiled store of the user's knowledge-base files; None when
-    CRAMP_NO_CACHE turns it off. CRAMP_CACHE_DIR, when set, is cramp's cache folder."""
-    if os.environ.get("CRAMP_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):
-        return None
-    root = os.environ.get("CRAMP_CACHE_DIR", "").strip()
-    if not root:
-        from platformdirs import user_cache_dir
+def store_turned_off_by_env() -> bool:
+    """CRAMP_NO_CACHE set to a true value: anything but blank, 0, false or no (any case)."""
+    return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in _OFF_WORDS
 
-        root = user_cache_dir("cramp", appauthor=False)
-    return os.path.join(root, "kb")
+
+def cache_dir_override() -> str | None:
+    """CRAMP_CACHE_DIR as an absolute path, or None when it is unset or blank."""
+    value = os.environ.get(CACHE_DIR_ENV, "").strip()
+    return os.path.abspath(value) if value else None
+
+
+def user_cache_folder() -> str:
+    """The root of cramp's cache: CRAMP_CACHE_DIR, else platformdirs' user cache folder."""
+    override = cache_dir_override()
+    if override is not None:
+        return override
+    from platformdirs import user_cache_dir
+
+    return user_cache_dir("cramp", appauthor=False)
+
+
+def kb_store_dir() -> str | None:
+    """Where the compiled store of the user's own knowledge-base files lives: the `kb` folder
+    of cramp's cache; None when CRAMP_NO_CACHE turns the store off.
+
+    The one place that reads the two variables for the store; `cramp --no-cache` is the
+    caller's (options.SESSION.use_store). Whoever writes here must still make the folder
+    private and check that it is, and re-check every safety floor on what it reads back.
+    """
+    if store_turned_off_by_env():
+        return None
+    return os.path.join(user_cache_folder(), KB_STORE_FOLDER)
+
+
+def deprecation_warnings(no_cache_flag: bool) -> list[str]:
+    """One line for each deprecated cache switch in use, for stderr (never stdout).
+
+    A switch is in use when it still changes something: the flag; CRAMP_NO_CACHE set to a
+    true value; CRAMP_CACHE_DIR set and not blank. Those that change nothing stay quiet, as
+    removing them will change nothing either.
+    """
+    store = "the compiled store of your own knowledge-base files"
+    head = "is deprecated and will be removed in the next release: cramp no longer stores answers"
+    warnings = []
+    if no_cache_flag:
+        warnings.append(f"--no-cache {head}, and the flag now only turns off {store}.")
+    if store_turned_off_by_env():
+        warnings.append(f"{NO_CACHE_ENV} {head}, and it now only turns off {store}.")
+    if cache_dir_override() is not None:
+        warnings.append(
+            f"{CACHE_DIR_ENV} {head}, and it now only moves {store} (into its "
+            f"'{KB_STORE_FOLDER}' folder); without it the store is in your user cache folder."
+        )
+    return [f"cramp: warning: {warning}" for warning in warnings]

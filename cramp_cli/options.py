@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from cramp_cli import cache, completion
-from cramp_cli.errors import ExitCode, UsageError
+from cramp_cli import completion
+from cramp_cli.errors import CrampError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
@@ -28,6 +28,9 @@ class _Session:
     """What the root options (`cramp --kb PATH ...`) say for this one invocation."""
 
     kb_paths: tuple[Path, ...] = ()
+    # False after the deprecated `cramp --no-cache`: the compiled store of the user's own
+    # knowledge-base files is neither read nor written (see locations.kb_store_dir).
+    use_store: bool = True
 
 
 SESSION = _Session()
@@ -37,7 +40,7 @@ def current_kb() -> KnowledgeBase:
     """The knowledge base with the user's layers (--kb, CRAMP_KB, user folder) on top."""
     from cramp_cli.knowledge.load import load_kb
 
-    return load_kb(SESSION.kb_paths)
+    return load_kb(SESSION.kb_paths, use_store=SESSION.use_store)
 
 
 class OutputFormat(StrEnum):
@@ -151,8 +154,26 @@ def emit(
             console.print(render_rich(result))
         text = captured.get()
     sys.stdout.write(text)
-    cache.record(text)
     sys.stdout.flush()
+
+
+def error_line(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+
+
+def json_error(code: str, message: str, hint: str | None) -> None:
+    import json
+
+    document = {"error": {"code": code, "message": message, "hint": hint}}
+    typer.echo(json.dumps(document, ensure_ascii=True), err=True)
+
+
+def report_error(err: CrampError, as_json: bool) -> None:
+    """One line on stderr, or a JSON error object when the command asked for JSON."""
+    if as_json:
+        json_error(err.code, err.message, err.hint)
+    else:
+        error_line(str(err))
 
 
 def can_prompt() -> bool:

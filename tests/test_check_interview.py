@@ -74,7 +74,7 @@ def _env(**extra: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith("CRAMP_") and key not in ("NO_COLOR", "FORCE_COLOR")
     }
-    env.update({"COLUMNS": "200", "CRAMP_NO_CACHE": "1", **extra})
+    env.update({"COLUMNS": "200", **extra})
     return env
 
 

@@ -467,7 +467,7 @@ def test_very_deep_nesting_never_crashes_the_interpreter(
     # would be a segmentation fault that takes the whole test run down with it.
     path = _write(tmp_path / "deep.yaml", text)
     result = subprocess.run(
-        [sys.executable, "-m", "cramp_cli", "--no-cache", "--kb", str(path), "why"],
+        [sys.executable, "-m", "cramp_cli", "--kb", str(path), "why"],
         capture_output=True,
         text=True,
         timeout=HANG_GUARD_SECONDS * 6,

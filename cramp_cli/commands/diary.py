@@ -173,403 +173,403 @@ def _advice(kb: KnowledgeBase, entry: Entry) -> tuple[str, ...]:
     return ()
 
 
-def register(app: typer.Typer) -> None:
-    """Add log (with edit and delete), history, report, export and import to the app."""
-    log_app = typer.Typer(
-        name="log",
-        help="Record a cramp in your diary; or edit or delete an entry.",
-        invoke_without_command=True,
-        no_args_is_help=False,
-        rich_markup_mode=None,
+app = typer.Typer()
+
+log_app = typer.Typer(
+    name="log",
+    help="Record a cramp in your diary; or edit or delete an entry.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+
+
+@log_app.callback(
+    invoke_without_command=True,
+    epilog="Examples: cramp log --muscle calf --side left --minutes 3 --severity 6 --woke; "
+    "cramp log edit ID --minutes 4; cramp log delete ID --yes",
+)
+def log(
+    ctx: typer.Context,
+    muscle: Annotated[
+        str | None,
+        muscle_option("The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...)."),
+    ] = None,
+    side: SideOption = None,
+    minutes: MinutesOption = None,
+    severity: SeverityOption = None,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            metavar="TIME",
+            help="When it started: now, or a date and time such as 2025-03-05T02:10 "
+            "(local time unless it has an offset).",
+        ),
+    ] = "now",
+    woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
+    trigger: TriggerOption = None,
+    relief: ReliefOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Record a cramp in your diary; or edit or delete an entry."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cramp_cli.diary import models
+    from cramp_cli.diary.results import LogResult
+
+    if muscle is None:
+        raise UsageError(
+            "say which muscle cramped with --muscle NAME.",
+            hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
+        )
+    kb = current_kb()
+    with _bad_values():
+        moment = models.parse_at(at)
+        entry = models.Entry(
+            id=models.new_id(),
+            at=moment,
+            night=models.night_of(moment),
+            muscle=models.resolve_muscle(kb, muscle),
+            side=models.parse_side(side),
+            minutes=models.parse_minutes(minutes),
+            severity=models.parse_severity(severity),
+            woke=woke,
+            triggers=models.parse_triggers(trigger or []),
+            relief=models.resolve_relief(kb, relief),
+            note=models.parse_note(note),
+        )
+    diary = _open(db, write=True)
+    assert diary is not None
+    with diary:
+        stored = diary.add(entry)
+    emit(
+        LogResult(action="added", items=(stored,), advice=_advice(kb, stored)),
+        as_json,
+        fmt,
+        no_color,
     )
 
-    @log_app.callback(
-        invoke_without_command=True,
-        epilog="Examples: cramp log --muscle calf --side left --minutes 3 --severity 6 --woke; "
-        "cramp log edit ID --minutes 4; cramp log delete ID --yes",
-    )
-    def log(
-        ctx: typer.Context,
-        muscle: Annotated[
-            str | None,
-            muscle_option(
-                "The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...)."
-            ),
-        ] = None,
-        side: SideOption = None,
-        minutes: MinutesOption = None,
-        severity: SeverityOption = None,
-        at: Annotated[
-            str,
-            typer.Option(
-                "--at",
-                metavar="TIME",
-                help="When it started: now, or a date and time such as 2025-03-05T02:10 "
-                "(local time unless it has an offset).",
-            ),
-        ] = "now",
-        woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
-        trigger: TriggerOption = None,
-        relief: ReliefOption = None,
-        note: NoteOption = None,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        fmt: FormatOption = None,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """Record a cramp in your diary; or edit or delete an entry."""
-        if ctx.invoked_subcommand is not None:
-            return
-        from cramp_cli.diary import models
-        from cramp_cli.diary.results import LogResult
 
-        if muscle is None:
+@log_app.command("edit", epilog="Example: cramp log edit 3f9a0c1b2d --minutes 4 --clear relief")
+def edit(
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+    ],
+    muscle: Annotated[
+        str | None,
+        muscle_option("The muscle that cramped."),
+    ] = None,
+    side: SideOption = None,
+    minutes: MinutesOption = None,
+    severity: SeverityOption = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="TIME", help="When it started (see 'cramp log --help')."),
+    ] = None,
+    woke: Annotated[
+        bool | None, typer.Option("--woke/--no-woke", help="Whether it woke you up.")
+    ] = None,
+    trigger: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trigger", metavar="TAG", help="Replace the triggers with these (repeatable)."
+        ),
+    ] = None,
+    relief: ReliefOption = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Replace the note.")
+    ] = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            metavar="FIELD",
+            help="Remove a value: side, minutes, severity, triggers, relief or note (repeatable).",
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Change a diary entry: give only the values to change."""
+    from cramp_cli.diary import models
+    from cramp_cli.diary.results import LogResult
+
+    _entry_key(entry_id)
+
+    clearable: dict[str, object] = {
+        "side": None,
+        "minutes": None,
+        "severity": None,
+        "triggers": (),
+        "relief": None,
+        "note": "",
+    }
+    updates: dict[str, object] = {}
+    for name in clear or []:
+        key = name.strip().lower()
+        if key == "trigger":
+            key = "triggers"
+        if key not in clearable:
             raise UsageError(
-                "say which muscle cramped with --muscle NAME.",
-                hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
+                f"--clear takes side, minutes, severity, triggers, relief or note, not {name!r}."
             )
-        kb = current_kb()
-        with _bad_values():
-            moment = models.parse_at(at)
-            entry = models.Entry(
-                id=models.new_id(),
-                at=moment,
-                night=models.night_of(moment),
-                muscle=models.resolve_muscle(kb, muscle),
-                side=models.parse_side(side),
-                minutes=models.parse_minutes(minutes),
-                severity=models.parse_severity(severity),
-                woke=woke,
-                triggers=models.parse_triggers(trigger or []),
-                relief=models.resolve_relief(kb, relief),
-                note=models.parse_note(note),
-            )
-        diary = _open(db, write=True)
-        assert diary is not None
-        with diary:
-            stored = diary.add(entry)
-        emit(
-            LogResult(action="added", items=(stored,), advice=_advice(kb, stored)),
-            as_json,
-            fmt,
-            no_color,
-        )
-
-    @log_app.command("edit", epilog="Example: cramp log edit 3f9a0c1b2d --minutes 4 --clear relief")
-    def edit(
-        entry_id: Annotated[
-            str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
-        ],
-        muscle: Annotated[
-            str | None,
-            muscle_option("The muscle that cramped."),
-        ] = None,
-        side: SideOption = None,
-        minutes: MinutesOption = None,
-        severity: SeverityOption = None,
-        at: Annotated[
-            str | None,
-            typer.Option("--at", metavar="TIME", help="When it started (see 'cramp log --help')."),
-        ] = None,
-        woke: Annotated[
-            bool | None, typer.Option("--woke/--no-woke", help="Whether it woke you up.")
-        ] = None,
-        trigger: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--trigger", metavar="TAG", help="Replace the triggers with these (repeatable)."
-            ),
-        ] = None,
-        relief: ReliefOption = None,
-        note: Annotated[
-            str | None, typer.Option("--note", metavar="TEXT", help="Replace the note.")
-        ] = None,
-        clear: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--clear",
-                metavar="FIELD",
-                help="Remove a value: side, minutes, severity, triggers, relief or note "
-                "(repeatable).",
-            ),
-        ] = None,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        fmt: FormatOption = None,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """Change a diary entry: give only the values to change."""
-        from cramp_cli.diary import models
-        from cramp_cli.diary.results import LogResult
-
-        _entry_key(entry_id)
-
-        clearable: dict[str, object] = {
-            "side": None,
-            "minutes": None,
-            "severity": None,
-            "triggers": (),
-            "relief": None,
-            "note": "",
-        }
-        updates: dict[str, object] = {}
-        for name in clear or []:
-            key = name.strip().lower()
-            if key == "trigger":
-                key = "triggers"
-            if key not in clearable:
-                raise UsageError(
-                    f"--clear takes side, minutes, severity, triggers, relief or note, "
-                    f"not {name!r}."
-                )
-            updates[key] = clearable[key]
-        kb = current_kb()
-        given: dict[str, object] = {}
-        with _bad_values():
-            if muscle is not None:
-                given["muscle"] = models.resolve_muscle(kb, muscle)
-            if side is not None:
-                given["side"] = models.parse_side(side)
-            if minutes is not None:
-                given["minutes"] = models.parse_minutes(minutes)
-            if severity is not None:
-                given["severity"] = models.parse_severity(severity)
-            if at is not None:
-                given["at"] = models.parse_at(at)
-            if woke is not None:
-                given["woke"] = woke
-            if trigger is not None:
-                given["triggers"] = models.parse_triggers(trigger)
-            if relief is not None:
-                given["relief"] = models.resolve_relief(kb, relief)
-            if note is not None:
-                given["note"] = models.parse_note(note)
-        both = sorted(set(updates) & set(given))
-        if both:
-            raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
-        updates.update(given)
-        if not updates:
-            raise UsageError(
-                "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
-            )
-        with _opened(db) as diary:
-            entry = _find(diary, entry_id)
-            assert diary is not None  # _find found the entry in it
-            with _bad_values():
-                new = models.changed(entry, updates)
-            diary.replace(new)
-        emit(
-            LogResult(action="edited", items=(new,), advice=_advice(kb, new)),
-            as_json,
-            fmt,
-            no_color,
-        )
-
-    @log_app.command("delete", epilog="Example: cramp log delete 3f9a0c1b2d --yes")
-    def delete(
-        entry_id: Annotated[
-            str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
-        ],
-        yes: Annotated[
-            bool,
-            typer.Option(
-                "--yes", "-y", help="Delete without asking (needed when not on a terminal)."
-            ),
-        ] = False,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        fmt: FormatOption = None,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """Delete a diary entry (asks first on a terminal)."""
-        from cramp_cli.diary.results import LogResult
-
-        with _opened(db) as diary:
-            entry = _find(diary, entry_id)
-            assert diary is not None  # _find found the entry in it
-            if not yes:
-                if machine_output(as_json, fmt) or not can_prompt():
-                    raise UsageError(
-                        "deleting needs --yes when there is no terminal to ask on.",
-                        hint=f"Run 'cramp log delete {entry.id} --yes'.",
-                    )
-                if not _confirm(entry):
-                    raise CrampError("nothing was deleted.")
-            if not diary.delete(entry.id):
-                raise CrampError(f"the entry {entry.id} was already deleted.")
-        emit(LogResult(action="deleted", items=(entry,)), as_json, fmt, no_color)
-
-    app.add_typer(log_app, name="log")
-
-    @app.command(epilog="Example: cramp history --since 2025-03-01 --muscle calf --limit 10")
-    def history(
-        since: Annotated[
-            str | None,
-            typer.Option("--since", metavar="DATE", help="From this night on (2025-03-01)."),
-        ] = None,
-        until: Annotated[
-            str | None,
-            typer.Option("--until", metavar="DATE", help="Up to and including this night."),
-        ] = None,
-        muscle: Annotated[
-            str | None,
-            muscle_option("Only cramps of this muscle."),
-        ] = None,
-        limit: Annotated[
-            int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
-        ] = 20,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        fmt: FormatOption = None,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """List your diary entries, newest first."""
-        from cramp_cli.diary import models
-        from cramp_cli.diary.results import HistoryFilters, HistoryResult
-
-        with _bad_values():
-            first = models.parse_date(since, "since") if since is not None else None
-            last = models.parse_date(until, "until") if until is not None else None
-        if first is not None and last is not None and first > last:
-            raise UsageError(f"--since {first} is after --until {last}.")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise UsageError(f"--limit must be from 1 to {MAX_LIMIT:,}, not {limit}.")
-        muscle_id = None
+        updates[key] = clearable[key]
+    kb = current_kb()
+    given: dict[str, object] = {}
+    with _bad_values():
         if muscle is not None:
-            with _bad_values():
-                muscle_id = models.resolve_muscle(current_kb(), muscle)
-        entries: list[Entry] = []
-        total = 0
-        diary = _open(db, write=False)
-        if diary is not None:
-            with diary:
-                entries, total = diary.history(
-                    since=first, until=last, muscle=muscle_id, limit=limit
+            given["muscle"] = models.resolve_muscle(kb, muscle)
+        if side is not None:
+            given["side"] = models.parse_side(side)
+        if minutes is not None:
+            given["minutes"] = models.parse_minutes(minutes)
+        if severity is not None:
+            given["severity"] = models.parse_severity(severity)
+        if at is not None:
+            given["at"] = models.parse_at(at)
+        if woke is not None:
+            given["woke"] = woke
+        if trigger is not None:
+            given["triggers"] = models.parse_triggers(trigger)
+        if relief is not None:
+            given["relief"] = models.resolve_relief(kb, relief)
+        if note is not None:
+            given["note"] = models.parse_note(note)
+    both = sorted(set(updates) & set(given))
+    if both:
+        raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
+    updates.update(given)
+    if not updates:
+        raise UsageError(
+            "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
+        )
+    with _opened(db) as diary:
+        entry = _find(diary, entry_id)
+        assert diary is not None  # _find found the entry in it
+        with _bad_values():
+            new = models.changed(entry, updates)
+        diary.replace(new)
+    emit(
+        LogResult(action="edited", items=(new,), advice=_advice(kb, new)),
+        as_json,
+        fmt,
+        no_color,
+    )
+
+
+@log_app.command("delete", epilog="Example: cramp log delete 3f9a0c1b2d --yes")
+def delete(
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+    ],
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", help="Delete without asking (needed when not on a terminal)."),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Delete a diary entry (asks first on a terminal)."""
+    from cramp_cli.diary.results import LogResult
+
+    with _opened(db) as diary:
+        entry = _find(diary, entry_id)
+        assert diary is not None  # _find found the entry in it
+        if not yes:
+            if machine_output(as_json, fmt) or not can_prompt():
+                raise UsageError(
+                    "deleting needs --yes when there is no terminal to ask on.",
+                    hint=f"Run 'cramp log delete {entry.id} --yes'.",
                 )
-        result = HistoryResult(
-            filters=HistoryFilters(since=first, until=last, muscle=muscle_id, limit=limit),
-            total=total,
-            items=tuple(entries),
-        )
-        emit(result, as_json, fmt, no_color)
+            if not _confirm(entry):
+                raise CrampError("nothing was deleted.")
+        if not diary.delete(entry.id):
+            raise CrampError(f"the entry {entry.id} was already deleted.")
+    emit(LogResult(action="deleted", items=(entry,)), as_json, fmt, no_color)
 
-    @app.command(epilog="Example: cramp report --days 60")
-    def report(
-        days: Annotated[
-            int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
-        ] = 30,
-        region: Annotated[
-            str | None,
-            typer.Option(
-                "--region",
-                metavar="REGION",
-                envvar="CRAMP_REGION",
-                help="Where you are, for the numbers to call: gb, us, eu, au.",
-            ),
-        ] = None,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        fmt: FormatOption = None,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """Sum up your diary, and the warning signs its pattern meets."""
-        from cramp_cli.diary.models import night_of
-        from cramp_cli.diary.report import MAX_DAYS, build_report, window
-        from cramp_cli.diary.store import no_entries
 
-        if not 1 <= days <= MAX_DAYS:
-            raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
-        kb = current_kb()
-        rules = kb.patterns
-        first, last = window(night_of(datetime.now().astimezone()), days)
-        aggregates = no_entries(first, last)
-        diary = _open(db, write=False)
-        if diary is not None:
-            with diary:
-                aggregates = diary.aggregates(first, last)
-        emit(build_report(aggregates, kb, rules, days=days, region=region), as_json, fmt, no_color)
+app.add_typer(log_app, name="log")
 
-    @app.command(epilog="Example: cramp export --format csv --output diary.csv")
-    def export(
-        fmt: Annotated[
-            ExportFormat,
-            typer.Option("--format", help="csv or json.", case_sensitive=False),
-        ] = ExportFormat.JSON,
-        as_json: JsonOption = False,
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output",
-                "-o",
-                metavar="FILE",
-                help="Write to a new file (readable only by you) instead of stdout.",
-            ),
-        ] = None,
-        db: DbOption = None,
-    ) -> None:
-        """Write every diary entry, oldest first, as CSV or JSON."""
-        if as_json and fmt is not ExportFormat.JSON:
-            raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
-        diary = _open(db, write=False)
-        with contextlib.ExitStack() as stack:
-            entries: Iterator[Entry] = iter(())
-            if diary is not None:
-                stack.enter_context(diary)
-                entries = diary.iter_all()
-            stream = stack.enter_context(_destination(output))
-            if fmt is ExportFormat.CSV:
-                from cramp_cli.diary.transfer import write_csv
 
-                write_csv(entries, stream)
-            else:
-                from cramp_cli.diary.results import ExportResult
-                from cramp_cli.render.json_view import render_json
+@app.command(epilog="Example: cramp history --since 2025-03-01 --muscle calf --limit 10")
+def history(
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="From this night on (2025-03-01)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Up to and including this night."),
+    ] = None,
+    muscle: Annotated[
+        str | None,
+        muscle_option("Only cramps of this muscle."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
+    ] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """List your diary entries, newest first."""
+    from cramp_cli.diary import models
+    from cramp_cli.diary.results import HistoryFilters, HistoryResult
 
-                stream.write(render_json(ExportResult(items=tuple(entries))))
-            stream.flush()
-
-    @app.command("import", epilog="Example: cramp import diary.csv")
-    def import_(
-        file: Annotated[
-            str,
-            typer.Argument(
-                metavar="FILE", help="A file from 'cramp export' (CSV or JSON), or - for stdin."
-            ),
-        ],
-        kind: Annotated[
-            ExportFormat | None,
-            typer.Option(
-                "--format",
-                help="csv or json (default: from the name or the content).",
-                case_sensitive=False,
-            ),
-        ] = None,
-        db: DbOption = None,
-        as_json: JsonOption = False,
-        no_color: NoColorOption = False,
-    ) -> None:
-        """Add the entries of an exported file (all or nothing; ids already there are skipped)."""
-        from cramp_cli.diary import transfer
-        from cramp_cli.diary.results import ImportResult, ImportRow
-
-        raw, name = _read_input(file)
-        chosen = kind.value if kind is not None else transfer.detect(raw, name)
-        rows = transfer.read_rows(raw, name, "csv" if chosen == "csv" else "json")
-        entries = transfer.build_entries(rows, current_kb(), name)
-        diary = _open(db, write=True)
-        assert diary is not None
+    with _bad_values():
+        first = models.parse_date(since, "since") if since is not None else None
+        last = models.parse_date(until, "until") if until is not None else None
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"--since {first} is after --until {last}.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"--limit must be from 1 to {MAX_LIMIT:,}, not {limit}.")
+    muscle_id = None
+    if muscle is not None:
+        with _bad_values():
+            muscle_id = models.resolve_muscle(current_kb(), muscle)
+    entries: list[Entry] = []
+    total = 0
+    diary = _open(db, write=False)
+    if diary is not None:
         with diary:
-            added, skipped = diary.add_many(entries)
-        skipped_ids = set(skipped)
-        result = ImportResult(
-            imported=len(added),
-            skipped=len(skipped),
-            items=tuple(
-                ImportRow(id=entry.id, status="skipped" if entry.id in skipped_ids else "imported")
-                for entry in entries
-            ),
-        )
-        emit(result, as_json, None, no_color)
+            entries, total = diary.history(since=first, until=last, muscle=muscle_id, limit=limit)
+    result = HistoryResult(
+        filters=HistoryFilters(since=first, until=last, muscle=muscle_id, limit=limit),
+        total=total,
+        items=tuple(entries),
+    )
+    emit(result, as_json, fmt, no_color)
+
+
+@app.command(epilog="Example: cramp report --days 60")
+def report(
+    days: Annotated[
+        int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
+    ] = 30,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            envvar="CRAMP_REGION",
+            help="Where you are, for the numbers to call: gb, us, eu, au.",
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Sum up your diary, and the warning signs its pattern meets."""
+    from cramp_cli.diary.models import night_of
+    from cramp_cli.diary.report import MAX_DAYS, build_report, window
+    from cramp_cli.diary.store import no_entries
+
+    if not 1 <= days <= MAX_DAYS:
+        raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
+    kb = current_kb()
+    rules = kb.patterns
+    first, last = window(night_of(datetime.now().astimezone()), days)
+    aggregates = no_entries(first, last)
+    diary = _open(db, write=False)
+    if diary is not None:
+        with diary:
+            aggregates = diary.aggregates(first, last)
+    emit(build_report(aggregates, kb, rules, days=days, region=region), as_json, fmt, no_color)
+
+
+@app.command(epilog="Example: cramp export --format csv --output diary.csv")
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="csv or json.", case_sensitive=False),
+    ] = ExportFormat.JSON,
+    as_json: JsonOption = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a new file (readable only by you) instead of stdout.",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write every diary entry, oldest first, as CSV or JSON."""
+    if as_json and fmt is not ExportFormat.JSON:
+        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+    diary = _open(db, write=False)
+    with contextlib.ExitStack() as stack:
+        entries: Iterator[Entry] = iter(())
+        if diary is not None:
+            stack.enter_context(diary)
+            entries = diary.iter_all()
+        stream = stack.enter_context(_destination(output))
+        if fmt is ExportFormat.CSV:
+            from cramp_cli.diary.transfer import write_csv
+
+            write_csv(entries, stream)
+        else:
+            from cramp_cli.diary.results import ExportResult
+            from cramp_cli.render.json_view import render_json
+
+            stream.write(render_json(ExportResult(items=tuple(entries))))
+        stream.flush()
+
+
+@app.command("import", epilog="Example: cramp import diary.csv")
+def import_(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="A file from 'cramp export' (CSV or JSON), or - for stdin."
+        ),
+    ],
+    kind: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="csv or json (default: from the name or the content).",
+            case_sensitive=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Add the entries of an exported file (all or nothing; ids already there are skipped)."""
+    from cramp_cli.diary import transfer
+    from cramp_cli.diary.results import ImportResult, ImportRow
+
+    raw, name = _read_input(file)
+    chosen = kind.value if kind is not None else transfer.detect(raw, name)
+    rows = transfer.read_rows(raw, name, "csv" if chosen == "csv" else "json")
+    entries = transfer.build_entries(rows, current_kb(), name)
+    diary = _open(db, write=True)
+    assert diary is not None
+    with diary:
+        added, skipped = diary.add_many(entries)
+    skipped_ids = set(skipped)
+    result = ImportResult(
+        imported=len(added),
+        skipped=len(skipped),
+        items=tuple(
+            ImportRow(id=entry.id, status="skipped" if entry.id in skipped_ids else "imported")
+            for entry in entries
+        ),
+    )
+    emit(result, as_json, None, no_color)
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from cramp_cli import locations
 from cramp_cli.diary.models import Entry, new_id
 from cramp_cli.errors import CrampError
+from cramp_cli.shapes import Shape
 
 DB_ENV = "CRAMP_DB"
 APPLICATION_ID = 0x4352414D  # "CRAM": marks the file as a cramp diary
@@ -220,7 +221,7 @@ _COLUMNS = (
 )
 
 
-class Counted(NamedTuple):
+class Counted(Shape):
     key: str
     count: int
 
@@ -232,7 +233,7 @@ class ReliefStats(NamedTuple):
     longest_minutes: float | None
 
 
-class WeekStats(NamedTuple):
+class WeekStats(Shape):
     index: int  # 0 is the week ending on the last night, 1 the week before, ...
     cramps: int
     nights: int
@@ -664,14 +665,17 @@ class Diary:
             timed=int(timed),
             mean_severity=mean_severity,
             rated=int(rated),
-            muscles=tuple(Counted(key, int(n)) for key, n in muscles),
-            sides=tuple(Counted(key, int(n)) for key, n in sides),
-            triggers=tuple(Counted(key, int(n)) for key, n in triggers),
+            muscles=tuple(Counted(key=key, count=int(n)) for key, n in muscles),
+            sides=tuple(Counted(key=key, count=int(n)) for key, n in sides),
+            triggers=tuple(Counted(key=key, count=int(n)) for key, n in triggers),
             reliefs=tuple(
                 ReliefStats(key, int(n), mean, longest_relief)
                 for key, n, mean, longest_relief in reliefs
             ),
-            weeks=tuple(WeekStats(int(w), int(c), int(n), int(k)) for w, c, n, k in weeks),
+            weeks=tuple(
+                WeekStats(index=int(w), cramps=int(c), nights=int(n), woke_nights=int(k))
+                for w, c, n, k in weeks
+            ),
         )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from cramp_cli.knowledge.models import Prevention, Treatment, Triage
 from cramp_cli.shapes import Shape, shape_fields
@@ -42,8 +42,9 @@ class _LazyPattern:
         return getattr(self._compiled, name)
 
 
-def _lazy(pattern: str, flags: int = 0) -> Any:
-    return _LazyPattern(pattern, flags)
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
 
 # Fields that hold ids, levels, grades and flags rather than words a person reads.
 NOT_TEXT = frozenset(

@@ -800,9 +800,7 @@ def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBa
 
 @functools.cache
 def _builtin_parsed() -> tuple[ParsedFile, ...]:
-    return tuple(
-        read_file(entry, _display_name(entry), shipped=True) for entry in builtin_files()
-    )
+    return tuple(read_file(entry, _display_name(entry), shipped=True) for entry in builtin_files())
 
 
 @functools.cache

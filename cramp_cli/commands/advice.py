@@ -1,0 +1,101 @@
+"""What to do and why: `cramp why`, `relieve`, `prevent` and `muscles`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cramp_cli import completion
+from cramp_cli.options import (
+    FormatOption,
+    JsonOption,
+    MinEvidenceOption,
+    NoColorOption,
+    WhoOption,
+    current_kb,
+    emit,
+    muscle_option,
+)
+
+app = typer.Typer()
+
+
+@app.command(epilog="Example: cramp why --who pregnancy")
+def why(
+    who: WhoOption = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--when",
+            metavar="TAG",
+            help="Only what applies at TAG (e.g. night, after-exercise).",
+            autocompletion=completion.when_tags,
+        ),
+    ] = None,
+    min_evidence: MinEvidenceOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show what can bring on night leg cramps, and how sure we are."""
+    from cramp_cli import answers
+
+    emit(
+        answers.why(current_kb(), who=who, when=when, min_evidence=min_evidence),
+        as_json,
+        fmt,
+        no_color,
+    )
+
+
+@app.command(epilog="Example: cramp relieve --muscle calf")
+def relieve(
+    muscle: Annotated[
+        str | None,
+        muscle_option(
+            "The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
+            "Without it, the measures that help any cramp."
+        ),
+    ] = None,
+    list_names: Annotated[
+        bool, typer.Option("--list", help="Print the muscle ids, one per line, and exit.")
+    ] = False,
+    min_evidence: MinEvidenceOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show what to do right now, step by step, for a cramping muscle."""
+    from cramp_cli import answers
+
+    kb = current_kb()
+    if list_names:
+        sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
+        return
+    emit(answers.relieve(kb, muscle, min_evidence=min_evidence), as_json, fmt, no_color)
+
+
+@app.command(epilog="Example: cramp prevent --who older-adults")
+def prevent(
+    who: WhoOption = None,
+    min_evidence: MinEvidenceOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show how to make cramps less likely to come back."""
+    from cramp_cli import answers
+
+    emit(answers.prevent(current_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
+
+
+@app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")
+def muscles(
+    as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
+) -> None:
+    """List the muscles and the names they answer to."""
+    from cramp_cli import answers
+
+    emit(answers.muscles(current_kb()), as_json, fmt, no_color)
