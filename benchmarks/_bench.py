@@ -446,9 +446,10 @@ def settle(*paths: Path) -> None:
 # ---------------------------------------------------------------- knowledge-base files
 
 # Runs with the venv's python, which has PyYAML (a cramp dependency): copies of the shipped
-# causes, relief and prevention items (same fields, sources and tags; new ids), as files of at
-# most MAX_BYTES. Mode "factor F": shipped + copies = F times the shipped YAML in bytes;
-# mode "items N": N copies per section, in one file. Prints a JSON summary.
+# items of the given sections (causes, relief, prevention; same fields, sources and tags, new
+# ids), as files of at most MAX_BYTES. Mode "factor F": shipped + copies = F times the
+# shipped YAML in bytes; mode "items N": N copies per section, in one file. Prints a JSON
+# summary.
 KB_WRITER = r"""
 import json, sys
 from importlib.util import find_spec
@@ -457,7 +458,8 @@ from pathlib import Path
 import yaml
 
 out, mode, amount, max_bytes = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-SECTIONS = {"causes": "cause", "relief": "relief", "prevention": "prevention"}
+KINDS = {"causes": "cause", "relief": "relief", "prevention": "prevention"}
+SECTIONS = {section: KINDS[section] for section in sys.argv[5].split(",")}
 MARK = "QQQQQQ"
 spec = find_spec("cramp_cli.data")
 if spec is None or not spec.submodule_search_locations:
@@ -540,11 +542,19 @@ print(json.dumps({
 """
 
 
-def write_kb(found: Install, folder: Path, mode: str, amount: float, max_bytes: int) -> Any:
+def write_kb(
+    found: Install,
+    folder: Path,
+    mode: str,
+    amount: float,
+    max_bytes: int,
+    sections: Sequence[str] = ("causes", "relief", "prevention"),
+) -> Any:
     """Synthetic knowledge-base files in `folder` (see KB_WRITER); their summary."""
     folder.mkdir(parents=True, exist_ok=True)
+    args = [str(folder), mode, str(amount), str(max_bytes), ",".join(sections)]
     out = _step(
-        [found.python, "-c", KB_WRITER, str(folder), mode, str(amount), str(max_bytes)],
+        [found.python, "-c", KB_WRITER, *args],
         "writing knowledge-base files",
         folder,
     )
@@ -866,14 +876,26 @@ def target_lines(benches: list[Bench]) -> list[str]:
     return lines
 
 
-def finish(benches: list[Bench], decks: Sequence[Deck], *, quick: bool, rss: bool = False) -> int:
-    """Print the table, the PASS/FAIL lines and the failures; return the exit status:
-    2 if a command could not run, else 1 if a target failed (not with --quick), else 0."""
+def finish(
+    benches: list[Bench],
+    decks: Sequence[Deck],
+    *,
+    quick: bool,
+    rss: bool = False,
+    notes: Sequence[str] = (),
+) -> int:
+    """Print the table, the PASS/FAIL lines, the notes and the failures; return the exit
+    status: 2 if a command could not run, else 1 if a target failed (not with --quick),
+    else 0."""
     print(table(benches, rss=rss))
     print()
     results = verdicts(benches)
     for line in target_lines(benches):
         print(line)
+    if notes:
+        print()
+        for line in notes:
+            print(line)
     repeats = repeated_questions(benches)
     ran_out = [f"{deck.name} ({deck.repeated} repeats)" for deck in decks if deck.repeated]
     print(
