@@ -39,14 +39,12 @@ separate private HOME) from `cramp muscles/check --list/sources/why/relieve/prev
   --version
 The script checks and prints that no question was asked twice in the same HOME.
 
-Two more rows, each in the same loop:
-
-- User file present. A private HOME whose user knowledge-base folder
-  ($XDG_DATA_HOME/cramp/kb/) holds a small valid YAML file (copies of one shipped cause and
-  one prevention item, with new ids). The first run after the file was written (a
-  `cramp muscles --json`, after the file is SETTLE_SECONDS old) is untimed; every later run
-  counts. Each run is a new JSON answer, the command rotating through why, relieve, check,
-  search and show.
+One more row in the same loop, a user file present: a private HOME whose user
+knowledge-base folder ($XDG_DATA_HOME/cramp/kb/) holds one small valid YAML file (copies of
+one shipped cause, relief and prevention item, with new ids). The first run after the file
+was written (a `cramp muscles --json`, once the file is a few seconds old) is untimed; every
+later run counts. Each run is a new JSON answer, the command rotating through why, relieve,
+check, search and show.
 
 Then the first run after install, in a loop of its own after the main one (so that
 reinstalling cramp cannot touch the main loop's runs): each round reinstalls the same wheel
