@@ -581,7 +581,8 @@ class Vocabulary:
     muscle_ids: list[str]
     muscle_names: list[str]  # ids and aliases
     signs: list[str]
-    show_ids: list[str]
+    show_ids: list[str]  # every item but the sources
+    source_ids: list[str]
     words: list[str]
     who: list[str]
     when: list[str]
@@ -609,8 +610,7 @@ def vocabulary(found: Install, env: dict[str, str], cwd: Path) -> Vocabulary:
     relief_ids = {str(item["id"]) for item in relief}
     relief_ids.update(str(ref) for muscle in muscles for ref in muscle.get("relief") or ())
     show_ids = [
-        str(item["id"])
-        for item in (*causes, *relief, *prevention, *lookalikes, *sources, *signs, *muscles)
+        str(item["id"]) for item in (*causes, *relief, *prevention, *lookalikes, *signs, *muscles)
     ]
     words: set[str] = set()
     for item in (*entries, *lookalikes, *sources):
@@ -625,6 +625,7 @@ def vocabulary(found: Install, env: dict[str, str], cwd: Path) -> Vocabulary:
         muscle_names=list(dict.fromkeys(names)),
         signs=[str(sign["id"]) for sign in signs],
         show_ids=list(dict.fromkeys(show_ids)),
+        source_ids=[str(item["id"]) for item in sources],
         words=sorted(words - _STOP_WORDS),
         who=sorted({str(tag) for item in entries for tag in item.get("who") or ()}),
         when=sorted({str(tag) for item in entries for tag in item.get("when") or ()}),
@@ -700,8 +701,11 @@ def search_deck(words: Vocabulary, seed: int) -> Deck:
     return Deck("search", [[(word,) for word in words.words]], seed)
 
 
-def show_deck(words: Vocabulary, seed: int) -> Deck:
-    return Deck("show", [[(item,) for item in words.show_ids]], seed)
+def show_deck(words: Vocabulary, seed: int, *, sources: bool = True) -> Deck:
+    """Ids of every kind; with sources=False none of a source, whose answer lists every item
+    that cites it (so it grows with the knowledge base)."""
+    ids = [*words.show_ids, *(words.source_ids if sources else ())]
+    return Deck("show", [[(item,) for item in dict.fromkeys(ids)]], seed)
 
 
 # ---------------------------------------------------------------- the loop

@@ -31,7 +31,9 @@ Then, in one loop, four kinds of new question whose answer does not grow with th
 base, each asked once a round of the shipped knowledge base alone and once of it with the
 FACTOR x layer, the same question for both (a new one each round):
 
-  show ID --json                  an id of a shipped item, source, sign or muscle
+  show ID --json                  the id of a shipped cause, relief or prevention item,
+                                  look-alike, sign or muscle (not of a source: its answer
+                                  lists every item that cites it, so it grows)
   check --sign A,B --json         a pair of warning signs
   search WORD --json --limit 10   a word from the items' titles
   relieve --muscle X --json       a muscle id or alias (then with --min-evidence)
@@ -190,7 +192,7 @@ def benches(
 ) -> tuple[list[Bench], list[Deck]]:
     cramp = found.cramp
     kinds = [
-        ("show ID --json", "show", show_deck(words, seed), ("--json",)),
+        ("show ID --json", "show", show_deck(words, seed, sources=False), ("--json",)),
         ("check --sign A,B --json", "check", check_deck(words, seed), ("--json",)),
         (
             "search WORD --json --limit 10",

@@ -254,6 +254,20 @@ def benches(
     return rows, after_install, list(kinds.values())
 
 
+def install_note(rows: list[Bench], after_install: list[Bench]) -> list[str]:
+    """The first run after install against the main loop's yardstick too: right after pip the
+    machine is often slower for a moment, which the install loop's own yardstick shares."""
+    first, app = after_install[0].median(), after_install[1].median()
+    loop_app = next(bench for bench in rows if bench.name == APP).median()
+    if first is None or app is None or not loop_app:
+        return []
+    return [
+        f"First run after install: {first * 1000:.1f} ms, {first / app:.2f}x the minimal app "
+        f"in its own loop ({app * 1000:.1f} ms, judged) and {first / loop_app:.2f}x the main "
+        f"loop's ({loop_app * 1000:.1f} ms, for comparison)."
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=None, help=f"default {DEFAULT_ROUNDS}")
@@ -306,7 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         measure(rows, rounds, args.seed, work)
         measure(after_install, rounds, args.seed + 1, work)
-        return finish(rows + after_install, decks, quick=args.quick)
+        return finish(
+            rows + after_install, decks, quick=args.quick, notes=install_note(rows, after_install)
+        )
     except Failed as err:
         sys.stdout.flush()
         sys.stderr.write(f"error: {err}\n")
