@@ -37,7 +37,9 @@ separate private HOME) from `cramp muscles/check --list/sources/why/relieve/prev
   log ... (piped)          a new entry each run (muscle, side, minutes, severity, time) into
                            the private HOME's default diary
   --version
-The script checks and prints that no question was asked twice in the same HOME.
+The script checks and prints that no question was asked twice in the same HOME. The first
+run in the main HOME (a `cramp muscles --json`, which no timed run asks) and the app's first
+run are untimed.
 
 One more row in the same loop, a user file present: a private HOME whose user
 knowledge-base folder ($XDG_DATA_HOME/cramp/kb/) holds one small valid YAML file (copies of
@@ -53,7 +55,9 @@ into the same venv, whose dependencies are already there, with `pip install --no
 byte-compiling them again), gives it a new, empty private HOME, and times the very first
 `cramp why --json` (filters dealt as above) of that install and HOME. In each round that run
 and one run of the minimal app go in a shuffled order, so the yardstick runs just before or
-just after it; its ratio is to the median of those yardstick runs.
+just after it; its ratio is to the median of those yardstick runs (the machine is often
+slower for a moment after pip, and this yardstick shares that). Its ratio to the main
+loop's yardstick is printed too, for comparison.
 
 Targets (ratio of the median to the yardstick's median, same run):
 
