@@ -839,7 +839,7 @@ def table(benches: list[Bench], *, rss: bool = False) -> str:
     for bench in benches:
         times = [done.seconds for done in bench.runs]
         first = True
-        rows = [v for v in results if v.bench is bench] or [None]
+        rows: list[Verdict | None] = [v for v in results if v.bench is bench] or [None]
         for verdict in rows:
             if first:
                 name = bench.name
