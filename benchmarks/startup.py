@@ -1,449 +1,338 @@
-"""Start-up time of `cramp`, against a one-command Typer app and `python -c pass`.
+"""Start-up time of `cramp` as users feel it: a new question each run, against a minimal Typer app.
 
-    python benchmarks/startup.py [--rounds N] [--quick] [--seed S] [--importtime]
+    python benchmarks/startup.py [--rounds N] [--quick] [--seed S] [--repo PATH]
 
-Every command is a fresh process, run with the interpreter running this script (so the
-minimal app uses the same Typer as cramp). The runs are interleaved: each round runs every
-command once, in an order shuffled with a fixed seed, so that a slow spell of the machine
-is spread over all commands instead of landing on one.
+What runs. A wheel of the repo under test (default: the repo this script is in; --repo PATH
+for another) is built from a copy of it and installed the ordinary way (not editable, pip
+byte-compiles it) in a fresh temporary venv. Every timed command is that venv's `cramp`
+console script, run from a temporary folder outside the repo with a private environment:
+its own HOME and XDG_* folders, PATH, LANG=C.UTF-8, TZ=UTC, TERM=xterm-256color, and none of
+the caller's variables (no CRAMP_*, PYTHON*, NO_COLOR, COLUMNS...). No cache variable is set:
+the benchmark defeats any answer cache by asking a different question every run.
 
-The timed runs are warm-cache runs: a private answer cache (CRAMP_CACHE_DIR and
-XDG_CACHE_HOME in a temporary folder) is filled by one untimed run of each command first,
-which is how a repeated command runs for a user. The "no cache" column is a single run of
-each command with CRAMP_NO_CACHE=1 (YAML parsed and validated, Typer and Pydantic loaded).
+The yardstick is a minimal one-command Typer app run by the same venv's python (so the same
+Typer, Click and Rich), in the same loop. Each round runs every command once, in an order
+shuffled with a fixed seed, so a slow spell of the machine is spread over all of them. Times
+are wall clock from spawn to reaped; each row gives the median, min and max of its runs
+(--rounds, default 20) and the ratio of its median to the yardstick's median of the same run.
 
-The targets are ratios, not absolute times, so they mean the same on a slow and a fast
-machine. A MISS is reported, not failed: the exit status is 0 unless a command could not
-run (then 1). --importtime adds the ten slowest imports (cumulative) of `cramp why --json`,
-once answered from the cache and once with CRAMP_NO_CACHE=1 (python -X importtime).
+A different question every run, so no run can benefit from an earlier one: the muscle ids
+and aliases, warning signs, ids, title words, tags and grades are read once (untimed, in a
+separate private HOME) from `cramp muscles/check --list/sources/why/relieve/prevent/lookalikes
+--json`, and dealt without replacement (fixed seed) to:
+
+  why --json               --who TAG, --when TAG, --min-evidence GRADE, none, then pairs
+  relieve --muscle X --json  every muscle id and alias, then with --min-evidence GRADE
+  check --sign A,B --json  a different pair of signs
+  search WORD --json       a different word from the items' titles
+  show ID --json           a different id (causes, relief, prevention, look-alikes, sources,
+                           signs, muscles)
+  why (piped)              plain text, filters as for why --json
+  ... (Rich, pty)          the same five commands without --json on a pseudo-terminal
+                           (os.openpty; stdout and stderr on it, stdin /dev/null; its size
+                           set with TIOCSWINSZ, a new width from 60 to 140 columns each run)
+  --help (Rich, pty)       `cramp --help` (the grouped command list) on a pty of a new width
+                           each run, against the minimal app's own --help on a pty of the
+                           same width
+  log ... (piped)          a new entry each run (muscle, side, minutes, severity, time) into
+                           the private HOME's default diary
+  --version
+The script checks and prints that no question was asked twice in the same HOME. The first
+run in the main HOME (a `cramp muscles --json`, which no timed run asks) and the app's first
+run are untimed.
+
+One more row in the same loop, a user file present: a private HOME whose user
+knowledge-base folder ($XDG_DATA_HOME/cramp/kb/) holds one small valid YAML file (copies of
+one shipped cause, relief and prevention item, with new ids). The first run after the file
+was written (a `cramp muscles --json`, once the file is a few seconds old) is untimed; every
+later run counts. Each run is a new JSON answer, the command rotating through why, relieve,
+check, search and show.
+
+Then the first run after install, in a loop of its own after the main one (so that
+reinstalling cramp cannot touch the main loop's runs): each round reinstalls the same wheel
+into the same venv, whose dependencies are already there, with `pip install --no-deps
+--force-reinstall` (untimed: a real fresh install, pip removing the files and writing and
+byte-compiling them again), gives it a new, empty private HOME, and times the very first
+`cramp why --json` (filters dealt as above) of that install and HOME. In each round that run
+and one run of the minimal app go in a shuffled order, so the yardstick runs just before or
+just after it; its ratio is to the median of those yardstick runs (the machine is often
+slower for a moment after pip, and this yardstick shares that). Its ratio to the main
+loop's yardstick is printed too, for comparison.
+
+Targets (ratio of the median to the yardstick's median, same run):
+
+  the JSON answers and `why` piped            <= 1.2x
+  the same answers with Rich on a pty         <= 1.6x
+  --help on a pty                             <= 1.3x the minimal app's --help on a pty
+  log (piped), a new entry                    <= 1.3x
+  the first run after install                 <= 1.3x
+  an answer with a user file present          <= 1.3x
+  --version                                   <= 0.6x
+
+Ownership: this script times start-up on the shipped knowledge base and a small diary;
+benchmarks/scale.py owns size (a knowledge base 100x the shipped one, and `report` and
+`history` on a 100,000-entry diary). Neither measures what the other does.
+
+Output: the versions (Python, Typer, ...), the CPU count and the method; a table (command,
+median ms, min, max, ratio, target, result); one PASS/FAIL line per target with its ratio.
+Exit status: 0 when every target passes, 1 when a target fails, 2 when a command (or a set-up
+step) could not run (its stderr is printed). --quick runs 3 rounds for the test suite: it
+still prints PASS/FAIL, but its exit status ignores the targets (only a command that could
+not run makes it non-zero).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import os
-import pty
 import random
-import select
 import shutil
-import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
-DEFAULT_ROUNDS = 20
-QUICK_ROUNDS = 3
-DEFAULT_SEED = 20240501
-COLUMNS = 80
-ROWS = 24
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Variables of the caller's environment that would change what cramp does or prints.
-_DROPPED_ENV = (
-    "NO_COLOR",
-    "FORCE_COLOR",
-    "TTY_COMPATIBLE",
-    "TTY_INTERACTIVE",
-    "TERM",
-    "COLORTERM",
-    "PYTHONIOENCODING",
-    "PYTHONPROFILEIMPORTTIME",
-    "PYTHONDONTWRITEBYTECODE",
+from _bench import (  # the folder of this script, added just above
+    DEFAULT_ROUNDS,
+    DEFAULT_SEED,
+    QUICK_ROUNDS,
+    REPO,
+    WIDTHS,
+    Bench,
+    Deck,
+    Failed,
+    Install,
+    Invocation,
+    Target,
+    Vocabulary,
+    check_deck,
+    checked,
+    describe_machine,
+    finish,
+    install,
+    measure,
+    private_env,
+    random_width,
+    reinstall,
+    relieve_deck,
+    search_deck,
+    settle,
+    show_deck,
+    user_kb_folder,
+    vocabulary,
+    why_deck,
+    write_kb,
+    write_minimal_app,
 )
 
-MINIMAL_APP = '''\
-import typer
-
-app = typer.Typer()
-
-
-@app.command()
-def main() -> None:
-    """Print a line."""
-    print("hello from a minimal Typer app")
-
-
-if __name__ == "__main__":
-    app()
-'''
-
-
-# ---------------------------------------------------------------- running one process
-
-
-@dataclass
-class Run:
-    seconds: float
-    returncode: int
-    stdout: bytes
-    stderr: bytes
-    maxrss_kib: int | None  # this child's peak resident set size, from wait4()
-
-
-def _maxrss_kib(value: int) -> int:
-    # ru_maxrss is in KiB on Linux and the BSDs, in bytes on macOS.
-    return value // 1024 if sys.platform == "darwin" else value
-
-
-def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, int | None]:
-    """Reap the child; its exit code and its own peak RSS (os.wait4 reports it per child)."""
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(proc.pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        proc.returncode = code
-        return code, _maxrss_kib(usage.ru_maxrss)
-    return proc.wait(), None
-
-
-def _read_all(handle: object) -> bytes:
-    assert hasattr(handle, "seek") and hasattr(handle, "read")
-    handle.seek(0)
-    data: bytes = handle.read()
-    return data
-
-
-def run_pipe(argv: Sequence[str], env: dict[str, str], cwd: str) -> Run:
-    """Run with stdout to a pipe (read to the end), stderr to a file, stdin from /dev/null."""
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=env,
-            cwd=cwd,
-        )
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        proc.stdout.close()
-        code, rss = _wait(proc)
-        elapsed = time.perf_counter() - start
-        return Run(elapsed, code, out, _read_all(errors), rss)
-
-
-def run_tty(argv: Sequence[str], env: dict[str, str], cwd: str) -> Run:
-    """Run with stdout on a pseudo-terminal of ROWS x COLUMNS; its output is read and kept
-    (so the child never blocks on a full terminal buffer)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-    chunks: list[bytes] = []
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        try:
-            proc = subprocess.Popen(
-                list(argv), stdin=subprocess.DEVNULL, stdout=slave, stderr=errors, env=env, cwd=cwd
-            )
-        finally:
-            os.close(slave)
-        try:
-            while True:
-                ready, _, _ = select.select([master], [], [], 60)
-                if not ready:
-                    break  # nothing for a minute: give up reading, still reap below
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: every copy of the slave side is closed
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            os.close(master)
-        code, rss = _wait(proc)
-        elapsed = time.perf_counter() - start
-        return Run(elapsed, code, b"".join(chunks), _read_all(errors), rss)
-
-
-def run(argv: Sequence[str], env: dict[str, str], cwd: str, mode: str = "pipe") -> Run:
-    return run_tty(argv, env, cwd) if mode == "tty" else run_pipe(argv, env, cwd)
-
-
-# ---------------------------------------------------------------- what to run
-
-
-def cramp_command(*python_flags: str) -> list[str]:
-    """The installed console script beside this Python, else `python -m cramp_cli`.
-
-    With python_flags (such as -X importtime), the script is run by this interpreter.
-    """
-    script = Path(sys.executable).parent / ("cramp.exe" if os.name == "nt" else "cramp")
-    if script.is_file():
-        if python_flags:
-            return [sys.executable, *python_flags, str(script)]
-        return [str(script)]
-    return [sys.executable, *python_flags, "-m", "cramp_cli"]
-
-
-def write_minimal_app(folder: Path) -> list[str]:
-    path = folder / "minimal_typer_app.py"
-    path.write_text(MINIMAL_APP, encoding="utf-8")
-    return [sys.executable, str(path)]
-
-
-def private_env(folder: Path, **extra: str) -> dict[str, str]:
-    """The caller's environment without cramp's variables and output switches, with the
-    caches, data and config in `folder`."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("CRAMP_") and key not in _DROPPED_ENV
-    }
-    for name in ("cache", "data", "config", "state"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    env.update(
-        CRAMP_CACHE_DIR=str(folder / "cache" / "answers"),
-        XDG_CACHE_HOME=str(folder / "cache"),
-        XDG_DATA_HOME=str(folder / "data"),
-        XDG_CONFIG_HOME=str(folder / "config"),
-        XDG_STATE_HOME=str(folder / "state"),
-        COLUMNS=str(COLUMNS),
-        LINES=str(ROWS),
-    )
-    env.update(extra)
-    return env
-
-
-def typer_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("typer")
-    except PackageNotFoundError:
-        return "not installed"
-
-
-# ---------------------------------------------------------------- the benchmark
-
-
-@dataclass(frozen=True)
-class Target:
-    base: str  # "app" (the minimal Typer app) or "pass" (python -c pass)
-    limit: float
-
-    @property
-    def label(self) -> str:
-        return f"<= {self.limit:g}x {self.base}"
-
-
-@dataclass
-class Command:
-    name: str
-    argv: list[str]
-    mode: str = "pipe"
-    targets: tuple[Target, ...] = ()
-    times: list[float] = field(default_factory=list)
-    no_cache: float | None = None
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-
 APP = "minimal Typer app"
-PASS = "python -c pass"
+APP_HELP = "minimal Typer app --help (pty)"
+APP_INSTALL = "minimal Typer app (install loop)"
+MAX_KB_FILE = 2 * 1024 * 1024
+START = datetime(2020, 1, 1, 0, 0)  # the first logged entry; one a day after it
+
+ANSWER = Target(1.2, APP, "app")
+RICH = Target(1.6, APP, "app")
+SLOWER = Target(1.3, APP, "app")
 
 
-def commands(app: list[str]) -> list[Command]:
-    cramp = cramp_command()
-    fast = Target("app", 1.2)
-    return [
-        Command("cramp why --json", [*cramp, "why", "--json"], targets=(fast, Target("pass", 7))),
-        Command(
-            "cramp relieve --muscle calf --json",
-            [*cramp, "relieve", "--muscle", "calf", "--json"],
-            targets=(fast,),
+class Homes:
+    """A new private HOME (folder and environment) on demand."""
+
+    def __init__(self, root: Path, found: Install):
+        self.root, self.found, self.count = root, found, 0
+
+    def new(self, name: str) -> dict[str, str]:
+        self.count += 1
+        return private_env(self.root / f"{self.count:03d}-{name}", self.found)
+
+
+def benches(
+    found: Install,
+    words: Vocabulary,
+    homes: Homes,
+    main: dict[str, str],
+    with_file: dict[str, str],
+    app: Path,
+    seed: int,
+) -> tuple[list[Bench], list[Bench], list[Deck]]:
+    cramp = found.cramp
+    why, relieve, check = why_deck(words, seed), relieve_deck(words, seed), check_deck(words, seed)
+    search, show = search_deck(words, seed), show_deck(words, seed)
+    kinds = {"why": why, "relieve": relieve, "check": check, "search": search, "show": show}
+    widths = random.Random(f"{seed}-widths")
+
+    def answer(
+        command: str, target: Target, name: str, *, json: bool = True, tty: bool = False
+    ) -> Bench:
+        deck = kinds[command]
+
+        def call(_: int) -> Invocation:
+            question = (command, *deck.draw(), *(("--json",) if json else ()))
+            columns = random_width(widths) if tty else None
+            return Invocation([cramp, *question], main, columns, question)
+
+        return Bench(name, call, (target,))
+
+    help_widths: list[int] = []
+
+    def help_width(number: int) -> int:
+        while len(help_widths) <= number:
+            help_widths.append(random_width(widths))
+        return help_widths[number]
+
+    entries = random.Random(f"{seed}-log")
+
+    def log(number: int) -> Invocation:
+        at = START + timedelta(days=number, minutes=entries.randrange(24 * 60))
+        question = (
+            "log",
+            "--muscle",
+            entries.choice(words.muscle_names),
+            "--side",
+            entries.choice(["left", "right", "both"]),
+            "--minutes",
+            f"{entries.randint(1, 100) / 10:g}",
+            "--severity",
+            str(entries.randint(1, 10)),
+            "--at",
+            at.strftime("%Y-%m-%dT%H:%M"),
+        )
+        return Invocation([cramp, *question], main, None, question)
+
+    rotation = ["why", "relieve", "check", "search", "show"]
+
+    def user_file(number: int) -> Invocation:
+        command = rotation[number % len(rotation)]
+        question = (command, *kinds[command].draw(), "--json")
+        return Invocation([cramp, *question], with_file, None, question)
+
+    rows = [
+        answer("why", ANSWER, "why --json"),
+        answer("relieve", ANSWER, "relieve --muscle X --json"),
+        answer("check", ANSWER, "check --sign A,B --json"),
+        answer("search", ANSWER, "search WORD --json"),
+        answer("show", ANSWER, "show ID --json"),
+        answer("why", ANSWER, "why (piped, plain)", json=False),
+        answer("why", RICH, "why (Rich, pty)", json=False, tty=True),
+        answer("relieve", RICH, "relieve --muscle X (Rich, pty)", json=False, tty=True),
+        answer("check", RICH, "check --sign A,B (Rich, pty)", json=False, tty=True),
+        answer("search", RICH, "search WORD (Rich, pty)", json=False, tty=True),
+        answer("show", RICH, "show ID (Rich, pty)", json=False, tty=True),
+        Bench(
+            "--help (Rich, pty)",
+            lambda n: Invocation([cramp, "--help"], main, help_width(n)),
+            (Target(1.3, APP_HELP, "app --help"),),
         ),
-        Command(
-            "cramp check --sign numbness --json",
-            [*cramp, "check", "--sign", "numbness", "--json"],
-            targets=(fast,),
+        Bench("log, a new entry (piped)", log, (SLOWER,)),
+        Bench("any --json answer, user file present", user_file, (SLOWER,)),
+        Bench(
+            "--version",
+            lambda _: Invocation([cramp, "--version"], main),
+            (Target(0.6, APP, "app"),),
         ),
-        Command("cramp why (piped)", [*cramp, "why"], targets=(fast,)),
-        Command("cramp why (tty, rich)", [*cramp, "why"], "tty", (Target("app", 1.6),)),
-        Command("cramp --version", [*cramp, "--version"], targets=(Target("app", 0.6),)),
-        Command(APP, app),
-        Command(PASS, [sys.executable, "-c", "pass"]),
+        Bench(APP, lambda _: Invocation([found.python, str(app)], main)),
+        Bench(
+            APP_HELP,
+            lambda n: Invocation([found.python, str(app), "--help"], main, help_width(n)),
+        ),
     ]
 
+    def first_run(_: int) -> Invocation:
+        reinstall(found.venv, found.wheel)  # untimed
+        env = homes.new("first-run")
+        question = ("why", *why.draw(), "--json")
+        return Invocation([cramp, *question], env, None, question)
 
-def _fail(command: Command, done: Run, what: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(
-        f"error: {command.name} ({what}) exited {done.returncode}: {' '.join(command.argv)}\n"
-        + done.stderr.decode("utf-8", "replace")[-2000:]
-    )
-    raise SystemExit(1)
-
-
-def _checked(command: Command, env: dict[str, str], cwd: str, what: str) -> Run:
-    done = run(command.argv, env, cwd, command.mode)
-    if done.returncode != 0:
-        _fail(command, done, what)
-    return done
-
-
-def _answers(folder: str) -> set[str]:
-    with contextlib.suppress(OSError):
-        return {name for name in os.listdir(folder) if not name.startswith((".", "hashes"))}
-    return set()
+    after_install = [
+        Bench(
+            "why --json, first run after install",
+            first_run,
+            (Target(1.3, APP_INSTALL, "app"),),
+        ),
+        Bench(APP_INSTALL, lambda _: Invocation([found.python, str(app)], main)),
+    ]
+    return rows, after_install, list(kinds.values())
 
 
-def measure(
-    cmds: list[Command], rounds: int, seed: int, folder: Path
-) -> tuple[dict[str, str], int]:
-    env = private_env(folder)
-    cwd = str(folder)
-    for command in cmds:  # warm the cache: one untimed run each
-        _checked(command, env, cwd, "warm-up")
-    before = _answers(env["CRAMP_CACHE_DIR"])
-    rng = random.Random(seed)
-    for _ in range(rounds):
-        order = list(cmds)
-        rng.shuffle(order)
-        for command in order:
-            command.times.append(_checked(command, env, cwd, "timed").seconds)
-    # A timed run that missed the cache stores a new answer (cramp's code changed meanwhile).
-    misses = len(_answers(env["CRAMP_CACHE_DIR"]) - before)
-    cold_env = {**env, "CRAMP_NO_CACHE": "1"}
-    for command in cmds:
-        command.no_cache = _checked(command, cold_env, cwd, "no cache").seconds
-    return env, misses
-
-
-def _ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1000:.1f}"
-
-
-def verdicts(cmds: list[Command]) -> dict[str, list[tuple[Target, bool]]]:
-    """Each command's targets, and whether its median meets each."""
-    base = {"app": _named(cmds, APP).median, "pass": _named(cmds, PASS).median}
-    return {
-        command.name: [
-            (target, command.median / base[target.base] <= target.limit)
-            for target in command.targets
-        ]
-        for command in cmds
-    }
-
-
-def _named(cmds: list[Command], name: str) -> Command:
-    return next(command for command in cmds if command.name == name)
-
-
-def table(cmds: list[Command]) -> str:
-    app, nothing = _named(cmds, APP).median, _named(cmds, PASS).median
-    results = verdicts(cmds)
-    heading = (
-        f"{'command':<36} {'median ms':>9} {'min':>7} {'max':>7} {'no cache':>9} "
-        f"{'x app':>6} {'x pass':>7}  {'target':<26} result"
-    )
-    lines = [heading, "-" * (len(heading) + 4)]
-    for command in cmds:
-        checks = results[command.name]
-        lines.append(
-            f"{command.name:<36} {_ms(command.median):>9} {_ms(min(command.times)):>7} "
-            f"{_ms(max(command.times)):>7} {_ms(command.no_cache):>9} "
-            f"{command.median / app:>6.2f} {command.median / nothing:>7.2f}  "
-            f"{', '.join(target.label for target, _ in checks) or '-':<26} "
-            f"{', '.join('PASS' if ok else 'MISS' for _, ok in checks) or '-'}"
-        )
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- -X importtime
-
-
-def importtime(env: dict[str, str], cwd: str, top: int = 10) -> list[tuple[int, int, str]]:
-    """(cumulative us, self us, module) of the `top` slowest imports of `cramp why --json`."""
-    argv = [*cramp_command("-X", "importtime"), "why", "--json"]
-    done = run_pipe(argv, env, cwd)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr.decode("utf-8", "replace")[-2000:])
-        raise SystemExit(1)
-    rows = []
-    for line in done.stderr.decode("utf-8", "replace").splitlines():
-        if not line.startswith("import time:"):
-            continue
-        parts = line[len("import time:") :].split("|")
-        if len(parts) != 3 or not parts[0].strip().isdigit():
-            continue  # the heading line
-        rows.append((int(parts[1]), int(parts[0]), parts[2].strip()))
-    rows.sort(reverse=True)
-    return rows[:top]
-
-
-def importtime_report(env: dict[str, str], cwd: str) -> str:
-    out = []
-    for title, extra in (
-        ("answered from the warm cache", {}),
-        ("CRAMP_NO_CACHE=1", {"CRAMP_NO_CACHE": "1"}),
-    ):
-        run_pipe([*cramp_command(), "why", "--json"], {**env, **extra}, cwd)  # byte-compile
-        rows = importtime({**env, **extra}, cwd)
-        out.append(f"\nTop 10 cumulative imports of `cramp why --json`, {title}:")
-        out.append(f"{'cumulative ms':>13} {'self ms':>8}  module")
-        out += [f"{total / 1000:>13.1f} {own / 1000:>8.1f}  {name}" for total, own, name in rows]
-    return "\n".join(out)
+def install_note(rows: list[Bench], after_install: list[Bench]) -> list[str]:
+    """The first run after install against the main loop's yardstick too: right after pip the
+    machine is often slower for a moment, which the install loop's own yardstick shares."""
+    first, app = after_install[0].median(), after_install[1].median()
+    loop_app = next(bench for bench in rows if bench.name == APP).median()
+    if first is None or app is None or not loop_app:
+        return []
+    return [
+        f"First run after install: {first * 1000:.1f} ms, {first / app:.2f}x the minimal app "
+        f"in its own loop ({app * 1000:.1f} ms, judged) and {first / loop_app:.2f}x the main "
+        f"loop's ({loop_app * 1000:.1f} ms, for comparison)."
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=None, help=f"default {DEFAULT_ROUNDS}")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROUNDS} rounds")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="shuffle seed")
     parser.add_argument(
-        "--importtime", action="store_true", help="also the slowest imports of why --json"
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_ROUNDS} rounds; targets are printed but do not change the exit status",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="shuffle and question seed")
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help=f"the repo to build (default {REPO})"
     )
     args = parser.parse_args(argv)
     rounds = args.rounds or (QUICK_ROUNDS if args.quick else DEFAULT_ROUNDS)
     if rounds < 1:
         parser.error("--rounds must be at least 1")
-    folder = Path(tempfile.mkdtemp(prefix="cramp-startup-"))
+    root = Path(tempfile.mkdtemp(prefix="cramp-startup-"))
+    started = time.perf_counter()
     try:
-        cmds = commands(write_minimal_app(folder))
-        env, misses = measure(cmds, rounds, args.seed, folder)
+        found = install(args.repo.resolve(), root)
+        work = root / "cwd"  # every command runs here: outside the repo
+        work.mkdir()
+        homes = Homes(root / "homes", found)
+        with_file = homes.new("user-file")
+        kb = user_kb_folder(with_file)
+        written = write_kb(found, kb, "items", 1, MAX_KB_FILE)
+        words = vocabulary(found, homes.new("vocabulary"), work)
+        main_env = homes.new("main")
+        app = write_minimal_app(root)
+        # Untimed: the first run of each HOME and of the app (a question no timed run asks).
+        checked([found.cramp, "muscles", "--json"], main_env, work, "cramp muscles --json")
+        settle(*(Path(path) for path in written["files"]))
+        checked([found.cramp, "muscles", "--json"], with_file, work, "cramp muscles --json")
+        checked([found.python, str(app)], main_env, work, APP)
+        rows, after_install, decks = benches(
+            found, words, homes, main_env, with_file, app, args.seed
+        )
+        print(f"cramp start-up benchmark: {describe_machine(found)}.")
         print(
-            f"cramp start-up: {rounds} rounds, interleaved (each round runs every command once, "
-            f"shuffled, seed {args.seed})"
+            f"Method: {rounds} rounds; each round runs every command once, order shuffled "
+            f"(seed {args.seed}); each run a fresh process of the installed (non-editable) "
+            "wheel's `cramp`, private HOME/XDG, cwd outside the repo, a new question every "
+            "run; wall time spawn-to-reaped; ratio = median / median of a minimal Typer app "
+            "(same venv) in the same loop."
         )
         print(
-            f"Python {sys.version.split()[0]} ({sys.executable}), Typer {typer_version()}, "
-            f"cramp as {' '.join(cramp_command())}"
+            f"User file: {len(written['files'])} file(s), {written['items']} items, "
+            f"{written['bytes']:,} bytes in $XDG_DATA_HOME/cramp/kb/. Pty: {WIDTHS[0]}-{WIDTHS[1]} "
+            f"columns, a new width each run. Set-up: {time.perf_counter() - started:.0f} s.\n"
         )
-        print(
-            "Timings are warm-cache: a private answer cache was filled by one untimed run of "
-            "each command.\n'no cache' is one run with CRAMP_NO_CACHE=1. Times in ms "
-            f"(wall clock, start to reaped); tty = pseudo-terminal {COLUMNS}x{ROWS}.\n"
+        measure(rows, rounds, args.seed, work)
+        measure(after_install, rounds, args.seed + 1, work)
+        return finish(
+            rows + after_install, decks, quick=args.quick, notes=install_note(rows, after_install)
         )
-        print(table(cmds))
-        if hasattr(os, "getloadavg"):
-            print(
-                "\nLoad average (1, 5, 15 min) at the end: "
-                + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-            )
-        if misses:
-            print(
-                f"\nwarning: {misses} timed run(s) missed the answer cache (cramp's code or "
-                "knowledge base changed during the run); their times are not warm."
-            )
-        checks = [ok for found in verdicts(cmds).values() for _, ok in found]
-        print(
-            f"\n{checks.count(False)} of {len(checks)} targets missed "
-            "(a benchmark reports; it does not fail)."
-        )
-        if args.importtime:
-            print(importtime_report(env, str(folder)))
+    except Failed as err:
+        sys.stdout.flush()
+        sys.stderr.write(f"error: {err}\n")
+        return 2
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return 0
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
