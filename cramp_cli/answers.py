@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
-from cramp_cli.interview import Interview, question_order
 from cramp_cli.knowledge.kb import (
     Entry,
     KnowledgeBase,
@@ -72,6 +72,9 @@ from cramp_cli.wording import (
     WEAK_REASON_LABELS,
     WHY_NOTE,
 )
+
+if TYPE_CHECKING:
+    from cramp_cli.interview import Interview
 
 CAUSE_GROUP_ORDER = ("mechanism", "trigger", "body", "condition", "medicine", "belief")
 MAX_NAME_LENGTH = 100
@@ -414,7 +417,7 @@ def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
 
 
 def signs(kb: KnowledgeBase) -> SignsResult:
-    return SignsResult(items=tuple(question_order(kb)))  # the order they are asked in
+    return SignsResult(items=tuple(_question_order(kb)))  # the order they are asked in
 
 
 def check(
@@ -508,6 +511,13 @@ def interview_verdict(
     )
 
 
+def _question_order(kb: KnowledgeBase) -> list[Sign]:
+    """The signs in the order the interview asks them (imported only when needed)."""
+    from cramp_cli.interview import question_order
+
+    return question_order(kb)
+
+
 def not_assessed(kb: KnowledgeBase, interview: Interview) -> NotAssessedResult:
     """A check stopped before any yes: no verdict, but the emergency signs to watch for."""
     answered, total = interview.answered, interview.total
@@ -515,7 +525,7 @@ def not_assessed(kb: KnowledgeBase, interview: Interview) -> NotAssessedResult:
         answered=answered,
         questions=total,
         message=NOT_ASSESSED.format(answered=answered, total=total),
-        emergency_signs=tuple(sign for sign in question_order(kb) if sign.level == "emergency"),
+        emergency_signs=tuple(sign for sign in _question_order(kb) if sign.level == "emergency"),
         safety_net=kb.triage.safety_net,
     )
 

@@ -7,6 +7,7 @@ Standard library and platformdirs only, so anything may use it without importing
 from __future__ import annotations
 
 import os
+import sys
 
 KB_ENV = "CRAMP_KB"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -19,7 +20,24 @@ KB_STORE_FOLDER = "kb"
 _OFF_WORDS = ("", "0", "false", "no")  # CRAMP_NO_CACHE values that leave the store on
 
 
+def _xdg(variable: str, default: str) -> str | None:
+    """On Linux, the XDG base directory platformdirs would give, worked out the same way
+    without importing it (its Unix module alone costs a few milliseconds on every start);
+    None elsewhere. tests/test_locations.py checks both agree."""
+    if not sys.platform.startswith("linux"):
+        return None
+    base = os.environ.get(variable, "")
+    if not base.strip() or not os.path.isabs(
+        base
+    ):  # the XDG spec: a relative path is to be ignored
+        base = os.path.expanduser(default)
+    return os.path.join(base, "cramp")
+
+
 def user_data_folder() -> str:
+    found = _xdg("XDG_DATA_HOME", "~/.local/share")
+    if found is not None:
+        return found
     from platformdirs import user_data_dir
 
     return user_data_dir("cramp", appauthor=False)
@@ -62,6 +80,9 @@ def user_cache_folder() -> str:
     override = cache_dir_override()
     if override is not None:
         return override
+    found = _xdg("XDG_CACHE_HOME", "~/.cache")
+    if found is not None:
+        return found
     from platformdirs import user_cache_dir
 
     return user_cache_dir("cramp", appauthor=False)

@@ -27,7 +27,6 @@ from typing import Any
 from cramp_cli import __version__, locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import snapshot
-from cramp_cli.knowledge.floors import floor_problem
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase
 from cramp_cli.knowledge.layers import DATA_DIR_ENV, expand, user_layers
 
@@ -203,6 +202,8 @@ def _open_store(path: Path) -> KnowledgeBase | None:
 def _floors(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
     """floor_problem, made quick: what is stored word for word as the built-in one needs no
     closer look. Only when a sign, rule, the triage or the patterns differ are they read."""
+    from cramp_cli.knowledge.floors import floor_problem
+
     mine: Any = kb._sections
     theirs: Any = built_in._sections
     for section in ("triage", "patterns"):
