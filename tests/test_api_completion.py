@@ -109,8 +109,13 @@ def test_completion_of_a_broken_kb_is_silent(tmp_path) -> None:
 
 
 def test_show_completion_prints_a_script() -> None:
+    # Typer finds the shell from the process tree: run it from bash, as a person would (from
+    # a parent that is no shell, such as `timeout`, it cannot tell).
     done = subprocess.run(
-        [CRAMP, "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+        ["bash", "-c", '"$0" --show-completion bash', CRAMP],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0
     assert "_cramp_completion" in done.stdout
