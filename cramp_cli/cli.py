@@ -8,8 +8,6 @@ them with their one-line help, so `cramp --help` and completing a command name i
 them, and a command line imports and builds only the command it runs.
 """
 
-from __future__ import annotations
-
 import importlib
 import os
 from collections.abc import Iterator, Mapping, MutableMapping

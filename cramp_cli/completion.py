@@ -4,8 +4,6 @@ Each function runs on every TAB press: it must be quick, print nothing, and retu
 error rather than break the user's shell.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -15,7 +13,7 @@ if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
 
 
-def _kb() -> KnowledgeBase:
+def _kb() -> "KnowledgeBase":
     from cramp_cli.knowledge.load import load_kb
 
     return load_kb()
@@ -26,7 +24,7 @@ def _matching(names: Iterable[str], incomplete: str) -> list[str]:
     return sorted({name for name in names if name.startswith(prefix)})
 
 
-def _safely(names: Callable[[KnowledgeBase], Iterable[str]]) -> Callable[[str], list[str]]:
+def _safely(names: "Callable[[KnowledgeBase], Iterable[str]]") -> Callable[[str], list[str]]:
     def complete(incomplete: str) -> list[str]:
         try:
             return _matching(names(_kb()), incomplete)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 _T = TypeVar("_T")
@@ -388,18 +388,24 @@ def _moment(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_of(value: Any) -> Any:
     """A shape (or a tuple, a date, ...) as JSON-ready values, in declaration order."""
-    if isinstance(value, Shape):
-        return {name: json_of(getattr(value, name)) for name in _json_fields(type(value))}
-    if isinstance(value, tuple | list):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple or kind is list:
         return [json_of(item) for item in value]
+    if isinstance(value, Shape):
+        return {name: json_of(getattr(value, name)) for name in _json_fields(kind)}
     if isinstance(value, datetime):
         return _moment(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, timedelta):  # pragma: no cover - no shape holds one today
-        return value.total_seconds()
+    if isinstance(value, tuple | list):
+        return [json_of(item) for item in value]
     return value
 
 

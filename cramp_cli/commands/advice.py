@@ -1,7 +1,5 @@
 """What to do and why: `cramp why`, `relieve`, `prevent` and `muscles`."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

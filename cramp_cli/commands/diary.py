@@ -5,8 +5,6 @@ Values are taken as text and checked by cramp_cli.diary.models, so a bad one giv
 one-line error (exit 2) whichever option it came from, before the diary is even opened.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import sys
@@ -121,14 +119,14 @@ def _bad_values() -> Iterator[None]:
         raise UsageError(f"{option} {err.message}.") from None
 
 
-def _open(db: Path | None, *, write: bool, create: bool | None = None) -> Diary | None:
+def _open(db: Path | None, *, write: bool, create: bool | None = None) -> "Diary | None":
     from cramp_cli.diary.store import Diary, resolve_path
 
     return Diary.open(resolve_path(db), write=write, create=create)
 
 
 @contextlib.contextmanager
-def _opened(db: Path | None) -> Iterator[Diary | None]:
+def _opened(db: Path | None) -> Iterator["Diary | None"]:
     """The diary to change an entry of, closed afterwards; None if there is no diary yet."""
     diary = _open(db, write=True, create=False)
     if diary is None:
@@ -149,7 +147,7 @@ def _entry_key(entry_id: str) -> str:
     return key
 
 
-def _find(diary: Diary | None, entry_id: str) -> Entry:
+def _find(diary: "Diary | None", entry_id: str) -> "Entry":
     """The entry with this id; no diary, or no such entry, is an unknown-id error."""
     key = _entry_key(entry_id)
     entry = diary.get(key) if diary is not None else None
@@ -163,7 +161,7 @@ def _find(diary: Diary | None, entry_id: str) -> Entry:
     )
 
 
-def _advice(kb: KnowledgeBase, entry: Entry) -> tuple[str, ...]:
+def _advice(kb: "KnowledgeBase", entry: "Entry") -> tuple[str, ...]:
     limit = kb.triage.minutes
     if entry.minutes is not None and entry.minutes > limit.more_than:
         return (
@@ -609,7 +607,7 @@ def _read_input(file: str) -> tuple[bytes, str]:
         raise CrampError(f"cannot read {file} ({err.strerror}).") from None
 
 
-def _confirm(entry: Entry) -> bool:
+def _confirm(entry: "Entry") -> bool:
     from cramp_cli.diary.models import format_minutes
 
     typer.echo(

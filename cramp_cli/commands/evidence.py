@@ -1,7 +1,5 @@
 """Where the advice comes from: `cramp sources`, `show` and `search`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`cramp kb`: which knowledge-base files are loaded, where an entry came from, and checks."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`cramp schema`: the JSON Schema of a command's --json output, as shipped in the package."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Is it safe to wait: `cramp check` (with its interactive questions) and `cramp lookalikes`."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -112,7 +110,7 @@ def check(
         raise typer.Exit(answers.exit_status(result.level))
 
 
-_REPLIES: dict[str, Reply] = {
+_REPLIES: "dict[str, Reply]" = {
     **dict.fromkeys(("y", "yes"), "yes"),
     **dict.fromkeys(("n", "no"), "no"),
     **dict.fromkeys(
@@ -125,7 +123,7 @@ _REPLIES: dict[str, Reply] = {
 class _Outcome:
     """How an interactive check ended: what to print, and how to exit."""
 
-    result: CheckResult | NotAssessedResult
+    result: "CheckResult | NotAssessedResult"
     interrupted: bool = False
     error: UsageError | None = None  # for stderr, after the result
 
@@ -151,7 +149,7 @@ def _wrapped(text: str) -> str:
     )
 
 
-def _ask(interview: Interview, sign: Sign) -> Reply | None:
+def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
     """One answer (None when the input ends); asks again until it is y, n or ?."""
     header = f"Question {interview.answered + 1} of {interview.total}"
     question = _wrapped(f"{sign.question} [y/n/?]")
@@ -167,7 +165,7 @@ def _ask(interview: Interview, sign: Sign) -> Reply | None:
         typer.echo(_wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
 
 
-def _say_so_far(kb: KnowledgeBase, interview: Interview, region: str | None) -> None:
+def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None) -> None:
     """After a yes: the verdict so far at once, on stderr beside the questions."""
     from cramp_cli import answers
 
@@ -179,7 +177,7 @@ def _say_so_far(kb: KnowledgeBase, interview: Interview, region: str | None) -> 
         typer.echo(f"{left} more {more} could change this.", err=True)
 
 
-def _run_interview(kb: KnowledgeBase, region: str | None) -> _Outcome:
+def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
     """Ask the questions; an emergency answer ends at once, and a stop never loses a verdict.
 
     Ctrl-C or the end of the input after a yes gives the verdict so far, marked incomplete;
@@ -205,7 +203,7 @@ def _run_interview(kb: KnowledgeBase, region: str | None) -> _Outcome:
 
 
 def _stopped(
-    kb: KnowledgeBase, interview: Interview, region: str | None, interrupted: bool
+    kb: "KnowledgeBase", interview: "Interview", region: str | None, interrupted: bool
 ) -> _Outcome:
     from cramp_cli import answers
 
