@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render import diary_views
 from cramp_cli.render.fields import entry_fields
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
@@ -283,6 +281,20 @@ def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
 
 from cramp_cli.render import kb_views  # noqa: E402
 
+
+def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
+    """The diary's views, imported only for a diary command."""
+    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
+    from cramp_cli.render import diary_views
+
+    return {
+        LogResult: diary_views.markdown_log,
+        HistoryResult: diary_views.markdown_history,
+        ReportResult: lambda r: diary_views.markdown_report(r, _check),
+        ImportResult: diary_views.markdown_import,
+    }
+
+
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -301,14 +313,11 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     ),
     KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
     KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
-    LogResult: diary_views.markdown_log,
-    HistoryResult: diary_views.markdown_history,
-    ReportResult: lambda r: diary_views.markdown_report(r, _check),
-    ImportResult: diary_views.markdown_import,
 }
 
 
 def render_markdown(result: Result) -> str:
-    lines = list(_RENDERERS[type(result)](result))
+    render = _RENDERERS.get(type(result)) or _diary_renderers()[type(result)]
+    lines = list(render(result))
     lines.append(f"*{esc(DISCLAIMER)}*")
     return "\n".join(lines) + "\n"

@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render import diary_views
 from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
     CheckResult,
@@ -196,6 +194,20 @@ def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
 
 from cramp_cli.render import kb_views  # noqa: E402
 
+
+def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
+    """The diary's views, imported only for a diary command."""
+    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
+    from cramp_cli.render import diary_views
+
+    return {
+        LogResult: diary_views.plain_log,
+        HistoryResult: diary_views.plain_history,
+        ReportResult: lambda r: diary_views.plain_report(r, _check),
+        ImportResult: diary_views.plain_import,
+    }
+
+
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -212,15 +224,12 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbPathsResult: kb_views.plain_paths,
     KbShowResult: kb_views.plain_show,
     KbValidateResult: kb_views.plain_validate,
-    LogResult: diary_views.plain_log,
-    HistoryResult: diary_views.plain_history,
-    ReportResult: lambda r: diary_views.plain_report(r, _check),
-    ImportResult: diary_views.plain_import,
 }
 
 
 def render_plain(result: Result) -> str:
-    lines = list(_RENDERERS[type(result)](result))
+    render = _RENDERERS.get(type(result)) or _diary_renderers()[type(result)]
+    lines = list(render(result))
     if result.ends_with_disclaimer:
         lines.append(f"Disclaimer: {DISCLAIMER}")
     return "\n".join(lines) + "\n"

@@ -16,10 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
-from cramp_cli.render import diary_views, kb_views
+from cramp_cli.render import kb_views
 from cramp_cli.render.fields import entry_fields
 from cramp_cli.render.rich_parts import titled_table
 from cramp_cli.results import (
@@ -465,6 +464,19 @@ def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
     return [table]
 
 
+def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
+    """The diary's views, imported only for a diary command."""
+    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
+    from cramp_cli.render import diary_views
+
+    return {
+        LogResult: diary_views.rich_log,
+        HistoryResult: diary_views.rich_history,
+        ReportResult: lambda r: diary_views.rich_report(r, _check),
+        ImportResult: diary_views.rich_import,
+    }
+
+
 _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
@@ -481,14 +493,11 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
     KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
-    LogResult: diary_views.rich_log,
-    HistoryResult: diary_views.rich_history,
-    ReportResult: lambda r: diary_views.rich_report(r, _check),
-    ImportResult: diary_views.rich_import,
 }
 
 
 def render_rich(result: Result) -> RenderableType:
-    parts = _VIEWS[type(result)](result)
+    view = _VIEWS.get(type(result)) or _diary_views()[type(result)]
+    parts = view(result)
     parts.append(Text(DISCLAIMER, style="italic dim"))
     return Group(*parts)
