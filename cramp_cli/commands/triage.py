@@ -1,7 +1,6 @@
 """Is it safe to wait: `cramp check` (with its interactive questions) and `cramp lookalikes`."""
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -119,8 +118,7 @@ _REPLIES: "dict[str, Reply]" = {
 }
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     """How an interactive check ended: what to print, and how to exit."""
 
     result: "CheckResult | NotAssessedResult"

@@ -13,14 +13,12 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
 from cramp_cli.render.fields import entry_fields
-from cramp_cli.render.rich_parts import titled_table
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -99,14 +97,19 @@ def _items_table(
     describe: Callable[[Any], Text],
     first: str = "",
     user_claims: tuple[str, ...] = (),
-) -> Table:
-    table = titled_table(title, show_lines=False)
-    table.add_column(first, ratio=4, min_width=18, overflow="fold")
-    table.add_column("Evidence", ratio=2, min_width=12)
-    table.add_column("What is known", ratio=6)
+) -> Group:
+    """A titled list, one block per item: its title and grade, its id, what is known. A list
+    rather than a table: quick to draw, and no id or grade is ever cut at 40 columns."""
+    blocks: list[RenderableType] = [Text(title, style="bold")]
     for item in items:
-        table.add_row(_name_cell(item), _grade(item, item.id in user_claims), describe(item))
-    return table
+        block = Text()
+        block.append(item.title, style="bold")
+        block.append("  ")
+        block.append_text(_grade(item, item.id in user_claims))
+        block.append(f"\n{item.id}\n", style="dim")
+        block.append_text(describe(item))
+        blocks.append(Padding(block, (0, 0, 1, 2)))
+    return Group(*blocks)
 
 
 def _summary(item: Item) -> Text:
@@ -156,15 +159,14 @@ def _labelled(label: str, value: str | Text) -> Text:
 
 
 def _relief_panel(item: Relief, user_claims: tuple[str, ...] = ()) -> Panel:
-    steps = Table.grid(padding=(0, 1))
-    steps.add_column(justify="right", style="bold", no_wrap=True)
-    steps.add_column()
-    for number, step in enumerate(item.steps, start=1):
-        steps.add_row(f"{number}.", Text(step))
     parts: list[RenderableType] = []
     if item.direction:
         parts.append(_labelled("Stretch", item.direction))
-    parts += [steps, _labelled("Hold", item.hold), _evidence_line(item, user_claims)]
+    for number, step in enumerate(item.steps, start=1):
+        numbered = Text(f"{number}. ", style="bold")
+        numbered.append(step)
+        parts.append(Padding(numbered, (0, 0, 0, 1)))
+    parts += [_labelled("Hold", item.hold), _evidence_line(item, user_claims)]
     return Panel(
         Group(*parts),
         title=Text(item.title, style="bold"),
@@ -226,6 +228,8 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
+    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
+
     table = titled_table("Muscles")
     table.add_column("Muscle", ratio=2, overflow="fold")
     table.add_column("Where", ratio=3)
@@ -253,7 +257,8 @@ def _grade_text(ref: EntryRef) -> Text:
 
 
 def _source_text(source: Source) -> Text:
-    text = Text(source.title, style="bold")
+    text = Text()
+    text.append(source.title, style="bold")
     text.append(f"\n{source.publisher}, {source.year} ({source.kind})")
     if source.low_authority:
         text.append(" - low authority", style="yellow")
@@ -263,27 +268,32 @@ def _source_text(source: Source) -> Text:
     return text
 
 
-def _sources_table(title: str, sources: Iterable[Source]) -> Table:
-    table = titled_table(title)
-    table.add_column("Id", ratio=3, overflow="fold")
-    table.add_column("Source", ratio=7)
+def _sources_table(title: str, sources: Iterable[Source]) -> Group:
+    blocks: list[RenderableType] = [Text(title, style="bold")]
     for source in sources:
-        table.add_row(Text(source.id, style="dim"), _source_text(source))
-    return table
+        block = _source_text(source)
+        block.append(f"\n{source.id}", style="dim")
+        blocks.append(Padding(block, (0, 0, 0, 2)))
+    return Group(*blocks)
 
 
-def _refs_table(title: str, refs: Iterable[EntryRef]) -> Table:
-    table = titled_table(title)
-    table.add_column("Kind", ratio=2)
-    table.add_column("Id", ratio=4, overflow="fold")
-    table.add_column("Title", ratio=5)
-    table.add_column("Evidence", ratio=3, min_width=12)
+def _refs_table(title: str, refs: Iterable[EntryRef]) -> Group:
+    """A titled list of entries: title and grade, then kind and id."""
+    blocks: list[RenderableType] = [Text(title, style="bold")]
     for ref in refs:
-        table.add_row(ref.kind, Text(ref.id, style="dim"), Text(ref.title), _grade_text(ref))
-    return table
+        block = Text()
+        block.append(ref.title, style="bold")
+        if ref.grade is not None:
+            block.append("  ")
+            block.append_text(_grade_text(ref))
+        block.append(f"\n{ref.kind}: {ref.id}", style="dim")
+        blocks.append(Padding(block, (0, 0, 0, 2)))
+    return Group(*blocks)
 
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
+    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
+
     table = titled_table("Sources")
     table.add_column("Id", ratio=3, overflow="fold")
     table.add_column("Source", ratio=6)
@@ -315,13 +325,9 @@ def _show(result: ShowResult) -> list[RenderableType]:
         parts.append(_relief_panel(entry, result.user_claims))  # the panel carries the evidence
     elif isinstance(entry, Item):
         parts.append(_evidence_line(entry, result.user_claims))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
     # A relief panel already shows the direction and the hold.
     for label, shown in entry_fields(entry, also_apart=("direction", "hold")):
-        grid.add_row(label, Text(shown))
-    parts.append(grid)
+        parts.append(_labelled(label, shown))
     if result.sources:
         parts.append(
             _sources_table(f"Sources ({USER_CLAIM})" if user else "Sources", result.sources)
@@ -425,6 +431,8 @@ def _check(result: CheckResult) -> list[RenderableType]:
             parts.append(heading)
             parts.append(Padding(meaning, (0, 0, 0, 4)))
     if result.explain:
+        from cramp_cli.render.rich_parts import titled_table  # tables only where needed
+
         rules = titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
         rules.add_column("Level", ratio=2)
@@ -457,6 +465,8 @@ def _not_assessed(result: NotAssessedResult) -> list[RenderableType]:
 
 
 def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
+    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
+
     table = titled_table(title, show_header=False)
     table.add_column(overflow="fold")
     for line in lines:
