@@ -7,8 +7,6 @@ error rather than break the user's shell.
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from cramp_cli.names import normalise_name
-
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
 
@@ -20,6 +18,8 @@ def _kb() -> "KnowledgeBase":
 
 
 def _matching(names: Iterable[str], incomplete: str) -> list[str]:
+    from cramp_cli.names import normalise_name  # only when a shell asks for completions
+
     prefix = normalise_name(incomplete) if incomplete.strip() else ""
     return sorted({name for name in names if name.startswith(prefix)})
 
@@ -34,12 +34,16 @@ def _safely(names: "Callable[[KnowledgeBase], Iterable[str]]") -> Callable[[str]
     return complete
 
 
-muscles = _safely(
-    lambda kb: [
+def _muscle_names(kb: "KnowledgeBase") -> list[str]:
+    from cramp_cli.names import normalise_name
+
+    return [
         *(muscle.id for muscle in kb.muscles),
         *(normalise_name(alias) for muscle in kb.muscles for alias in muscle.aliases),
     ]
-)
+
+
+muscles = _safely(_muscle_names)
 signs = _safely(lambda kb: (sign.id for sign in kb.signs))
 entry_ids = _safely(lambda kb: (entry.id for entry in kb.entries))
 source_ids = _safely(lambda kb: (source.id for source in kb.sources))

@@ -11,8 +11,6 @@ The "night" of an episode is the local date of the evening: anything before 12:0
 to the night before (an episode at 02:00 on the 5th is in the night of the 4th).
 """
 
-from __future__ import annotations
-
 import difflib
 import math
 import re
@@ -327,7 +325,7 @@ def parse_note(value: object, field: str = "note") -> str:
     return text
 
 
-def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> str | None:
+def resolve_relief(kb: "KnowledgeBase", value: object, field: str = "relief") -> str | None:
     """A relief item id from the knowledge base; a typo is an unknown-name error with hints."""
     from cramp_cli.errors import UnknownNameError
     from cramp_cli.names import normalise_name
@@ -349,7 +347,7 @@ def resolve_relief(kb: KnowledgeBase, value: object, field: str = "relief") -> s
     )
 
 
-def resolve_muscle(kb: KnowledgeBase, value: object, field: str = "muscle") -> str:
+def resolve_muscle(kb: "KnowledgeBase", value: object, field: str = "muscle") -> str:
     from cramp_cli import answers
 
     text = _text(value, field)
@@ -378,7 +376,7 @@ REQUIRED = ("at", "muscle")
 
 def build_entry(
     raw: Mapping[str, object],
-    kb: KnowledgeBase,
+    kb: "KnowledgeBase",
     *,
     allow_future: bool = True,
     now: datetime | None = None,
