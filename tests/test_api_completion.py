@@ -110,9 +110,10 @@ def test_completion_of_a_broken_kb_is_silent(tmp_path) -> None:
 
 def test_show_completion_prints_a_script() -> None:
     # Typer finds the shell from the process tree: run it from bash, as a person would (from
-    # a parent that is no shell, such as `timeout`, it cannot tell).
+    # a parent that is no shell, such as `timeout`, it cannot tell). The second command keeps
+    # bash from replacing itself with cramp.
     done = subprocess.run(
-        ["bash", "-c", '"$0" --show-completion bash', CRAMP],
+        ["bash", "-c", '"$0" --show-completion bash; exit $?', CRAMP],
         capture_output=True,
         text=True,
         timeout=60,

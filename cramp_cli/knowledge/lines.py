@@ -1,7 +1,7 @@
 """Data read from YAML that remembers its line numbers, and finding a line again.
 
-No YAML here: the loader can point at file:line in an error without importing PyYAML when
-the knowledge base comes from the cache.
+No YAML here: the checks can point at file:line in an error without importing PyYAML for
+it (the parsing is in yaml_io).
 """
 
 from __future__ import annotations
