@@ -154,8 +154,13 @@ class MemoryIndex:
             found.append(other)
         return found
 
-    def words_of_lengths(self, lengths: Iterable[int]) -> list[str]:
-        return [word for length in lengths for word in self.by_length.get(length, ())]
+    def words_of_lengths(self, lengths: Iterable[int], with_numbers: bool = True) -> list[str]:
+        return [
+            word
+            for length in lengths
+            for word in self.by_length.get(length, ())
+            if with_numbers or not word.isdigit()
+        ]
 
     def word_lengths(self) -> list[int]:
         return sorted(self.by_length)
@@ -176,7 +181,7 @@ class IndexData(Protocol):
 
     def words_starting(self, prefix: str) -> list[str]: ...
 
-    def words_of_lengths(self, lengths: Iterable[int]) -> list[str]: ...
+    def words_of_lengths(self, lengths: Iterable[int], with_numbers: bool = True) -> list[str]: ...
 
     def word_lengths(self) -> list[int]: ...
 
@@ -297,6 +302,7 @@ class SearchIndex:
 
         A ratio is 2 * matches / (len(a) + len(b)) and matches <= the shorter length, so
         other lengths cannot reach it; leaving them out changes no result, only the time.
+        The same holds for numbers (ids such as 000123) when the query word has no digit.
         """
         size = len(word)
         lengths = []
@@ -304,7 +310,9 @@ class SearchIndex:
             shorter, longer = min(size, length), max(size, length)
             if 2 * shorter >= FUZZY_CUTOFF * (shorter + longer):
                 lengths.append(length)
-        return self._data.words_of_lengths(lengths)
+        # A word of digits shares no character with a query word without any: its ratio is 0.
+        with_numbers = any(char.isdigit() for char in word)
+        return self._data.words_of_lengths(lengths, with_numbers)
 
 
 def _query_words(query: str) -> list[str]:

@@ -212,13 +212,16 @@ class SnapshotIndex:
         )
         return [word for (word,) in rows if word.startswith(prefix)]
 
-    def words_of_lengths(self, lengths: Iterable[int]) -> list[str]:
+    def words_of_lengths(self, lengths: Iterable[int], with_numbers: bool = True) -> list[str]:
         wanted = list(lengths)
         if not wanted:
             return []
         marks = ",".join("?" * len(wanted))
+        # GLOB '*[^0-9]*': the word has a character that is not a digit.
+        letters = "" if with_numbers else " AND word GLOB '*[^0-9]*'"
         rows = self._conn.execute(
-            f"SELECT word FROM words WHERE length IN ({marks}) ORDER BY length, word", wanted
+            f"SELECT word FROM words WHERE length IN ({marks}){letters} ORDER BY length, word",
+            wanted,
         )
         return [word for (word,) in rows]
 
