@@ -181,6 +181,16 @@ def _clip_message(err: Exception) -> None:
         err.message = message[:197] + "..."  # type: ignore[attr-defined]
 
 
+def resume_gc() -> None:
+    """Turn the garbage collector back on if the console entry turned it off for start-up;
+    what start-up built is frozen first, so that no collection scans it again."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 class CrampGroup(TyperGroup):
     """The root group: commands from REGISTRY, built lazily (as Click's "LazyGroup" pattern),
     and every error turned into one line on stderr and a documented exit code.
@@ -229,6 +239,7 @@ class CrampGroup(TyperGroup):
             raise
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        resume_gc()
         pending = [*(getattr(ctx, "_protected_args", None) or []), *ctx.args]
         as_json = _wants_json(pending)
         try:

@@ -7,6 +7,7 @@ in cramp imports this module back.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import NoReturn
 
@@ -14,6 +15,11 @@ from cramp_cli import streams
 
 
 def main() -> NoReturn:
+    # Start-up allocates a great deal and frees almost none of it: a full collection of the
+    # cyclic garbage collector in the middle of it scans everything for nothing (measured:
+    # 3 ms of a JSON answer, 10 ms of a Rich one). The CLI turns it back on, with what start-up
+    # built frozen, before a command does its work (cramp_cli.cli.resume_gc).
+    gc.disable()
     streams.make_forgiving()
     if sys.argv[1:] == ["--version"]:
         from cramp_cli import __version__
