@@ -312,7 +312,17 @@ class SearchIndex:
                 lengths.append(length)
         # A word of digits shares no character with a query word without any: its ratio is 0.
         with_numbers = any(char.isdigit() for char in word)
-        return self._data.words_of_lengths(lengths, with_numbers)
+        pool = self._data.words_of_lengths(lengths, with_numbers)
+        # difflib's own quick bound, computed cheaper: the letters two words can match are
+        # at most, letter by letter, as many as the query word has of those it shares.
+        letters = set(word)
+        counts = {letter: word.count(letter) for letter in letters}
+        return [
+            other
+            for other in pool
+            if 2 * sum(counts[letter] for letter in letters.intersection(other))
+            >= FUZZY_CUTOFF * (size + len(other))
+        ]
 
 
 def _query_words(query: str) -> list[str]:
