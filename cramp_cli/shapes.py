@@ -332,9 +332,13 @@ def check_constraints(instance: Shape) -> None:
     cls = type(instance)
     checks = _CHECKS.get(cls)
     if checks is None:
-        import typing
+        hints: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            hints.update(vars(klass).get("__annotations__", {}))
+        if any(isinstance(hints[name], str) for name in cls._field_names):
+            import typing  # annotations written as text: evaluate them
 
-        hints = typing.get_type_hints(cls, include_extras=True)
+            hints = typing.get_type_hints(cls, include_extras=True)
         checks = _CHECKS[cls] = tuple(
             (name, marker, per_item)
             for name in cls._field_names
