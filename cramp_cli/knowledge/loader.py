@@ -26,6 +26,7 @@ from cramp_cli.knowledge.layers import (
     user_layers,
 )
 from cramp_cli.knowledge.models import (
+    ENTRY_SHAPES,
     LEVELS,
     Cause,
     CodePlace,
@@ -262,17 +263,7 @@ def _entries(parsed: ParsedFile) -> Iterator[tuple[str, int, Any]]:
             yield section, places[index] if places is not None else index, entry
 
 
-SECTION_MODELS: dict[str, type[Any]] = {
-    "sources": Source,
-    "muscles": Muscle,
-    "causes": Cause,
-    "relief": Relief,
-    "prevention": Prevention,
-    "treatments": Treatment,
-    "signs": Sign,
-    "rules": Rule,
-    "lookalikes": Lookalike,
-}
+SECTION_MODELS: dict[str, type[Any]] = {section: ENTRY_SHAPES[section] for section in SECTIONS}
 
 
 def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:

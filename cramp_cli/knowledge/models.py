@@ -245,6 +245,20 @@ class KnowledgeFile(StrictModel):
     disabled: tuple[Id, ...] = ()
 
 
+# The shape of an entry in each section of a knowledge-base file.
+ENTRY_SHAPES: dict[str, type[Any]] = {
+    "causes": Cause,
+    "relief": Relief,
+    "prevention": Prevention,
+    "treatments": Treatment,
+    "signs": Sign,
+    "rules": Rule,
+    "lookalikes": Lookalike,
+    "muscles": Muscle,
+    "sources": Source,
+}
+
+
 # ---------------------------------------------------------------- diary patterns
 # data/patterns.yml: when a diary's numbers meet a warning sign (`cramp report`).
 

@@ -17,17 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, Entry, KnowledgeBase, Origin
 from cramp_cli.knowledge.models import (
-    Cause,
-    Lookalike,
-    Muscle,
+    ENTRY_SHAPES,
     PatternRule,
-    Prevention,
-    Relief,
-    Rule,
-    Sign,
-    Source,
     Tag,
-    Treatment,
     Triage,
 )
 from cramp_cli.shapes import build
@@ -40,15 +32,7 @@ FORMAT = "1"
 BUILT_IN_PATH = Path(__file__).with_name("snapshot.sqlite3")
 
 SECTION_SHAPES: dict[str, type[Any]] = {
-    "causes": Cause,
-    "relief": Relief,
-    "prevention": Prevention,
-    "treatments": Treatment,
-    "signs": Sign,
-    "rules": Rule,
-    "lookalikes": Lookalike,
-    "muscles": Muscle,
-    "sources": Source,
+    **ENTRY_SHAPES,
     "who_tags": Tag,
     "when_tags": Tag,
     "triage": Triage,
