@@ -48,12 +48,14 @@ class Shape:
 
     __pydantic_config__: ClassVar[dict[str, Any]] = {}
     _field_names: ClassVar[tuple[str, ...]] = ()
+    _annotations: ClassVar[dict[str, Any]] = {}  # each field's annotation, as written
     _defaults: ClassVar[dict[str, Any]] = {}
     _hidden: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         names = list(cls._field_names)
+        annotations = dict(cls._annotations)
         defaults = dict(cls._defaults)
         hidden_names = set(cls._hidden)
         for name, annotation in vars(cls).get("__annotations__", {}).items():
@@ -61,6 +63,7 @@ class Shape:
                 continue
             if name not in names:
                 names.append(name)
+            annotations[name] = annotation
             value = cls.__dict__.get(name, _MISSING)
             if isinstance(value, Hidden):
                 hidden_names.add(name)
@@ -69,6 +72,7 @@ class Shape:
             if value is not _MISSING:
                 defaults[name] = value
         cls._field_names = tuple(names)
+        cls._annotations = annotations
         cls._defaults = defaults
         cls._hidden = frozenset(hidden_names)
 
@@ -121,7 +125,8 @@ class Shape:
 
     def model_copy(self: _S, update: dict[str, Any] | None = None) -> _S:
         """A copy with some fields changed; as with Pydantic, other names are ignored."""
-        changes = {name: value for name, value in (update or {}).items() if name in self.values()}
+        fields = self._field_names
+        changes = {name: value for name, value in (update or {}).items() if name in fields}
         return type(self)(**{**self.values(), **changes})
 
     @classmethod
@@ -332,9 +337,7 @@ def check_constraints(instance: Shape) -> None:
     cls = type(instance)
     checks = _CHECKS.get(cls)
     if checks is None:
-        hints: dict[str, Any] = {}
-        for klass in reversed(cls.__mro__):
-            hints.update(vars(klass).get("__annotations__", {}))
+        hints = cls._annotations
         if any(isinstance(hints[name], str) for name in cls._field_names):
             import typing  # annotations written as text: evaluate them
 
@@ -460,12 +463,9 @@ def _make_builder(cls: type[Shape]) -> Callable[[dict[str, Any]], Any]:
         module = sys.modules.get(klass.__module__)
         if module is not None:
             namespace.update(vars(module))
-    annotations: dict[str, Any] = {}
-    for klass in reversed(cls.__mro__):
-        annotations.update(vars(klass).get("__annotations__", {}))
     nested: dict[str, type] = {}
     for name in cls._field_names:
-        inner = _shape_named(str(annotations[name]), namespace)
+        inner = _shape_named(str(cls._annotations[name]), namespace)
         if inner is not None:
             nested[name] = inner
 

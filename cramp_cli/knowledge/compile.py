@@ -10,6 +10,7 @@ that an answer needs neither YAML, nor Pydantic, nor rebuilding the index.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -128,17 +129,9 @@ def write(kb: KnowledgeBase, path: Path, extra_meta: dict[str, str] | None = Non
         os.chmod(temporary, 0o644 if path == BUILT_IN_PATH else 0o600)
         os.replace(temporary, path)
     except BaseException:
-        with _quiet():
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-
-
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
 
 
 def compile_builtin(path: Path = BUILT_IN_PATH) -> Path:

@@ -134,13 +134,13 @@ class KnowledgeBase:
 
     def __init__(self, sections: Sections) -> None:
         self._sections = sections
+        self._read: dict[str, tuple[Any, ...]] = {}
 
     def _section(self, name: str) -> tuple[Any, ...]:
-        cache = self.__dict__.setdefault("_cache", {})
-        found = cache.get(name)
+        found = self._read.get(name)
         if found is None:
-            found = cache[name] = self._sections.section(name)
-        return found  # type: ignore[no-any-return]
+            found = self._read[name] = self._sections.section(name)
+        return found
 
     @property
     def sources(self) -> tuple[Source, ...]:

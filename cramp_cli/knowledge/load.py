@@ -17,7 +17,9 @@ is then checked in memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import stat
 import sys
 from collections.abc import Iterable
@@ -138,7 +140,7 @@ def _private_folder(folder: Path) -> bool:
     if not stat.S_ISDIR(info.st_mode):
         _warn(f"not using the knowledge-base store {folder}: it is not a folder.")
         return False
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+    if _others_could_change(info):
         _warn(
             f"not using the knowledge-base store {folder}: other users could change it "
             "(it must be your own folder, writable only by you)."
@@ -152,9 +154,12 @@ def _private_file(path: Path) -> bool:
         info = path.lstat()
     except OSError:
         return False
-    if not stat.S_ISREG(info.st_mode):
-        return False
-    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022))
+    return stat.S_ISREG(info.st_mode) and not _others_could_change(info)
+
+
+def _others_could_change(info: os.stat_result) -> bool:
+    """Owned by someone else, or writable by its group or by anyone (POSIX only)."""
+    return hasattr(os, "getuid") and (info.st_uid != os.getuid() or bool(info.st_mode & 0o022))
 
 
 def _open_store(path: Path) -> KnowledgeBase | None:
@@ -175,7 +180,7 @@ def _open_store(path: Path) -> KnowledgeBase | None:
             vetted[section] = built_in._sections.texts(section)  # type: ignore[attr-defined]
         if data in vetted[section] or not content_rules.check_entry(section, entry):
             return
-        with _ignored_oserror():
+        with contextlib.suppress(OSError):
             path.unlink()
         raise KnowledgeBaseError(
             f"{getattr(entry, 'id', section)!r} breaks a content rule in the compiled "
@@ -186,15 +191,18 @@ def _open_store(path: Path) -> KnowledgeBase | None:
     try:
         kb = snapshot.open_kb(path, check)
         problem = _floors(built_in, kb)
-    except (snapshot.SnapshotError, KnowledgeBaseError, ValueError, TypeError, KeyError):
-        problem = "it cannot be read"
-    except Exception as err:  # sqlite3.Error and kin: a damaged file is compiled again
-        if type(err).__module__ != "sqlite3":
-            raise
+    except (
+        snapshot.SnapshotError,
+        sqlite3.Error,
+        KnowledgeBaseError,
+        ValueError,
+        TypeError,
+        KeyError,
+    ):  # damaged, foreign or tampered: compiled again
         problem = "it cannot be read"
     if problem is None:
         return kb
-    with _ignored_oserror():
+    with contextlib.suppress(OSError):
         path.unlink()
     return None
 
@@ -214,14 +222,6 @@ def _floors(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
         if any(stored.get(entry_id) != data for entry_id, data in theirs.rows(section)):
             return floor_problem(built_in, kb)
     return None
-
-
-class _ignored_oserror:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
 
 
 def _store(kb: KnowledgeBase, folder: Path, key: str) -> None:

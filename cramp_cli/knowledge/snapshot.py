@@ -8,6 +8,7 @@ needs, so a knowledge base a hundred times larger costs little more for most que
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import sys
@@ -107,10 +108,7 @@ class SnapshotSections:
         return entry
 
     def section(self, name: str) -> tuple[Any, ...]:
-        rows = self._conn.execute(
-            "SELECT data FROM entries WHERE section = ? ORDER BY position", (name,)
-        )
-        return tuple(self._built(name, data) for (data,) in rows)
+        return tuple(self._built(name, data) for _, data in self.rows(name))
 
     def entry(self, entry_id: str) -> Entry | None:
         rows = self._conn.execute("SELECT section, data FROM entries WHERE id = ?", (entry_id,))
@@ -146,15 +144,13 @@ class SnapshotSections:
 
     def citing(self, source_id: str) -> list[Entry]:
         rows = self._conn.execute(
-            "SELECT e.section, e.data FROM cites c JOIN entries e "
+            "SELECT e.section, e.position, e.data FROM cites c JOIN entries e "
             "ON e.section = c.section AND e.position = c.position WHERE c.source = ?",
             (source_id,),
         )
-        found = [(ENTRY_SECTIONS.index(section), section, data) for section, data in rows]
-        # In the order of `KnowledgeBase.entries`: by section, then position (rows come
-        # ordered by position within the primary key).
-        found.sort(key=lambda row: row[0])
-        return [self._built(section, data) for _, section, data in found]
+        # In the order of `KnowledgeBase.entries`: by section, then position.
+        found = sorted(rows, key=lambda row: (ENTRY_SECTIONS.index(row[0]), row[1]))
+        return [self._built(section, data) for section, _, data in found]
 
     def search_index(self) -> Any:
         if self._index is None:
@@ -240,11 +236,7 @@ def open_kb(path: Path, check: Callable[[str, Any, str], None] | None = None) ->
     return KnowledgeBase(SnapshotSections(connect(path), check))
 
 
-_BUILT_IN: list[KnowledgeBase] = []
-
-
+@functools.cache
 def built_in() -> KnowledgeBase:
     """The shipped knowledge base, opened once per process."""
-    if not _BUILT_IN:
-        _BUILT_IN.append(open_kb(BUILT_IN_PATH))
-    return _BUILT_IN[0]
+    return open_kb(BUILT_IN_PATH)
