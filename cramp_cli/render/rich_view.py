@@ -91,11 +91,18 @@ def _name_cell(item: Item) -> Text:
     return cell
 
 
-def _items_table(
+def _titled_table(title: str, **options: Any) -> Any:
+    """The shared table style, for the views that still draw a table (muscles, sources,
+    rules, kb listings): rich.table is imported only when one of them runs."""
+    from cramp_cli.render.rich_parts import titled_table
+
+    return titled_table(title, **options)
+
+
+def _items_list(
     title: str,
     items: Iterable[Item],
     describe: Callable[[Any], Text],
-    first: str = "",
     user_claims: tuple[str, ...] = (),
 ) -> Group:
     """A titled list, one block per item: its title and grade, its id, what is known. A list
@@ -143,7 +150,7 @@ def _why(result: WhyResult) -> list[RenderableType]:
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
-            parts.append(_items_table(title, causes, _cause_summary, "Cause", result.user_claims))
+            parts.append(_items_list(title, causes, _cause_summary, result.user_claims))
     if not result.items:
         parts.append(Text("No causes match these filters."))
     parts.append(_note(result.note, "Good to know"))
@@ -198,7 +205,7 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         )
         general_title = "General measures"
     general = [item for item in result.items if item.muscle is None]
-    parts.append(_items_table(general_title, general, _summary, "Measure", result.user_claims))
+    parts.append(_items_list(general_title, general, _summary, result.user_claims))
     parts.append(_note(result.safety, "Warning signs", style="red"))
     return parts
 
@@ -209,17 +216,14 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
         heading.append(f"  (who: {result.filters.who})", style="dim")
     parts: list[RenderableType] = [heading]
     parts.append(
-        _items_table(
-            "Things you can do", result.items, _prevention_summary, "Tip", result.user_claims
-        )
+        _items_list("Things you can do", result.items, _prevention_summary, result.user_claims)
     )
     if result.doctor_treatments:
         parts.append(
-            _items_table(
+            _items_list(
                 "Only a doctor can offer these (not advice to take them)",
                 result.doctor_treatments,
                 _prevention_summary,
-                "Treatment",
                 result.user_claims,
             )
         )
@@ -228,9 +232,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
-    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
-
-    table = titled_table("Muscles")
+    table = _titled_table("Muscles")
     table.add_column("Muscle", ratio=2, overflow="fold")
     table.add_column("Where", ratio=3)
     table.add_column("Also answers to", ratio=5)
@@ -268,7 +270,7 @@ def _source_text(source: Source) -> Text:
     return text
 
 
-def _sources_table(title: str, sources: Iterable[Source]) -> Group:
+def _sources_list(title: str, sources: Iterable[Source]) -> Group:
     blocks: list[RenderableType] = [Text(title, style="bold")]
     for source in sources:
         block = _source_text(source)
@@ -277,7 +279,7 @@ def _sources_table(title: str, sources: Iterable[Source]) -> Group:
     return Group(*blocks)
 
 
-def _refs_table(title: str, refs: Iterable[EntryRef]) -> Group:
+def _refs_list(title: str, refs: Iterable[EntryRef]) -> Group:
     """A titled list of entries: title and grade, then kind and id."""
     blocks: list[RenderableType] = [Text(title, style="bold")]
     for ref in refs:
@@ -292,9 +294,7 @@ def _refs_table(title: str, refs: Iterable[EntryRef]) -> Group:
 
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
-    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
-
-    table = titled_table("Sources")
+    table = _titled_table("Sources")
     table.add_column("Id", ratio=3, overflow="fold")
     table.add_column("Source", ratio=6)
     table.add_column("Cited by", ratio=1, justify="right")
@@ -309,8 +309,8 @@ def _sources(result: SourcesResult) -> list[RenderableType]:
 
 def _source(result: SourceResult) -> list[RenderableType]:
     return [
-        _sources_table("Source", result.items),
-        _refs_table(f"Cited by ({len(result.cited_by)})", result.cited_by),
+        _sources_list("Source", result.items),
+        _refs_list(f"Cited by ({len(result.cited_by)})", result.cited_by),
     ]
 
 
@@ -330,10 +330,10 @@ def _show(result: ShowResult) -> list[RenderableType]:
         parts.append(_labelled(label, shown))
     if result.sources:
         parts.append(
-            _sources_table(f"Sources ({USER_CLAIM})" if user else "Sources", result.sources)
+            _sources_list(f"Sources ({USER_CLAIM})" if user else "Sources", result.sources)
         )
     if result.see_also:
-        parts.append(_refs_table("See also", result.see_also))
+        parts.append(_refs_list("See also", result.see_also))
     return parts
 
 
@@ -365,7 +365,7 @@ def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
 def _search(result: SearchResult) -> list[RenderableType]:
     if not result.items:
         return [Text(f"No match for {result.query!r}. Try fewer or other words.")]
-    return [_refs_table(f"Search: {result.query}", result.items)]
+    return [_refs_list(f"Search: {result.query}", result.items)]
 
 
 def _sign_heading(sign_id: str, level: Level, indent: str = "") -> Text:
@@ -431,9 +431,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
             parts.append(heading)
             parts.append(Padding(meaning, (0, 0, 0, 4)))
     if result.explain:
-        from cramp_cli.render.rich_parts import titled_table  # tables only where needed
-
-        rules = titled_table("Rules that fired")
+        rules = _titled_table("Rules that fired")
         rules.add_column("Rule", ratio=4, overflow="fold")
         rules.add_column("Level", ratio=2)
         rules.add_column("Why", ratio=6)
@@ -465,9 +463,7 @@ def _not_assessed(result: NotAssessedResult) -> list[RenderableType]:
 
 
 def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
-    from cramp_cli.render.rich_parts import titled_table  # tables only where needed
-
-    table = titled_table(title, show_header=False)
+    table = _titled_table(title, show_header=False)
     table.add_column(overflow="fold")
     for line in lines:
         table.add_row(Text(line.replace("\t", "  ")))
