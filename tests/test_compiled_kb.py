@@ -244,9 +244,7 @@ def test_a_store_that_lowers_a_warning_sign_is_not_believed(tmp_path: Path) -> N
 
 
 def test_a_store_that_narrows_a_rule_is_not_believed(tmp_path: Path) -> None:
-    from cramp_cli.knowledge.load import builtin
-
-    rule = builtin().rules[0]
+    rule = snapshot.built_in().rules[0]
     store = _with_user_file(tmp_path)
     _edit_store(store, rule.id, {"all": [*rule.all, "child"]})
     done, _ = probe(tmp_path, "check", "--sign", ",".join(rule.all + rule.any[:1]), "--json")

@@ -5,6 +5,7 @@ Standard library only: the answer path asks this on every run.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -16,6 +17,14 @@ DATA_DIR_ENV = "CRAMP_DATA_DIR"
 # The hazard log: in the built-in data folder beside the knowledge base, but read only by
 # `cramp kb validate` and the tests, so answers never parse it.
 HAZARD_FILE = "hazards.yaml"
+# The largest knowledge-base file read from outside (CRAMP_MAX_KB_BYTES may change it).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
+
+
+def max_bytes() -> int:
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
 
 
 def folder_files(folder: Path) -> list[Path]:

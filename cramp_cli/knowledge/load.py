@@ -30,20 +30,10 @@ from cramp_cli import __version__, locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import snapshot
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase
-from cramp_cli.knowledge.layers import DATA_DIR_ENV, expand, user_layers
+from cramp_cli.knowledge.layers import DATA_DIR_ENV, expand, max_bytes, user_layers
 
 # At most this many compiled stores are kept; the oldest go first.
 KEEP_STORES = 4
-MAX_FILE_BYTES = 5 * 1024 * 1024  # the loader's own limit for one YAML file
-
-
-def builtin() -> KnowledgeBase:
-    """The shipped knowledge base (or, with CRAMP_DATA_DIR, that folder's, read from YAML)."""
-    if os.environ.get(DATA_DIR_ENV):
-        from cramp_cli.knowledge.loader import load_in_memory
-
-        return load_in_memory([])
-    return snapshot.built_in()
 
 
 def load_kb(flag_paths: Iterable[Path] = (), use_store: bool = True) -> KnowledgeBase:
@@ -111,7 +101,7 @@ def _read_regular(path: Path) -> bytes:
             raise KnowledgeBaseError("is a folder, expected a YAML file", file=name)
         if not stat.S_ISREG(info.st_mode):
             raise KnowledgeBaseError("is not a regular file", file=name)
-        if info.st_size > MAX_FILE_BYTES:
+        if info.st_size > max_bytes():
             # The loader says so with its own message; the key only needs to change.
             return f"too large: {info.st_size} {info.st_mtime_ns}".encode()
         chunks = []

@@ -8,19 +8,26 @@ Every problem becomes a KnowledgeBaseError naming the file and, where known, the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.knowledge.layers import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, max_bytes
 from cramp_cli.knowledge.lines import LineDict, LineList, clip, locate
 
-__all__ = ["LineDict", "LineList", "clip", "decode", "locate", "parse"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "LineDict",
+    "LineList",
+    "clip",
+    "decode",
+    "locate",
+    "max_bytes",
+    "parse",
+]
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
 # Far deeper than any knowledge-base file needs (the shipped ones reach 5), far shallower
 # than the C stack that libyaml's composer recurses on.
 MAX_DEPTH = 100
@@ -71,11 +78,6 @@ def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> Itera
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def max_bytes() -> int:
-    raw = os.environ.get(MAX_BYTES_ENV, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
 
 
 def decode(raw: bytes, name: str, shipped: bool = False) -> str:
