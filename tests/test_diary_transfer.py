@@ -75,8 +75,11 @@ def test_json_export_is_every_entry_oldest_first(diary: Path) -> None:
 
 def test_csv_export_has_the_header_and_one_record_per_entry(diary: Path) -> None:
     text = export(diary, "--format", "csv")
-    assert text.splitlines()[0] == ",".join(FIELDS)
-    assert text.count("\n") == 1 + 7 + 1  # the note holds one line break
+    lines = text.splitlines()
+    assert lines[0] == "# cramp diary export (format 2)"
+    assert lines[1] == ",".join(FIELDS)
+    assert lines[-1] == "# end of cramp diary export: 7 entries"
+    assert text.count("\n") == 1 + 1 + 7 + 1 + 1  # marks, header, rows; a note holds a break
     assert "\r" not in text
 
 
@@ -121,7 +124,7 @@ def test_import_from_stdin_and_without_ids(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["imported"] == 2
     items = json.loads(run("history", "--db", str(db), "--json").stdout)["items"]
     assert [item["muscle"] for item in items] == ["foot", "back-calf"]
-    assert all(len(item["id"]) == 10 for item in items)
+    assert all(len(item["id"]) == 20 for item in items)  # from the content: see test_ids...
 
 
 GOOD = "2025-03-05T02:10:00+01:00"
@@ -176,19 +179,19 @@ def test_many_bad_rows_are_summed_up_in_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("make", "message", "code"),
     [
-        (lambda p: None, "no such file"),
-        (lambda p: p.mkdir(), "is a folder"),
-        (lambda p: p.write_bytes(b"\x00\x01\x02"), "binary"),
-        (lambda p: p.write_bytes(b"at,muscle\n\xff\xfe,calf\n"), "not UTF-8"),
+        (lambda p: None, "no such file", 2),
+        (lambda p: p.mkdir(), "is a folder", 1),
+        (lambda p: p.write_bytes(b"\x00\x01\x02"), "binary", 2),
+        (lambda p: p.write_bytes(b"at,muscle\n\xff\xfe,calf\n"), "not UTF-8", 2),
     ],
 )
-def test_unreadable_import_files_exit_2(tmp_path: Path, make: Any, message: str) -> None:
+def test_unreadable_import_files(tmp_path: Path, make: Any, message: str, code: int) -> None:
     path = tmp_path / "in.csv"
     make(path)
     result = run("import", str(path), "--db", str(tmp_path / "d.sqlite3"))
-    assert result.exit_code == 2
+    assert result.exit_code == code
     assert message in result.stderr
 
 
@@ -209,7 +212,11 @@ def test_export_to_a_new_private_file_and_never_over_one(diary: Path, tmp_path: 
 def test_export_of_a_missing_diary_is_empty_and_creates_nothing(tmp_path: Path) -> None:
     db = tmp_path / "none.sqlite3"
     assert json.loads(export(db))["items"] == []
-    assert export(db, "--format", "csv") == ",".join(FIELDS) + "\n"
+    assert export(db, "--format", "csv") == (
+        "# cramp diary export (format 2)\n"
+        + ",".join(FIELDS)
+        + "\n# end of cramp diary export: 0 entries\n"
+    )
     assert not db.exists()
 
 

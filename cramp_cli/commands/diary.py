@@ -33,6 +33,7 @@ from cramp_cli.options import (
 if TYPE_CHECKING:
     from cramp_cli.diary.models import Entry
     from cramp_cli.diary.store import Diary
+    from cramp_cli.diary.transfer import Source
     from cramp_cli.knowledge.kb import KnowledgeBase
 
 MAX_LIMIT = 100_000
@@ -499,21 +500,28 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to a new file (readable only by you) instead of stdout.",
+            help="Write to a new file (readable only by you) instead of stdout; it appears "
+            "only when complete.",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --output: replace the file if it exists."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Write every diary entry, oldest first, as CSV or JSON."""
     if as_json and fmt is not ExportFormat.JSON:
         raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+    if force and output is None:
+        raise UsageError("--force replaces the file given with --output: give --output FILE.")
     diary = _open(db, write=False)
     with contextlib.ExitStack() as stack:
         entries: Iterator[Entry] = iter(())
         if diary is not None:
             stack.enter_context(diary)
             entries = diary.iter_all()
-        stream = stack.enter_context(_destination(output))
+        stream = stack.enter_context(_destination(output, force=force))
         if fmt is ExportFormat.CSV:
             from cramp_cli.diary.transfer import write_csv
 
@@ -522,7 +530,8 @@ def export(
             from cramp_cli.diary.results import ExportResult
             from cramp_cli.render.json_view import render_json
 
-            stream.write(render_json(ExportResult(items=tuple(entries))))
+            items = tuple(entries)
+            stream.write(render_json(ExportResult(count=len(items), items=items)))
         stream.flush()
 
 
@@ -531,7 +540,8 @@ def import_(
     file: Annotated[
         str,
         typer.Argument(
-            metavar="FILE", help="A file from 'cramp export' (CSV or JSON), or - for stdin."
+            metavar="FILE",
+            help="A file from 'cramp export' (CSV or JSON), a named pipe, or - for stdin.",
         ),
     ],
     kind: Annotated[
@@ -550,61 +560,55 @@ def import_(
     from cramp_cli.diary import transfer
     from cramp_cli.diary.results import ImportResult, ImportRow
 
-    raw, name = _read_input(file)
-    chosen = kind.value if kind is not None else transfer.detect(raw, name)
-    rows = transfer.read_rows(raw, name, "csv" if chosen == "csv" else "json")
-    entries = transfer.build_entries(rows, current_kb(), name)
-    diary = _open(db, write=True)
-    assert diary is not None
-    with diary:
-        added, skipped = diary.add_many(entries)
-    skipped_ids = set(skipped)
+    kb = current_kb()
+
+    def diary() -> "Diary":
+        opened = _open(db, write=True)
+        assert opened is not None  # write=True creates it
+        return opened
+
+    with _read_input(file) as source:
+        rows = transfer.Rows(source, kind.value if kind is not None else source.kind())
+        outcome = transfer.import_rows(rows, kb, source.name, diary)
+    if not rows.marked:
+        typer.echo(
+            f"Warning: {source.name} has no completeness mark (an older export, or another "
+            "program's file), so cramp could not check that it is complete.",
+            err=True,
+        )
     result = ImportResult(
-        imported=len(added),
-        skipped=len(skipped),
-        items=tuple(
-            ImportRow(id=entry.id, status="skipped" if entry.id in skipped_ids else "imported")
-            for entry in entries
-        ),
+        imported=outcome.imported,
+        skipped=outcome.skipped,
+        rows=outcome.rows,
+        completeness_checked=rows.marked,
+        items=tuple(ImportRow(id=entry_id, status=status) for entry_id, status in outcome.listed),
     )
     emit(result, as_json, None, no_color)
 
 
-@contextlib.contextmanager
-def _destination(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a new file created 0600 (an existing file is never overwritten)."""
+def _destination(output: Path | None, *, force: bool) -> contextlib.AbstractContextManager[TextIO]:
+    """stdout, or a file written whole or not at all (see transfer.atomic_output)."""
     if output is None:
-        yield sys.stdout
-        return
-    path = Path(os.path.expanduser(str(output)))
+        return contextlib.nullcontext(sys.stdout)
+    from cramp_cli.diary.transfer import atomic_output
+
+    return atomic_output(os.path.expanduser(str(output)), force=force)
+
+
+def _read_input(file: str) -> "Source":
+    """The file to import, open with the size limit; a path that cannot be read is a
+    one-line error naming it (exit 2 if it does not exist, else 1)."""
+    from cramp_cli.diary.transfer import Source
+    from cramp_cli.safe_io import TooLarge, UnsafeFile
+
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise UsageError(
-            f"{path} already exists; cramp export does not overwrite files.",
-            hint="Choose another name, or remove the file first.",
-        ) from None
-    except OSError as err:
-        raise CrampError(f"cannot create {path} ({err.strerror}).") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-        yield stream
-
-
-def _read_input(file: str) -> tuple[bytes, str]:
-    from cramp_cli.diary.transfer import MAX_IMPORT_BYTES
-
-    if file == "-":
-        return sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1), "stdin"
-    path = Path(os.path.expanduser(file))
-    if not path.exists():
-        raise UsageError(f"no such file: {file}.")
-    if path.is_dir():
-        raise UsageError(f"{file} is a folder, not a file to import.")
-    try:
-        with path.open("rb") as stream:
-            return stream.read(MAX_IMPORT_BYTES + 1), file
-    except OSError as err:
-        raise CrampError(f"cannot read {file} ({err.strerror}).") from None
+        return Source.open(file)
+    except TooLarge as err:
+        raise UsageError(f"{err.name} {err.reason}; nothing was imported.") from None
+    except UnsafeFile as err:
+        if err.reason == "no such file":
+            raise UsageError(f"no such file: {err.name}.") from None
+        raise CrampError(f"cannot import {err.name}: {err.reason}.") from None
 
 
 def _confirm(entry: "Entry") -> bool:

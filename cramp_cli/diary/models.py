@@ -372,6 +372,12 @@ FIELDS = (
     "note",
 )
 REQUIRED = ("at", "muscle")
+CONTENT_ID_DIGITS = 20
+
+
+Memo = dict[tuple[str, type, object], object]
+_MEMO_LIMIT = 10_000
+_MEMO_FIELDS = ("muscle", "side", "minutes", "severity", "woke", "triggers", "relief")
 
 
 def build_entry(
@@ -380,10 +386,14 @@ def build_entry(
     *,
     allow_future: bool = True,
     now: datetime | None = None,
+    memo: Memo | None = None,
 ) -> Entry:
-    """An entry from loose values (a CSV row, a JSON object); a missing id gets a new one.
+    """An entry from loose values (a CSV row, a JSON object); a missing id is derived from
+    the entry's content (content_id), so the same row always gets the same id.
 
-    A given `night` must agree with `at`; without one it is worked out.
+    A given `night` must agree with `at`; without one it is worked out. `memo` (a dict the
+    caller keeps for many rows, as an import does) remembers the parsed value of the few
+    values that repeat from row to row (muscle, side, ...), so each is checked once.
     """
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
@@ -392,26 +402,67 @@ def build_entry(
         if raw.get(name) in (None, ""):
             raise ValueProblem(name, "is missing")
     raw_id = raw.get("id")
-    entry_id = parse_id(raw_id) if raw_id not in (None, "") else new_id()
+    entry_id = parse_id(raw_id) if raw_id not in (None, "") else None
     at = parse_at(raw["at"], "at", now=now, allow_future=allow_future)
     night = night_of(at)
     if raw.get("night") not in (None, ""):
         given = parse_date(raw["night"], "night")
         if given != night:
             raise ValueProblem("night", f"{given} does not match at (the night of {night})")
+    parsers: dict[str, Any] = {
+        "muscle": lambda value: resolve_muscle(kb, value),
+        "side": parse_side,
+        "minutes": parse_minutes,
+        "severity": parse_severity,
+        "woke": parse_woke,
+        "triggers": parse_triggers,
+        "relief": lambda value: resolve_relief(kb, value),
+    }
+    values: dict[str, Any] = {}
+    for name in _MEMO_FIELDS:
+        value = raw.get(name)
+        parse = parsers[name]
+        if memo is None or not isinstance(value, str | int | float | bool | None):
+            values[name] = parse(value)
+            continue
+        # repr for floats: -0.0 == 0.0 (and NaN != NaN), but a round trip keeps each as given
+        key = (name, type(value), repr(value) if isinstance(value, float) else value)
+        if key in memo:
+            values[name] = memo[key]
+            continue
+        values[name] = parse(value)
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = values[name]
+    note = parse_note(raw.get("note"))
     return Entry(
-        id=entry_id,
+        id=entry_id or content_id(at, values, note),
         at=at,
         night=night,
-        muscle=resolve_muscle(kb, raw["muscle"]),
-        side=parse_side(raw.get("side")),
-        minutes=parse_minutes(raw.get("minutes")),
-        severity=parse_severity(raw.get("severity")),
-        woke=parse_woke(raw.get("woke")),
-        triggers=parse_triggers(raw.get("triggers")),
-        relief=resolve_relief(kb, raw.get("relief")),
-        note=parse_note(raw.get("note")),
+        note=note,
+        **values,
     )
+
+
+def content_id(at: datetime, values: Mapping[str, Any], note: str) -> str:
+    """The id of an entry imported without one: the first 20 hex digits of a SHA-256 over
+    its values. Two rows get the same id only if they agree in every field (80 bits: no
+    chance collision among millions of rows), and importing the same file again finds them."""
+    import hashlib
+    import json
+
+    canonical = [
+        at.isoformat(),
+        values["muscle"],
+        values["side"],
+        values["minutes"],
+        values["severity"],
+        values["woke"],
+        list(values["triggers"]),
+        values["relief"],
+        note,
+    ]
+    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CONTENT_ID_DIGITS]
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -420,9 +471,26 @@ def format_minutes(minutes: float | None) -> str:
     return f"{minutes:g}"
 
 
+# A cell that begins with one of these is a formula to a spreadsheet (OWASP, "CSV
+# injection"); the escape character itself is on the list, so that unescaping is exact.
+SPREADSHEET_ESCAPE = "'"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", SPREADSHEET_ESCAPE)
+
+
+def spreadsheet_cell(text: str) -> str:
+    """The cell with one ' in front if a spreadsheet would run it (or it begins with ')."""
+    return SPREADSHEET_ESCAPE + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def plain_cell(text: str) -> str:
+    """The inverse of spreadsheet_cell: exactly one leading ' removed."""
+    return text[1:] if text.startswith(SPREADSHEET_ESCAPE) else text
+
+
 def csv_row(entry: Entry) -> list[str]:
-    """The entry as CSV cells, in FIELDS order; empty cells for values not recorded."""
-    return [
+    """The entry as CSV cells, in FIELDS order; empty cells for values not recorded. Every
+    cell is made safe for spreadsheets (spreadsheet_cell)."""
+    cells = [
         entry.id,
         entry.at.isoformat(),
         entry.night.isoformat(),
@@ -435,6 +503,7 @@ def csv_row(entry: Entry) -> list[str]:
         entry.relief or "",
         entry.note,
     ]
+    return [spreadsheet_cell(cell) for cell in cells]
 
 
 def changed(entry: Entry, updates: Mapping[str, object]) -> Entry:

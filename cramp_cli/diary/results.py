@@ -102,6 +102,7 @@ class ReportResult(Result):
 
 class ExportResult(Result):
     command: Literal["export"] = "export"
+    count: int  # how many items: an import checks it, so a cut-off file is refused
     items: tuple[Entry, ...]
 
 
@@ -113,5 +114,7 @@ class ImportRow(Part):
 class ImportResult(Result):
     command: Literal["import"] = "import"
     imported: int
-    skipped: int
-    items: tuple[ImportRow, ...]
+    skipped: int  # ids already in the diary, and rows identical to an earlier row without id
+    rows: int  # rows read from the file
+    completeness_checked: bool  # the file carried cramp's count, and it agreed
+    items: tuple[ImportRow, ...]  # the first 1,000 rows

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from cramp_cli import locations
 from cramp_cli.diary.models import Entry, new_id
@@ -488,6 +488,20 @@ class Diary:
                 added.append(entry)
         return added, skipped
 
+    @contextlib.contextmanager
+    def importing(self) -> Iterator[Importer]:
+        """One BEGIN IMMEDIATE transaction for a whole import, rows added one by one (an
+        import streams: nothing holds every row). An exception inside rolls everything back.
+        A TEMP table of the ids seen so far finds an id that the file repeats."""
+        with self.transaction():
+            self.conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS import_ids "
+                "(id TEXT PRIMARY KEY NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID"
+            )
+            self.conn.execute("DELETE FROM temp.import_ids")
+            yield Importer(self)
+            self.conn.execute("DELETE FROM temp.import_ids")
+
     def replace(self, entry: Entry) -> None:
         """Overwrite the stored entry with this id (in one transaction)."""
         with self.transaction():
@@ -696,6 +710,32 @@ class Diary:
                 for w, c, n, k in weeks
             ),
         )
+
+
+class Importer:
+    """Adds the rows of one import inside Diary.importing()."""
+
+    def __init__(self, diary: Diary) -> None:
+        self._diary = diary
+        self._conn = diary.conn
+
+    def add(self, entry: Entry, row: int) -> Literal["imported", "skipped"] | int:
+        """Store the entry unless its id is already in the diary ("skipped"); an id that an
+        earlier row of this import had gives that row's number, and nothing is stored."""
+        with self._diary._errors():
+            seen = self._conn.execute(
+                "INSERT INTO temp.import_ids (id, row) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                (entry.id, row),
+            )
+            if seen.rowcount == 0:
+                (first,) = self._conn.execute(
+                    "SELECT row FROM temp.import_ids WHERE id = ?", (entry.id,)
+                ).fetchone()
+                return int(first)
+            if self._diary._exists(entry.id):
+                return "skipped"
+            self._diary._insert(entry)
+            return "imported"
 
 
 def _writable(path: Path) -> bool:
