@@ -520,7 +520,10 @@ def export(
         entries: Iterator[Entry] = iter(())
         if diary is not None:
             stack.enter_context(diary)
-            entries = diary.iter_all()
+            # closed before the diary, even when the export fails half-way
+            every = diary.iter_all()
+            stack.callback(every.close)
+            entries = every
         stream = stack.enter_context(_destination(output, force=force))
         if fmt is ExportFormat.CSV:
             from cramp_cli.diary.transfer import write_csv
@@ -561,15 +564,22 @@ def import_(
     from cramp_cli.diary.results import ImportResult, ImportRow
 
     kb = current_kb()
+    # A diary that exists is checked (and locked out if read-only) before the file is read;
+    # a new one is created only when the file's first good row comes.
+    existing = _open(db, write=True, create=False)
 
     def diary() -> "Diary":
-        opened = _open(db, write=True)
+        opened = existing or _open(db, write=True)
         assert opened is not None  # write=True creates it
         return opened
 
-    with _read_input(file) as source:
-        rows = transfer.Rows(source, kind.value if kind is not None else source.kind())
-        outcome = transfer.import_rows(rows, kb, source.name, diary)
+    with contextlib.ExitStack() as stack:
+        if existing is not None:
+            stack.callback(existing.close)
+        source = stack.enter_context(_read_input(file))
+        with _unsafe_input():
+            rows = transfer.Rows(source, kind.value if kind is not None else source.kind())
+            outcome = transfer.import_rows(rows, kb, source.name, diary)
     if not rows.marked:
         typer.echo(
             f"Warning: {source.name} has no completeness mark (an older export, or another "
@@ -599,10 +609,18 @@ def _read_input(file: str) -> "Source":
     """The file to import, open with the size limit; a path that cannot be read is a
     one-line error naming it (exit 2 if it does not exist, else 1)."""
     from cramp_cli.diary.transfer import Source
+
+    with _unsafe_input():
+        return Source.open(file)
+
+
+@contextlib.contextmanager
+def _unsafe_input() -> Iterator[None]:
+    """A file to import that cannot be opened or read, or is too large, as one line."""
     from cramp_cli.safe_io import TooLarge, UnsafeFile
 
     try:
-        return Source.open(file)
+        yield
     except TooLarge as err:
         raise UsageError(f"{err.name} {err.reason}; nothing was imported.") from None
     except UnsafeFile as err:

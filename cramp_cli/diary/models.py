@@ -14,7 +14,6 @@ to the night before (an episode at 02:00 on the 5th is in the night of the 4th).
 import difflib
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
@@ -80,6 +79,7 @@ def night_of(at: datetime) -> date:
 
 
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # category Cc, not \n
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 
 
 def _no_control_characters(text: str) -> bool:
@@ -136,7 +136,7 @@ class Entry(Shape):
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise ValueProblem(field, f"must be text, not {type(value).__name__}")
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if _CONTROL.search(value) is not None:
         raise ValueProblem(field, "contains control characters")
     return value.strip()
 
@@ -375,9 +375,9 @@ REQUIRED = ("at", "muscle")
 CONTENT_ID_DIGITS = 20
 
 
-Memo = dict[tuple[str, type, object], object]
+Memo = dict[tuple[Any, ...], object]
 _MEMO_LIMIT = 10_000
-_MEMO_FIELDS = ("muscle", "side", "minutes", "severity", "woke", "triggers", "relief")
+_FIELD_SET = frozenset(FIELDS)
 
 
 def build_entry(
@@ -395,8 +395,8 @@ def build_entry(
     caller keeps for many rows, as an import does) remembers the parsed value of the few
     values that repeat from row to row (muscle, side, ...), so each is checked once.
     """
-    unknown = sorted(set(raw) - set(FIELDS))
-    if unknown:
+    if not raw.keys() <= _FIELD_SET:
+        unknown = sorted(set(raw) - _FIELD_SET)
         raise ValueProblem(unknown[0], f"is not a diary field (fields: {', '.join(FIELDS)})")
     for name in REQUIRED:
         if raw.get(name) in (None, ""):
@@ -409,30 +409,22 @@ def build_entry(
         given = parse_date(raw["night"], "night")
         if given != night:
             raise ValueProblem("night", f"{given} does not match at (the night of {night})")
-    parsers: dict[str, Any] = {
-        "muscle": lambda value: resolve_muscle(kb, value),
-        "side": parse_side,
-        "minutes": parse_minutes,
-        "severity": parse_severity,
-        "woke": parse_woke,
-        "triggers": parse_triggers,
-        "relief": lambda value: resolve_relief(kb, value),
-    }
     values: dict[str, Any] = {}
-    for name in _MEMO_FIELDS:
+    for name, parse in _PARSERS:
         value = raw.get(name)
-        parse = parsers[name]
-        if memo is None or not isinstance(value, str | int | float | bool | None):
-            values[name] = parse(value)
-            continue
-        # repr for floats: -0.0 == 0.0 (and NaN != NaN), but a round trip keeps each as given
-        key = (name, type(value), repr(value) if isinstance(value, float) else value)
-        if key in memo:
+        key: tuple[Any, ...] | None = None
+        if type(value) is str:
+            key = (name, value)
+        elif isinstance(value, int | float | bool | None):
+            # repr: -0.0 == 0.0 and 1 == 1.0 == True, but each is kept as given
+            key = (name, type(value), repr(value))
+        if memo is not None and key is not None and key in memo:
             values[name] = memo[key]
             continue
-        values[name] = parse(value)
-        if len(memo) < _MEMO_LIMIT:
-            memo[key] = values[name]
+        parsed = parse(kb, value) if parse in _NEED_KB else parse(value)
+        values[name] = parsed
+        if memo is not None and key is not None and len(memo) < _MEMO_LIMIT:
+            memo[key] = parsed
     note = parse_note(raw.get("note"))
     return Entry(
         id=entry_id or content_id(at, values, note),
@@ -443,25 +435,38 @@ def build_entry(
     )
 
 
+_PARSERS: tuple[tuple[str, Any], ...] = (
+    ("muscle", resolve_muscle),
+    ("side", parse_side),
+    ("minutes", parse_minutes),
+    ("severity", parse_severity),
+    ("woke", parse_woke),
+    ("triggers", parse_triggers),
+    ("relief", resolve_relief),
+)
+_NEED_KB = (resolve_muscle, resolve_relief)
+
+
 def content_id(at: datetime, values: Mapping[str, Any], note: str) -> str:
     """The id of an entry imported without one: the first 20 hex digits of a SHA-256 over
     its values. Two rows get the same id only if they agree in every field (80 bits: no
     chance collision among millions of rows), and importing the same file again finds them."""
     import hashlib
-    import json
 
+    triggers = ";".join(values["triggers"])
+    minutes = values["minutes"]
     canonical = [
         at.isoformat(),
         values["muscle"],
-        values["side"],
-        values["minutes"],
-        values["severity"],
-        values["woke"],
-        list(values["triggers"]),
-        values["relief"],
+        values["side"] or "",
+        "" if minutes is None else repr(minutes),
+        "" if values["severity"] is None else str(values["severity"]),
+        "1" if values["woke"] else "0",
+        triggers,
+        values["relief"] or "",
         note,
     ]
-    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+    text = "\x1f".join(canonical)  # a control character: no value can hold it
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CONTENT_ID_DIGITS]
 
 

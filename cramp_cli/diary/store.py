@@ -24,10 +24,10 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from cramp_cli import locations
 from cramp_cli.diary.models import Entry, new_id
@@ -227,6 +227,8 @@ def _upper_bound(night: date) -> str:
 _COLUMNS = (
     "id, at_utc, utc_offset, night, muscle, side, minutes, severity, woke, relief, note, triggers"
 )
+# The columns of an import's staging table: the same, keyed by id.
+_STAGED = _COLUMNS.replace("id, ", "id TEXT PRIMARY KEY NOT NULL, ", 1)
 
 
 class Counted(Shape):
@@ -444,23 +446,9 @@ class Diary:
     # ------------------------------------------------------------ writing
 
     def _insert(self, entry: Entry) -> None:
-        offset = entry.at.utcoffset() or timedelta(0)
         self.conn.execute(
             f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.id,
-                _utc_text(entry.at),
-                int(offset.total_seconds() // 60),
-                entry.night.isoformat(),
-                entry.muscle,
-                entry.side,
-                entry.minutes,
-                entry.severity,
-                int(entry.woke),
-                entry.relief,
-                entry.note,
-                TAG_SEPARATOR.join(entry.triggers),
-            ),
+            _row(entry),
         )
 
     def add(self, entry: Entry) -> Entry:
@@ -490,17 +478,24 @@ class Diary:
 
     @contextlib.contextmanager
     def importing(self) -> Iterator[Importer]:
-        """One BEGIN IMMEDIATE transaction for a whole import, rows added one by one (an
-        import streams: nothing holds every row). An exception inside rolls everything back.
-        A TEMP table of the ids seen so far finds an id that the file repeats."""
+        """One BEGIN IMMEDIATE transaction for a whole import (all or nothing: an exception
+        inside rolls everything back). Rows are staged one by one in a TEMP table keyed by id,
+        which finds an id that the file repeats; Importer.finish() then adds them to the
+        diary in one statement, in time order, skipping ids already there. Nothing holds
+        every row in memory."""
+        with self._errors():
+            # A big import touches the whole time index: let it stay in memory (64 MiB).
+            self.conn.execute("PRAGMA cache_size = -65536")
+            self.conn.execute("PRAGMA temp.cache_size = -65536")
         with self.transaction():
+            self.conn.execute("DROP TABLE IF EXISTS temp.import_rows")
             self.conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS import_ids "
-                "(id TEXT PRIMARY KEY NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID"
+                f"CREATE TEMP TABLE import_rows (row INTEGER NOT NULL, {_STAGED}) WITHOUT ROWID"
             )
-            self.conn.execute("DELETE FROM temp.import_ids")
-            yield Importer(self)
-            self.conn.execute("DELETE FROM temp.import_ids")
+            try:
+                yield Importer(self)
+            finally:
+                self.conn.execute("DROP TABLE IF EXISTS temp.import_rows")
 
     def replace(self, entry: Entry) -> None:
         """Overwrite the stored entry with this id (in one transaction)."""
@@ -609,7 +604,7 @@ class Diary:
         with self._errors():
             return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
-    def iter_all(self, chunk: int = 2000) -> Iterator[Entry]:
+    def iter_all(self, chunk: int = 2000) -> Generator[Entry, None, None]:
         """Every entry, oldest first, read in chunks inside one snapshot (for export)."""
         with self.snapshot():
             cursor = self.conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY at_utc, id")
@@ -713,29 +708,41 @@ class Diary:
 
 
 class Importer:
-    """Adds the rows of one import inside Diary.importing()."""
+    """Stages the rows of one import inside Diary.importing(), then adds them."""
 
     def __init__(self, diary: Diary) -> None:
         self._diary = diary
         self._conn = diary.conn
+        self.staged = 0
 
-    def add(self, entry: Entry, row: int) -> Literal["imported", "skipped"] | int:
-        """Store the entry unless its id is already in the diary ("skipped"); an id that an
-        earlier row of this import had gives that row's number, and nothing is stored."""
+    def add(self, entry: Entry, row: int) -> int | None:
+        """Stage the entry: None, or the number of an earlier row of this import with the
+        same id (then nothing is staged)."""
+        values = _row(entry)
         with self._diary._errors():
-            seen = self._conn.execute(
-                "INSERT INTO temp.import_ids (id, row) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                (entry.id, row),
+            staged = self._conn.execute(
+                f"INSERT INTO temp.import_rows (row, {_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                (row, *values),
             )
-            if seen.rowcount == 0:
-                (first,) = self._conn.execute(
-                    "SELECT row FROM temp.import_ids WHERE id = ?", (entry.id,)
-                ).fetchone()
-                return int(first)
-            if self._diary._exists(entry.id):
-                return "skipped"
-            self._diary._insert(entry)
-            return "imported"
+            if staged.rowcount:
+                self.staged += 1
+                return None
+            (first,) = self._conn.execute(
+                "SELECT row FROM temp.import_rows WHERE id = ?", (entry.id,)
+            ).fetchone()
+            return int(first)
+
+    def finish(self, ids: Sequence[str]) -> tuple[int, set[str]]:
+        """Add every staged row whose id the diary does not have yet: (how many were added,
+        which of `ids` the diary had already)."""
+        with self._diary._errors():
+            present = self._diary._present(ids)
+            added = self._conn.execute(
+                f"INSERT INTO entries ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.import_rows "
+                "WHERE true ORDER BY at_utc, id ON CONFLICT (id) DO NOTHING"
+            )
+            return added.rowcount, present
 
 
 def _writable(path: Path) -> bool:
@@ -766,6 +773,25 @@ def no_entries(first_night: date, last_night: date) -> Aggregates:
         sides=(),
         triggers=(),
         reliefs=(),
+    )
+
+
+def _row(entry: Entry) -> tuple[Any, ...]:
+    """The entry as the values of _COLUMNS."""
+    offset = entry.at.utcoffset() or timedelta(0)
+    return (
+        entry.id,
+        _utc_text(entry.at),
+        int(offset.total_seconds() // 60),
+        entry.night.isoformat(),
+        entry.muscle,
+        entry.side,
+        entry.minutes,
+        entry.severity,
+        int(entry.woke),
+        entry.relief,
+        entry.note,
+        TAG_SEPARATOR.join(entry.triggers),
     )
 
 

@@ -352,6 +352,8 @@ class Rows:
                 continue
             number += 1
             if len(cells) != len(columns):
+                if self.marked and next(lines, None) is None:
+                    raise _truncated(name, f"its last row, {number}, is cut short")
                 raise InvalidImport(
                     f"{name}: row {number} has {len(cells)} cells, the header "
                     f"{len(columns)}; nothing was imported."
@@ -455,7 +457,7 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_int=number(int), parse_float=number(float))
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()):
+        if err.msg.startswith("Unterminated string") or err.pos >= len(text.rstrip()):
             raise _truncated(name, f"its JSON ends too early ({err.msg})") from None
         raise InvalidImport(
             f"{name}:{err.lineno}: not valid JSON ({err.msg}); nothing was imported."
@@ -501,14 +503,6 @@ class Outcome:
         self.rows = 0
         self.listed: list[tuple[str, Literal["imported", "skipped"]]] = []
 
-    def count(self, entry_id: str, status: Literal["imported", "skipped"]) -> None:
-        if status == "imported":
-            self.imported += 1
-        else:
-            self.skipped += 1
-        if len(self.listed) < MAX_LISTED:
-            self.listed.append((entry_id, status))
-
 
 def import_rows(
     rows: Iterable[tuple[int, dict[str, Any]]],
@@ -518,16 +512,19 @@ def import_rows(
 ) -> Outcome:
     """Check and store every row in one transaction: all or nothing.
 
-    The diary is opened (`open_diary()`, a Diary) at the first good row, so a file that is
-    wrong from its first row creates nothing. Ids already in the diary are skipped. A row
-    without an id gets one from its content: a row identical to an earlier one is the same
-    entry, and is counted as skipped. A row whose given id an earlier row had is a problem.
-    Problems are collected (the rest of the file is still checked, not stored) and reported
-    together; then everything is rolled back.
+    The diary is opened (`open_diary()`) at the first good row, so a file that is wrong from
+    its first row creates nothing. Ids already in the diary are skipped. A row without an id
+    gets one from its content: a row identical to an earlier one is the same entry, and is
+    counted as skipped. A row whose given id an earlier row had is a problem. Problems are
+    collected (the rest of the file is still checked, not stored) and reported together,
+    the first MAX_PROBLEMS_SHOWN of them; then everything is rolled back.
     """
     outcome = Outcome()
-    problems: list[str] = []  # the first MAX_PROBLEMS_SHOWN
+    problems: list[str] = []
     found = 0
+    repeats = 0  # rows identical to an earlier row without an id
+    listed: list[tuple[str, bool]] = []  # (id, identical to an earlier row)
+    memo: Memo = {}
 
     def problem(text: str) -> None:
         nonlocal found
@@ -535,7 +532,6 @@ def import_rows(
         if len(problems) < MAX_PROBLEMS_SHOWN:
             problems.append(text)
 
-    memo: Memo = {}
     with contextlib.ExitStack() as stack:
         importer = None
         for number, row in rows:
@@ -548,21 +544,29 @@ def import_rows(
             except CrampError as err:  # an unknown muscle or relief item, with suggestions
                 problem(f"row {number}: {err.message.rstrip('.')}")
                 continue
-            if problems:
+            if found:
                 continue  # checked, not stored: it will all be rolled back
             if importer is None:
                 diary = stack.enter_context(open_diary())
                 importer = stack.enter_context(diary.importing())
-            status = importer.add(entry, number)
-            if isinstance(status, int):
+            earlier = importer.add(entry, number)
+            if earlier is not None:
                 if row.get("id") not in (None, ""):
-                    problem(f"row {number}: id {entry.id} is also row {status}")
+                    problem(f"row {number}: id {entry.id} is also row {earlier}")
                     continue
-                status = "skipped"  # identical to an earlier row without an id
-            outcome.count(entry.id, status)
-        if problems:
+                repeats += 1
+            if len(listed) < MAX_LISTED:
+                listed.append((entry.id, earlier is not None))
+        if found:
             more = found - len(problems)
-            listed = "; ".join(problems)
             extra = f" (and {more} more)" if more > 0 else ""
-            raise InvalidImport(f"{name}: {listed}{extra}. Nothing was imported.")
+            raise InvalidImport(f"{name}: {'; '.join(problems)}{extra}. Nothing was imported.")
+        if importer is not None:
+            added, present = importer.finish([entry_id for entry_id, _ in listed])
+            outcome.imported = added
+            outcome.skipped = importer.staged - added + repeats
+            outcome.listed = [
+                (entry_id, "skipped" if repeat or entry_id in present else "imported")
+                for entry_id, repeat in listed
+            ]
     return outcome
