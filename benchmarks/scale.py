@@ -1,7 +1,7 @@
 """How cramp scales: a knowledge base 100 times the shipped one, and a 100,000-entry diary.
 
     python benchmarks/scale.py [--factor 100] [--rows 100000] [--rounds N] [--quick]
-                               [--seed S] [--repo PATH]
+                               [--import-rows 1000000] [--seed S] [--repo PATH]
 
 What runs: as in benchmarks/startup.py (see there), a wheel of the repo under test (default
 the repo this script is in, or --repo PATH) installed, not editable, in a fresh temporary
@@ -54,10 +54,17 @@ to work out) is written, and `cramp import FILE` adds it to the private HOME's d
 
 Targets: report <= 1.5x and history <= 1.2x the minimal app's median.
 
+Big import. A CSV of IMPORT_ROWS rows (default 1,000,000) without ids, as another program
+would write it (random times over the last 1,000 nights, the columns of `cramp export`), is
+imported once with `cramp import FILE --json` into a new diary in its own private HOME, timed
+from spawn to reaped, its peak RSS from GNU time. It must report every row imported. Targets
+(absolute, not ratios): under 60 s and under 300 MiB of peak RSS. Printed after the table
+as one line with its verdicts.
+
 Exit status: 0 when every target passes, 1 when a target fails, 2 when a command or a set-up
-step could not run (its stderr is printed). --quick (factor 10, 10,000 entries, 3 rounds; for
-the test suite) still prints PASS/FAIL, but its exit status ignores the targets: only a
-command that could not run makes it non-zero.
+step could not run (its stderr is printed). --quick (factor 10, 10,000 entries, 3 rounds, a
+20,000-row import; for the test suite) still prints PASS/FAIL, but its exit status ignores
+the targets: only a command that could not run makes it non-zero.
 """
 
 from __future__ import annotations
@@ -98,6 +105,7 @@ from _bench import (  # the folder of this script, added just above
     measure,
     private_env,
     relieve_deck,
+    run,
     search_deck,
     settle,
     show_deck,
@@ -108,7 +116,10 @@ from _bench import (  # the folder of this script, added just above
 
 DEFAULT_FACTOR = 100
 DEFAULT_ROWS = 100_000
-QUICK = {"factor": 10, "rows": 10_000, "rounds": QUICK_ROUNDS}
+DEFAULT_IMPORT_ROWS = 1_000_000
+QUICK = {"factor": 10, "rows": 10_000, "rounds": QUICK_ROUNDS, "import_rows": 20_000}
+IMPORT_SECONDS = 60.0  # absolute targets for the big import
+IMPORT_MIB = 300.0
 MAX_KB_FILE = 2 * 1024 * 1024
 DIARY_NIGHTS = 1000
 APP = "minimal Typer app"
@@ -141,6 +152,52 @@ def write_diary(path: Path, rows: int, words: Vocabulary, seed: int) -> None:
             }
         )
     path.write_text(json.dumps(entries, separators=(",", ":")), encoding="utf-8")
+
+
+def write_import_csv(path: Path, rows: int, words: Vocabulary, seed: int) -> None:
+    """`rows` CSV rows without ids, as another program might write them."""
+    rng = random.Random(f"{seed}-import")
+    now = datetime.now(UTC).replace(microsecond=0)
+    reliefs = [*words.relief_ids, "", ""]
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        stream.write("at,muscle,side,minutes,severity,woke,triggers,relief,note\n")
+        for _ in range(rows):
+            at = now - timedelta(seconds=rng.randint(3600, DIARY_NIGHTS * 86400))
+            triggers = ";".join(rng.sample(TRIGGERS, rng.randint(0, 2)))
+            note = "" if rng.random() < 0.8 else "after a long day on my feet"
+            stream.write(
+                f"{at.isoformat()},{rng.choice(words.muscle_ids)},"
+                f"{rng.choice(['left', 'right', 'both', ''])},{round(rng.uniform(0.2, 12), 1)},"
+                f"{rng.randint(1, 10)},{'true' if rng.random() < 0.6 else 'false'},"
+                f"{triggers},{rng.choice(reliefs)},{note}\n"
+            )
+
+
+def big_import(
+    found: Install, env: dict[str, str], work: Path, file: Path, rows: int, rss: bool
+) -> tuple[str, bool]:
+    """Import `file` once into a new diary: the line to print, and whether it met the targets."""
+    done = run([found.cramp, "import", str(file), "--json"], env, work, rss=rss, timeout=900)
+    if done.returncode != 0:
+        raise Failed(f"cramp import of {rows:,} rows exited {done.returncode}\n{done.tail()}")
+    imported = json.loads(done.output).get("imported")
+    if imported != rows:
+        raise Failed(f"cramp import added {imported} of {rows:,} rows")
+    passed = done.seconds < IMPORT_SECONDS
+    verdicts = [f"time {'PASS' if passed else 'FAIL'}"]
+    memory = "peak RSS not measured"
+    if rss and done.maxrss_kib is not None:
+        mib = done.maxrss_kib / 1024
+        memory = f"peak RSS {mib:.0f} MiB"
+        verdicts.append(f"RSS {'PASS' if mib < IMPORT_MIB else 'FAIL'}")
+        passed = passed and mib < IMPORT_MIB
+    line = (
+        f"Big import: {rows:,} CSV rows without ids ({file.stat().st_size / 2**20:.0f} MiB) in "
+        f"{done.seconds:.1f} s, {memory} (targets < {IMPORT_SECONDS:g} s, < {IMPORT_MIB:g} MiB): "
+        + ", ".join(verdicts)
+        + "."
+    )
+    return line, passed
 
 
 def report_deck(rounds: int, seed: int) -> Deck:
@@ -262,9 +319,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=None, help=f"default {DEFAULT_ROWS:,}")
     parser.add_argument("--rounds", type=int, default=None, help=f"default {DEFAULT_ROUNDS}")
     parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=None,
+        help=f"rows of the big CSV import, default {DEFAULT_IMPORT_ROWS:,}",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
-        help="factor 10, 10,000 entries, 3 rounds; targets do not change the exit status",
+        help="factor 10, 10,000 entries, 3 rounds, a 20,000-row import; targets do not change "
+        "the exit status",
     )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="shuffle, question and data seed"
@@ -276,8 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     factor = args.factor or (QUICK["factor"] if args.quick else DEFAULT_FACTOR)
     rows = args.rows or (QUICK["rows"] if args.quick else DEFAULT_ROWS)
     rounds = args.rounds or (QUICK["rounds"] if args.quick else DEFAULT_ROUNDS)
-    if factor < 2 or rows < 1 or rounds < 1:
-        parser.error("--factor must be at least 2, --rows and --rounds at least 1")
+    import_rows = args.import_rows or (QUICK["import_rows"] if args.quick else DEFAULT_IMPORT_ROWS)
+    if factor < 2 or rows < 1 or rounds < 1 or import_rows < 1:
+        parser.error("--factor must be at least 2, --rows, --rounds and --import-rows at least 1")
     label = f"{factor}x"
     root = Path(tempfile.mkdtemp(prefix="cramp-scale-"))
     started = time.perf_counter()
@@ -360,10 +425,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             found, words, shipped, big, diary, kb, label, app, rounds, args.seed, rss
         )
         measure(loop, rounds, args.seed, work, rss=rss)
+
+        csv_file = root / "import.csv"
+        write_import_csv(csv_file, import_rows, words, args.seed)
+        importing = private_env(root / "home-import", found)
+        imported, import_passed = big_import(found, importing, work, csv_file, import_rows, rss)
+        csv_file.unlink()
+
         sizes = ["Mean answer size, shipped KB vs the big one (bounded: search lists at most 10):"]
-        return finish(
-            loop, decks, quick=args.quick, rss=rss, notes=sizes + answer_sizes(loop, label)
+        status = finish(
+            loop,
+            decks,
+            quick=args.quick,
+            rss=rss,
+            notes=[*sizes, *answer_sizes(loop, label), "", imported],
         )
+        if status == 0 and not import_passed and not args.quick:
+            return 1
+        return status
     except Failed as err:
         sys.stdout.flush()
         sys.stderr.write(f"error: {err}\n")

@@ -16,6 +16,7 @@ JSON (the compiled knowledge base is stored that way).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -209,6 +210,13 @@ class Text:
         }
         return core_schema.str_schema(**{k: v for k, v in options.items() if v is not None})
 
+    def _compiled(self) -> re.Pattern[str]:
+        """The pattern, compiled once (a diary import checks it a million times)."""
+        compiled: re.Pattern[str] | None = self.__dict__.get("_pattern")
+        if compiled is None:
+            compiled = self.__dict__["_pattern"] = re.compile(self.pattern or "")
+        return compiled
+
     def check(self, value: Any) -> str | None:
         if not isinstance(value, str):
             return "must be text"
@@ -216,7 +224,7 @@ class Text:
             return f"must have at least {self.min_length} characters"
         if self.max_length is not None and len(value) > self.max_length:
             return f"must have at most {self.max_length} characters"
-        if self.pattern is not None and re.search(self.pattern, value) is None:
+        if self.pattern is not None and self._compiled().search(value) is None:
             return f"must match {self.pattern!r}"
         return None
 
@@ -259,6 +267,7 @@ class Number:
         finite: bool = False,
     ) -> None:
         self.bounds = {"ge": ge, "gt": gt, "le": le}
+        self._bounds = (ge, gt, le)
         self.strict = strict
         self.finite = finite
 
@@ -281,9 +290,9 @@ class Number:
             return "must be a number"
         if self.strict and isinstance(value, float):
             return "must be a whole number"
-        if self.finite and (value != value or value in (float("inf"), float("-inf"))):
-            return "must be a finite number"
-        ge, gt, le = self.bounds["ge"], self.bounds["gt"], self.bounds["le"]
+        if self.finite and isinstance(value, float) and not math.isfinite(value):
+            return "must be a finite number"  # an int is always finite
+        ge, gt, le = self._bounds
         if (ge is not None and value < ge) or (gt is not None and value <= gt):
             return f"must be at least {ge if ge is not None else gt}"
         if le is not None and value > le:

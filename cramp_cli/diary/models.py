@@ -375,7 +375,7 @@ REQUIRED = ("at", "muscle")
 CONTENT_ID_DIGITS = 20
 
 
-Memo = dict[tuple[Any, ...], object]
+Memo = dict[str, dict[Any, Any]]  # field -> the text (or type and repr) -> parsed value
 _MEMO_LIMIT = 10_000
 _FIELD_SET = frozenset(FIELDS)
 
@@ -412,19 +412,21 @@ def build_entry(
     values: dict[str, Any] = {}
     for name, parse in _PARSERS:
         value = raw.get(name)
-        key: tuple[Any, ...] | None = None
-        if type(value) is str:
-            key = (name, value)
-        elif isinstance(value, int | float | bool | None):
-            # repr: -0.0 == 0.0 and 1 == 1.0 == True, but each is kept as given
-            key = (name, type(value), repr(value))
-        if memo is not None and key is not None and key in memo:
-            values[name] = memo[key]
-            continue
+        # The key: the text itself, else its type and repr (-0.0 == 0.0 and 1 == 1.0 == True,
+        # but each must be kept as given); a list (JSON triggers) is not remembered.
+        key: Any = value
+        if type(value) is not str:
+            key = (type(value), repr(value)) if isinstance(value, int | float | None) else None
+        known = None if memo is None or key is None else memo.setdefault(name, {})
+        if known is not None:
+            parsed = known.get(key, _UNKNOWN)
+            if parsed is not _UNKNOWN:
+                values[name] = parsed
+                continue
         parsed = parse(kb, value) if parse in _NEED_KB else parse(value)
         values[name] = parsed
-        if memo is not None and key is not None and len(memo) < _MEMO_LIMIT:
-            memo[key] = parsed
+        if known is not None and len(known) < _MEMO_LIMIT:
+            known[key] = parsed
     note = parse_note(raw.get("note"))
     return Entry(
         id=entry_id or content_id(at, values, note),
@@ -445,6 +447,7 @@ _PARSERS: tuple[tuple[str, Any], ...] = (
     ("relief", resolve_relief),
 )
 _NEED_KB = (resolve_muscle, resolve_relief)
+_UNKNOWN = object()
 
 
 def content_id(at: datetime, values: Mapping[str, Any], note: str) -> str:
