@@ -805,8 +805,8 @@ def problem(outcome: Outcome) -> str | None:
         if after:
             return f"the error runs over {len(after) + 1} lines: {stderr[-300:]!r}"
     helped = bool(lines) and lines[0].startswith("Usage:")  # a group without its command
-    if code in (1, 2) and not errors and not helped and not outcome.stdout:
-        return f"exit {code} with neither an answer nor an error line: {stderr[:200]!r}"
+    if code in (1, 2) and not errors and not helped and not outcome.stdout and len(lines) != 1:
+        return f"exit {code} with neither an answer nor a one-line error: {stderr[:200]!r}"
     return None
 
 
