@@ -230,6 +230,16 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     assert "invalid YAML" in _refused(_kb(path), path, line=12)
 
 
+def test_a_5000_digit_number(tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.yaml", "causes:\n  - id: " + "9" * 5000 + "\n")
+    assert "a number has more than 4,300 digits" in _refused(_kb(path), path)
+
+
+def test_a_date_that_does_not_exist(tmp_path: Path) -> None:
+    path = _write(tmp_path / "date.yaml", "causes:\n  - id: 2025-02-30\n")
+    assert "a value cannot be read" in _refused(_kb(path), path)
+
+
 def test_a_yaml_binary_tag(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "bin.yaml", "causes:\n" + VALID_CAUSE + "    extra: !!binary aGVsbG8=\n"
