@@ -51,6 +51,14 @@ def env_path(variable: str, value: str | None = None) -> str | None:
     return text
 
 
+def given_path(value: str, option: str) -> str:
+    """A path given on the command line: anything but empty (which would mean the current
+    folder, by accident)."""
+    if value == "":
+        raise UsageError(f"{option} needs a path, not an empty value.")
+    return value
+
+
 def _is_root_folder(path: str) -> bool:
     real = os.path.realpath(path)
     return os.path.dirname(real) == real
