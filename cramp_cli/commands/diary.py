@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from cramp_cli import completion
+from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
 from cramp_cli.options import (
     FormatOption,
@@ -49,6 +49,7 @@ DbOption = Annotated[
         "--db",
         metavar="PATH",
         envvar="CRAMP_DB",
+        parser=lambda value: Path(locations.given_path(value, "--db")),
         help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
     ),
 ]
