@@ -194,6 +194,15 @@ def test_the_default_size_limit_holds(tmp_path: Path) -> None:
     assert "over the 5,242,880-byte limit" in _refused(_kb(path), path)
 
 
+@pytest.mark.parametrize("value", ["²", "①", "9" * 5000, "-5", "0", "1e3", " 1000"])
+def test_a_size_limit_that_is_not_a_plain_number_keeps_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    path = _write(tmp_path / "huge.yaml", b"causes: []\n" + b"#" * (5 * 1024 * 1024))
+    monkeypatch.setenv("CRAMP_MAX_KB_BYTES", value)
+    assert "over the 5,242,880-byte limit" in _refused(_kb(path), path)
+
+
 # ---------------------------------------------------------------- not text, not YAML
 
 

@@ -25,8 +25,12 @@ MAX_BYTES_ENV = "CRAMP_MAX_KB_BYTES"
 
 
 def max_bytes() -> int:
+    """CRAMP_MAX_KB_BYTES when it is a positive whole number of plain digits, else the default
+    ("²" passes str.isdigit but not int; 5,000 digits pass both checks but not int)."""
     raw = os.environ.get(MAX_BYTES_ENV, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:
+        return int(raw)
+    return DEFAULT_MAX_BYTES
 
 
 @contextmanager
