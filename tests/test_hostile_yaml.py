@@ -194,7 +194,11 @@ def test_the_default_size_limit_holds(tmp_path: Path) -> None:
     assert "over the 5,242,880-byte limit" in _refused(_kb(path), path)
 
 
-@pytest.mark.parametrize("value", ["²", "①", "9" * 5000, "-5", "0", "1e3", " 1000"])
+@pytest.mark.parametrize(
+    "value",
+    ["²", "①", "9" * 5000, "-5", "0", "1e3", " 1000"],
+    ids=["superscript", "circled", "5000-digits", "negative", "zero", "exponent", "space"],
+)
 def test_a_size_limit_that_is_not_a_plain_number_keeps_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
