@@ -327,10 +327,8 @@ def root(
 
 
 def main() -> NoReturn:
-    """Run cramp on this process's arguments (the console script, cramp_cli.entry, ends here)."""
+    """Run cramp on this process's arguments (the console script, cramp_cli.entry, ends here;
+    it also flushes the answer and turns Ctrl-C and a lost answer into exit codes)."""
     streams.make_forgiving()
-    try:
-        app(prog_name="cramp")
-    except BrokenPipeError:
-        streams.quiet_exit_on_closed_pipe()
+    app(prog_name="cramp")
     raise SystemExit(0)

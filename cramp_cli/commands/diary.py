@@ -513,7 +513,10 @@ def export(
         entries: Iterator[Entry] = iter(())
         if diary is not None:
             stack.enter_context(diary)
+            # Closed before the diary is, also when the reader goes mid-way (`export | head`):
+            # left to the garbage collector, it would fail on the closed diary and say so.
             entries = diary.iter_all()
+            stack.callback(getattr(entries, "close", lambda: None))
         stream = stack.enter_context(_destination(output))
         if fmt is ExportFormat.CSV:
             from cramp_cli.diary.transfer import write_csv
