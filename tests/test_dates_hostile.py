@@ -474,3 +474,36 @@ def test_fuzzed_dates_and_times_are_exit_0_or_a_one_line_error(tmp_path: Path) -
             assert line.startswith("Error: --at ")
 
     check()
+
+
+def test_fuzzed_imported_times_and_numbers_are_exit_0_or_a_one_line_error(tmp_path: Path) -> None:
+    db = tmp_path / "diary.sqlite3"
+    file = tmp_path / "rows.json"
+    numbers = st.one_of(
+        st.integers(min_value=-(10**600), max_value=10**600),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(alphabet="0123456789.e+-_ ", max_size=80),
+    )
+
+    times = st.builds(_with_offset, ANY_TIME, st.none() | ANY_OFFSET)
+
+    @PROPERTIES
+    @given(
+        at=st.just(AT) | times,
+        night=st.none() | st.just("2025-03-04") | st.dates(min_value=date(1, 1, 1)).map(str),
+        minutes=st.none() | numbers,
+        severity=st.none() | numbers,
+    )
+    def check(at: str, night: str | None, minutes: Any, severity: Any) -> None:
+        row: dict[str, Any] = {"at": at, "muscle": "calf"}
+        if night is not None:
+            row["night"] = night
+        row.update({k: v for k, v in (("minutes", minutes), ("severity", severity)) if v})
+        # json.dumps writes inf and nan as Infinity and NaN, which Python reads back.
+        file.write_text(json.dumps([row]), encoding="utf-8")
+        line = one_line(run("import", str(file), "--db", str(db)))
+        if line:
+            assert "row 1: " in line
+            assert len(line) < 600
+
+    check()
