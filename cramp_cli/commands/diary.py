@@ -104,6 +104,7 @@ _OPTIONS = {
     "note": "--note",
     "since": "--since",
     "until": "--until",
+    "days": "--days",
     "id": "ID",
 }
 
@@ -426,8 +427,8 @@ def history(
     from cramp_cli.diary.results import HistoryFilters, HistoryResult
 
     with _bad_values():
-        first = models.parse_date(since, "since") if since is not None else None
-        last = models.parse_date(until, "until") if until is not None else None
+        first = models.parse_night(since, "since") if since is not None else None
+        last = models.parse_night(until, "until") if until is not None else None
     if first is not None and last is not None and first > last:
         raise UsageError(f"--since {first} is after --until {last}.")
     if not 1 <= limit <= MAX_LIMIT:
@@ -478,7 +479,8 @@ def report(
         raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
     kb = current_kb()
     rules = kb.patterns
-    first, last = window(night_of(datetime.now().astimezone()), days)
+    with _bad_values():
+        first, last = window(night_of(datetime.now().astimezone()), days)
     aggregates = no_entries(first, last)
     diary = _open(db, write=False)
     if diary is not None:

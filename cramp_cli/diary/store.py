@@ -27,11 +27,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from cramp_cli import locations
-from cramp_cli.diary.models import Entry, new_id
+from cramp_cli.diary.models import NIGHT_CUTOFF_HOUR, Entry, new_id
 from cramp_cli.errors import CrampError
 from cramp_cli.safe_io import UnsafeFile, check_regular, reason_of, shown, stat_or_none
 from cramp_cli.shapes import Shape
@@ -244,14 +245,38 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_UTC_FORMAT)
 
 
+# Every offset a diary can hold: cramp takes -12:00 to +14:00 now, but older versions took
+# any offset Python allows (up to 23:59 either way). Widening the windows by the difference
+# costs a few index rows and keeps those entries in history and reports.
+_STORED_OFFSET = timedelta(hours=24)
+_BEFORE_EVERY_TIME = ""  # sorts before every at_utc text
+_AFTER_EVERY_TIME = "~"  # sorts after every at_utc text (digits come before '~')
+
+
 def _lower_bound(night: date) -> str:
-    """The earliest UTC time an entry of this night can have (12:00 local at UTC+14)."""
-    return f"{(night - timedelta(days=1)).isoformat()}T22:00:00Z"
+    """A UTC time at or before every entry of this night (12:00 local at the largest offset)."""
+    try:
+        start = datetime.combine(night, dt_time(NIGHT_CUTOFF_HOUR)) - _STORED_OFFSET
+    except OverflowError:
+        return _BEFORE_EVERY_TIME
+    return f"{start.isoformat()}Z"
 
 
 def _upper_bound(night: date) -> str:
-    """A UTC time after every entry of this night (12:00 next day local at UTC-12)."""
-    return f"{(night + timedelta(days=2)).isoformat()}T00:00:00Z"
+    """A UTC time after every entry of this night (12:00 next day local at the smallest)."""
+    try:
+        end = datetime.combine(night, dt_time(NIGHT_CUTOFF_HOUR)) + timedelta(days=1)
+        end += _STORED_OFFSET
+    except OverflowError:
+        return _AFTER_EVERY_TIME
+    return f"{end.isoformat()}Z"
+
+
+def _upper_bound_before(night: date) -> str:
+    """A UTC time after every entry of the nights before this one."""
+    if night == date.min:
+        return _BEFORE_EVERY_TIME
+    return _upper_bound(night - timedelta(days=1))
 
 
 _COLUMNS = (
@@ -669,7 +694,7 @@ class Diary:
             older = (
                 q(
                     "SELECT 1 FROM entries WHERE at_utc < :hi AND night < :first LIMIT 1",
-                    {"hi": _upper_bound(first_night - timedelta(days=1)), "first": params["first"]},
+                    {"hi": _upper_bound_before(first_night), "first": params["first"]},
                 ).fetchone()
                 is not None
             )

@@ -152,7 +152,7 @@ def build_entries(
     first_row: dict[str, int] = {}
     for number, row in rows:
         try:
-            entry = build_entry(row, kb, allow_future=True)
+            entry = build_entry(row, kb)
         except ValueProblem as err:
             problems.append(f"row {number}: {err}")
             continue
