@@ -237,6 +237,9 @@ class CrampGroup(TyperGroup):
         except typer.TyperException as err:  # an unknown option before the command
             _clip_message(err)
             raise
+        except CrampError as err:  # a root option's value refused while parsing (--kb "")
+            report_error(err, _wants_json(list(args[1] if len(args) > 1 else [])))
+            raise typer.Exit(err.exit_code) from None
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         resume_gc()
@@ -302,6 +305,7 @@ def root(
         typer.Option(
             "--kb",
             metavar="PATH",
+            parser=lambda value: Path(locations.given_path(value, "--kb")),
             help="Also load this knowledge-base file or folder (repeatable; highest "
             "precedence). See also CRAMP_KB and the user folder ('cramp kb paths').",
         ),
@@ -323,10 +327,8 @@ def root(
 
 
 def main() -> NoReturn:
-    """Run cramp on this process's arguments (the console script, cramp_cli.entry, ends here)."""
+    """Run cramp on this process's arguments (the console script, cramp_cli.entry, ends here;
+    it also flushes the answer and turns Ctrl-C and a lost answer into exit codes)."""
     streams.make_forgiving()
-    try:
-        app(prog_name="cramp")
-    except BrokenPipeError:
-        streams.quiet_exit_on_closed_pipe()
+    app(prog_name="cramp")
     raise SystemExit(0)

@@ -83,7 +83,14 @@ class OutputError(CrampError):
 
 
 # Errors that writing to stdout can meet, other than a closed pipe (which exits quietly).
-_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+# EBADF is a stdout that was closed when cramp started (cramp_cli.streams).
+_OUTPUT_ERRNOS = {
+    errno.ENOSPC,
+    errno.EFBIG,
+    errno.EIO,
+    errno.EBADF,
+    getattr(errno, "EDQUOT", errno.ENOSPC),
+}
 
 
 def output_error(err: BaseException) -> OutputError | None:

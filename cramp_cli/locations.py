@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from cramp_cli.errors import CrampError, UsageError
+
 KB_ENV = "CRAMP_KB"
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -20,27 +22,111 @@ KB_STORE_FOLDER = "kb"
 _OFF_WORDS = ("", "0", "false", "no")  # CRAMP_NO_CACHE values that leave the store on
 
 
-def _xdg(variable: str, default: str) -> str | None:
+# ---------------------------------------------------------------- values from the environment
+#
+# Every path cramp takes from the environment goes through env_path: CRAMP_DB, CRAMP_KB (each
+# part), CRAMP_DATA_DIR, CRAMP_CACHE_DIR, XDG_DATA_HOME and XDG_CACHE_HOME. These checks run
+# on every answer, so they cost no system call; only a folder cramp is about to use is
+# stat-ed once, by checked_folder.
+
+
+def stray_spaces(value: str) -> bool:
+    return value != value.strip()
+
+
+def env_path(variable: str, value: str | None = None) -> str | None:
+    """A path from the environment: None when unset or blank (empty or only spaces: the
+    documented "unset"); a value with spaces (or tabs, newlines) before or after it is a
+    usage error naming the variable, as a file name never ends in a space by accident."""
+    text = os.environ.get(variable, "") if value is None else value
+    if not text.strip():
+        return None
+    if stray_spaces(text):
+        from cramp_cli.safe_io import shown
+
+        raise UsageError(
+            f"{variable} has spaces before or after its value: '{shown(text)}'.",
+            hint=f"Remove them, or unset {variable}.",
+        )
+    return text
+
+
+def given_path(value: str, option: str) -> str:
+    """A path given on the command line: anything but empty (which would mean the current
+    folder, by accident)."""
+    if value == "":
+        raise UsageError(f"{option} needs a path, not an empty value.")
+    return value
+
+
+def _is_root_folder(path: str) -> bool:
+    real = os.path.realpath(path)
+    return os.path.dirname(real) == real
+
+
+def checked_base(variable: str, path: str) -> str:
+    """A base folder named by `variable`: never the root folder, where cramp would scatter
+    its files (or read everyone's)."""
+    if _is_root_folder(path):
+        raise CrampError(
+            f"{variable} is the root folder '{path}'; cramp does not use it for its files.",
+            hint=f"Set {variable} to a folder of your own, or unset it.",
+        )
+    return path
+
+
+def checked_folder(folder: str, what: str, source: str) -> str:
+    """A folder cramp uses as its own: if it exists, it must belong to the user running
+    cramp (one os.stat), so that another user cannot plant a diary or knowledge-base files
+    in it, or read what cramp writes. POSIX only; `source` is where the path came from."""
+    if not hasattr(os, "getuid"):
+        return folder
+    try:
+        owner = os.stat(folder).st_uid
+    except OSError:
+        return folder  # missing (made when needed) or unreachable: the caller says which
+    if owner != os.getuid():
+        from cramp_cli.safe_io import shown
+
+        raise CrampError(
+            f"the {what} {shown(folder)} (from {source}) belongs to another user; "
+            "cramp does not use it.",
+            hint=f"Set {source} to a folder of your own, or change the folder's owner."
+            if source.isupper()
+            else "Change the folder's owner, or run cramp as its owner.",
+        )
+    return folder
+
+
+def _xdg(variable: str, default: str) -> tuple[str, str] | None:
     """On Linux, the XDG base directory platformdirs would give, worked out the same way
-    without importing it (its Unix module alone costs a few milliseconds on every start);
-    None elsewhere. tests/test_locations.py checks both agree."""
+    without importing it (its Unix module alone costs a few milliseconds on every start),
+    with the variable it came from (or "your home folder"); None elsewhere.
+    tests/test_locations.py checks both agree.
+
+    A value with stray spaces is an error, and so is the root folder; a relative path is
+    ignored, as the XDG spec says.
+    """
     if not sys.platform.startswith("linux"):
         return None
-    base = os.environ.get(variable, "")
-    if not base.strip() or not os.path.isabs(
-        base
-    ):  # the XDG spec: a relative path is to be ignored
-        base = os.path.expanduser(default)
-    return os.path.join(base, "cramp")
+    base = env_path(variable)
+    if base is not None and os.path.isabs(base):
+        return os.path.join(checked_base(variable, base), "cramp"), variable
+    return os.path.join(os.path.expanduser(default), "cramp"), "your home folder"
 
 
 def user_data_folder() -> str:
+    """cramp's user data folder (the diary, the user's knowledge-base folder); refused when
+    it belongs to another user."""
     found = _xdg("XDG_DATA_HOME", "~/.local/share")
     if found is not None:
-        return found
+        folder, source = found
+        return checked_folder(folder, "data folder", source)
     from platformdirs import user_data_dir
 
-    return user_data_dir("cramp", appauthor=False)
+    return checked_folder(
+        user_data_dir("cramp", appauthor=False), "data folder", "your home folder"
+    )
 
 
 def user_kb_folder() -> str:
@@ -53,14 +139,21 @@ def default_diary_path() -> str:
 
 
 def env_kb_parts() -> list[str]:
-    """The paths in CRAMP_KB, separated by os.pathsep; blanks ignored."""
-    return [part for part in os.environ.get(KB_ENV, "").split(os.pathsep) if part.strip()]
+    """The paths in CRAMP_KB, separated by os.pathsep; blank parts ignored, a part with
+    stray spaces an error naming the variable."""
+    value = env_path(KB_ENV)
+    if value is None:
+        return []
+    return [part for part in value.split(os.pathsep) if env_path(KB_ENV, part) is not None]
 
 
 def yaml_files(folder: str) -> list[str]:
-    """A folder's *.yaml and *.yml files, in name order."""
+    """A folder's *.yaml and *.yml files, in name order (safe_io.UnsafeFile if the folder
+    cannot be read)."""
+    from cramp_cli.safe_io import list_folder
+
     return sorted(
-        os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(YAML_SUFFIXES)
+        os.path.join(folder, name) for name in list_folder(folder) if name.endswith(YAML_SUFFIXES)
     )
 
 
@@ -71,21 +164,25 @@ def store_turned_off_by_env() -> bool:
 
 def cache_dir_override() -> str | None:
     """CRAMP_CACHE_DIR as an absolute path, or None when it is unset or blank."""
-    value = os.environ.get(CACHE_DIR_ENV, "").strip()
-    return os.path.abspath(value) if value else None
+    value = env_path(CACHE_DIR_ENV)
+    return checked_base(CACHE_DIR_ENV, os.path.abspath(value)) if value else None
 
 
 def user_cache_folder() -> str:
-    """The root of cramp's cache: CRAMP_CACHE_DIR, else platformdirs' user cache folder."""
+    """The root of cramp's cache: CRAMP_CACHE_DIR, else platformdirs' user cache folder;
+    refused when it belongs to another user."""
     override = cache_dir_override()
     if override is not None:
-        return override
+        return checked_folder(override, "cache folder", CACHE_DIR_ENV)
     found = _xdg("XDG_CACHE_HOME", "~/.cache")
     if found is not None:
-        return found
+        folder, source = found
+        return checked_folder(folder, "cache folder", source)
     from platformdirs import user_cache_dir
 
-    return user_cache_dir("cramp", appauthor=False)
+    return checked_folder(
+        user_cache_dir("cramp", appauthor=False), "cache folder", "your home folder"
+    )
 
 
 def kb_store_dir() -> str | None:

@@ -88,6 +88,8 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
         descriptor = os.open(path, flags)
     except OSError as err:
         raise UnsafeFile(path, reason_of(err)) from None
+    except ValueError:
+        raise UnsafeFile(path, "the name holds a NUL byte") from None
     try:
         mode = os.fstat(descriptor).st_mode
         if stat.S_ISFIFO(mode) and allow_pipe:
@@ -127,15 +129,35 @@ def read_regular(path: str | Path, limit: int, *, allow_pipe: bool = False) -> b
         os.close(descriptor)
 
 
+def stat_or_none(path: str | Path) -> os.stat_result | None:
+    """os.stat of `path` (symbolic links followed), or None if there is nothing there. Any
+    other failure (permission denied on a folder on the way, a name too long for the system,
+    a loop of links) is an UnsafeFile; Path.exists() and is_dir() would raise or say False."""
+    if str(path) == "":
+        raise UnsafeFile(path, "the path is empty")
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:  # ValueError: a NUL byte in the name
+        reason = reason_of(err) if isinstance(err, OSError) else "the name holds a NUL byte"
+        raise UnsafeFile(path, reason) from None
+
+
 def check_regular(path: str | Path) -> bool:
     """Whether `path` exists; if it does, it must be a regular file (lstat is not enough: a
     symbolic link to a FIFO is followed, as opening it would). Never opens the file."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
+    info = stat_or_none(path)
+    if info is None:
         return False
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeFile(path, kind_of(info.st_mode))
+    return True
+
+
+def list_folder(path: str | Path) -> list[str]:
+    """The names in a folder; a folder that cannot be read is an UnsafeFile."""
+    try:
+        return os.listdir(path)
     except OSError as err:
         raise UnsafeFile(path, reason_of(err)) from None
-    if not stat.S_ISREG(mode):
-        raise UnsafeFile(path, kind_of(mode))
-    return True

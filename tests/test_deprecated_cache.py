@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from cramp_cli import locations
+from cramp_cli.errors import UsageError
 from cramp_cli.options import SESSION
 from tests.conftest import run
 
@@ -130,8 +131,11 @@ def test_the_store_is_in_the_kb_folder_of_the_user_cache() -> None:
 def test_cramp_cache_dir_is_the_root_of_the_cache(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("CRAMP_CACHE_DIR", f"  {tmp_path / 'mine'}\n")
+    monkeypatch.setenv("CRAMP_CACHE_DIR", str(tmp_path / "mine"))
     assert locations.kb_store_dir() == str(tmp_path / "mine" / "kb")
+    monkeypatch.setenv("CRAMP_CACHE_DIR", f"  {tmp_path / 'mine'}\n")  # issue 12: refused
+    with pytest.raises(UsageError, match="CRAMP_CACHE_DIR has spaces"):
+        locations.kb_store_dir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CRAMP_CACHE_DIR", "relative")
     assert locations.kb_store_dir() == str(tmp_path / "relative" / "kb")

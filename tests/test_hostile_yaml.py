@@ -194,6 +194,19 @@ def test_the_default_size_limit_holds(tmp_path: Path) -> None:
     assert "over the 5,242,880-byte limit" in _refused(_kb(path), path)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["²", "①", "9" * 5000, "-5", "0", "1e3", " 1000"],
+    ids=["superscript", "circled", "5000-digits", "negative", "zero", "exponent", "space"],
+)
+def test_a_size_limit_that_is_not_a_plain_number_keeps_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    path = _write(tmp_path / "huge.yaml", b"causes: []\n" + b"#" * (5 * 1024 * 1024))
+    monkeypatch.setenv("CRAMP_MAX_KB_BYTES", value)
+    assert "over the 5,242,880-byte limit" in _refused(_kb(path), path)
+
+
 # ---------------------------------------------------------------- not text, not YAML
 
 
@@ -228,6 +241,16 @@ def test_a_utf_8_byte_order_mark_is_fine(tmp_path: Path) -> None:
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     path = _write(tmp_path / "broken.yaml", "causes:\n" + VALID_CAUSE + "  - id: [unclosed\n")
     assert "invalid YAML" in _refused(_kb(path), path, line=12)
+
+
+def test_a_5000_digit_number(tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.yaml", "causes:\n  - id: " + "9" * 5000 + "\n")
+    assert "a number has more than 4,300 digits" in _refused(_kb(path), path)
+
+
+def test_a_date_that_does_not_exist(tmp_path: Path) -> None:
+    path = _write(tmp_path / "date.yaml", "causes:\n  - id: 2025-02-30\n")
+    assert "a value cannot be read" in _refused(_kb(path), path)
 
 
 def test_a_yaml_binary_tag(tmp_path: Path) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import platformdirs
 import pytest
 
 from cramp_cli import locations
+from cramp_cli.errors import CrampError
 
-VALUES = [None, "", "   ", "/srv/data", " /srv/padded ", "relative/path", "~/tilde", "/"]
+VALUES = [None, "", "   ", "/srv/data", "relative/path", "~/tilde"]
 
 
 @pytest.mark.parametrize("value", VALUES)
@@ -28,6 +30,23 @@ def test_the_folders_are_the_ones_platformdirs_gives(
     else:
         monkeypatch.setenv(variable, value)
     assert ours() == theirs("cramp", appauthor=False)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("value", [" /srv/padded ", "/srv/data\n", "/", "/srv/.."])
+@pytest.mark.parametrize(
+    ("variable", "ours"),
+    [
+        ("XDG_DATA_HOME", locations.user_data_folder),
+        ("XDG_CACHE_HOME", locations.user_cache_folder),
+    ],
+)
+def test_stray_spaces_and_the_root_folder_are_refused_where_platformdirs_takes_them(
+    monkeypatch: pytest.MonkeyPatch, value: str, variable: str, ours: Any
+) -> None:
+    """Issue 12: platformdirs would use these as they are; cramp says which variable is wrong."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(CrampError, match=variable):
+        ours()
 
 
 def test_answers_do_not_import_platformdirs_on_linux() -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from cramp_cli import completion
+from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
 from cramp_cli.options import (
     FormatOption,
@@ -50,6 +50,7 @@ DbOption = Annotated[
         "--db",
         metavar="PATH",
         envvar="CRAMP_DB",
+        parser=lambda value: Path(locations.given_path(value, "--db")),
         help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
     ),
 ]
@@ -104,6 +105,7 @@ _OPTIONS = {
     "note": "--note",
     "since": "--since",
     "until": "--until",
+    "days": "--days",
     "id": "ID",
 }
 
@@ -426,8 +428,8 @@ def history(
     from cramp_cli.diary.results import HistoryFilters, HistoryResult
 
     with _bad_values():
-        first = models.parse_date(since, "since") if since is not None else None
-        last = models.parse_date(until, "until") if until is not None else None
+        first = models.parse_night(since, "since") if since is not None else None
+        last = models.parse_night(until, "until") if until is not None else None
     if first is not None and last is not None and first > last:
         raise UsageError(f"--since {first} is after --until {last}.")
     if not 1 <= limit <= MAX_LIMIT:
@@ -478,7 +480,8 @@ def report(
         raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
     kb = current_kb()
     rules = kb.patterns
-    first, last = window(night_of(datetime.now().astimezone()), days)
+    with _bad_values():
+        first, last = window(night_of(datetime.now().astimezone()), days)
     aggregates = no_entries(first, last)
     diary = _open(db, write=False)
     if diary is not None:
@@ -580,12 +583,6 @@ def import_(
         with _unsafe_input():
             rows = transfer.Rows(source, kind.value if kind is not None else source.kind())
             outcome = transfer.import_rows(rows, kb, source.name, diary)
-    if not rows.marked:
-        typer.echo(
-            f"Warning: {source.name} has no completeness mark (an older export, or another "
-            "program's file), so cramp could not check that it is complete.",
-            err=True,
-        )
     result = ImportResult(
         imported=outcome.imported,
         skipped=outcome.skipped,
@@ -594,6 +591,14 @@ def import_(
         items=tuple(ImportRow(id=entry_id, status=status) for entry_id, status in outcome.listed),
     )
     emit(result, as_json, None, no_color)
+    # After the answer: if stdout is lost, its one-line error is all that stderr says. A file
+    # without rows has nothing that could be missing.
+    if not rows.marked and outcome.rows:
+        typer.echo(
+            f"Warning: {source.name} has no completeness mark (an older export, or another "
+            "program's file), so cramp could not check that it is complete.",
+            err=True,
+        )
 
 
 def _destination(output: Path | None, *, force: bool) -> contextlib.AbstractContextManager[TextIO]:

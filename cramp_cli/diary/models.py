@@ -9,13 +9,19 @@ Times: an entry keeps the moment as an aware datetime in the offset it was logge
 the wall-clock time survives a round trip; the store keeps it as UTC plus that offset.
 The "night" of an episode is the local date of the evening: anything before 12:00 belongs
 to the night before (an episode at 02:00 on the 5th is in the night of the 4th).
+
+Bounds: a time is from the first night (1900-01-01, 12:00) to now (FUTURE_SLACK ahead, for
+a fast clock), with a UTC offset real zones use (-12:00 to +14:00). A local time that the
+clocks skipped is refused; one they repeated is the first of the two. Nights for --since and
+--until run from the first night to tomorrow: with a far-east offset, an entry logged now
+can belong to tomorrow's night here. Numbers are short and finite before they are parsed.
 """
 
 import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from cramp_cli.shapes import (
@@ -39,8 +45,13 @@ MAX_MINUTES = 1440
 MAX_NOTE_CHARS = 1000
 MAX_TRIGGER_CHARS = 40
 MAX_TRIGGERS = 20
-FUTURE_SLACK = timedelta(minutes=5)
+FUTURE_SLACK = timedelta(minutes=5)  # a time this far ahead of the clock is still "now"
 EARLIEST_YEAR = 1900
+FIRST_NIGHT = date(EARLIEST_YEAR, 1, 1)
+# The UTC offsets real time zones use (Baker Island -12:00, Kiritimati +14:00).
+MIN_OFFSET = timedelta(hours=-12)
+MAX_OFFSET = timedelta(hours=14)
+MAX_NUMBER_CHARS = 32  # a number longer than this, as text, is not a number of minutes
 
 ID_PATTERN = r"^[0-9a-f]{8,32}$"
 _ID = re.compile(ID_PATTERN)
@@ -142,7 +153,10 @@ def _text(value: object, field: str) -> str:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond Python's 4,300-digit limit for text
+        return "a number too long to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -153,12 +167,79 @@ def parse_id(value: object, field: str = "id") -> str:
     return text
 
 
-def parse_at(
-    value: object, field: str = "at", *, now: datetime | None = None, allow_future: bool = False
-) -> datetime:
+def _offset_text(offset: timedelta) -> str:
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(offset) // timedelta(minutes=1)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _too_early(field: str, value: object) -> ValueProblem:
+    return ValueProblem(
+        field,
+        f"is before {FIRST_NIGHT} 12:00, the start of the earliest night a diary holds: "
+        f"{_shown(value)}",
+    )
+
+
+def _in_future(field: str, value: object) -> ValueProblem:
+    slack = FUTURE_SLACK // timedelta(minutes=1)
+    return ValueProblem(
+        field,
+        f"is in the future: {_shown(value)} (up to {slack} minutes ahead of this computer's "
+        "clock is taken as now)",
+    )
+
+
+def _clock_change(naive: datetime, first: datetime, second: datetime) -> str:
+    """What the clocks did around a local time they skipped: the jump, found by halving the
+    interval between the two readings of that wall time (before and after the change)."""
+    low, high = sorted((int(first.timestamp()), int(second.timestamp())))
+
+    def offset(stamp: int) -> timedelta | None:
+        return datetime.fromtimestamp(stamp, UTC).astimezone().utcoffset()
+
+    before, after = offset(low), offset(high)
+    shown = naive.strftime("%Y-%m-%d %H:%M:%S" if naive.second else "%Y-%m-%d %H:%M")
+    if before is None or after is None or before == after:
+        return f"{shown} does not exist in local time: the clocks were changed then"
+    while high - low > 1:
+        middle = (low + high) // 2
+        if offset(middle) == before:
+            low = middle
+        else:
+            high = middle
+    change = datetime.fromtimestamp(high, UTC).replace(tzinfo=None)
+    return (
+        f"{shown} does not exist in local time: the clocks went from "
+        f"{change + before:%H:%M} to {change + after:%H:%M} that night"
+    )
+
+
+def _local(naive: datetime, field: str, value: object, latest: datetime) -> datetime:
+    """A wall-clock time in the computer's zone, as an aware time. A time the clocks skipped
+    (inside a daylight-saving gap) is refused; a repeated one is the first of the two."""
+    if naive.date() < FIRST_NIGHT:
+        raise _too_early(field, value)
+    if naive.date() > latest.date() + timedelta(days=2):  # surely future: spare the conversion
+        raise _in_future(field, value)
+    try:
+        first = naive.replace(fold=0).astimezone()
+        second = naive.replace(fold=1).astimezone()
+    except (OverflowError, OSError, ValueError):
+        raise ValueProblem(field, f"is out of range: {_shown(value)}") from None
+    if first.replace(tzinfo=None) != naive or second.replace(tzinfo=None) != naive:
+        raise ValueProblem(field, _clock_change(naive, first, second))
+    return first
+
+
+def parse_at(value: object, field: str = "at", *, now: datetime | None = None) -> datetime:
     """'now', an ISO date-time ('2025-03-05T02:10', '2025-03-05 02:10', with or without an
-    offset) or a datetime. Naive times are local time. Seconds are kept, fractions dropped."""
-    current = (now or datetime.now()).astimezone().replace(microsecond=0)
+    offset) or a datetime. Naive times are local time. Seconds are kept, fractions dropped.
+
+    The time must lie from 1900-01-01 12:00 (its night is the first) to now, and its offset
+    from -12:00 to +14:00."""
+    current = (now or datetime.now(UTC)).astimezone().replace(microsecond=0)
+    latest = current + FUTURE_SLACK
     if isinstance(value, datetime):
         moment = value
     else:
@@ -177,18 +258,25 @@ def parse_at(
                 f"must be 'now' or a date and time like 2025-03-05T02:10 or "
                 f"'2025-03-05 02:10', not {_shown(value)}",
             ) from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        try:
-            moment = moment.astimezone()  # naive: the computer's local time
-        except (OverflowError, OSError, ValueError):
-            raise ValueProblem(field, f"is out of range: {_shown(value)}") from None
     offset = moment.utcoffset()
-    if offset is not None and offset.seconds % 60:
+    if offset is None:
+        moment = _local(moment.replace(tzinfo=None), field, value, latest)
+        offset = moment.utcoffset()
+        assert offset is not None
+    if not MIN_OFFSET <= offset <= MAX_OFFSET:
+        raise ValueProblem(
+            field,
+            f"has the UTC offset {_offset_text(offset)}; real time zones use "
+            f"{_offset_text(MIN_OFFSET)} to {_offset_text(MAX_OFFSET)}",
+        )
+    if offset % timedelta(minutes=1):
         raise ValueProblem(field, "has a UTC offset that is not a whole number of minutes")
-    if moment.year < EARLIEST_YEAR:
-        raise ValueProblem(field, f"is before {EARLIEST_YEAR}: {_shown(value)}")
-    if not allow_future and moment > current + FUTURE_SLACK:
-        raise ValueProblem(field, f"is in the future: {_shown(value)}")
+    if moment.date() < FIRST_NIGHT:
+        raise _too_early(field, value)
+    if moment > latest:
+        raise _in_future(field, value)
+    if night_of(moment) < FIRST_NIGHT:
+        raise _too_early(field, value)
     return moment.replace(microsecond=0)
 
 
@@ -200,6 +288,25 @@ def parse_date(value: object, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueProblem(field, f"must be a date like 2025-03-05, not {_shown(value)}") from None
+
+
+def latest_night(now: datetime | None = None) -> date:
+    """The last night an entry can belong to: tomorrow here, or later if the clock's zone is
+    unusual. An entry logged now at +14:00 can belong to tomorrow's night at -12:00."""
+    current = (now or datetime.now(UTC)).astimezone()
+    farthest_east = (current + FUTURE_SLACK).astimezone(timezone(MAX_OFFSET))
+    return max(current.date() + timedelta(days=1), night_of(farthest_east))
+
+
+def parse_night(value: object, field: str, *, now: datetime | None = None) -> date:
+    """A night for --since or --until: a date from 1900-01-01 to tomorrow (latest_night)."""
+    night = parse_date(value, field)
+    last = latest_night(now)
+    if not FIRST_NIGHT <= night <= last:
+        raise ValueProblem(
+            field, f"must be a night from {FIRST_NIGHT} to {last}, not {_shown(value)}"
+        )
+    return night
 
 
 def parse_side(value: object, field: str = "side") -> Side | None:
@@ -219,12 +326,22 @@ def parse_minutes(value: object, field: str = "minutes") -> float | None:
         return None
     if isinstance(value, bool):
         raise ValueProblem(field, "must be a number of minutes, not true or false")
-    if isinstance(value, int | float):
+    if isinstance(value, int):  # checked as a whole number: a huge one has no float
+        if not 0 <= value <= MAX_MINUTES:
+            raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES}, not {_shown(value)}")
         number = float(value)
+    elif isinstance(value, float):
+        number = value
     else:
         text = _text(value, field)
         if not text:
             return None
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueProblem(
+                field,
+                f"must be a number of minutes, like 3 or 0.5, not {len(text):,} characters "
+                f"of text (at most {MAX_NUMBER_CHARS})",
+            )
         try:
             number = float(text)
         except ValueError:
@@ -250,6 +367,11 @@ def parse_severity(value: object, field: str = "severity") -> int | None:
         text = _text(value, field)
         if not text:
             return None
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueProblem(
+                field,
+                f"must be a whole number from 1 to 10, not {len(text):,} characters of text",
+            )
         number = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
     if number is None or not 1 <= number <= 10:
         raise ValueProblem(field, f"must be a whole number from 1 to 10, not {_shown(value)}")
@@ -384,16 +506,16 @@ def build_entry(
     raw: Mapping[str, object],
     kb: "KnowledgeBase",
     *,
-    allow_future: bool = True,
     now: datetime | None = None,
     memo: Memo | None = None,
 ) -> Entry:
     """An entry from loose values (a CSV row, a JSON object); a missing id is derived from
     the entry's content (content_id), so the same row always gets the same id.
 
-    A given `night` must agree with `at`; without one it is worked out. `memo` (a dict the
-    caller keeps for many rows, as an import does) remembers the parsed value of the few
-    values that repeat from row to row (muscle, side, ...), so each is checked once.
+    `at` has the bounds of `cramp log --at` (no future times). A given `night` must agree
+    with `at`; without one it is worked out. `memo` (a dict the caller keeps for many rows,
+    as an import does) remembers the parsed value of the few values that repeat from row to
+    row (muscle, side, ...), so each is checked once.
     """
     if not raw.keys() <= _FIELD_SET:
         unknown = sorted(set(raw) - _FIELD_SET)
@@ -403,7 +525,7 @@ def build_entry(
             raise ValueProblem(name, "is missing")
     raw_id = raw.get("id")
     entry_id = parse_id(raw_id) if raw_id not in (None, "") else None
-    at = parse_at(raw["at"], "at", now=now, allow_future=allow_future)
+    at = parse_at(raw["at"], "at", now=now)
     night = night_of(at)
     if raw.get("night") not in (None, ""):
         given = parse_date(raw["night"], "night")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from cramp_cli import answers
+from cramp_cli.diary.models import FIRST_NIGHT, ValueProblem
 from cramp_cli.diary.results import Count, PatternFinding, ReliefUse, ReportResult, Week
 from cramp_cli.diary.store import Aggregates
 from cramp_cli.knowledge.kb import KnowledgeBase
@@ -24,7 +25,16 @@ MAX_DAYS = 3660
 
 
 def window(last_night: date, days: int) -> tuple[date, date]:
-    """The `days` nights ending with `last_night`: (first, last)."""
+    """The `days` nights ending with `last_night`: (first, last), from 1 to MAX_DAYS nights
+    and none before the first night a diary can hold (ValueProblem for `days` otherwise)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueProblem("days", f"must be from 1 to {MAX_DAYS:,}, not {days}")
+    if last_night < FIRST_NIGHT or (last_night - FIRST_NIGHT).days + 1 < days:
+        raise ValueProblem(
+            "days",
+            f"{days:,} reaches back before {FIRST_NIGHT}, the first night a diary holds "
+            f"(the window ends on {last_night})",
+        )
     return last_night - timedelta(days=days - 1), last_night
 
 

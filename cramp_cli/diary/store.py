@@ -21,17 +21,20 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from cramp_cli import locations
-from cramp_cli.diary.models import Entry, new_id
+from cramp_cli.diary.models import NIGHT_CUTOFF_HOUR, Entry, new_id
 from cramp_cli.errors import CrampError
+from cramp_cli.safe_io import UnsafeFile, check_regular, reason_of, shown, stat_or_none
 from cramp_cli.shapes import Shape
 
 DB_ENV = "CRAMP_DB"
@@ -55,10 +58,17 @@ def default_path() -> Path:
 
 
 def resolve_path(path: Path | str | None) -> Path:
-    """--db, else CRAMP_DB (Typer passes it as the option's value), else the default."""
+    """--db, else CRAMP_DB (Typer passes it as the option's value), else the default.
+
+    A blank CRAMP_DB means unset (Click passes an empty one as no value); one with stray
+    spaces is refused, naming the variable (commands.diary checks where the value came from;
+    here a value equal to CRAMP_DB is taken to be it)."""
     if path is None or str(path).strip() == "":
         return default_path()
-    return Path(os.path.expanduser(str(path)))
+    text = str(path)
+    if DB_ENV in os.environ and str(Path(os.environ[DB_ENV])) == text:
+        locations.env_path(DB_ENV)
+    return Path(os.path.expanduser(text))
 
 
 # ---------------------------------------------------------------- schema and migrations
@@ -133,14 +143,15 @@ LATEST = len(MIGRATIONS)
 # ---------------------------------------------------------------- errors
 
 
-def _read_only(path: Path) -> DiaryError:
+def _read_only(path: Path | str) -> DiaryError:
     return DiaryError(
-        f"the diary {path} is read-only; nothing was changed.",
+        f"the diary {shown(path)} is read-only; nothing was changed.",
         hint="Check the permissions of the file and its folder, or give another file with --db.",
     )
 
 
-def _describe(err: sqlite3.Error, path: Path, timeout: float) -> DiaryError:
+def _describe(err: sqlite3.Error, full_path: Path, timeout: float) -> DiaryError:
+    path = shown(full_path)
     name = getattr(err, "sqlite_errorname", "") or ""
     text = str(err)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
@@ -170,11 +181,31 @@ def _describe(err: sqlite3.Error, path: Path, timeout: float) -> DiaryError:
 # ---------------------------------------------------------------- creating the file
 
 
+def _check_file(path: Path) -> bool:
+    """Whether the diary file exists; if it does, it is a regular file (a symbolic link is
+    followed). Checked with stat before SQLite opens it: SQLite would block for ever reading
+    a FIFO, and read a device without end. A folder on the way that cannot be entered, or a
+    name too long for the system, is a one-line error naming the path (clipped)."""
+    try:
+        return check_regular(path)
+    except UnsafeFile as err:
+        if err.reason.startswith("is a folder"):
+            message = f"{err.name} is a folder, not a diary file."
+            raise DiaryError(message, hint="Give a file name.") from None
+        raise DiaryError(f"cannot use the diary {err.name}: {err.reason}.") from None
+
+
 def _make_folder(folder: Path) -> None:
     """Create the missing folders, each 0700; existing folders are left as they are."""
     missing: list[Path] = []
     current = folder
-    while not current.exists():
+    while True:
+        try:
+            if stat_or_none(current) is not None:
+                break
+        except UnsafeFile as err:
+            message = f"cannot use the folder {err.name} for the diary: {err.reason}."
+            raise DiaryError(message) from None
         missing.append(current)
         if current.parent == current:
             break
@@ -186,7 +217,7 @@ def _make_folder(folder: Path) -> None:
             continue
         except OSError as err:
             raise DiaryError(
-                f"cannot create the folder {path} for the diary ({err.strerror})."
+                f"cannot create the folder {shown(path)} for the diary ({reason_of(err)})."
             ) from None
         os.chmod(path, FOLDER_MODE)
 
@@ -199,7 +230,7 @@ def _create_file(path: Path) -> None:
     except FileExistsError:
         return  # another process created it first: use theirs
     except OSError as err:
-        raise DiaryError(f"cannot create the diary {path} ({err.strerror}).") from None
+        raise DiaryError(f"cannot create the diary {shown(path)} ({reason_of(err)}).") from None
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(descriptor, FILE_MODE)  # exactly 0600, whatever the umask
@@ -217,14 +248,38 @@ def _utc_text(moment: datetime) -> str:
     return utc.strftime(_UTC_FORMAT)
 
 
+# Every offset a diary can hold: cramp takes -12:00 to +14:00 now, but older versions took
+# any offset Python allows (up to 23:59 either way). Widening the windows by the difference
+# costs a few index rows and keeps those entries in history and reports.
+_STORED_OFFSET = timedelta(hours=24)
+_BEFORE_EVERY_TIME = ""  # sorts before every at_utc text
+_AFTER_EVERY_TIME = "~"  # sorts after every at_utc text (digits come before '~')
+
+
 def _lower_bound(night: date) -> str:
-    """The earliest UTC time an entry of this night can have (12:00 local at UTC+14)."""
-    return f"{(night - timedelta(days=1)).isoformat()}T22:00:00Z"
+    """A UTC time at or before every entry of this night (12:00 local at the largest offset)."""
+    try:
+        start = datetime.combine(night, dt_time(NIGHT_CUTOFF_HOUR)) - _STORED_OFFSET
+    except OverflowError:
+        return _BEFORE_EVERY_TIME
+    return f"{start.isoformat()}Z"
 
 
 def _upper_bound(night: date) -> str:
-    """A UTC time after every entry of this night (12:00 next day local at UTC-12)."""
-    return f"{(night + timedelta(days=2)).isoformat()}T00:00:00Z"
+    """A UTC time after every entry of this night (12:00 next day local at the smallest)."""
+    try:
+        end = datetime.combine(night, dt_time(NIGHT_CUTOFF_HOUR)) + timedelta(days=1)
+        end += _STORED_OFFSET
+    except OverflowError:
+        return _AFTER_EVERY_TIME
+    return f"{end.isoformat()}Z"
+
+
+def _upper_bound_before(night: date) -> str:
+    """A UTC time after every entry of the nights before this one."""
+    if night == date.min:
+        return _BEFORE_EVERY_TIME
+    return _upper_bound(night - timedelta(days=1))
 
 
 _COLUMNS = (
@@ -301,22 +356,22 @@ class Diary:
         root, and refused with a clear error if `write`.
         """
         wait = DEFAULT_TIMEOUT if timeout is None else timeout
-        if path.is_dir():
-            raise DiaryError(f"{path} is a folder, not a diary file.", hint="Give a file name.")
-        if not path.exists():
+        if not _check_file(path):
             if not (write if create is None else create):
                 return None
             _create_file(path)
+            _check_file(path)  # what was created (or another process made first) is a file
         if not os.access(path, os.R_OK):
             raise DiaryError(
-                f"cannot read the diary {path} (permission denied).",
+                f"cannot read the diary {shown(path)} (permission denied).",
                 hint="Check the permissions of the file.",
             )
         writable = _writable(path)
         if write and not writable:
             raise _read_only(path)
-        mode = "rw" if writable else "ro"
-        uri = f"file:{_uri_path(path)}?mode={mode}"
+        uri = f"file:{_uri_path(path)}?mode={'rw' if writable else 'ro'}"
+        if not writable:
+            uri += _read_only_query(path)
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None)
         except sqlite3.Error as err:
@@ -652,7 +707,7 @@ class Diary:
             older = (
                 q(
                     "SELECT 1 FROM entries WHERE at_utc < :hi AND night < :first LIMIT 1",
-                    {"hi": _upper_bound(first_night - timedelta(days=1)), "first": params["first"]},
+                    {"hi": _upper_bound_before(first_night), "first": params["first"]},
                 ).fetchone()
                 is not None
             )
@@ -764,12 +819,56 @@ class Importer:
 
 
 def _writable(path: Path) -> bool:
-    """Writable by permission bits too: root can write anything, but chmod a-w means no."""
+    """Writable by permission bits too, the file's and its folder's: root can write
+    anything, but chmod a-w (on the file or the folder) means no."""
     try:
         bits = path.stat().st_mode & 0o222
+        folder_bits = path.absolute().parent.stat().st_mode & 0o222
     except OSError:
         return False
-    return bool(bits) and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return (
+        bool(bits and folder_bits)
+        and os.access(path, os.W_OK)
+        and os.access(path.absolute().parent, os.W_OK)
+    )
+
+
+def _read_only_query(path: Path) -> str:
+    """What to add to a read-only diary's URI so that reading it creates nothing beside it.
+
+    SQLite reading a WAL database (cramp's diaries are) wants its -shm index, and creates it
+    and an empty -wal when the folder lets it, even with mode=ro; in a read-only folder it
+    cannot, and the open fails. But nobody writes a read-only diary (cramp refuses to; the
+    permission bits say no), so:
+
+    - no -wal, or an empty one: everything is in the main file, which cannot change under us.
+      immutable=1 tells SQLite just that: no locks, no -wal, no -shm, nothing created.
+    - a -wal with changes not yet copied into the main file (a writer stopped before it
+      could): immutable=1 would skip them. If the -shm is there too, mode=ro reads both as
+      they are, creating nothing. Without it, SQLite would have to create it: refused, with
+      the reason, rather than a report that silently misses entries.
+    """
+    wal = _sibling_size(path, "-wal")
+    if not wal:
+        return "&immutable=1"
+    if _sibling_size(path, "-shm") is not None:
+        return ""
+    raise DiaryError(
+        f"the diary {shown(path)} is read-only and its -wal file holds changes not yet "
+        "merged into it; cramp cannot read them without creating its -shm file beside it, "
+        "so nothing was read.",
+        hint="Make the diary and its folder writable once (any cramp command then merges "
+        "them), or read a copy of both files with --db.",
+    )
+
+
+def _sibling_size(path: Path, suffix: str) -> int | None:
+    """The size of the regular file `path` + `suffix` (-wal, -shm), None if there is none."""
+    try:
+        info = os.stat(f"{path}{suffix}")
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def no_entries(first_night: date, last_night: date) -> Aggregates:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 # A JSON document is parsed whole, in memory: about 250,000 entries fit.
 MAX_JSON_IMPORT_BYTES = 64 * 1024 * 1024
-MAX_NUMBER_CHARS = 40  # of one number in a JSON import
+MAX_NUMBER_CHARS = 4300  # of one number in a JSON import: where Python's int() gives up
 MAX_PROBLEMS_SHOWN = 3
 MAX_LISTED = 1000  # rows listed one by one in the import's result
 CSV_FORMAT = 2
@@ -575,7 +575,7 @@ def import_rows(
         for number, row in rows:
             outcome.rows = number
             try:
-                entry = build_entry(row, kb, allow_future=True, now=now, memo=memo)
+                entry = build_entry(row, kb, now=now, memo=memo)
             except ValueProblem as err:
                 problem(f"row {number}: {err}")
                 continue

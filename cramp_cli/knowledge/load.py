@@ -30,7 +30,7 @@ from cramp_cli import __version__, locations
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import snapshot
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase
-from cramp_cli.knowledge.layers import DATA_DIR_ENV, expand, max_bytes, user_layers
+from cramp_cli.knowledge.layers import data_dir, expand, read_bytes, user_layers
 
 # At most this many compiled stores are kept; the oldest go first.
 KEEP_STORES = 4
@@ -46,7 +46,7 @@ def load_kb(flag_paths: Iterable[Path] = (), use_store: bool = True) -> Knowledg
     files = [
         (layer.name, file) for layer in layers for path in layer.paths for file in expand(path)
     ]
-    if os.environ.get(DATA_DIR_ENV):
+    if data_dir() is not None:
         from cramp_cli.knowledge.loader import load_in_memory
 
         return load_in_memory(files)
@@ -89,29 +89,10 @@ def _snapshot_stamp() -> str:
 
 
 def _read_regular(path: Path) -> bytes:
-    """A user file's bytes; it must be a regular file (a FIFO would block for ever)."""
-    name = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as err:
-        raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise KnowledgeBaseError("is a folder, expected a YAML file", file=name)
-        if not stat.S_ISREG(info.st_mode):
-            raise KnowledgeBaseError("is not a regular file", file=name)
-        if info.st_size > max_bytes():
-            # The loader says so with its own message; the key only needs to change.
-            return f"too large: {info.st_size} {info.st_mtime_ns}".encode()
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as err:
-        raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
-    finally:
-        os.close(fd)
+    """A user file's bytes: a regular file, never blocking, at most max_bytes() of it (the
+    loader is never reached for a file the key could not read, so its errors are the ones
+    the user sees: the path, clipped, and what is wrong with it)."""
+    return read_bytes(path)
 
 
 def _warn(message: str) -> None:

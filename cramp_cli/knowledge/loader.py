@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,11 +17,14 @@ from cramp_cli.knowledge import content_rules, lines
 from cramp_cli.knowledge.floors import gates_change, rule_narrowing
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, in_memory, level_rank, origin_key
 from cramp_cli.knowledge.layers import (
-    DATA_DIR_ENV,
     HAZARD_FILE,
     Layer,
+    data_dir,
+    exists,
     expand,
     folder_files,
+    is_folder,
+    read_bytes,
     user_layers,
 )
 from cramp_cli.knowledge.models import (
@@ -135,15 +137,13 @@ def read_file(
     """Read, parse and validate one file against the models (`shipped`: one of cramp's own
     data files, which the size limit for files from outside does not apply to)."""
     name = name or str(entry)
-    if isinstance(entry, Path):
-        if not entry.exists():
-            raise KnowledgeBaseError("no such file", file=name)
-        if entry.is_dir():
-            raise KnowledgeBaseError("is a folder, expected a YAML file", file=name)
-    try:
-        raw_bytes = entry.read_bytes()
-    except OSError as err:
-        raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    if shipped or not isinstance(entry, Path):
+        try:
+            raw_bytes = entry.read_bytes()
+        except OSError as err:
+            raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    else:  # from outside: a regular file, read with the size limit, never blocking
+        raw_bytes = read_bytes(entry)
     from cramp_cli.knowledge import yaml_io
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name, shipped), name)
@@ -275,8 +275,8 @@ def _salvage(path: Path, name: str, layer: str) -> ParsedFile | None:
     try:
         from cramp_cli.knowledge import yaml_io
 
-        raw = yaml_io.parse(yaml_io.decode(path.read_bytes(), name), name)
-    except (OSError, KnowledgeBaseError):
+        raw = yaml_io.parse(yaml_io.decode(read_bytes(path), name), name)
+    except KnowledgeBaseError:
         return None
     kept: dict[str, Any] = {}
     indices: dict[str, tuple[int, ...]] = {}
@@ -813,7 +813,7 @@ def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
 
 def load_folder(folder: Path) -> KnowledgeBase:
     """Every *.yaml file of a folder, in name order, read as a whole knowledge base."""
-    if not folder.is_dir():
+    if not is_folder(folder):
         raise KnowledgeBaseError("no such folder", file=str(folder))
     paths = [
         path for path in folder_files(folder) if path.suffix == ".yaml" and path.name != HAZARD_FILE
@@ -824,11 +824,11 @@ def load_folder(folder: Path) -> KnowledgeBase:
 
 
 def _base_parsed() -> list[ParsedFile]:
-    folder = os.environ.get(DATA_DIR_ENV)
-    if not folder:
+    path = data_dir()
+    if path is None:
         return list(_builtin_parsed())
-    path = Path(folder)
-    if not path.is_dir():
+    folder = str(path)
+    if not is_folder(path):
         raise KnowledgeBaseError("no such folder", file=folder)
     files_found = [
         file for file in folder_files(path) if file.suffix == ".yaml" and file.name != HAZARD_FILE
@@ -851,7 +851,7 @@ def load_in_memory(files: Iterable[tuple[str, Path]]) -> KnowledgeBase:
     """The base knowledge base (built-in, or CRAMP_DATA_DIR's) with the user's files on top,
     each `(layer, path)`, read from YAML and checked in full, with the diary patterns."""
     extra = [read_file(file, str(file), layer) for layer, file in files]
-    if not extra and not os.environ.get(DATA_DIR_ENV):
+    if not extra and data_dir() is None:
         return load_builtin()
     return with_patterns(_Checker([*_base_parsed(), *extra]).run())
 
@@ -922,10 +922,10 @@ def hazard_path() -> tuple[Traversable | Path, str]:
 
     A replacement knowledge base without its own log must still keep the built-in controls.
     """
-    folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        path = Path(folder) / HAZARD_FILE
-        if path.is_file():
+    folder = data_dir()
+    if folder is not None:
+        path = folder / HAZARD_FILE
+        if exists(path):  # read (and refused if it is not a regular file) by read_hazards
             return path, str(path)
     entry = files("cramp_cli.data") / HAZARD_FILE
     return entry, _display_name(entry)
@@ -936,12 +936,16 @@ def read_hazards(entry: Traversable | Path | None = None, name: str | None = Non
     if entry is None:
         entry, name = hazard_path()
     name = name or str(entry)
-    try:
-        raw_bytes = entry.read_bytes()
-    except OSError as err:
-        raise KnowledgeBaseError(
-            f"cannot read the hazard log ({err.strerror})", file=name
-        ) from None
+    shipped = files("cramp_cli.data")
+    if isinstance(entry, Path) and entry.parent != Path(str(shipped)):
+        raw_bytes = read_bytes(entry)  # CRAMP_DATA_DIR's: with the limit, never blocking
+    else:
+        try:
+            raw_bytes = entry.read_bytes()
+        except OSError as err:
+            raise KnowledgeBaseError(
+                f"cannot read the hazard log ({err.strerror})", file=name
+            ) from None
     from cramp_cli.knowledge import yaml_io
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)

@@ -9,8 +9,6 @@ With CRAMP_DATA_DIR set, a patterns.yml in that folder is used instead of the sh
 from __future__ import annotations
 
 import difflib
-import os
-from pathlib import Path
 
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import yaml_io
@@ -22,14 +20,12 @@ FILE_NAME = "patterns.yml"
 
 
 def _read() -> tuple[bytes, str, bool]:
-    folder = os.environ.get("CRAMP_DATA_DIR")
-    if folder and (Path(folder) / FILE_NAME).is_file():
-        path = Path(folder) / FILE_NAME
-        name = str(path)
-        try:
-            return path.read_bytes(), name, False
-        except OSError as err:
-            raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
+    from cramp_cli.knowledge.layers import data_dir, exists, read_bytes
+
+    folder = data_dir()
+    if folder is not None and exists(folder / FILE_NAME):
+        path = folder / FILE_NAME
+        return read_bytes(path), str(path), False  # a regular file, with the size limit
     from importlib.resources import files
 
     return (files("cramp_cli.data") / FILE_NAME).read_bytes(), f"data/{FILE_NAME}", True

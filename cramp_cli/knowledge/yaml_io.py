@@ -134,6 +134,14 @@ def parse(text: str, name: str) -> LineDict:
         raise KnowledgeBaseError(f"invalid YAML: {message}", file=name) from None
     except RecursionError:
         raise KnowledgeBaseError("invalid YAML: nested too deeply", file=name) from None
+    except ValueError as err:
+        # PyYAML lets plain ValueErrors out, unmarked: Python refuses an integer of more than
+        # 4,300 digits, and a date such as 2025-02-30 does not exist.
+        if "digits" in str(err):
+            problem = "a number has more than 4,300 digits"
+        else:
+            problem = f"a value cannot be read ({clip(' '.join(str(err).split()), 120)})"
+        raise KnowledgeBaseError(f"invalid YAML: {problem}", file=name) from None
     finally:
         loader.dispose()
     if data is None:
