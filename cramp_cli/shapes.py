@@ -131,6 +131,22 @@ class Shape:
         return type(self)(**{**self.values(), **changes})
 
     @classmethod
+    def prechecked(cls: type[_S], **values: Any) -> _S:
+        """Built without the shape's own checks (__post_init__), for values that already
+        passed checks equal to them, many thousands of times: the diary import, whose field
+        parsers hold every rule of Entry (a property test in tests/test_transfer_hostile.py
+        holds them to it). Missing fields take their defaults; unknown names are an error."""
+        instance = object.__new__(cls)
+        defaults = cls._defaults
+        for name in cls._field_names:
+            object.__setattr__(
+                instance, name, values.pop(name) if name in values else defaults[name]
+            )
+        if values:
+            raise TypeError(f"{cls.__name__}: unknown field(s) {', '.join(values)}")
+        return instance
+
+    @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         """Pydantic validates a shape as a dataclass of the same fields, then builds it."""
         from pydantic_core import core_schema

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -575,3 +576,69 @@ def test_identical_rows_without_ids_are_one_entry(tmp_path: Path) -> None:
         "skipped",
     ]
     assert count(db) == 2
+
+
+# ---------------------------------------------------------------- the import's shortcut
+
+_LOOSE_TEXT = st.text(max_size=30) | st.sampled_from(["", " ", "1e309", "nan", "-0", "²"])
+
+
+def _field(valid: st.SearchStrategy[Any], junk: st.SearchStrategy[Any]) -> Any:
+    """Valid values most of the time, so that whole rows pass often enough for the property
+    to be tested at the edges of each field; sometimes junk, sometimes nothing (None)."""
+    return st.one_of(valid, valid, valid, junk, st.none())
+
+
+_ROW = st.fixed_dictionaries(
+    {
+        "at": st.datetimes(
+            min_value=datetime(1899, 12, 30),
+            max_value=datetime(2026, 1, 1),
+            timezones=st.timezones(),
+        ).map(lambda moment: moment.isoformat()),
+        "muscle": st.sampled_from(["calf", "back-calf", "shin", "foot", "Calf", " thigh"]),
+        "id": _field(st.text("0123456789abcdefABCDEF", min_size=8, max_size=32), _LOOSE_TEXT),
+        "side": _field(st.sampled_from(["left", "Right", "both", ""]), _LOOSE_TEXT),
+        "minutes": _field(
+            st.sampled_from(["0", "1440", "1440.5", "1441", "0.5", 1440, 1441, 0, -0.0, 2.5]),
+            _LOOSE_TEXT | st.floats() | st.integers(-5, 2000),
+        ),
+        "severity": _field(
+            st.sampled_from([1, 10, 0, 11, "10", "11", 10.0, 11.0]),
+            _LOOSE_TEXT | st.integers(-1, 12) | st.floats(0, 11),
+        ),
+        "woke": st.sampled_from(["true", "no", "", "maybe", True, 1, None]),
+        "triggers": _field(
+            st.lists(
+                st.sampled_from(
+                    ["long-walk", "Hot Day", "A", "x" * 40, *"abcdefghijklmnopqrstuvw"]
+                ),
+                max_size=23,
+                unique=True,
+            )
+            | st.sampled_from([19, 20, 21, 22]).map(lambda n: [f"tag-{i}" for i in range(n)]),
+            _LOOSE_TEXT | st.lists(_LOOSE_TEXT | st.just("x" * 41), max_size=25),
+        ),
+        "relief": _field(st.sampled_from(["relief-back-calf", ""]), _LOOSE_TEXT),
+        "note": _field(
+            st.text(max_size=40) | st.sampled_from([999, 1000, 1001, 1003]).map(lambda n: "n" * n),
+            st.sampled_from(["a\x07b", "\r\nx", "x\u0085", "\x1f"]),
+        ),
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(row=_ROW)
+def test_an_imported_entry_passes_every_check_of_the_entry_shape(row: dict[str, Any]) -> None:
+    """build_entry skips Entry's own checks (they cost a third of an import): whatever it
+    accepts must pass them all, as a diary entry built the ordinary way."""
+    from cramp_cli.diary.models import Entry, ValueProblem, build_entry
+    from cramp_cli.errors import CrampError
+    from cramp_cli.knowledge.snapshot import built_in
+
+    try:
+        entry = build_entry(row, built_in())
+    except (ValueProblem, CrampError):
+        return
+    assert Entry(**entry.values()) == entry
