@@ -550,7 +550,7 @@ def import_rows(
     given_id: set[int] = set()  # rows in the batch being staged that gave their id
     identical: set[int] = set()  # listed rows that repeat an earlier row without an id
     memo: Memo = {}
-    now = datetime.now().astimezone()  # once: what the rows are checked against
+    now = datetime.now().astimezone().replace(microsecond=0)  # once: what rows are checked against
 
     def problem(text: str) -> None:
         nonlocal found
