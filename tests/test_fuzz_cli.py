@@ -41,6 +41,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from cramp_cli.cli import REGISTRY, app, build
+from tests.test_user_kb import MY_PREVENTION
 
 EXAMPLES = int(os.environ.get("CRAMP_FUZZ_EXAMPLES", "0") or 0)
 TIMEOUT = float(os.environ.get("CRAMP_FUZZ_TIMEOUT", "10"))
@@ -357,21 +358,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 
 # --- files ---------------------------------------------------------------------------------
 
-VALID_KB = """\
-prevention:
-  - id: physio-calf-routine
-    title: My physio's calf routine
-    summary: Three gentle calf stretches against the wall before bed.
-    details: From my physiotherapist, March. Hold each gently; stop if it hurts.
-    who: [everyone]
-    when: [before-bed]
-    sources: [hallegraeff-2012-stretching]
-    evidence:
-      grade: weak
-      weak_reason: studies-disagree
-      note: Studies of stretching before bed disagree.
-disabled: [vitamin-d]
-"""
+VALID_KB = MY_PREVENTION + "disabled: [vitamin-d]\n"
 HOSTILE_KB = [
     "",
     "\ufeff" + VALID_KB,
