@@ -80,9 +80,12 @@ def kind_of(mode: int) -> str:
 
 def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
     """A file descriptor open for reading on `path`, which must be a regular file (or, with
-    `allow_pipe`, a pipe; it is then switched back to blocking reads). Never blocks."""
+    `allow_pipe`, a named pipe, which waits for its writer). Without `allow_pipe` it never
+    blocks: a FIFO is seen for what it is before anything waits on it."""
     if str(path) == "":
         raise UnsafeFile(path, "the path is empty")
+    if allow_pipe and _is_fifo(path):
+        return _open_pipe(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)
@@ -92,9 +95,7 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
         raise UnsafeFile(path, "the name holds a NUL byte") from None
     try:
         mode = os.fstat(descriptor).st_mode
-        if stat.S_ISFIFO(mode) and allow_pipe:
-            os.set_blocking(descriptor, True)
-        elif not stat.S_ISREG(mode):
+        if not stat.S_ISREG(mode):
             raise UnsafeFile(path, kind_of(mode))
     except OSError as err:
         os.close(descriptor)
@@ -102,6 +103,28 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
     except BaseException:
         os.close(descriptor)
         raise
+    return descriptor
+
+
+def _is_fifo(path: str | Path) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # open_regular says what is wrong
+
+
+def _open_pipe(path: str | Path) -> int:
+    """A named pipe the user gave on purpose, opened the ordinary way: it waits for the
+    pipe's writer, as `cat pipe` does. (Opened without blocking, a pipe whose writer has
+    not come yet would read as empty.)"""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise UnsafeFile(path, reason_of(err)) from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISFIFO(mode):  # replaced between the look and the open
+        os.close(descriptor)
+        raise UnsafeFile(path, kind_of(mode))
     return descriptor
 
 

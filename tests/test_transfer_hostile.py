@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -466,6 +467,32 @@ def test_a_named_pipe_the_user_gives_is_read(tmp_path: Path) -> None:
     result = run("import", str(fifo), "--db", str(db), "--json")
     thread.join(10)
     assert result.exit_code == 0, result.stderr
+    assert count(db) == 1
+
+
+def test_a_named_pipe_whose_writer_comes_later_is_waited_for(tmp_path: Path) -> None:
+    """`cramp import pipe` started before anything writes to the pipe waits for the writer,
+    as `cat pipe` would; it must not read the pipe as an empty file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    db = tmp_path / "d.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cramp_cli", "import", str(fifo), "--db", str(db), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)  # cramp is started and waiting before the writer comes
+    try:  # without blocking: ENXIO if cramp is no longer there to read
+        writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as err:
+        process.kill()
+        pytest.fail(f"cramp did not wait for the writer ({err}): {process.communicate()}")
+    os.write(writer, f"at,muscle\n{GOOD},calf\n".encode())
+    os.close(writer)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert json.loads(stdout)["imported"] == 1
     assert count(db) == 1
 
 
