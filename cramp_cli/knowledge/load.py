@@ -18,6 +18,7 @@ is then checked in memory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import stat
@@ -83,7 +84,10 @@ def _key(files: list[tuple[str, Path]]) -> str:
     return digest.hexdigest()[:32]
 
 
+@functools.cache
 def _snapshot_stamp() -> str:
+    """The shipped snapshot's size and time, read once per process (it cannot change under
+    an installed cramp)."""
     info = snapshot.BUILT_IN_PATH.stat()
     return f"{info.st_size}:{info.st_mtime_ns}"
 
