@@ -352,7 +352,9 @@ def _before_the_handler(stderr: str) -> bool:
     """Whether a KeyboardInterrupt traceback stopped before entry.py installed its handler:
     no frame of cramp but its package __init__ and entry.py above the handler's line, and no
     frame of Typer (imported only later)."""
-    if not stderr.rstrip().endswith("KeyboardInterrupt"):
+    # Python's own start-up may end its traceback with "KeyboardInterrupt:" (an empty
+    # message), after "python: failed to set __main__.__loader__".
+    if not stderr.rstrip().rstrip(":").endswith("KeyboardInterrupt"):
         return False
     for file, line in _FRAME.findall(stderr):
         path = Path(file)
