@@ -8,7 +8,7 @@ from cramp_cli import __version__
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.names import normalise_name
 from cramp_cli.wording import DISCLAIMER
-from tests.conftest import run, run_json
+from tests.conftest import run, run_json, usage_error
 
 KB = load_builtin()
 COMMANDS = [["why"], ["relieve", "--muscle", "back-calf"], ["relieve"], ["prevent"], ["muscles"]]
@@ -315,3 +315,18 @@ def test_internal_error_is_one_line_exit_70(monkeypatch) -> None:
 
 def test_normalise_name() -> None:
     assert normalise_name("  Back  of_the--Calf ") == "back-of-the-calf"
+
+
+@pytest.mark.parametrize("name", ["calf", "shin", "Back of the calf", "hamstrings"])
+def test_relieve_takes_the_muscle_as_a_word_too(name: str) -> None:
+    """`cramp relieve calf`, as people type it at 2 a.m., answers as `--muscle calf` does."""
+    assert run_json("relieve", name) == run_json("relieve", "--muscle", name)
+
+
+def test_relieve_with_two_different_muscles_is_a_usage_error() -> None:
+    line = usage_error(run("relieve", "calf", "--muscle", "shin"))
+    assert "'calf'" in line and "'shin'" in line and "give one of them" in line
+
+
+def test_relieve_with_the_same_muscle_twice_is_fine() -> None:
+    assert run_json("relieve", "calf", "--muscle", "calf")["muscle"]["id"] == "back-calf"

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cramp_cli import completion
+from cramp_cli.errors import UsageError
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -48,8 +49,17 @@ def why(
     )
 
 
-@app.command(epilog="Example: cramp relieve --muscle calf")
+@app.command(epilog="Examples: cramp relieve calf; cramp relieve --muscle shin")
 def relieve(
+    named: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MUSCLE]",
+            help="The cramping muscle, as with --muscle: 'cramp relieve calf'.",
+            autocompletion=completion.muscles,
+            show_default=False,
+        ),
+    ] = None,
     muscle: Annotated[
         str | None,
         muscle_option(
@@ -68,6 +78,9 @@ def relieve(
     """Show what to do right now, step by step, for a cramping muscle."""
     from cramp_cli import answers
 
+    if named is not None and muscle is not None and named != muscle:
+        raise UsageError(f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them.")
+    muscle = muscle if muscle is not None else named
     kb = current_kb()
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
