@@ -20,7 +20,7 @@ from cramp_cli.diary.models import Entry, night_of, parse_at
 from cramp_cli.diary.store import Diary
 from cramp_cli.schema_gen import SCHEMA_DIR
 from cramp_cli.wording import DISCLAIMER
-from tests.conftest import REPO, run
+from tests.conftest import REPO, run, usage_error
 from tests.test_installed import assert_quiet_when_the_reader_leaves
 
 AT = "2025-03-05T02:10:00+01:00"
@@ -386,17 +386,57 @@ def test_edit_bad_values_change_nothing(db: Path, args: list[str], message: str)
     assert history(db)["items"] == [entry]
 
 
-def test_unknown_id_suggests_a_matching_one(db: Path) -> None:
+def test_a_unique_start_of_an_id_finds_the_entry(db: Path) -> None:
     entry_id = log(db, "--muscle", "calf", "--at", AT)["items"][0]["id"]
-    result = run("log", "edit", entry_id[:5], "--db", str(db), "--minutes", "1")
-    assert result.exit_code == 2
-    assert f"Did you mean {entry_id}?" in result.stderr
+    result = run("log", "edit", entry_id[:4].upper(), "--db", str(db), "--minutes", "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["items"][0]["id"] == entry_id
+    assert history(db)["items"][0]["minutes"] == 1
     result = run("log", "delete", "ffffffffff", "--db", str(db), "--yes")
     assert result.exit_code == 2
     assert "no diary entry with id 'ffffffffff'" in result.stderr
-    result = run("log", "delete", "not-an-id", "--db", str(db), "--yes")
-    assert result.exit_code == 2
+    for bad in ("not-an-id", "3f9"):  # not hex, or fewer than 4 digits
+        result = run("log", "delete", bad, "--db", str(db), "--yes")
+        assert result.exit_code == 2
+        assert "4 or more" in result.stderr
     assert count(db) == 1
+
+
+def test_a_start_shared_by_two_ids_names_both_and_changes_nothing(db: Path) -> None:
+    import sqlite3
+
+    first = log(db, "--muscle", "calf", "--at", AT)["items"][0]
+    log(db, "--muscle", "shin", "--at", AT)
+    with sqlite3.connect(db) as conn:  # two ids with the same start, as chance may give
+        conn.execute("UPDATE entries SET id = 'abcd000001' WHERE id = ?", (first["id"],))
+        conn.execute("UPDATE entries SET id = 'abcd000002' WHERE id != 'abcd000001'")
+    line = usage_error(run("log", "delete", "abcd", "--db", str(db), "--yes"))
+    assert "abcd000001" in line and "abcd000002" in line and "more than one" in line
+    assert count(db) == 2
+    done = run("log", "delete", "abcd0000", "--db", str(db), "--yes")
+    assert done.exit_code == 2
+    assert run("log", "delete", "abcd000002", "--db", str(db), "--yes").exit_code == 0
+    assert count(db) == 1
+
+
+def test_last_is_the_newest_entry(db: Path) -> None:
+    older = log(db, "--muscle", "calf", "--at", "2025-03-04T02:10")["items"][0]
+    newer = log(db, "--muscle", "shin", "--at", "2025-03-05T02:10")["items"][0]
+    log(db, "--muscle", "foot", "--at", "2025-03-03T02:10")  # logged last, but older
+    edited = run("log", "edit", "LAST", "--minutes", "4", "--db", str(db), "--json")
+    assert edited.exit_code == 0, edited.stderr
+    assert json.loads(edited.stdout)["items"][0]["id"] == newer["id"]
+    deleted = run("log", "delete", "last", "--yes", "--db", str(db), "--json")
+    assert json.loads(deleted.stdout)["items"][0]["id"] == newer["id"]
+    assert history(db)["items"][0]["id"] == older["id"]
+
+
+def test_last_in_an_empty_or_missing_diary_is_one_line(db: Path) -> None:
+    for args in (["edit", "last", "--minutes", "1"], ["delete", "last", "--yes"]):
+        result = run("log", *args, "--db", str(db))
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1 and "no entries" in result.stderr
+    assert not db.exists()
 
 
 # ---------------------------------------------------------------- delete

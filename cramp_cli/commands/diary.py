@@ -139,28 +139,56 @@ def _opened(db: Path | None) -> Iterator["Diary | None"]:
         yield diary
 
 
+LAST = "last"  # the ID that means the newest entry, the first one 'cramp history' lists
+
+
 def _entry_key(entry_id: str) -> str:
-    """The id as typed, lower-cased; 4 hex digits at least, so a prefix can be suggested."""
+    """The id as typed, lower-cased: `last`, or 4 to 32 hex digits (the start of an id)."""
     key = entry_id.strip().lower()
+    if key == LAST:
+        return key
     if not 4 <= len(key) <= 32 or any(char not in "0123456789abcdef" for char in key):
         raise UsageError(
-            f"ID must be the hex digits of an entry id, like 3f9a0c1b2d, not {entry_id[:40]!r}.",
+            f"ID must be the hex digits of an entry id (4 or more), like 3f9a0c1b2d, or "
+            f"'last', not {entry_id[:40]!r}.",
             hint="Run 'cramp history' for the ids.",
         )
     return key
 
 
 def _find(diary: "Diary | None", entry_id: str) -> "Entry":
-    """The entry with this id; no diary, or no such entry, is an unknown-id error."""
+    """The entry with this id, the only one whose id starts so, or the newest for `last`;
+    no diary, or no such entry, is an unknown-id error, and a start that fits several a
+    usage error naming them."""
     key = _entry_key(entry_id)
-    entry = diary.get(key) if diary is not None else None
+    if diary is None:
+        raise UnknownNameError(
+            "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
+        )
+    if key == LAST:
+        newest, _ = diary.history(limit=1)
+        if not newest:
+            raise UnknownNameError(
+                "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
+            )
+        return newest[0]
+    entry = diary.get(key)
     if entry is not None:
         return entry
-    close = diary.ids_starting(key) if diary is not None else []
-    hint = f"Did you mean {', '.join(close)}? " if close else ""
+    starting = diary.ids_starting(key, limit=4)
+    if len(starting) == 1:
+        found = diary.get(starting[0])
+        if found is not None:
+            return found
+    if len(starting) > 1:
+        shown = ", ".join(starting[:3]) + (" ..." if len(starting) > 3 else "")
+        raise UsageError(
+            f"{entry_id!r} is the start of more than one entry id ({shown}).",
+            hint="Give more of the id.",
+        )
     raise UnknownNameError(
         f"no diary entry with id {entry_id!r}.",
-        hint=f"{hint}Run 'cramp history' for the ids.",
+        hint="Run 'cramp history' for the ids.",
     )
 
 
@@ -256,10 +284,17 @@ def log(
     )
 
 
-@log_app.command("edit", epilog="Example: cramp log edit 3f9a0c1b2d --minutes 4 --clear relief")
+@log_app.command(
+    "edit", epilog="Examples: cramp log edit last --minutes 4; cramp log edit 3f9a --clear relief"
+)
 def edit(
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The entry's id from 'cramp history', or its first 4 or more hex digits, "
+            "or 'last' for the newest entry.",
+        ),
     ],
     muscle: Annotated[
         str | None,
@@ -365,10 +400,17 @@ def edit(
     )
 
 
-@log_app.command("delete", epilog="Example: cramp log delete 3f9a0c1b2d --yes")
+@log_app.command(
+    "delete", epilog="Examples: cramp log delete last; cramp log delete 3f9a0c1b2d --yes"
+)
 def delete(
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The entry's id, from 'cramp history'.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The entry's id from 'cramp history', or its first 4 or more hex digits, "
+            "or 'last' for the newest entry.",
+        ),
     ],
     yes: Annotated[
         bool,
