@@ -231,3 +231,17 @@ def test_import_help_and_export_help_have_examples() -> None:
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example: cramp" in result.stdout
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["plain", "rich"])
+def test_counts_agree_with_their_word(tmp_path: Path, terminal: bool) -> None:
+    """'1 entry', not '1 entries', on a terminal and in a pipe."""
+    db = tmp_path / "diary.sqlite3"
+    file = tmp_path / "one.csv"
+    file.write_text("at,muscle\n2025-03-05T02:10+01:00,calf\n", encoding="utf-8")
+    env = {"FORCE_COLOR": "1", "NO_COLOR": "1"} if terminal else None
+    result = run("import", str(file), "--db", str(db), env=env)
+    assert result.exit_code == 0, result.stderr
+    assert ("Imported 1 entry;" if terminal else "Imported: 1 entry;") in result.stdout
+    history = run("history", "--db", str(db), "--format", "markdown")
+    assert "1 of 1 entry, newest first." in history.stdout

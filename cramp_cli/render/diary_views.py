@@ -36,8 +36,10 @@ BAR_WIDTH = 30
 # ---------------------------------------------------------------- shared wording
 
 
-def _n(count: float, word: str) -> str:
-    return f"{count:g} {word}" if count == 1 else f"{count:g} {word}s"
+def _n(count: float, word: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries', '1,000,000 cramps': the count, and the word that agrees."""
+    number = f"{count:,}" if isinstance(count, int) else f"{count:g}"
+    return f"{number} {word if count == 1 else plural or word + 's'}"
 
 
 def _dash(value: object) -> str:
@@ -208,7 +210,10 @@ def plain_report(
 
 
 def plain_import(result: ImportResult) -> Iterator[str]:
-    yield f"Imported: {result.imported} entries; skipped {result.skipped} already in the diary."
+    yield (
+        f"Imported: {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
+        "already in the diary."
+    )
 
 
 # ---------------------------------------------------------------- markdown
@@ -262,7 +267,7 @@ def markdown_history(result: HistoryResult) -> Iterator[str]:
         yield ""
         return
     yield from _md_entries(result.items)
-    yield f"{len(result.items)} of {result.total} entries, newest first."
+    yield f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}, newest first."
     yield ""
 
 
@@ -310,7 +315,10 @@ def markdown_report(
 def markdown_import(result: ImportResult) -> Iterator[str]:
     yield "# Import"
     yield ""
-    yield f"Imported {result.imported} entries; skipped {result.skipped} already in the diary."
+    yield (
+        f"Imported {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
+        "already in the diary."
+    )
     yield ""
 
 
@@ -435,6 +443,6 @@ def rich_report(result: ReportResult, check_view: Callable[[CheckResult], list[A
 def rich_import(result: ImportResult) -> list[Any]:
     from rich.text import Text  # noqa: TID251
 
-    text = Text(f"Imported {result.imported} entries", style="bold")
-    text.append(f"; skipped {result.skipped} already in the diary.")
+    text = Text(f"Imported {_n(result.imported, 'entry', 'entries')}", style="bold")
+    text.append(f"; skipped {result.skipped:,} already in the diary.")
     return [text]
