@@ -241,6 +241,28 @@ class CrampGroup(TyperGroup):
             report_error(err, _wants_json(list(args[1] if len(args) > 1 else [])))
             raise typer.Exit(err.exit_code) from None
 
+    def _root_option_hint(self, err: Exception) -> None:
+        """`cramp prevent --kb x`: an option of cramp itself given after the command is not
+        "no such option" for the user, only in the wrong place: say where it goes."""
+        given = getattr(err, "option_name", None)
+        if not isinstance(given, str) or not isinstance(getattr(err, "message", None), str):
+            return
+        name = given.split("=", 1)[0]
+        if not any(name in getattr(param, "opts", ()) for param in self.params):
+            return
+        command = getattr(getattr(err, "ctx", None), "info_name", None) or "COMMAND"
+        value = "".join(
+            f" {param.metavar or 'VALUE'}"
+            for param in self.params
+            if name in getattr(param, "opts", ()) and not getattr(param, "is_flag", False)
+        )
+        err.message = (  # type: ignore[attr-defined]
+            f"{name} is an option of cramp itself: put it before the command, "
+            f"as in 'cramp {name}{value} {command} ...'."
+        )
+        # Click would add "Possible options: ..." of the command, which misleads here.
+        err.possibilities = []  # type: ignore[attr-defined]
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         resume_gc()
         pending = [*(getattr(ctx, "_protected_args", None) or []), *ctx.args]
@@ -252,6 +274,7 @@ class CrampGroup(TyperGroup):
             raise typer.Exit(err.exit_code) from None
         except typer.TyperException as err:
             _clip_message(err)
+            self._root_option_hint(err)
             if not as_json or not hasattr(err, "format_message"):
                 raise
             json_error("usage", err.format_message(), "Run the command with --help.")

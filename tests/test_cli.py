@@ -330,3 +330,25 @@ def test_relieve_with_two_different_muscles_is_a_usage_error() -> None:
 
 def test_relieve_with_the_same_muscle_twice_is_fine() -> None:
     assert run_json("relieve", "calf", "--muscle", "calf")["muscle"]["id"] == "back-calf"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["prevent", "--kb", "mine.yaml"], "'cramp --kb PATH prevent ...'"),
+        (["why", "--kb=mine.yaml"], "'cramp --kb PATH why ...'"),
+        (["why", "--no-cache", "--json"], "'cramp --no-cache why ...'"),
+    ],
+)
+def test_a_root_option_after_the_command_says_where_it_goes(args: list[str], expected: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "is an option of cramp itself: put it before the command" in result.stderr
+    assert expected in result.stderr
+    assert "Possible options" not in result.stderr
+
+
+def test_an_unknown_option_is_still_no_such_option() -> None:
+    result = run("prevent", "--nope")
+    assert result.exit_code == 2
+    assert "No such option: --nope" in result.stderr
