@@ -245,3 +245,5 @@ def test_counts_agree_with_their_word(tmp_path: Path, terminal: bool) -> None:
     assert ("Imported 1 entry;" if terminal else "Imported: 1 entry;") in result.stdout
     history = run("history", "--db", str(db), "--format", "markdown")
     assert "1 of 1 entry, newest first." in history.stdout
+    on_screen = run("history", "--db", str(db), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "Cramp diary: 1 of 1 entry, newest first" in on_screen.stdout

@@ -382,7 +382,8 @@ def rich_history(result: HistoryResult) -> list[Any]:
 
     if not result.items:
         return [Text(_empty_history(result))]
-    title = f"Cramp diary: {len(result.items)} of {result.total}, newest first"
+    shown = f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}"
+    title = f"Cramp diary: {shown}, newest first"
     return [_entry_table(title, result.items)]
 
 
