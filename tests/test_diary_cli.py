@@ -521,3 +521,59 @@ def test_help_of_every_diary_command_has_an_example() -> None:
         assert result.exit_code == 0
         assert re.search(r"Examples?: cramp", result.stdout)
     assert "CRAMP_DB" in run("history", "--help").stdout
+
+
+# ---------------------------------------------------------------- history, one line each
+
+
+def _screen(db: Path, width: int, *args: str) -> list[str]:
+    result = run(
+        "history",
+        "--db",
+        str(db),
+        *args,
+        env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": str(width)},
+    )
+    assert result.exit_code == 0, result.stderr
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()  # bold stays with NO_COLOR
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_history_on_a_terminal_gives_one_line_per_entry(db: Path, width: int) -> None:
+    long_one = log(db, "--muscle", "shin", "--minutes", "12", "--at", "2025-03-06T03:10")
+    short_one = log(
+        db,
+        "--muscle",
+        "calf",
+        "--side",
+        "left",
+        "--minutes",
+        "3",
+        "--at",
+        "2025-03-05T02:10",
+        "--note",
+        "after a long walk with the dog " * 8,
+    )
+    lines = _screen(db, width)
+    long_id = long_one["items"][0]["id"]
+    short_id = short_one["items"][0]["id"]
+    first = next(line for line in lines if long_id[:7] in line)
+    second = next(line for line in lines if short_id[:7] in line)
+    assert lines.index(second) == lines.index(first) + 1  # one line each, newest first
+    assert first.startswith(f"! {long_id[:7]} 2025-03-06 03:10 ")  # the mark is never cut
+    assert second.startswith(f"  {short_id[:7]} 2025-03-05 02:10 ")
+    assert all(len(line) <= width for line in lines)
+    if width >= 80:
+        assert "Front of the shin, 12 min" in first  # names, not ids
+        assert second.endswith("…")  # the note is clipped, not wrapped
+    assert "a warning sign" in " ".join(line.strip() for line in lines)
+
+
+def test_history_long_keeps_every_field_and_scripts_see_no_change(db: Path) -> None:
+    log(db, "--muscle", "shin", "--minutes", "12", "--severity", "7", "--at", "2025-03-06T03:10")
+    long_view = "\n".join(_screen(db, 80, "--long"))
+    assert "When" in long_view and "severity 7/10" in long_view and "front-calf" in long_view
+    plain = run("history", "--db", str(db)).stdout.splitlines()[0]
+    assert plain.split("\t")[3:6] == ["front-calf", "-", "12 min"]
+    document = json.loads(run("history", "--db", str(db), "--json").stdout)
+    assert "names" not in document and "long" not in document

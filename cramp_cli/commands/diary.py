@@ -28,6 +28,7 @@ from cramp_cli.options import (
     emit,
     machine_output,
     muscle_option,
+    stdout_is_terminal,
 )
 
 if TYPE_CHECKING:
@@ -460,6 +461,12 @@ def history(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
     ] = 20,
+    long: Annotated[
+        bool,
+        typer.Option(
+            "--long", help="On a terminal, every field of each entry, instead of one line each."
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -486,10 +493,22 @@ def history(
     if diary is not None:
         with diary:
             entries, total = diary.history(since=first, until=last, muscle=muscle_id, limit=limit)
+    names: tuple[tuple[str, str], ...] = ()
+    warning_minutes = None
+    if entries and not long and fmt is None and not as_json and stdout_is_terminal():
+        kb = current_kb()  # the one-line view shows names; scripts get ids, and no KB load
+        used = {entry.muscle for entry in entries} | {entry.relief for entry in entries}
+        names = tuple((item.id, item.name) for item in kb.muscles if item.id in used) + tuple(
+            (item.id, item.title) for item in kb.relief if item.id in used
+        )
+        warning_minutes = kb.triage.minutes.more_than
     result = HistoryResult(
         filters=HistoryFilters(since=first, until=last, muscle=muscle_id, limit=limit),
         total=total,
         items=tuple(entries),
+        names=names,
+        warning_minutes=warning_minutes,
+        long=long,
     )
     emit(result, as_json, fmt, no_color)
 

@@ -8,6 +8,7 @@ from typing import Literal
 from cramp_cli.diary.models import Entry
 from cramp_cli.knowledge.models import Level, Measure
 from cramp_cli.results import CheckResult, Part, Result
+from cramp_cli.shapes import hidden
 
 
 class LogResult(Result):
@@ -31,6 +32,11 @@ class HistoryResult(Result):
     filters: HistoryFilters
     total: int  # entries matching the filters; items holds the newest `limit` of them
     items: tuple[Entry, ...]
+    # For the screen only, never in the JSON: the names of the muscles and relief items the
+    # entries use (id, name), the minutes past which a cramp is a warning sign, and --long.
+    names: tuple[tuple[str, str], ...] = hidden(default=())
+    warning_minutes: float | None = hidden(default=None)
+    long: bool = hidden(default=False)
 
 
 class Count(Part):

@@ -8,7 +8,8 @@ as markup. The verdict of a report is drawn by the same view as `cramp check`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 from typing import Any
 
 from cramp_cli.diary.models import Entry, format_minutes
@@ -384,7 +385,72 @@ def rich_history(result: HistoryResult) -> list[Any]:
         return [Text(_empty_history(result))]
     shown = f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}"
     title = f"Cramp diary: {shown}, newest first"
-    return [_entry_table(title, result.items)]
+    if result.long:
+        return [_entry_table(title, result.items)]
+    parts: list[Any] = [Text(title, style="bold")]
+    names = dict(result.names)
+    width = _short_id_length(entry.id for entry in result.items)
+    warned = False
+    for entry in result.items:
+        parts.append(_entry_line(entry, width, names, result.warning_minutes))
+        warned = warned or _is_warning(entry, result.warning_minutes)
+    if warned:
+        parts.append(
+            Text(
+                f"! a cramp of more than {result.warning_minutes:g} minutes: a warning sign "
+                "(cramp check --minutes N).",
+                style="dim",
+            )
+        )
+    parts.append(Text("Every field: cramp history --long", style="dim"))
+    return parts
+
+
+def _short_id_length(ids: Iterable[str], shortest: int = 7) -> int:
+    """As git log --oneline: 7 hex digits, more while two of the ids shown share a start."""
+    listed = sorted(set(ids))
+    length = shortest
+    for before, after in pairwise(listed):
+        while before[:length] == after[:length] and length < max(len(before), len(after)):
+            length += 1
+    return length
+
+
+def _is_warning(entry: Entry, warning_minutes: float | None) -> bool:
+    return (
+        warning_minutes is not None
+        and entry.minutes is not None
+        and entry.minutes > warning_minutes
+    )
+
+
+def _entry_line(
+    entry: Entry, id_length: int, names: dict[str, str], warning_minutes: float | None
+) -> Any:
+    """One entry on one line, cut at the screen's edge, never wrapped: the warning mark, the
+    id and the time come first, so they are never cut."""
+    from rich.text import Text  # noqa: TID251
+
+    line = Text(no_wrap=True, overflow="ellipsis")
+    # The warning mark first, so that no width of screen can cut it off.
+    if _is_warning(entry, warning_minutes):
+        line.append("! ", style="bold red")
+    elif warning_minutes is not None:
+        line.append("  ")
+    line.append(entry.id[:id_length], style="yellow")
+    line.append(f" {entry.local_time} ")
+    line.append(names.get(entry.muscle, entry.muscle), style="bold")
+    details = [
+        entry.side or "",
+        f"{format_minutes(entry.minutes)} min" if entry.minutes is not None else "",
+        names.get(entry.relief, entry.relief) if entry.relief else "",
+    ]
+    for detail in details:
+        if detail:
+            line.append(f", {detail}")
+    if entry.note:
+        line.append(f"  {' '.join(entry.note.split())}", style="italic dim")
+    return line
 
 
 def rich_report(result: ReportResult, check_view: Callable[[CheckResult], list[Any]]) -> list[Any]:
