@@ -78,6 +78,13 @@ class Shape:
         cls._hidden = frozenset(hidden_names)
 
     def __init__(self, **values: Any) -> None:
+        self._fill(values)
+        post_init = getattr(self, "__post_init__", None)
+        if post_init is not None:
+            post_init()
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        """Set every field from `values` (emptied as it goes) or its default."""
         for name in self._field_names:
             if name in values:
                 value = values.pop(name)
@@ -88,9 +95,6 @@ class Shape:
             object.__setattr__(self, name, value)
         if values:
             raise TypeError(f"{type(self).__name__}: unknown field(s) {', '.join(values)}")
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
@@ -137,13 +141,7 @@ class Shape:
         parsers hold every rule of Entry (a property test in tests/test_transfer_hostile.py
         holds them to it). Missing fields take their defaults; unknown names are an error."""
         instance = object.__new__(cls)
-        defaults = cls._defaults
-        for name in cls._field_names:
-            object.__setattr__(
-                instance, name, values.pop(name) if name in values else defaults[name]
-            )
-        if values:
-            raise TypeError(f"{cls.__name__}: unknown field(s) {', '.join(values)}")
+        instance._fill(values)
         return instance
 
     @classmethod
