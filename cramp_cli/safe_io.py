@@ -84,8 +84,10 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
     blocks: a FIFO is seen for what it is before anything waits on it."""
     if str(path) == "":
         raise UnsafeFile(path, "the path is empty")
-    if allow_pipe and _is_fifo(path):
-        return _open_pipe(path)
+    if allow_pipe:
+        info = stat_or_none(path)
+        if info is not None and stat.S_ISFIFO(info.st_mode):
+            return _open_pipe(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)
@@ -104,13 +106,6 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
         os.close(descriptor)
         raise
     return descriptor
-
-
-def _is_fifo(path: str | Path) -> bool:
-    try:
-        return stat.S_ISFIFO(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False  # open_regular says what is wrong
 
 
 def _open_pipe(path: str | Path) -> int:

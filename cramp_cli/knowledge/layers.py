@@ -46,13 +46,12 @@ def read_bytes(path: Path) -> bytes:
     """A knowledge-base file from outside cramp: a regular file (a FIFO is never opened for
     reading, a device never read), at most max_bytes() of it."""
     limit = max_bytes()
-    try:
-        return safe_io.read_regular(path, limit)
-    except safe_io.TooLarge as err:
-        reason = f"file is over the {limit:,}-byte limit ({MAX_BYTES_ENV})"
-        raise KnowledgeBaseError(reason, file=err.name) from None
-    except safe_io.UnsafeFile as err:
-        raise KnowledgeBaseError(err.reason, file=err.name) from None
+    with unsafe_as_kb_error():
+        try:
+            return safe_io.read_regular(path, limit)
+        except safe_io.TooLarge as err:
+            reason = f"file is over the {limit:,}-byte limit ({MAX_BYTES_ENV})"
+            raise KnowledgeBaseError(reason, file=err.name) from None
 
 
 def folder_files(folder: Path) -> list[Path]:

@@ -78,7 +78,9 @@ def _key(files: list[tuple[str, Path]]) -> str:
     digest.update(f"cramp {__version__} format {snapshot.FORMAT}\n".encode())
     digest.update(_snapshot_stamp().encode())
     for layer, path in files:
-        content = _read_regular(path)
+        # The loader is never reached for a file the key could not read, so read_bytes's
+        # errors are the ones the user sees: the path, clipped, and what is wrong with it.
+        content = read_bytes(path)
         digest.update(f"\n{layer}\n{path}\n{len(content)}\n".encode("utf-8", "surrogateescape"))
         digest.update(hashlib.sha256(content).digest())
     return digest.hexdigest()[:32]
@@ -90,13 +92,6 @@ def _snapshot_stamp() -> str:
     an installed cramp)."""
     info = snapshot.BUILT_IN_PATH.stat()
     return f"{info.st_size}:{info.st_mtime_ns}"
-
-
-def _read_regular(path: Path) -> bytes:
-    """A user file's bytes: a regular file, never blocking, at most max_bytes() of it (the
-    loader is never reached for a file the key could not read, so its errors are the ones
-    the user sees: the path, clipped, and what is wrong with it)."""
-    return read_bytes(path)
 
 
 def _warn(message: str) -> None:

@@ -137,13 +137,7 @@ def read_file(
     """Read, parse and validate one file against the models (`shipped`: one of cramp's own
     data files, which the size limit for files from outside does not apply to)."""
     name = name or str(entry)
-    if shipped or not isinstance(entry, Path):
-        try:
-            raw_bytes = entry.read_bytes()
-        except OSError as err:
-            raise KnowledgeBaseError(f"cannot read the file ({err.strerror})", file=name) from None
-    else:  # from outside: a regular file, read with the size limit, never blocking
-        raw_bytes = read_bytes(entry)
+    raw_bytes = _file_bytes(entry, name, shipped or not isinstance(entry, Path))
     from cramp_cli.knowledge import yaml_io
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name, shipped), name)
@@ -155,6 +149,19 @@ def read_file(
     if refused:
         raise KnowledgeBaseProblems(refused)
     return ParsedFile(name=name, raw=raw, content=content, layer=layer)
+
+
+def _file_bytes(
+    entry: Traversable | Path, name: str, shipped: bool, what: str = "the file"
+) -> bytes:
+    """A file's bytes: one of cramp's own as it is, one from outside (a Path) through
+    read_bytes: a regular file, with the size limit, never blocking."""
+    if not shipped and isinstance(entry, Path):
+        return read_bytes(entry)
+    try:
+        return entry.read_bytes()
+    except OSError as err:
+        raise KnowledgeBaseError(f"cannot read {what} ({err.strerror})", file=name) from None
 
 
 def _refuse_hazards(raw: lines.LineDict, name: str, layer: str) -> list[KnowledgeBaseError]:
@@ -936,16 +943,8 @@ def read_hazards(entry: Traversable | Path | None = None, name: str | None = Non
     if entry is None:
         entry, name = hazard_path()
     name = name or str(entry)
-    shipped = files("cramp_cli.data")
-    if isinstance(entry, Path) and entry.parent != Path(str(shipped)):
-        raw_bytes = read_bytes(entry)  # CRAMP_DATA_DIR's: with the limit, never blocking
-    else:
-        try:
-            raw_bytes = entry.read_bytes()
-        except OSError as err:
-            raise KnowledgeBaseError(
-                f"cannot read the hazard log ({err.strerror})", file=name
-            ) from None
+    outside = isinstance(entry, Path) and entry.parent != Path(str(files("cramp_cli.data")))
+    raw_bytes = _file_bytes(entry, name, shipped=not outside, what="the hazard log")
     from cramp_cli.knowledge import yaml_io
 
     raw = yaml_io.parse(yaml_io.decode(raw_bytes, name), name)
