@@ -30,10 +30,6 @@ _OFF_WORDS = ("", "0", "false", "no")  # CRAMP_NO_CACHE values that leave the st
 # stat-ed once, by checked_folder.
 
 
-def stray_spaces(value: str) -> bool:
-    return value != value.strip()
-
-
 def env_path(variable: str, value: str | None = None) -> str | None:
     """A path from the environment: None when unset or blank (empty or only spaces: the
     documented "unset"); a value with spaces (or tabs, newlines) before or after it is a
@@ -41,7 +37,7 @@ def env_path(variable: str, value: str | None = None) -> str | None:
     text = os.environ.get(variable, "") if value is None else value
     if not text.strip():
         return None
-    if stray_spaces(text):
+    if text != text.strip():
         from cramp_cli.safe_io import shown
 
         raise UsageError(
@@ -115,18 +111,22 @@ def _xdg(variable: str, default: str) -> tuple[str, str] | None:
     return os.path.join(os.path.expanduser(default), "cramp"), "your home folder"
 
 
-def user_data_folder() -> str:
-    """cramp's user data folder (the diary, the user's knowledge-base folder); refused when
-    it belongs to another user."""
-    found = _xdg("XDG_DATA_HOME", "~/.local/share")
-    if found is not None:
-        folder, source = found
-        return checked_folder(folder, "data folder", source)
-    from platformdirs import user_data_dir
+def _own_folder(variable: str, default: str, what: str) -> str:
+    """cramp's folder of a kind ("data", "cache"): the XDG one on Linux, platformdirs' one
+    elsewhere; refused when it belongs to another user."""
+    found = _xdg(variable, default)
+    if found is None:
+        import platformdirs
 
-    return checked_folder(
-        user_data_dir("cramp", appauthor=False), "data folder", "your home folder"
-    )
+        kind_dir = platformdirs.user_data_dir if what == "data" else platformdirs.user_cache_dir
+        folder = kind_dir("cramp", appauthor=False)
+        found = folder, "your home folder"
+    return checked_folder(found[0], f"{what} folder", found[1])
+
+
+def user_data_folder() -> str:
+    """cramp's user data folder (the diary, the user's knowledge-base folder)."""
+    return _own_folder("XDG_DATA_HOME", "~/.local/share", "data")
 
 
 def user_kb_folder() -> str:
@@ -174,15 +174,7 @@ def user_cache_folder() -> str:
     override = cache_dir_override()
     if override is not None:
         return checked_folder(override, "cache folder", CACHE_DIR_ENV)
-    found = _xdg("XDG_CACHE_HOME", "~/.cache")
-    if found is not None:
-        folder, source = found
-        return checked_folder(folder, "cache folder", source)
-    from platformdirs import user_cache_dir
-
-    return checked_folder(
-        user_cache_dir("cramp", appauthor=False), "cache folder", "your home folder"
-    )
+    return _own_folder("XDG_CACHE_HOME", "~/.cache", "cache")
 
 
 def kb_store_dir() -> str | None:
