@@ -157,22 +157,24 @@ def _entry_key(entry_id: str) -> str:
     return key
 
 
+def _no_entries() -> UnknownNameError:
+    return UnknownNameError(
+        "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
+    )
+
+
 def _find(diary: "Diary | None", entry_id: str) -> "Entry":
     """The entry with this id, the only one whose id starts so, or the newest for `last`;
     no diary, or no such entry, is an unknown-id error, and a start that fits several a
     usage error naming them."""
     key = _entry_key(entry_id)
-    if diary is None:
-        raise UnknownNameError(
-            "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
-        )
     if key == LAST:
-        newest, _ = diary.history(limit=1)
+        newest = diary.history(limit=1)[0] if diary is not None else []
         if not newest:
-            raise UnknownNameError(
-                "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
-            )
+            raise _no_entries()
         return newest[0]
+    if diary is None:
+        raise _no_entries()
     entry = diary.get(key)
     if entry is not None:
         return entry
