@@ -48,10 +48,30 @@ def _run() -> None:
     cli_main()
 
 
+def _unraisable(hook_args: "sys.UnraisableHookArgs") -> None:
+    """Ctrl-C can land in code whose exceptions Python can only print and ignore (a weakref
+    callback of the import system): send it again, so that it arrives once this hook has
+    returned and stops cramp, instead of printing "Exception ignored" and going on. (Sent
+    from here, it would land in this hook, another place that can only ignore it.)"""
+    if isinstance(hook_args.exc_value, KeyboardInterrupt):
+        import _thread
+        import os
+        import time
+
+        def again() -> None:
+            time.sleep(0.001)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        _thread.start_new_thread(again, ())
+        return
+    sys.__unraisablehook__(hook_args)
+
+
 def main() -> None:
     """Run cramp and exit: 130 after Ctrl-C, 1 when the answer could not be written."""
     global _armed
     code: int | str | None = 0
+    sys.unraisablehook = _unraisable
     try:
         try:
             _armed = True

@@ -483,3 +483,24 @@ def test_ctrl_c_ignored_by_the_parent_stays_ignored(homes: Homes) -> None:
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert stdout
+
+
+def test_ctrl_c_inside_a_callback_python_can_only_ignore_still_ends_with_130() -> None:
+    """Ctrl-C can land in a weakref callback of the import system, where Python prints
+    "Exception ignored" and goes on (newcomer-check met it once): cramp delivers it again."""
+    code = (
+        "import sys, time, weakref\n"
+        "import cramp_cli.entry as entry\n"
+        "class Thing: pass\n"
+        "def callback(_): raise KeyboardInterrupt\n"
+        "thing = Thing(); ref = weakref.ref(thing, callback)\n"
+        "def run():\n"
+        "    global thing\n"
+        "    thing = None  # the callback runs here, as if Ctrl-C had landed in it\n"
+        "    for _ in range(300): time.sleep(0.01)\n"
+        "    print('not interrupted')\n"
+        "entry._run = run\n"
+        "entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
