@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from cramp_cli import completion, locations
+from cramp_cli import completion
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
 from cramp_cli.options import (
+    DbOption,
     FormatOption,
     JsonOption,
     NoColorOption,
@@ -45,16 +46,6 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        metavar="PATH",
-        envvar="CRAMP_DB",
-        parser=lambda value: Path(locations.given_path(value, "--db")),
-        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
-    ),
-]
 SideOption = Annotated[
     str | None,
     typer.Option(

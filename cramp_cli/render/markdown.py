@@ -22,6 +22,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MusclesResult,
     NotAssessedResult,
+    NowResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -97,6 +98,25 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
     for item in result.items:
         yield from _relief(item, result.user_claims)
     yield f"> **Warning signs:** {esc(result.safety)}"
+    yield ""
+
+
+def _now(result: NowResult) -> Iterator[str]:
+    for stretch in result.stretches:
+        grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
+        yield f"# Cramp in the {esc(stretch.muscle.name.lower())}"
+        yield ""
+        for note in result.notes:
+            yield esc(note)
+            yield ""
+        yield f"## {esc(stretch.title)} ({grade})"
+        yield ""
+        yield from (f"{number}. {esc(step)}" for number, step in enumerate(stretch.steps, 1))
+        yield ""
+        if stretch.after:
+            yield esc(stretch.after)
+            yield ""
+    yield f"**{esc(result.warning)}**"
     yield ""
 
 
@@ -298,6 +318,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
+    NowResult: _now,
     PreventResult: _prevent,
     MusclesResult: _muscles,
     SourcesResult: _sources,

@@ -20,6 +20,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MusclesResult,
     NotAssessedResult,
+    NowResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -56,6 +57,18 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
             yield f"  {number}. {step}"
         yield f"  Hold: {item.hold}"
     yield f"Safety: {result.safety}"
+
+
+def _now(result: NowResult) -> Iterator[str]:
+    for stretch in result.stretches:
+        grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
+        yield f"Muscle: {stretch.muscle.id} ({stretch.muscle.name})"
+        yield from (f"Note: {note}" for note in result.notes)
+        yield f"{stretch.relief_id}\t{grade}\t{stretch.title}"
+        yield from (f"  {number}. {step}" for number, step in enumerate(stretch.steps, start=1))
+        if stretch.after:
+            yield f"After: {stretch.after}"
+    yield f"Warning: {result.warning}"
 
 
 def _prevent(result: PreventResult) -> Iterator[str]:
@@ -211,6 +224,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
+    NowResult: _now,
     PreventResult: _prevent,
     MusclesResult: _muscles,
     SourcesResult: _sources,
