@@ -96,18 +96,34 @@ def _offer_to_log(result: NowResult, stretch: Stretch, timing: Timing, db: Path 
     from cramp_cli import stopwatch
 
     minutes = stopwatch.measured_minutes(timing.seconds)
-    question = (
+    question = _wrapped(
         f"Log it in your diary: {stretch.muscle.name.lower()}, "
-        f"{minutes:g} min, eased by stretching?"
+        f"{minutes:g} min, eased by stretching?",
+        room=len(" [y/N]: "),
     )
     if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)):
         entry_id = _log(stretch, minutes, timing.seconds, db)
-        typer.echo(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke --side left")
+        typer.echo(_wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
     if timing.passed_limit:
         typer.echo(
-            f"It lasted more than {result.long_cramp_minutes} minutes: a warning sign. "
-            f"Run 'cramp check --minutes {minutes:g}'."
+            _wrapped(
+                f"It lasted more than {result.long_cramp_minutes} minutes: a warning sign. "
+                f"Run 'cramp check --minutes {minutes:g}'."
+            )
         )
+
+
+def _wrapped(text: str, room: int = 0) -> str:
+    """Lines that fit the terminal, broken between words, with `room` left on the last."""
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if room and lines and len(lines[-1]) + room > width:
+        last = textwrap.wrap(lines.pop(), width - room, break_long_words=False)
+        lines += last
+    return "\n".join(lines)
 
 
 def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> str:
