@@ -83,6 +83,12 @@ class Stretch(Part):
     # The stretch comes from the user's own file: its grade is the user's claim.
     user_claim: bool = False
 
+    @property
+    def caveat(self) -> str | None:
+        """The evidence note, where the grade alone would not say enough: no medical source
+        gives these steps, or the evidence goes against them."""
+        return self.evidence.note if self.evidence.grade in ("none", "against") else None
+
 
 class NowResult(Result):
     command: Literal["now"] = "now"

@@ -121,6 +121,7 @@ NOW_DEFAULT_MUSCLE: Final = (
     "Another muscle: cramp now shin, foot or thigh."
 )
 NOW_WARNING: Final = (
-    "Stop and run 'cramp check' if one leg is swollen, warm or red, if stretching makes it "
-    "much worse, or if it has not eased in {minutes} minutes: it may not be a cramp."
+    "Stop and run 'cramp check' if one leg is swollen, warm, red or darker than the other, if "
+    "stretching makes it much worse, or if it has not eased in {minutes} minutes: it may not "
+    "be a cramp."
 )

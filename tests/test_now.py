@@ -271,3 +271,14 @@ def test_no_timer_on_a_terminal_shows_the_screen_and_exits() -> None:
     assert terminal.wait() == 0
     assert "1. Straighten the knee" in terminal.text
     assert "Press Enter" not in terminal.text
+
+
+def test_steps_no_medical_source_gives_say_so_on_the_screen() -> None:
+    shin = run("now", "shin", "--format", "table", "--no-color").stdout
+    assert "No medical source describes relief for a cramp in the front of the shin" in " ".join(
+        shin.split()
+    )
+    calf = run("now", "calf", "--format", "plain").stdout
+    assert "Evidence:" not in calf  # its grade's words say enough
+    assert "advice from health services, not tested in trials" in calf
+    assert "swollen, warm, red or darker than the other" in calf

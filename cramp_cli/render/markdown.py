@@ -113,6 +113,9 @@ def _now(result: NowResult) -> Iterator[str]:
         yield ""
         yield from (f"{number}. {esc(step)}" for number, step in enumerate(stretch.steps, 1))
         yield ""
+        if stretch.caveat:
+            yield f"*{esc(stretch.caveat)}*"
+            yield ""
         if stretch.after:
             yield esc(stretch.after)
             yield ""

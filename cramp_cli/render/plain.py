@@ -66,6 +66,8 @@ def _now(result: NowResult) -> Iterator[str]:
         yield from (f"Note: {note}" for note in result.notes)
         yield f"{stretch.relief_id}\t{grade}\t{stretch.title}"
         yield from (f"  {number}. {step}" for number, step in enumerate(stretch.steps, start=1))
+        if stretch.caveat:
+            yield f"Evidence: {stretch.caveat}"
         if stretch.after:
             yield f"After: {stretch.after}"
     yield f"Warning: {result.warning}"

@@ -504,6 +504,8 @@ def _now(result: NowResult) -> list[RenderableType]:
         parts.append(Text(f"Cramp in the {stretch.muscle.name.lower()}", style="bold underline"))
         parts += [Text(note, style="dim") for note in result.notes]
         parts.append(_stretch_panel(stretch))
+        if stretch.caveat:
+            parts.append(Text(stretch.caveat, style="dim"))
         if stretch.after:
             parts.append(Text(stretch.after))
     parts.append(Text(result.warning, style="bold red"))
