@@ -13,15 +13,26 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from typer.testing import CliRunner
+
+from cramp_cli.cli import app
 from cramp_cli.diary.models import Entry, night_of
 from cramp_cli.diary.store import Diary
 from cramp_cli.schema_gen import SCHEMA_DIR
 from cramp_cli.wording import DISCLAIMER
-from tests.conftest import run, run_json
+from tests.conftest import run_json
+
+# The report's clock, passed through the context object: Saturday 6 Dec 2025, 21:00 here.
+NOW = datetime(2025, 12, 6, 21, 0).astimezone()
+
+
+def run(*args: str, env: dict[str, str] | None = None, now: datetime = NOW) -> Any:
+    """cramp in-process, with the report's clock set to `now`."""
+    return CliRunner().invoke(app, list(args), env=env, obj={"now": now}, catch_exceptions=False)
 
 
 def tonight() -> date:
-    return night_of(datetime.now().astimezone())
+    return night_of(NOW)
 
 
 def entry(nights_ago: int, n: int = 0, **values: Any) -> Entry:
@@ -36,8 +47,8 @@ def fill(db: Path, entries: list[Entry]) -> None:
         diary.add_many(entries)
 
 
-def report(db: Path, *args: str) -> dict[str, Any]:
-    result = run("report", "--db", str(db), *args, "--json")
+def report(db: Path, *args: str, now: datetime = NOW) -> dict[str, Any]:
+    result = run("report", "--db", str(db), *args, "--json", now=now)
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     schema = json.loads((SCHEMA_DIR / "report.json").read_text(encoding="utf-8"))
@@ -190,8 +201,8 @@ def test_report_plain_has_numbers_chart_signs_and_verdict(busy_diary: Path) -> N
     assert len(weeks) == 5
     assert weeks[-1][2] == str(tonight())
     assert weeks[-1][5].strip("#") == ""
-    assert any(line.startswith("Pattern: long-cramp (urgent)") for line in lines)
-    assert "Level: urgent" in lines
+    assert any(line.startswith("In your diary: long-cramp (urgent): ") for line in lines)
+    assert "Level: urgent" in lines  # the latest entry is from last night
     assert any(line.startswith("Safety net: ") for line in lines)
     assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert "\x1b" not in out and "█" not in out

@@ -308,6 +308,18 @@ class WeekStats(Shape):
     woke_nights: int
 
 
+class Seen(NamedTuple):
+    """When the diary saw something: the night, the (UTC) time of the latest entry that
+    counts, and for a single cramp its minutes."""
+
+    night: date
+    at: datetime
+    minutes: float | None = None
+
+
+SEEN_LIMIT = 1000  # the most recent cramps over a minutes threshold that a report lists
+
+
 class Aggregates(NamedTuple):
     """What the report needs from the window of nights, worked out in SQL."""
 
@@ -328,6 +340,12 @@ class Aggregates(NamedTuple):
     triggers: tuple[Counted, ...]
     reliefs: tuple[ReliefStats, ...]
     weeks: tuple[WeekStats, ...] = ()
+    # For the dates in the report, newest first: every night with a cramp, every night a
+    # cramp woke you, and the cramps of at least `long_from` minutes (at most SEEN_LIMIT).
+    latest_at: datetime | None = None
+    cramp_nights: tuple[Seen, ...] = ()
+    woke_nights_seen: tuple[Seen, ...] = ()
+    long_cramps: tuple[Seen, ...] = ()
 
 
 class Diary:
@@ -673,8 +691,11 @@ class Diary:
                     return
                 yield from self._entries(rows)
 
-    def aggregates(self, first_night: date, last_night: date) -> Aggregates:
-        """Counts, means and maxima over the nights first_night..last_night, in SQL."""
+    def aggregates(
+        self, first_night: date, last_night: date, long_from: float | None = None
+    ) -> Aggregates:
+        """Counts, means and maxima over the nights first_night..last_night, in SQL, and the
+        nights and cramps behind them (cramps of `long_from` minutes or more, if given)."""
         window = (
             "FROM entries e WHERE e.at_utc >= :lo AND e.at_utc < :hi "
             "AND e.night >= :first AND e.night <= :last"
@@ -739,6 +760,28 @@ class Diary:
                 + " GROUP BY week ORDER BY week",
                 params,
             ).fetchall()
+            cramp_nights = q(
+                "SELECT e.night, max(e.at_utc) "
+                + window
+                + " GROUP BY e.night ORDER BY e.night DESC",
+                params,
+            ).fetchall()
+            woke_nights_seen = q(
+                "SELECT e.night, max(e.at_utc) "
+                + window
+                + " AND e.woke GROUP BY e.night ORDER BY e.night DESC",
+                params,
+            ).fetchall()
+            long_cramps = (
+                q(
+                    "SELECT e.night, e.at_utc, e.minutes "
+                    + window
+                    + " AND e.minutes >= :long ORDER BY e.at_utc DESC, e.id DESC LIMIT :most",
+                    {**params, "long": long_from, "most": SEEN_LIMIT},
+                ).fetchall()
+                if long_from is not None
+                else []
+            )
         return Aggregates(
             first_night=first_night,
             last_night=last_night,
@@ -762,6 +805,14 @@ class Diary:
             weeks=tuple(
                 WeekStats(index=int(w), cramps=int(c), nights=int(n), woke_nights=int(k))
                 for w, c, n, k in weeks
+            ),
+            latest_at=max((_utc(at) for _, at in cramp_nights), default=None),
+            cramp_nights=tuple(Seen(date.fromisoformat(n), _utc(at)) for n, at in cramp_nights),
+            woke_nights_seen=tuple(
+                Seen(date.fromisoformat(n), _utc(at)) for n, at in woke_nights_seen
+            ),
+            long_cramps=tuple(
+                Seen(date.fromisoformat(n), _utc(at), float(m)) for n, at, m in long_cramps
             ),
         )
 
@@ -910,6 +961,10 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         entry.note,
         TAG_SEPARATOR.join(entry.triggers),
     )
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
