@@ -752,26 +752,18 @@ class Diary:
                 + " AND e.relief IS NOT NULL GROUP BY e.relief ORDER BY n DESC, e.relief",
                 params,
             ).fetchall()
-            weeks = q(
-                "SELECT CAST((julianday(:last) - julianday(e.night)) / 7 AS INTEGER) AS week, "
-                "count(*), count(DISTINCT e.night), "
-                "count(DISTINCT CASE WHEN e.woke THEN e.night END) "
-                + window
-                + " GROUP BY week ORDER BY week",
-                params,
-            ).fetchall()
-            cramp_nights = q(
-                "SELECT e.night, max(e.at_utc) "
-                + window
-                + " GROUP BY e.night ORDER BY e.night DESC",
-                params,
-            ).fetchall()
-            woke_nights_seen = q(
-                "SELECT e.night, max(e.at_utc) "
-                + window
-                + " AND e.woke GROUP BY e.night ORDER BY e.night DESC",
-                params,
-            ).fetchall()
+            # One row a night (at most MAX_DAYS): the weeks, and the nights the report names.
+            per_night = [
+                (date.fromisoformat(night), int(n), latest, woke_latest, longest_that_night)
+                for night, n, latest, woke_latest, longest_that_night in q(
+                    "SELECT e.night, count(*), max(e.at_utc), "
+                    "max(CASE WHEN e.woke THEN e.at_utc END), max(e.minutes) "
+                    + window
+                    # +e.night: read the covering time index, not the night index and rows
+                    + " GROUP BY +e.night ORDER BY 1 DESC",
+                    params,
+                )
+            ]
             long_cramps = (
                 q(
                     "SELECT e.night, e.at_utc, e.minutes "
@@ -780,8 +772,15 @@ class Diary:
                     {**params, "long": long_from, "most": SEEN_LIMIT},
                 ).fetchall()
                 if long_from is not None
+                and any(row[4] is not None and row[4] >= long_from for row in per_night)
                 else []
             )
+        by_week: dict[int, list[int]] = {}
+        for night, n, _, woke_latest, _ in per_night:
+            stats = by_week.setdefault((last_night - night).days // 7, [0, 0, 0])
+            stats[0] += n
+            stats[1] += 1
+            stats[2] += woke_latest is not None
         return Aggregates(
             first_night=first_night,
             last_night=last_night,
@@ -803,13 +802,13 @@ class Diary:
                 for key, n, mean, longest_relief in reliefs
             ),
             weeks=tuple(
-                WeekStats(index=int(w), cramps=int(c), nights=int(n), woke_nights=int(k))
-                for w, c, n, k in weeks
+                WeekStats(index=w, cramps=c, nights=n, woke_nights=k)
+                for w, (c, n, k) in sorted(by_week.items())
             ),
-            latest_at=max((_utc(at) for _, at in cramp_nights), default=None),
-            cramp_nights=tuple(Seen(date.fromisoformat(n), _utc(at)) for n, at in cramp_nights),
+            latest_at=max((_utc(row[2]) for row in per_night), default=None),
+            cramp_nights=tuple(Seen(row[0], _utc(row[2])) for row in per_night),
             woke_nights_seen=tuple(
-                Seen(date.fromisoformat(n), _utc(at)) for n, at in woke_nights_seen
+                Seen(row[0], _utc(row[3])) for row in per_night if row[3] is not None
             ),
             long_cramps=tuple(
                 Seen(date.fromisoformat(n), _utc(at), float(m)) for n, at, m in long_cramps
