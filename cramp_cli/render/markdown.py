@@ -237,7 +237,8 @@ def _signs(result: SignsResult) -> Iterator[str]:
     )
 
 
-def _check(result: CheckResult) -> Iterator[str]:
+def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     yield f"# {esc(result.title)}"
     yield ""
     if result.partial_note:
@@ -245,7 +246,7 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield ""
     yield f"**Level: {result.level}.** {esc(result.action)}"
     yield ""
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         yield f"- **First, for {esc(sign.title.lower())}:** {esc(sign.advice or '')}"
     if leading:
@@ -259,7 +260,7 @@ def _check(result: CheckResult) -> Iterator[str]:
         for fired in together:
             yield f"- {esc(fired.reason)} ({fired.level})"
         yield ""
-    if result.items:
+    if result.items and signs:
         yield "## Your answers point to"
         yield ""
         for sign in result.items:
@@ -313,7 +314,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
     return {
         LogResult: diary_views.markdown_log,
         HistoryResult: diary_views.markdown_history,
-        ReportResult: lambda r: diary_views.markdown_report(r, _check),
+        ReportResult: lambda r: diary_views.markdown_report(r, lambda c: _check(c, signs=False)),
         ImportResult: diary_views.markdown_import,
     }
 

@@ -168,18 +168,19 @@ def _signs(result: SignsResult) -> Iterator[str]:
         yield f"{sign.id}\t{sign.level}\t{sign.question}\t{gates}"
 
 
-def _check(result: CheckResult) -> Iterator[str]:
+def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     yield f"Level: {result.level}"
     if result.partial_note:
         yield f"Incomplete: {result.partial_note}"
     yield f"Action: {result.action}"
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         yield f"First, for {sign.title.lower()}: {sign.advice}"
     yield result.details
     for fired in result.combination_rules_fired():
         yield f"Together: {fired.reason} ({fired.level})"
-    for sign in result.items:
+    for sign in result.items if signs else ():
         unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
         yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
         if sign.advice and sign not in leading:
@@ -218,7 +219,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
     return {
         LogResult: diary_views.plain_log,
         HistoryResult: diary_views.plain_history,
-        ReportResult: lambda r: diary_views.plain_report(r, _check),
+        ReportResult: lambda r: diary_views.plain_report(r, lambda c: _check(c, signs=False)),
         ImportResult: diary_views.plain_import,
     }
 

@@ -400,14 +400,15 @@ def _signs(result: SignsResult) -> list[RenderableType]:
     return parts
 
 
-def _check(result: CheckResult) -> list[RenderableType]:
+def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     body = Text()
     body.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
     body.append(f"  {result.title}\n\n", style="bold")
     if result.partial_note:
         body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
     body.append(result.action, style="bold")
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         body.append(f"\nFirst, for {sign.title.lower()}: ", style="bold")
         body.append(sign.advice or "")
@@ -423,7 +424,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
             line.append(f" {fired.level} ", style=LEVEL_STYLES[fired.level])
             line.append(f" {fired.reason}")
             parts.append(Padding(line, (0, 0, 0, 2)))
-    if result.items:
+    if result.items and signs:
         # A list, not a table: at any width no sign id or level word is cut.
         parts.append(Text("Your answers point to", style="bold"))
         for sign in result.items:
@@ -539,7 +540,9 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
     return {
         LogResult: diary_views.rich_log,
         HistoryResult: diary_views.rich_history,
-        ReportResult: lambda r: diary_views.rich_report(r, _check),
+        ReportResult: lambda r: diary_views.rich_report(
+            r, lambda c: _check(c, signs=False), _sign_heading
+        ),
         ImportResult: diary_views.rich_import,
     }
 
