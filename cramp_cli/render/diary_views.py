@@ -557,6 +557,8 @@ def rich_report(
     from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
 
+    from cramp_cli.render.rich_parts import Bar
+
     heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
     heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
     parts: list[Any] = [heading]
@@ -578,13 +580,12 @@ def rich_report(
             box=box.SIMPLE_HEAD,
         )
         chart.add_column("Week", no_wrap=True)
-        chart.add_column("Cramps", justify="right")
-        chart.add_column("", no_wrap=True)
+        chart.add_column("Cramps", justify="right", no_wrap=True)
+        chart.add_column("")  # the bars shrink to the room left
         most = max(week.cramps for week in weeks)
         for week in weeks:
             label = f"{week.start:%d %b} - {week.end:%d %b}"
-            bar = Text("█" * _bar(week.cramps, most), style="cyan")
-            chart.add_row(label, str(week.cramps), bar)
+            chart.add_row(label, str(week.cramps), Bar(week.cramps / most, BAR_WIDTH))
         parts.append(chart)
     if result.items:
         # A list, not a table: at any width no sign id or level word is cut.

@@ -1,12 +1,23 @@
-"""The pieces every Rich view shares."""
+"""The pieces every Rich view shares: the one table style, tables that fold to a list on a
+narrow terminal, bars that shrink to fit, and addresses that stay whole and can be clicked."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box  # noqa: TID251 - a Rich view helper
+from rich.console import Console, ConsoleOptions, RenderableType  # noqa: TID251
+from rich.measure import Measurement  # noqa: TID251
+from rich.padding import Padding  # noqa: TID251
+from rich.style import Style  # noqa: TID251
 from rich.table import Table  # noqa: TID251
 from rich.text import Text  # noqa: TID251
+
+WIDE = 10_000  # measure as if the screen had no edge
+READABLE = 10  # a column of text narrower than this reads worse than a list
 
 
 def titled_table(title: str | Text, **options: Any) -> Table:
@@ -19,3 +30,132 @@ def titled_table(title: str | Text, **options: Any) -> Table:
         expand=True,
         **options,
     )
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a FittingTable. `whole` cells (ids, level words, numbers) are never wrapped
+    or cut; the others wrap between words. In the list layout a column is shown as
+    "Header: value", or bare when `labelled` is false."""
+
+    header: str
+    whole: bool = False
+    labelled: bool = True
+    justify: Any = "left"
+
+
+@dataclass
+class FittingTable:
+    """A table while every whole cell fits on its line and every other column keeps its longest
+    word; below that width, the same rows as a list: the first cell in bold, the others
+    indented under it. The rule is decided when Rich draws it, at the console's width."""
+
+    title: str
+    columns: Sequence[Col]
+    rows: list[tuple[RenderableType, ...]] = field(default_factory=list)
+    show_lines: bool = False
+
+    def add_row(self, *cells: RenderableType | str) -> None:
+        self.rows.append(tuple(Text(cell) if isinstance(cell, str) else cell for cell in cells))
+
+    def _sizes(self, console: Console, options: ConsoleOptions) -> list[tuple[int, int]]:
+        """Each column's narrowest and widest content: a whole column at its widest line
+        either way, another from its longest word (and at least READABLE) to its longest
+        line."""
+        wide = options.update_width(WIDE)
+        sizes = []
+        for index, column in enumerate(self.columns):
+            cells = [Text(column.header), *(row[index] for row in self.rows)]
+            measured = [Measurement.get(console, wide, cell) for cell in cells]
+            widest = max(size.maximum for size in measured)
+            longest_word = max(size.minimum for size in measured)
+            narrowest = min(widest, max(longest_word, READABLE))
+            sizes.append((widest if column.whole else narrowest, widest))
+        return sizes
+
+    def widths(self, console: Console, options: ConsoleOptions) -> list[int] | None:
+        """The columns' widths at this screen width, or None when the table does not fit:
+        every column gets its narrowest, then the room left goes to the wrapping columns, in
+        proportion to what they lack."""
+        room = options.max_width - (3 * len(self.columns) + 1)  # edges, padding, rules
+        sizes = self._sizes(console, options)
+        widths = [narrowest for narrowest, _ in sizes]
+        spare = room - sum(widths)
+        if spare < 0:
+            return None
+        lacking = [widest - narrowest for narrowest, widest in sizes]
+        total = sum(lacking)
+        for index, lack in enumerate(lacking):
+            if total:
+                widths[index] += min(lack, spare * lack // total)
+        return widths
+
+    def as_table(self, widths: list[int]) -> Table:
+        table = titled_table(self.title, show_lines=self.show_lines)
+        for column, width in zip(self.columns, widths, strict=True):
+            table.add_column(
+                column.header, no_wrap=column.whole, justify=column.justify, width=width
+            )
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def as_list(self) -> Iterator[RenderableType]:
+        yield Text(self.title, style="bold")
+        for first, *others in self.rows:
+            yield Padding(_bold(first), (1 if self.show_lines else 0, 0, 0, 2))
+            for column, cell in zip(self.columns[1:], others, strict=True):
+                if column.labelled:
+                    line = Text()
+                    line.append(f"{column.header}: ", style="bold")
+                    line.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
+                    yield Padding(line, (0, 0, 0, 4))
+                else:
+                    yield Padding(cell, (0, 0, 0, 4))
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterator[RenderableType]:
+        widths = self.widths(console, options)
+        if widths is not None:
+            yield self.as_table(widths)
+        else:
+            yield from self.as_list()
+
+
+def _bold(cell: RenderableType) -> RenderableType:
+    if isinstance(cell, Text):
+        bold = cell.copy()
+        bold.stylize("bold")
+        return bold
+    return cell
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar of `fraction` of the room it is given, at most `longest` cells: a chart's bars
+    shrink with the screen instead of being cut."""
+
+    fraction: float
+    longest: int
+    style: str = "cyan"
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, self.longest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        room = min(self.longest, options.max_width)
+        cells = max(1, round(self.fraction * room)) if self.fraction > 0 else 0
+        yield Text("█" * cells, style=self.style)
+
+
+ADDRESS = re.compile(r"https?://\S+")
+
+
+def linked(text: Text) -> Text:
+    """Every address in the text made a link (OSC 8), where Rich writes to a terminal; a pipe
+    gets the bare text. An address is one word: it wraps at the screen's edge, never cut."""
+    for found in ADDRESS.finditer(text.plain):
+        url = found.group().rstrip(".,;:)]'\"")
+        text.stylize(Style(link=url), found.start(), found.start() + len(url))
+    return text

@@ -100,9 +100,21 @@ def _name_cell(item: Item) -> Text:
     return cell
 
 
+def _fitting_table(title: str, *columns: Any, show_lines: bool = False) -> Any:
+    """The shared table, which folds to a list when the screen is too narrow for it (muscles,
+    sources, rules): rich.table is imported only when one of them runs."""
+    from cramp_cli.render.rich_parts import FittingTable
+
+    return FittingTable(title, columns, show_lines=show_lines)
+
+
+def _col(header: str, **options: Any) -> Any:
+    from cramp_cli.render.rich_parts import Col
+
+    return Col(header, **options)
+
+
 def _titled_table(title: str, **options: Any) -> Any:
-    """The shared table style, for the views that still draw a table (muscles, sources,
-    rules, kb listings): rich.table is imported only when one of them runs."""
     from cramp_cli.render.rich_parts import titled_table
 
     return titled_table(title, **options)
@@ -241,10 +253,12 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
-    table = _titled_table("Muscles")
-    table.add_column("Muscle", ratio=2, overflow="fold")
-    table.add_column("Where", ratio=3)
-    table.add_column("Also answers to", ratio=5)
+    table = _fitting_table(
+        "Muscles",
+        _col("Muscle", whole=True),
+        _col("Where", labelled=False),
+        _col("Also answers to"),
+    )
     for muscle in result.items:
         table.add_row(
             Text(muscle.id, style="bold"), Text(muscle.name), Text(", ".join(muscle.aliases))
@@ -268,6 +282,8 @@ def _grade_text(ref: EntryRef) -> Text:
 
 
 def _source_text(source: Source) -> Text:
+    from cramp_cli.render.rich_parts import linked
+
     text = Text()
     text.append(source.title, style="bold")
     text.append(f"\n{source.publisher}, {source.year} ({source.kind})")
@@ -276,7 +292,7 @@ def _source_text(source: Source) -> Text:
     text.append(f"\n{source.url or 'no public address'}", style="dim")
     if source.note:
         text.append(f"\n{source.note}", style="dim italic")
-    return text
+    return linked(text)
 
 
 def _sources_list(title: str, sources: Iterable[Source]) -> Group:
@@ -303,12 +319,15 @@ def _refs_list(title: str, refs: Iterable[EntryRef]) -> Group:
 
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
-    table = _titled_table("Sources")
-    table.add_column("Id", ratio=3, overflow="fold")
-    table.add_column("Source", ratio=6)
-    table.add_column("Cited by", ratio=1, justify="right")
+    table = _fitting_table(
+        "Sources",
+        _col("Id", whole=True),
+        _col("Source", labelled=False),
+        _col("Cited by", whole=True, justify="right"),
+    )
     for item in result.items:
-        text = Text(item.title, style="bold")
+        text = Text()
+        text.append(item.title, style="bold")
         text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
         if item.low_authority:
             text.append(" - low authority", style="yellow")
@@ -441,10 +460,9 @@ def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
             parts.append(heading)
             parts.append(Padding(meaning, (0, 0, 0, 4)))
     if result.explain:
-        rules = _titled_table("Rules that fired")
-        rules.add_column("Rule", ratio=4, overflow="fold")
-        rules.add_column("Level", ratio=2)
-        rules.add_column("Why", ratio=6)
+        rules = _fitting_table(
+            "Rules that fired", _col("Rule", whole=True), _col("Level", whole=True), _col("Why")
+        )
         for fired in result.fired:
             rules.add_row(fired.rule, fired.level, Text(fired.reason))
         parts.append(rules)
