@@ -126,6 +126,17 @@ def _check_screen(args: list[str], width: int) -> None:
     for word in _ids(args) - _not_in_view(args):
         if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", plain):
             assert any(word.lower() in line for line in lowered), (args, width, word, "cut")
+    words = _ids(args)
+    for before, after in zip(lines, lines[1:], strict=False):
+        tail = (before.strip(" │┃").split() or [""])[-1]
+        head = (after.strip(" │┃").split() or [""])[0]
+        if "/" in tail + head:
+            continue  # an address may wrap: it is checked whole below
+        for word in words:
+            # A word that starts at the end of one line and ends at the start of the next.
+            pattern = rf"(?<![\w-]){re.escape(word)}(?![\w-])"
+            for found in re.finditer(pattern, tail + head):
+                assert not found.start() < len(tail) < found.end(), (args, width, word, "split")
     for url in re.findall(r"https?://\S+", plain):
         if url[:25] not in flat:
             continue  # a list that leaves addresses to the view of one source

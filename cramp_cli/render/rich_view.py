@@ -376,7 +376,9 @@ def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
         body.append("\nPoints to it: ", style="bold")
         body.append(item.points_to)
         if item.signs:
-            body.append(f"\nCheck: cramp check --sign {','.join(item.signs)}", style="dim")
+            # --sign once per id, so a narrow screen wraps between ids, never inside one.
+            signs = " ".join(f"--sign {sign}" for sign in item.signs)
+            body.append(f"\nCheck: cramp check {signs}", style="dim")
         parts.append(
             Panel(
                 body,
