@@ -4,10 +4,19 @@ address whole (wrapped if it must be, never cut), as a link where the terminal c
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import re
+import select
+import struct
+import subprocess
+import sys
+import termios
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +136,7 @@ def _check_screen(args: list[str], width: int) -> None:
         if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", plain):
             assert any(word.lower() in line for line in lowered), (args, width, word, "cut")
     words = _ids(args)
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in pairwise(lines):
         tail = (before.strip(" │┃").split() or [""])[-1]
         head = (after.strip(" │┃").split() or [""])[0]
         if "/" in tail + head:
@@ -155,9 +164,39 @@ def test_every_view_fits_and_cuts_nothing(width: int, diary: Path) -> None:
     assert not failures, "\n".join(failures)
 
 
-def test_addresses_in_a_pipe_carry_no_escape_codes() -> None:
+def test_addresses_are_links_on_a_terminal_and_bare_text_in_a_pipe() -> None:
     source = next(source for source in KB.sources if source.url and len(source.url) > 100)
+    terminal = run("sources", source.id, env={"FORCE_COLOR": "1", "COLUMNS": "40"}).stdout
+    assert source.url in {target for _, target in LINK.findall(terminal)}
     for fmt in ("table", "plain"):
         out = run("sources", source.id, "--format", fmt, env={"COLUMNS": "40"}).stdout
         assert "\x1b" not in out
         assert source.url in "".join(out.split())
+
+
+def test_questions_wrap_to_the_terminal_they_are_asked_on(tmp_path: Path) -> None:
+    """The answer goes to a file, the questions to a 40-column terminal: they fit it."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
+    cramp = str(Path(sys.executable).with_name("cramp"))
+    process = subprocess.Popen(
+        [cramp, "check", "--ask", "--json"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while b"[y/n/?]" not in seen and select.select([master], [], [], 30)[0]:
+            seen += os.read(master, 65536)
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+    lines = seen.decode().replace("\r", "").splitlines()
+    assert "[y/n/?]" in seen.decode()
+    assert all(len(line.rstrip()) <= 40 for line in lines), lines

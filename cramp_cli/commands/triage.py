@@ -136,12 +136,28 @@ class _Outcome(NamedTuple):
         return answers.exit_status(self.result.level) if exit_code else 0
 
 
+def _question_width() -> int:
+    """The width of the screen the questions go to: COLUMNS if set, else the terminal behind
+    stderr (where they are written, even when the answer goes to a file), else 80."""
+    import os
+    import shutil
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if not (columns.isdigit() and int(columns) > 0):
+        for stream in (sys.stderr, sys.stdin):
+            try:
+                return os.get_terminal_size(stream.fileno()).columns or 80
+            except (AttributeError, ValueError, OSError):
+                continue
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def _wrapped(text: str) -> str:
     """Wrap a question to the terminal, never inside a word."""
-    import shutil
     import textwrap
 
-    width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+    width = max(20, _question_width() - 1)
     return "\n".join(
         textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
     )
