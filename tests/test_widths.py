@@ -87,6 +87,7 @@ def _commands(db: str) -> list[list[str]]:
         ["kb", "paths"],
         ["kb", "show", "nhs-leg-cramps"],
         ["kb", "validate"],
+        ["log", "--db", db, "--muscle", "back-thigh", "--relief", "relief-back-thigh"],
         ["history", "--db", db],
         ["history", "--db", db, "--long"],
         ["report", "--db", db],
