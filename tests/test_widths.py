@@ -69,6 +69,8 @@ def _commands(db: str) -> list[list[str]]:
     firsts = {type(item).__name__: item.id for item in reversed(KB.items)}
     shown = [["show", item_id] for item_id in sorted(firsts.values())]
     return [
+        ["now", "--no-timer"],
+        *(["now", muscle.id, "--no-timer"] for muscle in KB.muscles),
         ["why"],
         ["prevent"],
         ["relieve"],
@@ -109,8 +111,9 @@ def _ids(args: list[str]) -> set[str]:
 
 def _not_in_view(args: list[str]) -> set[str]:
     """Ids the terminal view leaves out on purpose: a muscle's stretch panel is titled by name."""
-    if args[0] == "relieve":
-        return {item.id for item in KB.items if getattr(item, "muscle", None)}
+    if args[0] in ("relieve", "now"):
+        named = {muscle.id for muscle in KB.muscles} if args[0] == "now" else set()
+        return named | {item.id for item in KB.items if getattr(item, "muscle", None)}
     if args[0] == "lookalikes":
         return {item.id for item in KB.lookalikes}
     if args[0] == "history" and "--long" not in args:  # short ids, as git log --oneline
@@ -136,6 +139,12 @@ def _check_screen(args: list[str], width: int) -> None:
     for word in _ids(args) - _not_in_view(args):
         if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", plain):
             assert any(word.lower() in line for line in lowered), (args, width, word, "cut")
+    wide = " ".join(_screen(args, 400)[0].split())
+    for line in lines:
+        if line[:1] in "╭╰┏┗":  # a panel's title or subtitle, in its border: whole words only
+            label = " ".join(line.strip("╭╰┏┗─━╮╯┓┛ ").split())
+            pattern = rf"(?<![\w-]){re.escape(label)}(?![\w-])"
+            assert not label or re.search(pattern, wide), (args, width, label, "cut title")
     words = _ids(args)
     for before, after in pairwise(lines):
         tail = (before.strip(" │┃").split() or [""])[-1]

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box  # noqa: TID251 - a Rich view helper
-from rich.console import Console, ConsoleOptions, RenderableType  # noqa: TID251
+from rich.console import Console, ConsoleOptions, Group, RenderableType  # noqa: TID251
 from rich.measure import Measurement  # noqa: TID251
 from rich.padding import Padding  # noqa: TID251
+from rich.panel import Panel  # noqa: TID251
 from rich.style import Style  # noqa: TID251
 from rich.table import Table  # noqa: TID251
 from rich.text import Text  # noqa: TID251
@@ -159,3 +160,46 @@ def linked(text: Text) -> Text:
         url = found.group().rstrip(".,;:)]'\"")
         text.stylize(Style(link=url), found.start(), found.start() + len(url))
     return text
+
+
+@dataclass(frozen=True)
+class FittingPanel:
+    """A panel whose title and subtitle are never cut: when one is too long for the border at
+    this width, it moves inside, as the first (or last) line of the panel."""
+
+    panel: Panel
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Panel]:
+        panel = self.panel
+        room = (panel.width or options.max_width) - 6  # the corners, a rule and a space each side
+
+        if max(_cells(panel.title), _cells(panel.subtitle)) <= room:
+            yield panel
+            return
+        inside: list[RenderableType] = []
+        if panel.title is not None:
+            inside.append(_as_text(panel.title, "bold"))
+        inside.append(panel.renderable)
+        if panel.subtitle is not None:
+            subtitle = _as_text(panel.subtitle, "")
+            subtitle.justify = "right"
+            inside.append(subtitle)
+        yield Panel(
+            Group(*inside),
+            box=panel.box,
+            border_style=panel.border_style,
+            style=panel.style,
+            expand=panel.expand,
+            width=panel.width,
+            padding=panel.padding,
+        )
+
+
+def _cells(label: str | Text | None) -> int:
+    if label is None:
+        return 0
+    return (Text(label) if isinstance(label, str) else label).cell_len
+
+
+def _as_text(label: str | Text, style: str) -> Text:
+    return label.copy() if isinstance(label, Text) else Text(label, style=style)

@@ -543,12 +543,14 @@ def long_cramp_alert(result: NowResult) -> RenderableType:
     if sign.advice:
         body.append(f"\n{sign.advice}", style="bold")
     body.append("\nRun 'cramp check' for the other warning signs.")
-    return Panel(
-        body,
-        title=Text(sign.title, style="bold"),
-        title_align="left",
-        box=box.HEAVY,
-        border_style=LEVEL_BORDERS[sign.level],
+    return _fitting(
+        Panel(
+            body,
+            title=Text(sign.title, style="bold"),
+            title_align="left",
+            box=box.HEAVY,
+            border_style=LEVEL_BORDERS[sign.level],
+        )
     )
 
 
@@ -589,6 +591,15 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
 
 def render_rich(result: Result) -> RenderableType:
     view = _VIEWS.get(type(result)) or _diary_views()[type(result)]
-    parts = view(result)
+    parts = [_fitting(part) for part in view(result)]
     parts.append(Text(DISCLAIMER, style="italic dim"))
     return Group(*parts)
+
+
+def _fitting(part: RenderableType) -> RenderableType:
+    """A panel's title and subtitle move inside it when the screen is too narrow for them."""
+    if isinstance(part, Panel) and (part.title is not None or part.subtitle is not None):
+        from cramp_cli.render.rich_parts import FittingPanel
+
+        return FittingPanel(part)
+    return part
