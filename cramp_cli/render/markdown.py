@@ -69,13 +69,14 @@ def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> It
     )
 
 
-def _in_short(counts: str, best: Iterable[Item]) -> Iterator[str]:
+def _in_short(counts: str, best: Iterable[Item], user_claims: tuple[str, ...]) -> Iterator[str]:
     yield f"**In short:** {esc(counts)}."
     yield ""
     yield "**Best supported:**"
     yield ""
     for number, item in enumerate(best, start=1):
-        yield f"{number}. {esc(item.title)} (`{item.id}`): {grade_label(item.evidence)}"
+        grade = shown_grade(grade_label(item.evidence), item.id in user_claims)
+        yield f"{number}. {esc(item.title)} (`{item.id}`): {grade}"
     yield ""
 
 
@@ -84,7 +85,9 @@ def _why(result: WhyResult) -> Iterator[str]:
     yield ""
     if result.items:
         yield from _in_short(
-            f"{len(result.items)} causes: {grade_counts(result.items)}", result.best_items()
+            f"{len(result.items)} causes: {grade_counts(result.items)}",
+            result.best_items(),
+            result.user_claims,
         )
     yield from _items_table(result.items, result.user_claims)
     yield f"> {esc(result.note)}"
@@ -167,7 +170,7 @@ def _prevent(result: PreventResult) -> Iterator[str]:
         yield "# How to make night cramps less likely"
         yield ""
         if result.groups():
-            yield from _in_short(result.summary_counts(), result.best_items())
+            yield from _in_short(result.summary_counts(), result.best_items(), result.user_claims)
         for heading, _, items in result.groups():
             yield f"## {heading}"
             yield ""

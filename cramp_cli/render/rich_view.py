@@ -159,7 +159,9 @@ def _why(result: WhyResult) -> list[RenderableType]:
     parts: list[RenderableType] = [heading]
     if result.items:
         counts = f"{len(result.items)} causes: {grade_counts(result.items)}"
-        parts.append(_in_short(counts, result.best_items(), "why cramps come"))
+        parts.append(
+            _in_short(counts, result.best_items(), "why cramps come", result.user_claims)
+        )
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
@@ -222,17 +224,14 @@ def _relief_details(item: Relief, user_claims: tuple[str, ...]) -> Group:
 
 
 def _also_helps(items: list[Relief], user_claims: tuple[str, ...], hint: str) -> Group:
-    """One line a measure, under the words of its grade, best supported first."""
+    """One line a measure, its title and grade words, best supported first."""
     title = Text("Also helps", style="bold")
     title.append(f"  ({hint})", style="dim")
     blocks: list[RenderableType] = [title]
-    shown: Text | None = None
     for item in items:
-        words = _grade(item, item.id in user_claims)
-        if shown is None or words != shown:
-            blocks.append(Padding(words, (0, 0, 0, 2)))
-            shown = words
-        blocks.append(Padding(Text(f"- {item.title}"), (0, 0, 0, 4)))
+        line = Text(f"{item.title}  ")
+        line.append_text(_grade(item, item.id in user_claims))
+        blocks.append(Padding(line, (0, 0, 0, 2)))
     return Group(*blocks)
 
 
@@ -300,14 +299,16 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
     return parts
 
 
-def _in_short(counts: str, best: list[Any], what: str) -> Panel:
+def _in_short(
+    counts: str, best: list[Any], what: str, user_claims: tuple[str, ...] = ()
+) -> Panel:
     """The summary that opens a long list: counts by group, then the best supported."""
     lines: list[RenderableType] = [Text(f"{counts}.")]
     if best:
         lines.append(Text("Best supported:", style="bold"))
         for number, item in enumerate(best, start=1):
             line = Text(f"{number}. {item.title}  ")
-            line.append_text(_grade(item))
+            line.append_text(_grade(item, item.id in user_claims))
             lines.append(Padding(line, (0, 0, 0, 1)))
     return Panel(
         Group(*lines),
@@ -337,7 +338,12 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
     else:
         if result.groups():
             parts.append(
-                _in_short(result.summary_counts(), result.best_items(), "what you can do")
+                _in_short(
+                    result.summary_counts(),
+                    result.best_items(),
+                    "what you can do",
+                    result.user_claims,
+                )
             )
         for heading_text, _, items in result.groups():
             parts.append(
