@@ -138,11 +138,8 @@ class PreventResult(Result):
 
     def not_recommended(self) -> list[Prevention | Treatment]:
         """Graded "against", whether something to do or a doctor's treatment."""
-        return [
-            item
-            for item in (*self.items, *self.doctor_treatments)
-            if item.evidence.grade == "against"
-        ]
+        both: list[Prevention | Treatment] = [*self.items, *self.doctor_treatments]
+        return [item for item in both if item.evidence.grade == "against"]
 
     def best_items(self) -> list[Prevention]:
         return [item for best in self.best for item in self.items if item.id == best]
@@ -158,9 +155,11 @@ class PreventResult(Result):
                 [*self.doctor_only()],
             ),
             ("No evidence found that these help", "no evidence found", [*self.no_evidence()]),
-            ("Not recommended: the evidence is against these", "not recommended", [
-                *self.not_recommended()
-            ]),
+            (
+                "Not recommended: the evidence is against these",
+                "not recommended",
+                [*self.not_recommended()],
+            ),
         ]
         return [group for group in groups if group[2]]
 

@@ -159,9 +159,7 @@ def _why(result: WhyResult) -> list[RenderableType]:
     parts: list[RenderableType] = [heading]
     if result.items:
         counts = f"{len(result.items)} causes: {grade_counts(result.items)}"
-        parts.append(
-            _in_short(counts, result.best_items(), "why cramps come", result.user_claims)
-        )
+        parts.append(_in_short(counts, result.best_items(), "why cramps come", result.user_claims))
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
@@ -180,9 +178,7 @@ def _labelled(label: str, value: str | Text) -> Text:
     return text
 
 
-def _relief_panel(
-    item: Relief, user_claims: tuple[str, ...] = (), details: bool = True
-) -> Panel:
+def _relief_panel(item: Relief, user_claims: tuple[str, ...] = (), details: bool = True) -> Panel:
     """A measure's steps; with `details`, its evidence, details, the article's claim and
     sources. Without them the grade words sit in the panel's lower border."""
     parts: list[RenderableType] = []
@@ -299,9 +295,7 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
     return parts
 
 
-def _in_short(
-    counts: str, best: list[Any], what: str, user_claims: tuple[str, ...] = ()
-) -> Panel:
+def _in_short(counts: str, best: list[Any], what: str, user_claims: tuple[str, ...] = ()) -> Panel:
     """The summary that opens a long list: counts by group, then the best supported."""
     lines: list[RenderableType] = [Text(f"{counts}.")]
     if best:
@@ -331,9 +325,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
         heading.append(f"  ({', '.join(filters)})", style="dim")
     parts: list[RenderableType] = [heading]
     if result.top:
-        parts.append(
-            _items_list("", result.best_items(), _prevention_summary, result.user_claims)
-        )
+        parts.append(_items_list("", result.best_items(), _prevention_summary, result.user_claims))
         parts.append(Text("Everything, with what has no evidence: cramp prevent", style="dim"))
     else:
         if result.groups():
@@ -346,9 +338,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
                 )
             )
         for heading_text, _, items in result.groups():
-            parts.append(
-                _items_list(heading_text, items, _prevention_summary, result.user_claims)
-            )
+            parts.append(_items_list(heading_text, items, _prevention_summary, result.user_claims))
     if not result.items and not result.doctor_treatments:
         parts.append(Text("Nothing matches these filters."))
     parts.append(_note(result.note, "Good to know"))
