@@ -126,9 +126,14 @@ class Stretch(Part):
 
     @property
     def caveat(self) -> str | None:
-        """The evidence note, where the grade alone would not say enough: no medical source
-        gives these steps, or the evidence goes against them."""
-        return self.evidence.note if self.evidence.grade in ("none", "against") else None
+        return caveat(self.evidence)
+
+
+def caveat(evidence: Evidence) -> str | None:
+    """The evidence note, where the grade alone would not say enough: no medical source
+    gives these steps, or the evidence goes against them. `now` and `relieve` show it under
+    the stretch even when the rest of the evidence waits for --details."""
+    return evidence.note if evidence.grade in ("none", "against") else None
 
 
 class NowResult(Result):

@@ -357,3 +357,16 @@ def test_lookalikes_list_the_most_dangerous_first_and_the_clot_first_of_its_leve
     assert urgent[0] == "dvt"
     plain_ids = [line.split("\t")[0] for line in _plain("lookalikes").splitlines() if "\t" in line]
     assert plain_ids == [item["id"] for item in items]
+
+
+@pytest.mark.parametrize("muscle", ["shin", "foot"])
+def test_a_stretch_no_medical_source_gives_says_so_without_details(muscle: str) -> None:
+    """The grade alone ("no evidence found") would not say why: the note stays on screen."""
+    item = KB.relief_item(KB.muscle(run_json("relieve", muscle)["muscle"]["id"]).relief[0])
+    assert item.evidence.grade == "none"
+    for columns in WIDTHS:
+        screen = _flat(_screen("relieve", muscle, columns=columns))
+        _before(screen, item.steps[-1], _flat(item.evidence.note), "Also helps")
+    assert f"  Evidence: {item.evidence.note}" in _plain("relieve", muscle)
+    markdown = run("relieve", muscle, "--format", "markdown").stdout
+    assert f"no evidence found: {item.evidence.note}" in markdown

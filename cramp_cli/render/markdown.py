@@ -32,6 +32,7 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     WhyResult,
+    caveat,
     grade_counts,
     muscle_word,
 )
@@ -109,7 +110,10 @@ def _relief(item: Relief, user_claims: tuple[str, ...] = (), details: bool = Tru
     yield f"**Hold:** {esc(item.hold)}  "
     claim = _claim(item.id, user_claims)
     if not details:
-        yield f"**Evidence{claim}:** {grade_label(item.evidence)}"
+        note = caveat(item.evidence)
+        yield f"**Evidence{claim}:** {grade_label(item.evidence)}" + (
+            f": {esc(note)}" if note else ""
+        )
         yield ""
         return
     yield f"**Evidence{claim}:** {grade_label(item.evidence)}: {esc(item.evidence.note)}"

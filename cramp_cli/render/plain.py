@@ -30,6 +30,7 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     WhyResult,
+    caveat,
     grade_counts,
     muscle_word,
 )
@@ -66,6 +67,8 @@ def _relief_lines(item: Relief, result: ReliefResult, steps: bool) -> Iterator[s
         for number, step in enumerate(item.steps, start=1):
             yield f"  {number}. {step}"
         yield f"  Hold: {item.hold}"
+        if not result.details and caveat(item.evidence):
+            yield f"  Evidence: {caveat(item.evidence)}"
     if result.details:
         claim = f" ({USER_CLAIM})" if item.id in result.user_claims else ""
         yield f"  Evidence{claim}: {grade_label(item.evidence)}: {item.evidence.note}"

@@ -39,6 +39,7 @@ from cramp_cli.results import (
     SourcesResult,
     Stretch,
     WhyResult,
+    caveat,
     grade_counts,
     muscle_word,
 )
@@ -198,6 +199,8 @@ def _relief_panel(item: Relief, user_claims: tuple[str, ...] = (), details: bool
         parts.append(_evidence_line(item, user_claims))
     else:
         subtitle = _grade(item, item.id in user_claims)
+        if caveat(item.evidence):
+            parts.append(Text(caveat(item.evidence) or "", style="dim"))
     return Panel(
         Group(*parts),
         title=Text(item.title, style="bold"),
