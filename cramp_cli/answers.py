@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
 from cramp_cli.knowledge.kb import (
@@ -76,6 +76,8 @@ from cramp_cli.wording import (
 if TYPE_CHECKING:
     from cramp_cli.interview import Interview
 
+_I = TypeVar("_I", bound=Item)
+
 CAUSE_GROUP_ORDER = ("mechanism", "trigger", "body", "condition", "medicine", "belief")
 MAX_NAME_LENGTH = 100
 
@@ -134,11 +136,11 @@ def _quoted(names: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _for_who(items: Iterable[Item], who: str | None) -> list[Item]:
+def _for_who(items: Iterable[_I], who: str | None) -> list[_I]:
     return [item for item in items if who is None or who in item.who or "everyone" in item.who]
 
 
-def _for_when(items: Iterable[Item], when: str | None) -> list[Item]:
+def _for_when(items: Iterable[_I], when: str | None) -> list[_I]:
     return [item for item in items if when is None or not item.when or when in item.when]
 
 
@@ -193,10 +195,31 @@ def _user_claims(kb: KnowledgeBase, items: Iterable[Item]) -> tuple[str, ...]:
     return tuple(item.id for item in items if kb.from_user(item.id))
 
 
-def _at_least(items: Iterable[Item], grade: Grade | None) -> list[Item]:
+def _at_least(items: Iterable[_I], grade: Grade | None) -> list[_I]:
     if grade is None:
         return list(items)
     return [item for item in items if grade_rank(item.evidence.grade) <= grade_rank(grade)]
+
+
+def support_key(item: Item) -> tuple[int, int, str]:
+    """How well supported an item is, as a sort key: the strongest grade first, then the most
+    sources, then the id. The one ordering of `prevent`, its --top and the summaries."""
+    return (grade_rank(item.evidence.grade), -len(item.sources), item.id)
+
+
+def by_support(items: Iterable[_I]) -> list[_I]:
+    """The items, best supported first (see support_key)."""
+    return sorted(items, key=support_key)
+
+
+BEST_COUNT = 3
+
+
+def best_supported(items: Iterable[Item], count: int = BEST_COUNT) -> tuple[str, ...]:
+    """The ids of the `count` best-supported items that have some evidence: an item graded
+    "no evidence found" or "against" is never called well supported, so fewer may come."""
+    backed = [item for item in items if grade_rank(item.evidence.grade) < grade_rank("none")]
+    return tuple(item.id for item in by_support(backed)[:count])
 
 
 def why(
@@ -219,17 +242,22 @@ def why(
         note=WHY_NOTE,
         medicine_safety=MEDICINE_SAFETY,
         items=tuple(items),
+        best=best_supported(cause for cause in items if cause.group != "mechanism"),
         user_claims=_user_claims(kb, items),
     )
 
 
 def relieve(
-    kb: KnowledgeBase, muscle: str | None = None, min_evidence: str | None = None
+    kb: KnowledgeBase,
+    muscle: str | None = None,
+    min_evidence: str | None = None,
+    details: bool = False,
 ) -> ReliefResult:
     """Steps for the cramping muscle first, then the measures that help any cramp.
 
-    Without a muscle, only the general measures: they help whichever muscle it is.
-    The safety note always comes, whatever the filter.
+    Without a muscle, the general measures, and the views first point to the stretch for
+    each muscle. The safety note always comes, whatever the filter. `details` asks the human
+    views for the evidence of each item (JSON always has it).
     """
     chosen = resolve_muscle(kb, muscle) if muscle is not None else None
     grade = resolve_grade(min_evidence) if min_evidence is not None else None
@@ -243,24 +271,34 @@ def relieve(
         safety=RELIEF_SAFETY,
         items=items,
         user_claims=_user_claims(kb, items),
+        muscles=kb.muscles if chosen is None else (),
+        details=details,
     )
 
 
 def prevent(
-    kb: KnowledgeBase, who: str | None = None, min_evidence: str | None = None
+    kb: KnowledgeBase,
+    who: str | None = None,
+    min_evidence: str | None = None,
+    top: bool = False,
 ) -> PreventResult:
-    """What may make cramps less likely, and the treatments only a doctor can offer."""
+    """What may make cramps less likely, best supported first, and the treatments only a
+    doctor can offer. With `top`, only the three best-supported things you can do."""
     who = resolve_tag(kb.who_tags, who, "who") if who is not None else None
     grade = resolve_grade(min_evidence) if min_evidence is not None else None
-    chosen = {item.id for item in _at_least(_for_who(kb.prevention, who), grade)}
-    treatments = {item.id for item in _at_least(_for_who(kb.treatments, who), grade)}
-    items = tuple(item for item in kb.prevention if item.id in chosen)
-    doctor_treatments = tuple(item for item in kb.treatments if item.id in treatments)
+    items = tuple(by_support(_at_least(_for_who(kb.prevention, who), grade)))
+    doctor_treatments = tuple(by_support(_at_least(_for_who(kb.treatments, who), grade)))
+    best = best_supported(items)
+    if top:
+        items = tuple(item for item in items if item.id in best)
+        doctor_treatments = ()
     return PreventResult(
         filters=Filters(who=who, min_evidence=grade),
         note=PREVENT_NOTE,
         items=items,
         doctor_treatments=doctor_treatments,
+        best=best,
+        top=top,
         user_claims=_user_claims(kb, (*items, *doctor_treatments)),
     )
 

@@ -6,13 +6,16 @@ when a later version adds a key; `schema_version` changes only for breaking chan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar, Literal
 
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
+    GRADES,
     Cause,
     Evidence,
     Grade,
+    Item,
     Level,
     Lookalike,
     Muscle,
@@ -24,7 +27,7 @@ from cramp_cli.knowledge.models import (
     WeakReason,
 )
 from cramp_cli.shapes import Shape, hidden
-from cramp_cli.wording import DISCLAIMER
+from cramp_cli.wording import DISCLAIMER, grade_words
 
 SCHEMA_VERSION = 1
 
@@ -57,8 +60,29 @@ class WhyResult(Result):
     note: str
     medicine_safety: str
     items: tuple[Cause, ...]
+    # Ids of the best-supported causes (at most three, strongest grade first, then most
+    # sources, then id); never an item graded "no evidence found" or "against".
+    best: tuple[str, ...] = ()
     # Ids of the items read from the user's own files: their grade is the user's claim.
     user_claims: tuple[str, ...] = ()
+
+    def best_items(self) -> list[Cause]:
+        return [item for best in self.best for item in self.items if item.id == best]
+
+
+def muscle_word(muscle: Muscle) -> str:
+    """The word to type for a muscle: its id if one word, else its first one-word alias."""
+    if "-" not in muscle.id:
+        return muscle.id
+    return next((alias for alias in muscle.aliases if " " not in alias), muscle.id)
+
+
+def grade_counts(items: Iterable[Item]) -> str:
+    """'1 good evidence, 8 some evidence, 12 weak evidence, ...', strongest grade first."""
+    grades = [item.evidence.grade for item in items]
+    return ", ".join(
+        f"{grades.count(grade)} {grade_words(grade)}" for grade in GRADES if grade in grades
+    )
 
 
 class ReliefResult(Result):
@@ -69,6 +93,23 @@ class ReliefResult(Result):
     items: tuple[Relief, ...]
     # Ids of the items read from the user's own files: their grade is the user's claim.
     user_claims: tuple[str, ...] = ()
+    # Without a muscle: every muscle, so the human views can point to each one's stretch
+    # first ('cramp muscles --json' lists them for scripts).
+    muscles: tuple[Muscle, ...] = hidden(default=())
+    # Whether the human views show each item's evidence, details and sources (--details).
+    details: bool = hidden(default=False)
+
+    def main_stretch(self) -> Relief | None:
+        """The muscle's first stretch: what the human views lead with."""
+        if self.muscle is None:
+            return None
+        return next((item for item in self.items if item.muscle is not None), None)
+
+    def also_helps(self) -> list[Relief]:
+        """Everything but the main stretch, best supported first (grade, then file order)."""
+        main = self.main_stretch()
+        rest = [item for item in self.items if item is not main]
+        return sorted(rest, key=lambda item: GRADES.index(item.evidence.grade))
 
 
 class Stretch(Part):
@@ -85,9 +126,14 @@ class Stretch(Part):
 
     @property
     def caveat(self) -> str | None:
-        """The evidence note, where the grade alone would not say enough: no medical source
-        gives these steps, or the evidence goes against them."""
-        return self.evidence.note if self.evidence.grade in ("none", "against") else None
+        return caveat(self.evidence)
+
+
+def caveat(evidence: Evidence) -> str | None:
+    """The evidence note, where the grade alone would not say enough: no medical source
+    gives these steps, or the evidence goes against them. `now` and `relieve` show it under
+    the stretch even when the rest of the evidence waits for --details."""
+    return evidence.note if evidence.grade in ("none", "against") else None
 
 
 class NowResult(Result):
@@ -108,8 +154,55 @@ class PreventResult(Result):
     note: str
     items: tuple[Prevention, ...]
     doctor_treatments: tuple[Treatment, ...]
+    # Ids of the three best-supported things you can do (strongest grade, then most sources,
+    # then id); never an item graded "no evidence found" or "against". With --top, `items`
+    # holds just these and `doctor_treatments` is empty.
+    best: tuple[str, ...] = ()
+    top: bool = False
     # Ids of the items read from the user's own files: their grade is the user's claim.
     user_claims: tuple[str, ...] = ()
+
+    def can_do(self) -> list[Prevention]:
+        """Things you can do that have some evidence, best supported first."""
+        return [item for item in self.items if item.evidence.grade not in ("none", "against")]
+
+    def no_evidence(self) -> list[Prevention]:
+        return [item for item in self.items if item.evidence.grade == "none"]
+
+    def doctor_only(self) -> list[Treatment]:
+        """What a doctor may offer, except what the evidence is against."""
+        return [item for item in self.doctor_treatments if item.evidence.grade != "against"]
+
+    def not_recommended(self) -> list[Prevention | Treatment]:
+        """Graded "against", whether something to do or a doctor's treatment."""
+        both: list[Prevention | Treatment] = [*self.items, *self.doctor_treatments]
+        return [item for item in both if item.evidence.grade == "against"]
+
+    def best_items(self) -> list[Prevention]:
+        return [item for best in self.best for item in self.items if item.id == best]
+
+    def groups(self) -> list[tuple[str, str, list[Prevention | Treatment]]]:
+        """(heading, short name for the summary, items) for each group that has items, in
+        the order every view lists them."""
+        groups: list[tuple[str, str, list[Prevention | Treatment]]] = [
+            ("Things you can do, best supported first", "things you can do", [*self.can_do()]),
+            (
+                "Only a doctor can offer these (not advice to take them)",
+                "only a doctor can offer",
+                [*self.doctor_only()],
+            ),
+            ("No evidence found that these help", "no evidence found", [*self.no_evidence()]),
+            (
+                "Not recommended: the evidence is against these",
+                "not recommended",
+                [*self.not_recommended()],
+            ),
+        ]
+        return [group for group in groups if group[2]]
+
+    def summary_counts(self) -> str:
+        """'12 things you can do, 4 only a doctor can offer, ...'."""
+        return ", ".join(f"{len(items)} {short}" for _, short, items in self.groups())
 
 
 class MusclesResult(Result):

@@ -25,6 +25,12 @@ RELIEF_SAFETY: Final = (
     "'cramp check': a tense, swollen muscle that stretching hurts more needs help at once."
 )
 
+# `cramp relieve` without a muscle: the stretch comes before the general measures.
+STRETCH_FIRST: Final = (
+    "Stretching is the main thing to do. Gently stretch the cramping muscle the opposite way "
+    "to the pull, and keep it stretched until the cramp eases. The steps for each muscle:"
+)
+
 MEDICINE_SAFETY: Final = (
     "Some medicines may be linked with cramps. Never stop or change a prescribed medicine on "
     "your own: ask your doctor or pharmacist, who can check whether a change is safe."

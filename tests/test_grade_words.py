@@ -435,6 +435,8 @@ def test_user_relief_in_every_format(tmp_path: Path) -> None:
     plain = _out("--kb", str(path), "relieve", "--format", "plain")
     assert f"my-pickle-juice\t{GOOD_CLAIM}\t" in plain
     markdown = _out("--kb", str(path), "relieve", "--format", "markdown")
+    assert f"Pickle juice (`my-pickle-juice`): {GOOD_CLAIM}" in markdown
+    markdown = _out("--kb", str(path), "relieve", "--details", "--format", "markdown")
     assert f"**Evidence ({USER_CLAIM}):** good evidence: My own experience." in markdown
     table = _out("--kb", str(path), "relieve", "--format", "table", columns="400")
     row = next(line for line in table.splitlines() if "Pickle juice" in line)

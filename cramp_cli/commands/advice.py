@@ -70,6 +70,13 @@ def relieve(
     list_names: Annotated[
         bool, typer.Option("--list", help="Print the muscle ids, one per line, and exit.")
     ] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Also show every measure's steps, evidence, details and sources.",
+        ),
+    ] = False,
     min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -85,12 +92,25 @@ def relieve(
     if list_names:
         sys.stdout.write("".join(f"{item.id}\n" for item in kb.muscles))
         return
-    emit(answers.relieve(kb, muscle, min_evidence=min_evidence), as_json, fmt, no_color)
+    emit(
+        answers.relieve(kb, muscle, min_evidence=min_evidence, details=details),
+        as_json,
+        fmt,
+        no_color,
+    )
 
 
 @app.command(epilog="Example: cramp prevent --who older-adults")
 def prevent(
     who: WhoOption = None,
+    top: Annotated[
+        bool,
+        typer.Option(
+            "--top",
+            help="Only the three best-supported things you can do "
+            "(strongest evidence, then most sources).",
+        ),
+    ] = False,
     min_evidence: MinEvidenceOption = None,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -99,7 +119,12 @@ def prevent(
     """Show how to make cramps less likely to come back."""
     from cramp_cli import answers
 
-    emit(answers.prevent(current_kb(), who=who, min_evidence=min_evidence), as_json, fmt, no_color)
+    emit(
+        answers.prevent(current_kb(), who=who, min_evidence=min_evidence, top=top),
+        as_json,
+        fmt,
+        no_color,
+    )
 
 
 @app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")

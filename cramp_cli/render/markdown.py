@@ -32,8 +32,18 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     WhyResult,
+    caveat,
+    grade_counts,
+    muscle_word,
 )
-from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, shown_grade
+from cramp_cli.wording import (
+    DISCLAIMER,
+    STRETCH_FIRST,
+    USER_CLAIM,
+    grade_label,
+    grade_words,
+    shown_grade,
+)
 
 
 def _ref_grade(ref: EntryRef) -> str:
@@ -61,9 +71,26 @@ def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> It
     )
 
 
+def _in_short(counts: str, best: Iterable[Item], user_claims: tuple[str, ...]) -> Iterator[str]:
+    yield f"**In short:** {esc(counts)}."
+    yield ""
+    yield "**Best supported:**"
+    yield ""
+    for number, item in enumerate(best, start=1):
+        grade = shown_grade(grade_label(item.evidence), item.id in user_claims)
+        yield f"{number}. {esc(item.title)} (`{item.id}`): {grade}"
+    yield ""
+
+
 def _why(result: WhyResult) -> Iterator[str]:
     yield "# What can bring on night leg cramps"
     yield ""
+    if result.items:
+        yield from _in_short(
+            f"{len(result.items)} causes: {grade_counts(result.items)}",
+            result.best_items(),
+            result.user_claims,
+        )
     yield from _items_table(result.items, result.user_claims)
     yield f"> {esc(result.note)}"
     yield ""
@@ -71,7 +98,7 @@ def _why(result: WhyResult) -> Iterator[str]:
     yield ""
 
 
-def _relief(item: Relief, user_claims: tuple[str, ...] = ()) -> Iterator[str]:
+def _relief(item: Relief, user_claims: tuple[str, ...] = (), details: bool = True) -> Iterator[str]:
     yield f"## {esc(item.title)} (`{item.id}`)"
     yield ""
     if item.direction:
@@ -82,22 +109,60 @@ def _relief(item: Relief, user_claims: tuple[str, ...] = ()) -> Iterator[str]:
     yield ""
     yield f"**Hold:** {esc(item.hold)}  "
     claim = _claim(item.id, user_claims)
+    if not details:
+        note = caveat(item.evidence)
+        yield f"**Evidence{claim}:** {grade_label(item.evidence)}" + (
+            f": {esc(note)}" if note else ""
+        )
+        yield ""
+        return
     yield f"**Evidence{claim}:** {grade_label(item.evidence)}: {esc(item.evidence.note)}"
+    yield ""
+    yield esc(item.details)
+    yield ""
+    if item.article_claim:
+        yield f"**The original article:** {esc(item.article_claim)}"
+        yield ""
+    yield f"**Sources:** {', '.join(f'`{source}`' for source in item.sources)}"
     yield ""
 
 
 def _relieve(result: ReliefResult) -> Iterator[str]:
+    main = result.main_stretch()
     if result.muscle is not None:
         yield f"# Cramp in the {esc(result.muscle.name.lower())} (`{result.muscle.id}`)"
         yield ""
         yield esc(result.muscle.cramp_pulls)
         yield ""
     else:
-        yield "# What helps any cramp"
+        yield "# What to do for a cramp"
         yield ""
-    for item in result.items:
-        yield from _relief(item, result.user_claims)
-    yield f"> **Warning signs:** {esc(result.safety)}"
+        yield "## First, stretch the cramping muscle"
+        yield ""
+        yield esc(STRETCH_FIRST)
+        yield ""
+        for muscle in result.muscles:
+            yield (
+                f"- `cramp relieve {muscle_word(muscle)}`: {esc(muscle.name)}. "
+                f"{esc(muscle.cramp_pulls)}"
+            )
+        yield ""
+    if main is not None:
+        yield from _relief(main, result.user_claims, details=result.details)
+    if result.details:
+        for item in result.items:
+            if item is not main:
+                yield from _relief(item, result.user_claims)
+    elif result.also_helps():
+        yield "## Also helps"
+        yield ""
+        for item in result.also_helps():
+            grade = shown_grade(grade_label(item.evidence), item.id in result.user_claims)
+            yield f"- {esc(item.title)} (`{item.id}`): {grade}"
+        yield ""
+        yield "The steps and evidence of each: `cramp relieve --details`."
+        yield ""
+    yield f"> **When to get help:** {esc(result.safety)}"
     yield ""
 
 
@@ -124,13 +189,19 @@ def _now(result: NowResult) -> Iterator[str]:
 
 
 def _prevent(result: PreventResult) -> Iterator[str]:
-    yield "# How to make night cramps less likely"
-    yield ""
-    yield from _items_table(result.items, result.user_claims)
-    if result.doctor_treatments:
-        yield "## Only a doctor can offer these (not advice to take them)"
+    if result.top:
+        yield "# The best-supported things you can do"
         yield ""
-        yield from _items_table(result.doctor_treatments, result.user_claims)
+        yield from _items_table(result.best_items(), result.user_claims)
+    else:
+        yield "# How to make night cramps less likely"
+        yield ""
+        if result.groups():
+            yield from _in_short(result.summary_counts(), result.best_items(), result.user_claims)
+        for heading, _, items in result.groups():
+            yield f"## {heading}"
+            yield ""
+            yield from _items_table(items, result.user_claims)
     yield f"> {esc(result.note)}"
     yield ""
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cramp_cli.knowledge.kb import title_of
-from cramp_cli.knowledge.models import Item, Relief, Source
+from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
 from cramp_cli.render.fields import entry_fields
 from cramp_cli.results import (
     CheckResult,
@@ -30,8 +30,18 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     WhyResult,
+    caveat,
+    grade_counts,
+    muscle_word,
 )
-from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, shown_grade
+from cramp_cli.wording import (
+    DISCLAIMER,
+    STRETCH_FIRST,
+    USER_CLAIM,
+    grade_label,
+    grade_words,
+    shown_grade,
+)
 
 
 def _row(item: Item, user_claims: tuple[str, ...] = ()) -> str:
@@ -40,22 +50,51 @@ def _row(item: Item, user_claims: tuple[str, ...] = ()) -> str:
 
 
 def _why(result: WhyResult) -> Iterator[str]:
+    if result.items:
+        yield f"Summary: {len(result.items)} causes: {grade_counts(result.items)}."
+        yield f"Best supported: {', '.join(result.best) or '-'}"
     for item in result.items:
         yield _row(item, result.user_claims)
     yield f"Note: {result.note}"
     yield f"Medicines: {result.medicine_safety}"
 
 
-def _relieve(result: ReliefResult) -> Iterator[str]:
-    if result.muscle is not None:
-        yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
-    for item in result.items:
-        yield _row(item, result.user_claims)
+def _relief_lines(item: Relief, result: ReliefResult, steps: bool) -> Iterator[str]:
+    yield _row(item, result.user_claims)
+    if steps:
         if item.direction:
             yield f"  Stretch: {item.direction}"
         for number, step in enumerate(item.steps, start=1):
             yield f"  {number}. {step}"
         yield f"  Hold: {item.hold}"
+        if not result.details and caveat(item.evidence):
+            yield f"  Evidence: {caveat(item.evidence)}"
+    if result.details:
+        claim = f" ({USER_CLAIM})" if item.id in result.user_claims else ""
+        yield f"  Evidence{claim}: {grade_label(item.evidence)}: {item.evidence.note}"
+        yield f"  Details: {item.details}"
+        if item.article_claim:
+            yield f"  The original article: {item.article_claim}"
+        yield f"  Sources: {', '.join(item.sources)}"
+
+
+def _relieve(result: ReliefResult) -> Iterator[str]:
+    """The muscle's stretch first with its steps; then one line for each other measure
+    (their steps and evidence with --details)."""
+    main = result.main_stretch()
+    if result.muscle is not None:
+        yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
+    else:
+        yield f"Stretch first: {STRETCH_FIRST}"
+        for muscle in result.muscles:
+            yield f"  cramp relieve {muscle_word(muscle)}\t{muscle.name}. {muscle.cramp_pulls}"
+    if main is not None:
+        yield from _relief_lines(main, result, steps=True)
+    rest = result.also_helps()
+    if rest:
+        yield "Also helps:"
+    for item in rest:
+        yield from _relief_lines(item, result, steps=result.details)
     yield f"Safety: {result.safety}"
 
 
@@ -74,10 +113,19 @@ def _now(result: NowResult) -> Iterator[str]:
 
 
 def _prevent(result: PreventResult) -> Iterator[str]:
-    for item in result.items:
-        yield _row(item, result.user_claims)
-    for treatment in result.doctor_treatments:
-        yield f"{_row(treatment, result.user_claims)}\t(only a doctor can offer this)"
+    if result.top:
+        yield "Best supported things you can do:"
+    elif result.groups():
+        yield f"Summary: {result.summary_counts()}."
+        yield f"Best supported: {', '.join(result.best) or '-'}"
+    for heading, _, items in [] if result.top else result.groups():
+        yield f"{heading}:"
+        for item in items:
+            doctor = "\t(only a doctor can offer this)" if isinstance(item, Treatment) else ""
+            yield f"{_row(item, result.user_claims)}{doctor}"
+    if result.top:
+        for item in result.best_items():
+            yield _row(item, result.user_claims)
     yield f"Note: {result.note}"
 
 

@@ -39,9 +39,14 @@ from cramp_cli.results import (
     SourcesResult,
     Stretch,
     WhyResult,
+    caveat,
+    grade_counts,
+    muscle_word,
 )
 from cramp_cli.wording import (
     DISCLAIMER,
+    GRADE_MEANINGS,
+    STRETCH_FIRST,
     USER_CLAIM,
     grade_label,
     grade_words,
@@ -128,7 +133,7 @@ def _items_list(
 ) -> Group:
     """A titled list, one block per item: its title and grade, its id, what is known. A list
     rather than a table: quick to draw, and no id or grade is ever cut at 40 columns."""
-    blocks: list[RenderableType] = [Text(title, style="bold")]
+    blocks: list[RenderableType] = [Text(title, style="bold")] if title else []
     for item in items:
         block = Text()
         block.append(item.title, style="bold")
@@ -168,6 +173,9 @@ def _why(result: WhyResult) -> list[RenderableType]:
     if filters:
         heading.append(f"  ({', '.join(filters)})", style="dim")
     parts: list[RenderableType] = [heading]
+    if result.items:
+        counts = f"{len(result.items)} causes: {grade_counts(result.items)}"
+        parts.append(_in_short(counts, result.best_items(), "why cramps come", result.user_claims))
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
@@ -186,18 +194,89 @@ def _labelled(label: str, value: str | Text) -> Text:
     return text
 
 
-def _relief_panel(item: Relief, user_claims: tuple[str, ...] = ()) -> Panel:
+def _relief_panel(item: Relief, user_claims: tuple[str, ...] = (), details: bool = True) -> Panel:
+    """A measure's steps; with `details`, its evidence, details, the article's claim and
+    sources. Without them the grade words sit in the panel's lower border."""
     parts: list[RenderableType] = []
     if item.direction:
         parts.append(_labelled("Stretch", item.direction))
     for number, step in enumerate(item.steps, start=1):
-        numbered = Text(f"{number}. ", style="bold")
+        numbered = Text()
+        numbered.append(f"{number}. ", style="bold")
         numbered.append(step)
         parts.append(Padding(numbered, (0, 0, 0, 1)))
-    parts += [_labelled("Hold", item.hold), _evidence_line(item, user_claims)]
+    parts.append(_labelled("Hold", item.hold))
+    subtitle = None
+    if details:
+        parts.append(_evidence_line(item, user_claims))
+    else:
+        subtitle = _grade(item, item.id in user_claims)
+        if caveat(item.evidence):
+            parts.append(Text(caveat(item.evidence) or "", style="dim"))
     return Panel(
         Group(*parts),
         title=Text(item.title, style="bold"),
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        border_style="green",
+        box=box.ROUNDED,
+    )
+
+
+def _relief_details(item: Relief, user_claims: tuple[str, ...]) -> Group:
+    """The evidence behind a measure, for --details: its panel, then what is known."""
+    more = Text()
+    more.append_text(_labelled("Details", item.details))
+    if item.article_claim:
+        more.append("\n")
+        more.append_text(_labelled("The original article", item.article_claim))
+    if item.sources:
+        more.append("\n")
+        more.append_text(_labelled("Sources", ", ".join(item.sources)))
+    return Group(_relief_panel(item, user_claims), Padding(more, (0, 0, 1, 2)))
+
+
+def _also_helps(items: list[Relief], user_claims: tuple[str, ...], hint: str) -> Group:
+    """One line a measure, its title and grade words, best supported first."""
+    title = Text("Also helps", style="bold")
+    title.append(f"  ({hint})", style="dim")
+    blocks: list[RenderableType] = [title]
+    for item in items:
+        line = Text(f"{item.title}  ")
+        line.append_text(_grade(item, item.id in user_claims))
+        blocks.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*blocks)
+
+
+def _when_to_get_help(safety: str) -> Text:
+    text = Text()
+    text.append("When to get help: ", style="bold red")
+    text.append(safety)
+    return text
+
+
+def _grade_meanings(items: Iterable[Item]) -> Group:
+    grades = {item.evidence.grade for item in items}
+    blocks: list[RenderableType] = [Text("What the grades mean", style="bold")]
+    for grade, meaning in GRADE_MEANINGS.items():
+        if grade in grades:
+            line = Text(grade_words(grade), style=GRADE_STYLES[grade])
+            line.append(f": {meaning}", style="")
+            blocks.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*blocks)
+
+
+def _stretch_first(result: ReliefResult) -> Panel:
+    """Without a muscle: the stretch comes first, with the command for each muscle."""
+    body = Text(STRETCH_FIRST)
+    for muscle in result.muscles:
+        body.append("\n")
+        body.append(f"cramp relieve {muscle_word(muscle)}", style="bold")
+        body.append(f"  {muscle.name}. {muscle.cramp_pulls}")
+    return Panel(
+        body,
+        title=Text("First, stretch the cramping muscle", style="bold"),
         title_align="left",
         border_style="green",
         box=box.ROUNDED,
@@ -206,48 +285,80 @@ def _relief_panel(item: Relief, user_claims: tuple[str, ...] = ()) -> Panel:
 
 def _relieve(result: ReliefResult) -> list[RenderableType]:
     parts: list[RenderableType] = []
+    claims = result.user_claims
+    main = result.main_stretch()
     if result.muscle is not None:
-        heading = Text(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
+        heading = Text()
+        heading.append(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
         heading.append(f"  ({result.muscle.id})", style="dim")
-        parts += [heading, Text(result.muscle.cramp_pulls)]
-        parts += [
-            _relief_panel(item, result.user_claims)
-            for item in result.items
-            if item.muscle is not None
-        ]
-        general_title = "Also, for any cramp"
+        heading.append(f"\n{result.muscle.cramp_pulls}")
+        parts.append(heading)
+        if main is not None and result.details:
+            parts.append(_relief_details(main, claims))
+        elif main is not None:
+            parts.append(_relief_panel(main, claims, details=False))
     else:
-        parts.append(Text("What helps any cramp", style="bold underline"))
+        parts.append(Text("What to do for a cramp", style="bold underline"))
+        parts.append(_stretch_first(result))
+    if result.details:
+        parts += [_relief_details(item, claims) for item in result.items if item is not main]
+        parts.append(_grade_meanings(result.items))
+    elif result.also_helps():
         parts.append(
-            Text(
-                "For steps for one muscle: cramp relieve --muscle NAME (see 'cramp muscles').",
-                style="dim",
-            )
+            _also_helps(result.also_helps(), claims, "the steps and evidence of each: --details")
         )
-        general_title = "General measures"
-    general = [item for item in result.items if item.muscle is None]
-    parts.append(_items_list(general_title, general, _summary, result.user_claims))
-    parts.append(_note(result.safety, "Warning signs", style="red"))
+    if not result.items:
+        parts.append(Text("No measure matches this filter."))
+    parts.append(_when_to_get_help(result.safety))
     return parts
 
 
-def _prevent(result: PreventResult) -> list[RenderableType]:
-    heading = Text("How to make night cramps less likely", style="bold underline")
-    if result.filters.who:
-        heading.append(f"  (who: {result.filters.who})", style="dim")
-    parts: list[RenderableType] = [heading]
-    parts.append(
-        _items_list("Things you can do", result.items, _prevention_summary, result.user_claims)
+def _in_short(counts: str, best: list[Any], what: str, user_claims: tuple[str, ...] = ()) -> Panel:
+    """The summary that opens a long list: counts by group, then the best supported."""
+    lines: list[RenderableType] = [Text(f"{counts}.")]
+    if best:
+        lines.append(Text("Best supported:", style="bold"))
+        for number, item in enumerate(best, start=1):
+            line = Text(f"{number}. {item.title}  ")
+            line.append_text(_grade(item, item.id in user_claims))
+            lines.append(Padding(line, (0, 0, 0, 1)))
+    return Panel(
+        Group(*lines),
+        title=Text(f"In short: {what}", style="bold"),
+        title_align="left",
+        border_style="cyan",
+        box=box.ROUNDED,
     )
-    if result.doctor_treatments:
-        parts.append(
-            _items_list(
-                "Only a doctor can offer these (not advice to take them)",
-                result.doctor_treatments,
-                _prevention_summary,
-                result.user_claims,
+
+
+def _prevent(result: PreventResult) -> list[RenderableType]:
+    title = (
+        "The best-supported things you can do"
+        if result.top
+        else "How to make night cramps less likely"
+    )
+    heading = Text(title, style="bold underline")
+    filters = [f"{name}: {value}" for name, value in result.filters if value]
+    if filters:
+        heading.append(f"  ({', '.join(filters)})", style="dim")
+    parts: list[RenderableType] = [heading]
+    if result.top:
+        parts.append(_items_list("", result.best_items(), _prevention_summary, result.user_claims))
+        parts.append(Text("Everything, with what has no evidence: cramp prevent", style="dim"))
+    else:
+        if result.groups():
+            parts.append(
+                _in_short(
+                    result.summary_counts(),
+                    result.best_items(),
+                    "what you can do",
+                    result.user_claims,
+                )
             )
-        )
+        for heading_text, _, items in result.groups():
+            parts.append(_items_list(heading_text, items, _prevention_summary, result.user_claims))
+    if not result.items and not result.doctor_treatments:
+        parts.append(Text("Nothing matches these filters."))
     parts.append(_note(result.note, "Good to know"))
     return parts
 
