@@ -64,6 +64,10 @@ class ReliefResult(Result):
     command: Literal["relieve"] = "relieve"
     filters: Filters
     muscle: Muscle | None
+    # How the muscle name was read, when it was not a muscle's own: "leg" is taken to mean
+    # the back of the calf; "thigh" could be the front or the back (muscle is then null, and
+    # items hold the stretches of each).
+    notes: tuple[str, ...] = ()
     safety: str
     items: tuple[Relief, ...]
     # Ids of the items read from the user's own files: their grade is the user's claim.

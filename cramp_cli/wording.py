@@ -114,3 +114,10 @@ NOT_ASSESSED: Final = (
     "pointed to a warning sign. If any of these emergency signs applies, call your local "
     "emergency number now."
 )
+
+# How a muscle name that is not a muscle's own was read (answers.match_muscle).
+ASSUMED_MUSCLE: Final = (
+    "Taking '{name}' to mean the {muscle}, where most night cramps are; for another muscle, "
+    "see 'cramp muscles'."
+)
+SHARED_MUSCLE: Final = "'{name}' could mean {choices}: each is shown."

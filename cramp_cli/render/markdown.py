@@ -86,12 +86,15 @@ def _relief(item: Relief, user_claims: tuple[str, ...] = ()) -> Iterator[str]:
 
 
 def _relieve(result: ReliefResult) -> Iterator[str]:
+    for note in result.notes:
+        yield f"> {esc(note)}"
+        yield ""
     if result.muscle is not None:
         yield f"# Cramp in the {esc(result.muscle.name.lower())} (`{result.muscle.id}`)"
         yield ""
         yield esc(result.muscle.cramp_pulls)
         yield ""
-    else:
+    elif not any(item.muscle is not None for item in result.items):
         yield "# What helps any cramp"
         yield ""
     for item in result.items:

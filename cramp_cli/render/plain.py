@@ -46,6 +46,8 @@ def _why(result: WhyResult) -> Iterator[str]:
 
 
 def _relieve(result: ReliefResult) -> Iterator[str]:
+    for note in result.notes:
+        yield f"Note: {note}"
     if result.muscle is not None:
         yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
     for item in result.items:

@@ -184,8 +184,13 @@ def _relief_panel(item: Relief, user_claims: tuple[str, ...] = ()) -> Panel:
 
 
 def _relieve(result: ReliefResult) -> list[RenderableType]:
-    parts: list[RenderableType] = []
-    if result.muscle is not None:
+    parts: list[RenderableType] = [Text(note, style="yellow") for note in result.notes]
+    # A shared name ("thigh") has no one muscle: the stretch of each muscle it could mean.
+    shared = [item for item in result.items if item.muscle is not None and result.muscle is None]
+    if shared:
+        parts += [_relief_panel(item, result.user_claims) for item in shared]
+        general_title = "Also, for any cramp"
+    elif result.muscle is not None:
         heading = Text(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
         heading.append(f"  ({result.muscle.id})", style="dim")
         parts += [heading, Text(result.muscle.cramp_pulls)]
