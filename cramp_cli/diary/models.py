@@ -355,6 +355,52 @@ def parse_minutes(value: object, field: str = "minutes") -> float | None:
     return number
 
 
+_DURATION_UNITS = {
+    "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0,
+    "m": 1.0, "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0,
+    "s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+}  # fmt: skip
+_DURATION_PART = re.compile(r"(\d{1,5}(?:\.\d{1,3})?)([a-z]+)")
+DURATIONS_ACCEPTED = "a number of minutes (3 or 0.5), or 3m, 3min, 90s, 1m30s or 1h"
+
+
+def is_duration(text: str) -> bool:
+    """Whether a word reads as a duration (parse_duration may still find it too long)."""
+    try:
+        parse_duration(text)
+    except ValueProblem as err:
+        return err.message.startswith("must be from")
+    return True
+
+
+def parse_duration(value: object, field: str = "minutes") -> float | None:
+    """Minutes from what a person types: a plain number is minutes (3, 0.5), or numbers with
+    units run together: 3m, 3min, 90s, 1m30s, 1h. Seconds give minutes to 2 decimals."""
+    if value is None:
+        return None
+    text = _text(value, field).lower()
+    if not text or len(text) > MAX_NUMBER_CHARS:
+        return parse_minutes(text, field)
+    try:
+        float(text)  # a plain number, or nan and inf, which parse_minutes refuses as such
+    except ValueError:
+        pass
+    else:
+        return parse_minutes(text, field)
+    parts = _DURATION_PART.findall(text)
+    units = [unit for _, unit in parts]
+    if (
+        "".join(number + unit for number, unit in parts) != text
+        or any(unit not in _DURATION_UNITS for unit in units)
+        or len({_DURATION_UNITS[unit] for unit in units}) != len(units)
+    ):
+        raise ValueProblem(field, f"must be {DURATIONS_ACCEPTED}, not {_shown(value)}")
+    minutes = sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
+    if minutes > MAX_MINUTES:
+        raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES} minutes, not {_shown(value)}")
+    return parse_minutes(round(minutes, 2), field)
+
+
 def parse_severity(value: object, field: str = "severity") -> int | None:
     if value is None or value == "":
         return None
