@@ -87,8 +87,9 @@ ReliefOption = Annotated[
     str | None,
     typer.Option(
         "--relief",
-        metavar="ID",
-        help="The relief item you used, an id from 'cramp relieve' (e.g. relief-back-calf).",
+        metavar="WORD",
+        help="What you did: stretch (the stretch for the muscle), toe, rub, walk, shake, "
+        "heat, cold, legs up, nothing; or an id from 'cramp relieve'.",
         autocompletion=completion.relief_ids,
     ),
 ]
@@ -263,8 +264,9 @@ def log(
         typer.Option(
             "--at",
             metavar="TIME",
-            help="When it started: now, or a date and time such as 2025-03-05T02:10 "
-            "(local time unless it has an offset).",
+            help="When it started: now; a date and time such as 2025-03-05T02:10 (local "
+            "time unless it has an offset); a time, 02:10 or 3am (the most recent); "
+            "'yesterday 03:00'; or a time ago, -5h or '90 minutes ago'.",
         ),
     ] = "now",
     woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
@@ -297,7 +299,7 @@ def log(
         )
     with _bad_values():
         muscle_id, notes = _one_muscle(kb, muscle, ask=not machine_output(as_json, fmt))
-        moment = models.parse_at(at)
+        moment = models.parse_when(at)
         entry = models.Entry(
             id=models.new_id(),
             at=moment,
@@ -308,7 +310,7 @@ def log(
             severity=models.parse_severity(severity),
             woke=woke,
             triggers=models.parse_triggers(trigger or []),
-            relief=models.resolve_relief(kb, relief),
+            relief=models.resolve_relief(kb, relief, muscle=muscle_id),
             note=models.parse_note(note),
         )
     diary = _open(db, write=True)
@@ -488,20 +490,20 @@ def edit(
         if severity is not None:
             given["severity"] = models.parse_severity(severity)
         if at is not None:
-            given["at"] = models.parse_at(at)
+            given["at"] = models.parse_when(at)
         if woke is not None:
             given["woke"] = woke
         if trigger is not None:
             given["triggers"] = models.parse_triggers(trigger)
-        if relief is not None:
-            given["relief"] = models.resolve_relief(kb, relief)
+        if relief is not None and muscle is not None:
+            given["relief"] = models.resolve_relief(kb, relief, muscle=str(given["muscle"]))
         if note is not None:
             given["note"] = models.parse_note(note)
-    both = sorted(set(updates) & set(given))
+    both = sorted(set(updates) & {*given, *(["relief"] if relief is not None else [])})
     if both:
         raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
     updates.update(given)
-    if not updates:
+    if not updates and relief is None:
         raise UsageError(
             "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
         )
@@ -509,6 +511,8 @@ def edit(
         entry = _find(diary, entry_id)
         assert diary is not None  # _find found the entry in it
         with _bad_values():
+            if relief is not None and muscle is None:  # a word means this entry's muscle's
+                updates["relief"] = models.resolve_relief(kb, relief, muscle=entry.muscle)
             new = models.changed(entry, updates)
         diary.replace(new)
     emit(

@@ -647,6 +647,7 @@ class _Checker:
                         position,
                     )
         self._check_vague_names(kb, {**{key: key for key in muscle_ids}, **names})
+        self._check_relief_words(kb)
         for item in kb.relief:
             if item.muscle is not None and item.muscle not in muscle_ids:
                 self.fail(
@@ -654,6 +655,35 @@ class _Checker:
                     self._at(item),
                     "muscle",
                 )
+
+    def _check_relief_words(self, kb: KnowledgeBase) -> None:
+        """Each word for `log --relief` reads one way: a general item's word is no other
+        item's, a per-muscle item's word no other item's of that muscle, and none is an id."""
+        ids = {item.id for item in kb.relief}
+        owners: dict[str, list[Relief]] = {}
+        for item in kb.relief:
+            for position, word in enumerate(item.words):
+                key = normalise_name(word)
+                clash = next(
+                    (
+                        other
+                        for other in owners.get(key, ())
+                        if other.id != item.id
+                        and (other.muscle is None or item.muscle is None or other.muscle == item.muscle)
+                    ),
+                    None,
+                )
+                problem = None
+                if not key:
+                    problem = f"{word!r} has no letters or digits"
+                elif key in ids and key != item.id:
+                    problem = f"{word!r} is the id of relief item {key!r}"
+                elif clash is not None:
+                    problem = f"{word!r} is already a word for relief item {clash.id!r}"
+                if problem is not None:
+                    self.fail(problem, self._at(item), "words", position)
+                    continue
+                owners.setdefault(key, []).append(item)
 
     def _check_vague_names(self, kb: KnowledgeBase, names: dict[str, str]) -> None:
         """A vague or shared name is no muscle's id or alias; a vague one (`assumed_from`)

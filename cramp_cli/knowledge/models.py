@@ -112,6 +112,9 @@ class Relief(Item):
     """Something to do during a cramp. Without a muscle it is a general measure."""
 
     muscle: Id | None = None
+    # Plain words for it in `cramp log --relief` ("stretch"): on a per-muscle item, the word
+    # means that muscle's item.
+    words: tuple[Text, ...] = ()
     direction: Text | None = None
     hold: Text
     steps: Annotated[tuple[Text, ...], Items(min_length=1)]
