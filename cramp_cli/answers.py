@@ -278,7 +278,9 @@ def relieve(
     """
     match = match_muscle(kb, muscle) if muscle is not None else MuscleMatch(())
     grade = resolve_grade(min_evidence) if min_evidence is not None else None
-    specific = [kb.relief_item(relief_id) for chosen in match.muscles for relief_id in chosen.relief]
+    specific = [
+        kb.relief_item(relief_id) for chosen in match.muscles for relief_id in chosen.relief
+    ]
     general = [item for item in kb.relief if item.muscle is None and item not in specific]
     kept = {item.id for item in _at_least([*specific, *general], grade)}
     items = tuple(item for item in (*specific, *general) if item.id in kept)

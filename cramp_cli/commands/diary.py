@@ -389,20 +389,23 @@ def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tupl
 
 
 def _ask_which(muscles: "tuple[Muscle, ...]") -> str | None:
-    """Which of the muscles a shared name fits; None if the input ends first."""
+    """Which of the muscles a shared name fits, by number or id; None if the input ends."""
     for number, muscle in enumerate(muscles, start=1):
         typer.echo(f"  {number}. {muscle.name} ({muscle.id})", err=True)
     choices = {str(number): muscle.id for number, muscle in enumerate(muscles, start=1)}
     choices.update({muscle.id: muscle.id for muscle in muscles})
-    reply = ask_on_stderr(
-        lambda: typer.prompt(
-            f"Which one? [1-{len(muscles)}]",
-            type=click.Choice(list(choices), case_sensitive=False),
-            show_choices=False,
-            err=True,
+    while True:
+        reply = ask_on_stderr(
+            lambda: typer.prompt(f"Which one? [1-{len(muscles)}]", err=True, default="")
         )
-    )
-    return choices[str(reply).lower()] if reply is not None else None
+        if reply is None:
+            return None
+        key = str(reply).strip().lower()
+        if key in choices:
+            return choices[key]
+        if not key:
+            return None
+        typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)
 
 
 @log_app.command(

@@ -232,6 +232,11 @@ def _local(naive: datetime, field: str, value: object, latest: datetime) -> date
     return first
 
 
+def clock() -> datetime:
+    """The time now, in UTC: the tests put a fixed clock in its place."""
+    return datetime.now(UTC)
+
+
 def parse_at(
     value: object, field: str = "at", *, now: datetime | None = None, typed: str | None = None
 ) -> datetime:
@@ -242,7 +247,7 @@ def parse_at(
     from -12:00 to +14:00. `typed`: the text a datetime was read from, for the messages."""
     shown: object = value if typed is None else typed
     if now is None or now.microsecond or now.tzinfo is None:
-        now = (now or datetime.now(UTC)).astimezone().replace(microsecond=0)
+        now = (now or clock()).astimezone().replace(microsecond=0)
     current = now  # an import passes it ready, once for a million rows
     latest = current + FUTURE_SLACK
     if isinstance(value, datetime):
@@ -305,7 +310,7 @@ def parse_when(value: str, field: str = "at", *, now: datetime | None = None) ->
         return parse_at(value, field, now=now)
     if _NUMERIC_DATE.search(text) or len(text) > 60:
         raise ValueProblem(field, f"must be {AT_ACCEPTED}, not {_shown(value)}")
-    current = (now or datetime.now(UTC)).astimezone().replace(microsecond=0)
+    current = (now or clock()).astimezone().replace(microsecond=0)
     local_base = current.replace(tzinfo=None)
     utc_base = current.astimezone(UTC).replace(tzinfo=None)
     local, period = _natural(text, local_base)

@@ -669,7 +669,11 @@ class _Checker:
                         other
                         for other in owners.get(key, ())
                         if other.id != item.id
-                        and (other.muscle is None or item.muscle is None or other.muscle == item.muscle)
+                        and (
+                            other.muscle is None
+                            or item.muscle is None
+                            or other.muscle == item.muscle
+                        )
                     ),
                     None,
                 )
@@ -690,7 +694,8 @@ class _Checker:
         means one muscle only, and is nobody's shared name, so each word reads one way."""
         assumed: dict[str, str] = {}
         shared: dict[str, str] = {}
-        for muscle in kb.muscles:
+        # The shipped names first: a clash is reported at the user's entry.
+        for muscle in sorted(kb.muscles, key=lambda muscle: self._at(muscle)[0].layer != BUILT_IN):
             for field_name, own, other in (
                 ("assumed_from", assumed, shared),
                 ("shared_names", shared, assumed),
