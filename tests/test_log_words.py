@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -292,15 +293,22 @@ def test_an_unknown_relief_word_lists_the_words(db: Path) -> None:
     assert not db.exists()
 
 
-def test_relief_words_read_one_way_in_user_files(tmp_path: Path) -> None:
+def test_relief_words_in_user_files(tmp_path: Path, db: Path) -> None:
+    """A user's copy of a stretch may repeat its word (the shipped item keeps it); a word
+    that is another item's id is refused, as it would read two ways."""
+    copy = run_json("show", "relief-back-calf")["items"][0]
+    copy["id"] = "my-calf-stretch"
     mine = tmp_path / "mine.yaml"
+    mine.write_text(json.dumps({"relief": [copy]}), encoding="utf-8")
+    document = run_json("--kb", str(mine), "log", "calf", "--relief", "stretch", "--db", str(db))
+    assert document["items"][0]["relief"] == "relief-back-calf"
     item = run_json("show", "cold-when-sore")["items"][0]
-    item["words"] = ["rub"]
+    item["words"] = ["massage"]
     item["override"] = True
-    mine.write_text(__import__("json").dumps({"relief": [item]}), encoding="utf-8")
+    mine.write_text(json.dumps({"relief": [item]}), encoding="utf-8")
     result = run("--kb", str(mine), "relieve")
     assert result.exit_code == 1
-    assert "'rub' is already a word for relief item 'massage'" in result.stderr
+    assert "'massage' is the id of relief item 'massage'" in result.stderr
 
 
 def test_words_in_every_order_are_all_accepted(db: Path) -> None:

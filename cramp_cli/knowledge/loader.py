@@ -657,37 +657,24 @@ class _Checker:
                 )
 
     def _check_relief_words(self, kb: KnowledgeBase) -> None:
-        """Each word for `log --relief` reads one way: a general item's word is no other
-        item's, a per-muscle item's word no other item's of that muscle, and none is an id."""
+        """A word for `log --relief` has letters or digits and is no other item's id. Two
+        items may share a word (a user's copy of a stretch): the first in the knowledge base,
+        the logged muscle's before the general ones, is the one it means."""
         ids = {item.id for item in kb.relief}
-        owners: dict[str, list[Relief]] = {}
         for item in kb.relief:
             for position, word in enumerate(item.words):
                 key = normalise_name(word)
-                clash = next(
-                    (
-                        other
-                        for other in owners.get(key, ())
-                        if other.id != item.id
-                        and (
-                            other.muscle is None
-                            or item.muscle is None
-                            or other.muscle == item.muscle
-                        )
-                    ),
-                    None,
-                )
-                problem = None
                 if not key:
-                    problem = f"{word!r} has no letters or digits"
+                    self.fail(
+                        f"{word!r} has no letters or digits", self._at(item), "words", position
+                    )
                 elif key in ids and key != item.id:
-                    problem = f"{word!r} is the id of relief item {key!r}"
-                elif clash is not None:
-                    problem = f"{word!r} is already a word for relief item {clash.id!r}"
-                if problem is not None:
-                    self.fail(problem, self._at(item), "words", position)
-                    continue
-                owners.setdefault(key, []).append(item)
+                    self.fail(
+                        f"{word!r} is the id of relief item {key!r}",
+                        self._at(item),
+                        "words",
+                        position,
+                    )
 
     def _check_vague_names(self, kb: KnowledgeBase, names: dict[str, str]) -> None:
         """A vague or shared name is no muscle's id or alias; a vague one (`assumed_from`)
