@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from typer import _click as click  # Typer 0.28's vendored Click (see cli.py)
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
@@ -218,12 +218,31 @@ class LogGroup(TyperGroup):
     other words are the entry's, with options anywhere among them."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            click.Command.parse_args(self, ctx, [])  # the entry's values unset
-            ctx._protected_args, ctx.args = args[:1], args[1:]
+        first = self._first_word(ctx, args)
+        if first is not None and args[first] in self.commands:
+            click.Command.parse_args(self, ctx, args[:first])  # options before it, as ever
+            ctx._protected_args, ctx.args = [args[first]], args[first + 1 :]
             return ctx.args
         ctx.allow_interspersed_args = True  # options may come after the words
         return click.Command.parse_args(self, ctx, args)
+
+    def _first_word(self, ctx: click.Context, args: list[str]) -> int | None:
+        """Where the first word that is not an option or an option's value is."""
+        flags = {
+            name
+            for param in self.get_params(ctx)
+            if isinstance(param, TyperOption) and param.is_flag
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                return index + 1 if index + 1 < len(args) else None
+            if not arg.startswith("-") or arg == "-":
+                return index
+            index += 1 if arg in flags or "=" in arg else 2
+        return None
 
 
 log_app = typer.Typer(
