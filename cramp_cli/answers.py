@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
 from cramp_cli.knowledge.kb import (
@@ -112,8 +111,7 @@ def resolve_tag(tags: Sequence[Tag], name: str, field: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class MuscleMatch:
+class MuscleMatch(NamedTuple):  # a NamedTuple: `log` does not import dataclasses
     """What a muscle name means: one muscle, or each muscle a shared word fits ("thigh"),
     and the note to show when the name was not a muscle's own ("leg")."""
 
