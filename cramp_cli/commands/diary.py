@@ -303,6 +303,11 @@ def log(
     from cramp_cli.diary import models
     from cramp_cli.diary.results import LogResult
 
+    if not words and muscle is None:
+        raise UsageError(
+            "say which muscle cramped: cramp log calf, or --muscle NAME.",
+            hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
+        )
     kb = current_kb()
     if words:
         named, side, minutes = _entry_words(kb, words, side, minutes)
@@ -311,11 +316,7 @@ def log(
                 f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them."
             )
         muscle = named
-    if muscle is None:
-        raise UsageError(
-            "say which muscle cramped: cramp log calf, or --muscle NAME.",
-            hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
-        )
+    assert muscle is not None
     with _bad_values():
         muscle_id, notes = _one_muscle(kb, muscle, ask=not machine_output(as_json, fmt))
         moment = models.parse_when(at)
