@@ -10,6 +10,7 @@ them, and a command line imports and builds only the command it runs.
 
 import importlib
 import os
+import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, NoReturn
@@ -43,6 +44,7 @@ SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
     (
         "Right now",
         (
+            Listed("now", "now", "Show the stretch for a cramp right now, then time it."),
             Listed(
                 "relieve",
                 "advice",
@@ -191,6 +193,13 @@ def resume_gc() -> None:
         gc.enable()
 
 
+def _screen_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class CrampGroup(TyperGroup):
     """The root group: commands from REGISTRY, built lazily (as Click's "LazyGroup" pattern),
     and every error turned into one line on stderr and a documented exit code.
@@ -230,6 +239,13 @@ class CrampGroup(TyperGroup):
         ]
         items.extend(click.Command.shell_complete(self, ctx, incomplete))
         return items
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Bare `cramp` on a terminal is `cramp now`: the person typing it may be in pain.
+        On a pipe it stays the help, with exit code 2, as scripts expect."""
+        if not args and not ctx.resilient_parsing and _screen_is_terminal():
+            args = ["now"]
+        return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -301,7 +317,8 @@ app = typer.Typer(
     cls=CrampGroup,
     name="cramp",
     help="Night-time leg cramps: what causes them, what to do now, how to prevent them.",
-    epilog="Example: cramp relieve --muscle calf. General information, not a diagnosis.",
+    epilog="Example: cramp now (also bare 'cramp' on a terminal). General information, not a "
+    "diagnosis.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

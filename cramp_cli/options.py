@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from cramp_cli import completion
+from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -65,6 +65,16 @@ FormatOption = Annotated[
         help="Output format. Default: table on a terminal, plain otherwise. "
         "jsonl prints one item per line.",
         case_sensitive=False,
+    ),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        envvar="CRAMP_DB",
+        parser=lambda value: Path(locations.given_path(value, "--db")),
+        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
     ),
 ]
 NoColorOption = Annotated[

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
     Cause,
+    Evidence,
     Grade,
     Level,
     Lookalike,
@@ -72,6 +73,37 @@ class ReliefResult(Result):
     items: tuple[Relief, ...]
     # Ids of the items read from the user's own files: their grade is the user's claim.
     user_claims: tuple[str, ...] = ()
+
+
+class Stretch(Part):
+    """One muscle's main stretch in short form: what `cramp now` puts on the screen."""
+
+    muscle: Muscle
+    relief_id: str
+    title: str
+    steps: tuple[str, ...]
+    after: str | None
+    evidence: Evidence
+    # The stretch comes from the user's own file: its grade is the user's claim.
+    user_claim: bool = False
+
+    @property
+    def caveat(self) -> str | None:
+        """The evidence note, where the grade alone would not say enough: no medical source
+        gives these steps, or the evidence goes against them."""
+        return self.evidence.note if self.evidence.grade in ("none", "against") else None
+
+
+class NowResult(Result):
+    command: Literal["now"] = "now"
+    # Why these muscles, when the person did not name one exactly ("Taking the back of the
+    # calf, where most night cramps are").
+    notes: tuple[str, ...]
+    stretches: tuple[Stretch, ...]
+    warning: str
+    # The minutes after which a cramp that has not eased is a warning sign (from the data).
+    long_cramp_minutes: int
+    long_cramp: Sign
 
 
 class PreventResult(Result):

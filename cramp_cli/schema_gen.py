@@ -26,6 +26,7 @@ BASE_ID = "https://cramp.invalid/schemas"
 COMMAND_MODELS: dict[str, Any] = {
     "why": results.WhyResult,
     "relieve": results.ReliefResult,
+    "now": results.NowResult,
     "prevent": results.PreventResult,
     "muscles": results.MusclesResult,
     "check": results.CheckResult | results.NotAssessedResult | results.SignsResult,

@@ -121,3 +121,14 @@ ASSUMED_MUSCLE: Final = (
     "see 'cramp muscles'."
 )
 SHARED_MUSCLE: Final = "'{name}' could mean {choices}: each is shown."
+
+# `cramp now`: the one screen for the moment of a cramp.
+NOW_DEFAULT_MUSCLE: Final = (
+    "Taking the back of the calf, where most night cramps are. "
+    "Another muscle: cramp now shin, foot or thigh."
+)
+NOW_WARNING: Final = (
+    "Stop and run 'cramp check' if one leg is swollen, warm, red or darker than the other, if "
+    "stretching makes it much worse, or if it has not eased in {minutes} minutes: it may not "
+    "be a cramp."
+)

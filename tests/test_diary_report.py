@@ -12,16 +12,26 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
 
+from cramp_cli.cli import app
 from cramp_cli.diary.models import Entry, night_of
 from cramp_cli.diary.store import Diary
 from cramp_cli.schema_gen import SCHEMA_DIR
 from cramp_cli.wording import DISCLAIMER
-from tests.conftest import run, run_json
+from tests.conftest import run_json
+
+# The report's clock, passed through the context object: Saturday 6 Dec 2025, 21:00 here.
+NOW = datetime(2025, 12, 6, 21, 0).astimezone()
+
+
+def run(*args: str, env: dict[str, str] | None = None, now: datetime = NOW) -> Any:
+    """cramp in-process, with the report's clock set to `now`."""
+    return CliRunner().invoke(app, list(args), env=env, obj={"now": now}, catch_exceptions=False)
 
 
 def tonight() -> date:
-    return night_of(datetime.now().astimezone())
+    return night_of(NOW)
 
 
 def entry(nights_ago: int, n: int = 0, **values: Any) -> Entry:
@@ -36,8 +46,8 @@ def fill(db: Path, entries: list[Entry]) -> None:
         diary.add_many(entries)
 
 
-def report(db: Path, *args: str) -> dict[str, Any]:
-    result = run("report", "--db", str(db), *args, "--json")
+def report(db: Path, *args: str, now: datetime = NOW) -> dict[str, Any]:
+    result = run("report", "--db", str(db), *args, "--json", now=now)
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     schema = json.loads((SCHEMA_DIR / "report.json").read_text(encoding="utf-8"))
@@ -190,8 +200,8 @@ def test_report_plain_has_numbers_chart_signs_and_verdict(busy_diary: Path) -> N
     assert len(weeks) == 5
     assert weeks[-1][2] == str(tonight())
     assert weeks[-1][5].strip("#") == ""
-    assert any(line.startswith("Pattern: long-cramp (urgent)") for line in lines)
-    assert "Level: urgent" in lines
+    assert any(line.startswith("In your diary: long-cramp (urgent): ") for line in lines)
+    assert "Level: urgent" in lines  # the latest entry is from last night
     assert any(line.startswith("Safety net: ") for line in lines)
     assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
     assert "\x1b" not in out and "█" not in out
@@ -280,3 +290,143 @@ def test_the_shipped_rules_name_known_signs_and_sources() -> None:
     assert {rule.sign for rule in rules} == {"long-cramp", "frequent", "sleep-disturbed"}
     long_rule = next(rule for rule in rules if rule.sign == "long-cramp")
     assert long_rule.more_than == kb.triage.minutes.more_than
+
+
+# ---------------------------------------------------------------- the report speaks of the past
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A local time in December 2025."""
+    return datetime(2025, 12, day, hour, minute).astimezone()
+
+
+def logged(when: datetime, key: str, **values: Any) -> Entry:
+    return Entry(id=key.ljust(10, "0"), at=when, night=night_of(when), muscle="back-calf", **values)
+
+
+@pytest.fixture
+def past_diary(db: Path) -> Path:
+    """Cramps on 20 nights up to the night of 4 Dec, the last at 23:00 that night (46 hours
+    before NOW), woken on 3 of them; two long cramps, 12 minutes on 3 Dec, 14 on 1 Dec."""
+    entries = []
+    for night in range(15, 35):  # 15 Nov .. 4 Dec
+        day = datetime(2025, 11, 1) + timedelta(days=night - 1)
+        when = day.replace(hour=23).astimezone()
+        minutes = {33: 12.0, 31: 14.0}.get(night, 2.0)
+        entries.append(logged(when, f"{night:04x}", minutes=minutes, woke=night in (30, 32, 34)))
+    fill(db, entries)
+    return db
+
+
+def human(db: Path, width: int, now: datetime = NOW) -> str:
+    result = run(
+        "report", "--db", str(db), env={"FORCE_COLOR": "1", "COLUMNS": str(width)}, now=now
+    )
+    assert result.exit_code == 0, result.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert all(len(line) <= width for line in plain.splitlines())
+    return plain
+
+
+def sign_lines(text: str, sign: str) -> list[str]:
+    """The lines that head a sign: its id, then its level."""
+    return re.findall(rf"^ *{sign} +(?:emergency|urgent|see-doctor|self-care) *$", text, re.M)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_past_signs_are_listed_once_with_their_dates_and_no_level_of_now(
+    past_diary: Path, width: int
+) -> None:
+    out = human(past_diary, width)
+    assert "In your diary" in out
+    for sign in ("long-cramp", "frequent"):
+        assert len(sign_lines(out, sign)) == 1, sign
+    assert sign_lines(out, "long-cramp")[0].split()[1] == "urgent"  # the level is kept
+    words = " ".join(out.split())
+    assert "3 Dec: a cramp of 12 minutes; 1 Dec: a cramp of 14 minutes" in words
+    assert "Cramps on 20 nights" in words and "4 Dec, 3 Dec, 2 Dec" in words
+    assert "and 14 more" in words  # 20 nights: the 6 newest are named
+    for day in ("3 Dec", "1 Dec", "4 Dec", "29 Nov"):  # a date is never split across lines
+        assert any(day in line for line in out.splitlines()), day
+    # Three days old: no "URGENT" panel as if it were happening now, and no second list.
+    assert "URGENT" not in out
+    assert "Your answers point to" not in out
+    # But the sign still says what to do, today, in the past tense.
+    assert "It has passed, but it still needs a doctor today" in words
+    assert "more than 24 hours old" in words
+    assert "Safety net" in out
+    assert words.endswith(DISCLAIMER)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_recent_entry_brings_the_level_of_now_but_not_the_signs_twice(
+    past_diary: Path, width: int
+) -> None:
+    with Diary.open(past_diary) as diary:  # type: ignore[union-attr]
+        diary.add_many([logged(NOW - timedelta(hours=3), "ecec", minutes=1.0)])
+    out = human(past_diary, width)
+    assert "URGENT" in out  # the panel: the level of the signs, shown as the level of now
+    assert "Your answers point to" not in out
+    for sign in ("long-cramp", "frequent"):
+        assert len(sign_lines(out, sign)) == 1, sign
+    words = " ".join(out.split())
+    assert words.count("What to do:") == 2
+
+
+@pytest.mark.parametrize(
+    ("age", "current"),
+    [(timedelta(hours=23, minutes=59), True), (timedelta(hours=24, minutes=1), False)],
+)
+def test_the_level_of_now_needs_an_entry_from_the_last_24_hours(
+    db: Path, age: timedelta, current: bool
+) -> None:
+    fill(db, [logged(NOW - age, "10c9", minutes=15.0)])
+    document = report(db)
+    assert document["current"] is current
+    assert document["check"]["level"] == "urgent"  # scripts still get the sign's level
+    (finding,) = document["items"]
+    assert finding["id"] == "long-cramp" and finding["level"] == "urgent"
+    assert finding["recent"] is current
+    assert finding["seen"] == [{"night": str(night_of(NOW - age)), "minutes": 15.0}]
+    assert finding["count"] == 1
+    assert ("It has passed" in finding["advice"]) is not current
+    assert "today" in finding["advice"]  # never later than the level says
+    plain = run("report", "--db", str(db)).stdout.splitlines()
+    assert ("Level: urgent" in plain) is current
+    assert any(line.startswith("Now: ") for line in plain) is not current
+    mine = [line for line in plain if line.startswith("In your diary: ")]
+    assert len(mine) == 1 and mine[0].startswith("In your diary: long-cramp (urgent): ")
+    assert not any(line.startswith("Sign: ") for line in plain)  # listed once
+    for width in (80, 60):
+        out = human(db, width)
+        assert ("URGENT" in out) is current
+        assert len(sign_lines(out, "long-cramp")) == 1
+
+
+def test_the_plain_report_lists_each_sign_once_with_dates(past_diary: Path) -> None:
+    lines = run("report", "--db", str(past_diary)).stdout.splitlines()
+    mine = [line for line in lines if line.startswith("In your diary: ")]
+    assert mine == [
+        "In your diary: long-cramp (urgent): 3 Dec: a cramp of 12 minutes; "
+        "1 Dec: a cramp of 14 minutes",
+        "In your diary: frequent (see-doctor): Cramps on 20 nights (6.4 a week): "
+        "4 Dec, 3 Dec, 2 Dec, 1 Dec, 30 Nov, 29 Nov and 14 more",
+    ]
+    assert not any(line.startswith(("Level: ", "Sign: ")) for line in lines)
+    assert any(line.startswith("Safety net: ") for line in lines)
+    assert lines[-1] == f"Disclaimer: {DISCLAIMER}"
+
+
+def test_the_markdown_report_lists_each_sign_once_with_dates(past_diary: Path) -> None:
+    out = run("report", "--db", str(past_diary), "--format", "markdown").stdout
+    assert "## In your diary" in out
+    assert "## Your answers point to" not in out and "Urgent: get help today" not in out
+    assert out.count("**long-cramp** (urgent)") == 1
+    assert "3 Dec: a cramp of 12 minutes; 1 Dec: a cramp of 14 minutes" in out
+    assert "## Safety net" in out
+
+
+def test_dates_of_another_year_carry_the_year(db: Path) -> None:
+    fill(db, [logged(datetime(2024, 12, 20, 23, 0).astimezone(), "01d", minutes=11.0)])
+    lines = run("report", "--db", str(db), "--days", "400").stdout.splitlines()
+    assert "In your diary: long-cramp (urgent): 20 Dec 2024: a cramp of 11 minutes" in lines

@@ -53,6 +53,8 @@ INVOCATIONS = [
     ["relieve"],
     ["relieve", "--muscle", "calf"],
     ["relieve", "--muscle", "front-thigh", "--min-evidence", "moderate"],
+    ["now"],
+    ["now", "hamstring"],
     ["prevent"],
     ["prevent", "--who", "older-adults"],
     ["muscles"],

@@ -18,9 +18,10 @@ import typer
 from typer import _click as click  # Typer 0.28's vendored Click (see cli.py)
 from typer.core import TyperGroup, TyperOption
 
-from cramp_cli import completion, locations
+from cramp_cli import completion
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
 from cramp_cli.options import (
+    DbOption,
     FormatOption,
     JsonOption,
     NoColorOption,
@@ -48,16 +49,6 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        metavar="PATH",
-        envvar="CRAMP_DB",
-        parser=lambda value: Path(locations.given_path(value, "--db")),
-        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
-    ),
-]
 SideOption = Annotated[
     str | None,
     typer.Option(
@@ -660,6 +651,7 @@ def history(
 
 @app.command(epilog="Example: cramp report --days 60")
 def report(
+    ctx: typer.Context,
     days: Annotated[
         int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
     ] = 30,
@@ -679,21 +671,25 @@ def report(
 ) -> None:
     """Sum up your diary, and the warning signs its pattern meets."""
     from cramp_cli.diary.models import night_of
-    from cramp_cli.diary.report import MAX_DAYS, build_report, window
+    from cramp_cli.diary.report import MAX_DAYS, build_report, long_from, window
     from cramp_cli.diary.store import no_entries
 
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
     kb = current_kb()
     rules = kb.patterns
+    # The clock: a test passes its own through the context object (CliRunner's obj=).
+    clock = ctx.obj.get("now") if isinstance(ctx.obj, dict) else None
+    now = clock if isinstance(clock, datetime) else datetime.now().astimezone()
     with _bad_values():
-        first, last = window(night_of(datetime.now().astimezone()), days)
+        first, last = window(night_of(now), days)
     aggregates = no_entries(first, last)
     diary = _open(db, write=False)
     if diary is not None:
         with diary:
-            aggregates = diary.aggregates(first, last)
-    emit(build_report(aggregates, kb, rules, days=days, region=region), as_json, fmt, no_color)
+            aggregates = diary.aggregates(first, last, long_from(rules))
+    result = build_report(aggregates, kb, rules, days=days, now=now, region=region)
+    emit(result, as_json, fmt, no_color)
 
 
 @app.command(epilog="Example: cramp export --format csv --output diary.csv")

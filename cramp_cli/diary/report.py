@@ -2,26 +2,45 @@
 
 The warning signs come from the rules in data/patterns.yml; the level and the advice come
 from answers.check with those signs, so they are exactly what `cramp check --sign ...` says.
+
+A report speaks of the past. Each sign is listed once, with the nights that met it. The
+level of `check` is shown as the level of now only when the latest entry is from the last
+RECENT (24 hours). A sign seen earlier keeps its level and still says what to do: an urgent
+or emergency sign that has passed still needs a doctor today (PAST_ADVICE), never later.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from cramp_cli import answers
 from cramp_cli.diary.models import FIRST_NIGHT, ValueProblem
-from cramp_cli.diary.results import Count, PatternFinding, ReliefUse, ReportResult, Week
-from cramp_cli.diary.store import Aggregates
+from cramp_cli.diary.results import Count, Occasion, PatternFinding, ReliefUse, ReportResult, Week
+from cramp_cli.diary.store import Aggregates, Seen
 from cramp_cli.knowledge.kb import KnowledgeBase
-from cramp_cli.knowledge.models import Measure, PatternRule
+from cramp_cli.knowledge.models import Level, Measure, PatternRule
 
 REPORT_NOTE = (
     "A diary shows patterns only. It cannot see other warning signs, such as one swollen, "
     "warm or red leg, chest pain or breathlessness: if you have any, run 'cramp check'."
 )
 MAX_DAYS = 3660
+RECENT = timedelta(hours=24)  # an entry this recent makes the report's level the level of now
+# What to do about a sign of these levels that the diary saw earlier than RECENT. It keeps
+# the urgency of its level (help today), since cramp cannot tell how the leg is now; it is
+# only not announced as what is happening now. Other levels use the sign's own advice.
+PAST_ADVICE: dict[Level, str] = {
+    "emergency": (
+        "If it is still going on, or comes back, call {emergency} now. If it has passed, it "
+        "still needs a doctor today: contact {urgent}, and tell them what happened."
+    ),
+    "urgent": (
+        "It has passed, but it still needs a doctor today: contact {urgent}, and tell them "
+        "what happened. If it is happening again now, run 'cramp check'."
+    ),
+}
 
 
 def window(last_night: date, days: int) -> tuple[date, date]:
@@ -48,9 +67,13 @@ def build_report(
     rules: Sequence[PatternRule],
     *,
     days: int,
+    now: datetime,
     region: str | None = None,
 ) -> ReportResult:
-    answers.resolve_region(kb, region)  # a bad --region is an error even with no finding
+    """`now` is an aware time: the clock the report measures "the last 24 hours" with."""
+    chosen_region = answers.resolve_region(kb, region)  # an error even with no finding
+    fill = {"emergency": chosen_region.emergency, "urgent": chosen_region.urgent}
+    level_actions = {item.level: item.action.format(**fill) for item in kb.triage.levels}
     agg = aggregates
     first, last = agg.first_night, agg.last_night
     if agg.older_entries or agg.earliest_night is None:
@@ -76,6 +99,12 @@ def build_report(
         if value is None or not rule.met_by(value) or rule.sign not in signs:
             continue
         sign = signs[rule.sign]
+        seen = _seen(agg, rule)
+        recent = bool(seen) and now - seen[0].at <= RECENT
+        if recent or sign.level not in PAST_ADVICE:
+            advice = sign.advice or level_actions[sign.level]
+        else:
+            advice = PAST_ADVICE[sign.level].format(**fill)
         findings.append(
             PatternFinding(
                 id=sign.id,
@@ -88,6 +117,11 @@ def build_report(
                 at_least=rule.at_least,
                 reason=rule.reason,
                 sources=rule.sources,
+                wording=sign.wording,
+                advice=advice,
+                recent=recent,
+                count=len(seen),
+                seen=tuple(Occasion(night=item.night, minutes=item.minutes) for item in seen),
             )
         )
     sign_ids = list(dict.fromkeys(finding.id for finding in findings))
@@ -148,5 +182,32 @@ def build_report(
         weeks=tuple(weeks),
         items=tuple(findings),
         check=check,
+        latest_at=agg.latest_at,
+        current=agg.latest_at is not None and now - agg.latest_at <= RECENT,
         note=REPORT_NOTE,
     )
+
+
+def _seen(agg: Aggregates, rule: PatternRule) -> tuple[Seen, ...]:
+    """The nights, or for a minutes rule the cramps, that met the rule: newest first."""
+    if rule.measure == "longest_minutes":
+        return tuple(
+            item
+            for item in agg.long_cramps
+            if item.minutes is not None and rule.met_by(item.minutes)
+        )
+    if rule.measure == "woke_nights_per_week":
+        return agg.woke_nights_seen
+    return agg.cramp_nights
+
+
+def long_from(rules: Sequence[PatternRule]) -> float | None:
+    """The fewest minutes any minutes rule can be met by: the store lists cramps from there."""
+    limits = [
+        limit
+        for rule in rules
+        if rule.measure == "longest_minutes"
+        for limit in (rule.more_than, rule.at_least)
+        if limit is not None
+    ]
+    return min(limits, default=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from cramp_cli.diary.models import Entry
@@ -63,8 +63,16 @@ class Week(Part):
     woke_nights: int
 
 
+class Occasion(Part):
+    """A night that met a rule; for a rule on minutes, one cramp of that night."""
+
+    night: date
+    minutes: float | None = None
+
+
 class PatternFinding(Part):
-    """A rule of data/patterns.yml that the diary meets: the sign, and the numbers why."""
+    """A rule of data/patterns.yml that the diary meets: the sign, the numbers why, and
+    when. Each sign is met by one rule at most in the shipped rules, and listed once."""
 
     id: str  # the warning sign, as `cramp check --sign ID` takes it
     rule: str
@@ -76,6 +84,13 @@ class PatternFinding(Part):
     at_least: float | None
     reason: str
     sources: tuple[str, ...]
+    wording: str  # what the sign means, as `cramp check` says it
+    # What to do. If the latest night or cramp that met it is older than 24 hours, the past
+    # tense of the sign's level: an urgent or emergency sign still says to get help today.
+    advice: str
+    recent: bool  # the latest night or cramp that met it is from the last 24 hours
+    count: int  # nights (or cramps, for a rule on minutes: at most 1,000) that met it
+    seen: tuple[Occasion, ...]  # those nights or cramps, newest first
 
 
 class ReportResult(Result):
@@ -105,6 +120,10 @@ class ReportResult(Result):
     items: tuple[PatternFinding, ...]
     # What `cramp check --sign` gives for the signs in items; None when no rule is met.
     check: CheckResult | None
+    latest_at: datetime | None  # the latest entry of the window (UTC)
+    # The latest entry is from the last 24 hours, so the level of `check` is the level of
+    # now; the human views show it only then.
+    current: bool
     note: str
 
 

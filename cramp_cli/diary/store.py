@@ -308,6 +308,18 @@ class WeekStats(Shape):
     woke_nights: int
 
 
+class Seen(NamedTuple):
+    """When the diary saw something: the night, the (UTC) time of the latest entry that
+    counts, and for a single cramp its minutes."""
+
+    night: date
+    at: datetime
+    minutes: float | None = None
+
+
+SEEN_LIMIT = 1000  # the most recent cramps over a minutes threshold that a report lists
+
+
 class Aggregates(NamedTuple):
     """What the report needs from the window of nights, worked out in SQL."""
 
@@ -328,6 +340,12 @@ class Aggregates(NamedTuple):
     triggers: tuple[Counted, ...]
     reliefs: tuple[ReliefStats, ...]
     weeks: tuple[WeekStats, ...] = ()
+    # For the dates in the report, newest first: every night with a cramp, every night a
+    # cramp woke you, and the cramps of at least `long_from` minutes (at most SEEN_LIMIT).
+    latest_at: datetime | None = None
+    cramp_nights: tuple[Seen, ...] = ()
+    woke_nights_seen: tuple[Seen, ...] = ()
+    long_cramps: tuple[Seen, ...] = ()
 
 
 class Diary:
@@ -673,8 +691,11 @@ class Diary:
                     return
                 yield from self._entries(rows)
 
-    def aggregates(self, first_night: date, last_night: date) -> Aggregates:
-        """Counts, means and maxima over the nights first_night..last_night, in SQL."""
+    def aggregates(
+        self, first_night: date, last_night: date, long_from: float | None = None
+    ) -> Aggregates:
+        """Counts, means and maxima over the nights first_night..last_night, in SQL, and the
+        nights and cramps behind them (cramps of `long_from` minutes or more, if given)."""
         window = (
             "FROM entries e WHERE e.at_utc >= :lo AND e.at_utc < :hi "
             "AND e.night >= :first AND e.night <= :last"
@@ -731,14 +752,35 @@ class Diary:
                 + " AND e.relief IS NOT NULL GROUP BY e.relief ORDER BY n DESC, e.relief",
                 params,
             ).fetchall()
-            weeks = q(
-                "SELECT CAST((julianday(:last) - julianday(e.night)) / 7 AS INTEGER) AS week, "
-                "count(*), count(DISTINCT e.night), "
-                "count(DISTINCT CASE WHEN e.woke THEN e.night END) "
-                + window
-                + " GROUP BY week ORDER BY week",
-                params,
-            ).fetchall()
+            # One row a night (at most MAX_DAYS): the weeks, and the nights the report names.
+            per_night = [
+                (date.fromisoformat(night), int(n), latest, woke_latest, longest_that_night)
+                for night, n, latest, woke_latest, longest_that_night in q(
+                    "SELECT e.night, count(*), max(e.at_utc), "
+                    "max(CASE WHEN e.woke THEN e.at_utc END), max(e.minutes) "
+                    + window
+                    # +e.night: read the covering time index, not the night index and rows
+                    + " GROUP BY +e.night ORDER BY 1 DESC",
+                    params,
+                )
+            ]
+            long_cramps = (
+                q(
+                    "SELECT e.night, e.at_utc, e.minutes "
+                    + window
+                    + " AND e.minutes >= :long ORDER BY e.at_utc DESC, e.id DESC LIMIT :most",
+                    {**params, "long": long_from, "most": SEEN_LIMIT},
+                ).fetchall()
+                if long_from is not None
+                and any(row[4] is not None and row[4] >= long_from for row in per_night)
+                else []
+            )
+        by_week: dict[int, list[int]] = {}
+        for night, n, _, woke_latest, _ in per_night:
+            stats = by_week.setdefault((last_night - night).days // 7, [0, 0, 0])
+            stats[0] += n
+            stats[1] += 1
+            stats[2] += woke_latest is not None
         return Aggregates(
             first_night=first_night,
             last_night=last_night,
@@ -760,8 +802,16 @@ class Diary:
                 for key, n, mean, longest_relief in reliefs
             ),
             weeks=tuple(
-                WeekStats(index=int(w), cramps=int(c), nights=int(n), woke_nights=int(k))
-                for w, c, n, k in weeks
+                WeekStats(index=w, cramps=c, nights=n, woke_nights=k)
+                for w, (c, n, k) in sorted(by_week.items())
+            ),
+            latest_at=max((_utc(row[2]) for row in per_night), default=None),
+            cramp_nights=tuple(Seen(row[0], _utc(row[2])) for row in per_night),
+            woke_nights_seen=tuple(
+                Seen(row[0], _utc(row[3])) for row in per_night if row[3] is not None
+            ),
+            long_cramps=tuple(
+                Seen(date.fromisoformat(n), _utc(at), float(m)) for n, at, m in long_cramps
             ),
         )
 
@@ -910,6 +960,10 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         entry.note,
         TAG_SEPARATOR.join(entry.triggers),
     )
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

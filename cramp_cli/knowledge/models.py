@@ -15,6 +15,7 @@ from cramp_cli.shapes import Text as _Str
 Id = Annotated[str, _Str(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 Text = Annotated[str, _Str(strip=True, min_length=1)]
 Sentence = Annotated[str, _Str(strip=True, min_length=1, max_length=300)]
+ShortLine = Annotated[str, _Str(strip=True, min_length=1, max_length=80)]
 
 Grade = Literal["strong", "moderate", "weak", "none", "against"]
 GRADES: tuple[Grade, ...] = ("strong", "moderate", "weak", "none", "against")
@@ -118,6 +119,10 @@ class Relief(Item):
     direction: Text | None = None
     hold: Text
     steps: Annotated[tuple[Text, ...], Items(min_length=1)]
+    # The stretch in a few short steps, and what to do once it eases: the one screen of
+    # `cramp now`, which must fit a small terminal. Without them `now` shows the first steps.
+    short_steps: Annotated[tuple[ShortLine, ...], Items(max_length=5)] = ()
+    after: ShortLine | None = None
 
 
 class Prevention(Item):

@@ -9,6 +9,7 @@ as markup. The verdict of a report is drawn by the same view as `cramp check`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
@@ -74,6 +75,53 @@ def _finding_words(finding: PatternFinding) -> str:
     else:
         rule = f"at least {finding.at_least:g}"
     return f"{measure}: {finding.value:g}, {rule}"
+
+
+SEEN_SHOWN = 6  # nights or cramps a human view names for one sign; then "and N more"
+
+
+NBSP = "\u00a0"  # holds a date together: the Rich view wraps only at plain spaces
+
+
+def _day(night: date, last: date) -> str:
+    """'3 Dec', with the year when it is not the year of the report's last night."""
+    year = f"{NBSP}{night.year}" if night.year != last.year else ""
+    return f"{night.day}{NBSP}{night:%b}{year}"
+
+
+def _seen_words(finding: PatternFinding, last: date, shown: int | None = SEEN_SHOWN) -> str:
+    """When the diary met the sign, newest first: '3 Dec: a cramp of 12 minutes' or
+    'Cramps on 12 nights (6 a week): 5 Dec, 4 Dec, ... and 6 more'."""
+    listed = finding.seen if shown is None else finding.seen[:shown]
+    more = finding.count - len(listed)
+    if finding.measure == "longest_minutes":
+        parts = [
+            f"{_day(item.night, last)}: a cramp of {_n(item.minutes or 0, 'minute')}"
+            for item in listed
+        ]
+        text = "; ".join(parts)
+        return text + (f"; and {more:,} more" if more else "")
+    lead = {
+        "nights_per_week": f"Cramps on {_n(finding.count, 'night')} ({finding.value:g} a week)",
+        "woke_nights_per_week": (
+            f"Woken on {_n(finding.count, 'night')} ({finding.value:g} a week)"
+        ),
+        "cramps_per_week": f"{finding.value:g} cramps a week, on {_n(finding.count, 'night')}",
+        "mean_severity": (
+            f"A mean severity of {finding.value:g} of 10, over {_n(finding.count, 'night')}"
+        ),
+    }[finding.measure]
+    text = ", ".join(_day(item.night, last) for item in listed)
+    return f"{lead}: {text}" + (f" and {more:,} more" if more else "")
+
+
+def _past_note(result: ReportResult) -> str:
+    """Said instead of a level when every entry is older than 24 hours."""
+    return (
+        "These signs are from the diary; its latest entry is more than 24 hours old, so "
+        "cramp cannot tell how you are now. If you have a cramp or any warning sign now, run "
+        "'cramp check'."
+    )
 
 
 def _count_words(counts: tuple[Count, ...], total: int) -> str:
@@ -203,12 +251,21 @@ def plain_report(
         counts = f"{_n(week.cramps, 'cramp')}\t{_n(week.nights, 'night')}"
         yield f"Week\t{week.start}\t{week.end}\t{counts}\t{bar}"
     for finding in result.items:
-        words = f"{_finding_words(finding)}. {finding.reason}"
-        yield f"Pattern: {finding.id} ({finding.level}): {words}"
-    if result.check is not None:
+        yield (
+            f"In your diary: {finding.id} ({finding.level}): "
+            f"{_seen_words(finding, result.last_night).replace(NBSP, ' ')}"
+        )
+        yield f"  Meaning: {finding.wording}"
+        yield f"  What to do: {finding.advice}"
+        yield f"  Why: {_finding_words(finding)}. {finding.reason}"
+    if result.check is None:
+        yield "Signs: the pattern meets none of the warning-sign rules."
+    elif result.current:
         yield from check_lines(result.check)
     else:
-        yield "Signs: the pattern meets none of the warning-sign rules."
+        yield f"Now: {_past_note(result)}"
+        for line in result.check.safety_net:
+            yield f"Safety net: {line}"
     yield f"Note: {result.note}"
 
 
@@ -299,21 +356,32 @@ def markdown_report(
             for w in weeks
         ]
         yield from _md_table(["Week", "Cramps", "Nights", ""], rows)
-    yield "## Warning signs in the pattern"
+    yield "## In your diary"
     yield ""
     if not result.items:
         yield "The pattern meets none of the warning-sign rules."
         yield ""
     for finding in result.items:
         yield (
-            f"- **{finding.id}** ({finding.level}): {_esc(_finding_words(finding))}. "
-            f"{_esc(finding.reason)}"
+            f"- **{finding.id}** ({finding.level}): "
+            f"{_esc(_seen_words(finding, result.last_night).replace(NBSP, ' '))}.  "
         )
+        yield f"  {_esc(finding.wording)}  "
+        yield f"  **What to do:** {_esc(finding.advice)}  "
+        yield f"  *Why:* {_esc(_finding_words(finding))}. {_esc(finding.reason)}"
     if result.items:
         yield ""
-    if result.check is not None:
+    if result.check is not None and result.current:
         for line in check_lines(result.check):
             yield f"#{line}" if line.startswith("#") else line
+    elif result.check is not None:
+        yield f"**Now:** {_esc(_past_note(result))}"
+        yield ""
+        yield "## Safety net"
+        yield ""
+        for line in result.check.safety_net:
+            yield f"- {_esc(line)}"
+        yield ""
     yield f"> {_esc(result.note)}"
     yield ""
 
@@ -459,12 +527,41 @@ def _entry_line(
     return line
 
 
-def rich_report(result: ReportResult, check_view: Callable[[CheckResult], list[Any]]) -> list[Any]:
+class _Unbroken:
+    """Rich text wrapped at plain spaces only, so '3 Dec' (held by NBSP) is never split."""
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = text
+        self.style = style
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.cells import cell_len  # noqa: TID251
+        from rich.text import Text  # noqa: TID251
+
+        lines: list[str] = []
+        line = ""
+        for word in self.text.split(" "):
+            if line and cell_len(line) + 1 + cell_len(word) > options.max_width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+        yield Text("\n".join(lines).replace(NBSP, " "), style=self.style)
+
+
+def rich_report(
+    result: ReportResult,
+    check_view: Callable[[CheckResult], list[Any]],
+    sign_heading: Callable[[str, Any, str], Any],
+) -> list[Any]:
+    """check_view draws the level of now, without the signs (they are listed once, here);
+    sign_heading draws 'sign-id  level' as `cramp check` does."""
     from rich import box  # noqa: TID251
+    from rich.console import Group  # noqa: TID251
+    from rich.padding import Padding  # noqa: TID251
     from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
-
-    from cramp_cli.render.rich_parts import titled_table
 
     heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
     heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
@@ -496,19 +593,26 @@ def rich_report(result: ReportResult, check_view: Callable[[CheckResult], list[A
             chart.add_row(label, str(week.cramps), bar)
         parts.append(chart)
     if result.items:
-        table = titled_table("Warning signs in the pattern")
-        table.add_column("Sign", ratio=3, overflow="fold")
-        table.add_column("Level", ratio=2)
-        table.add_column("Why", ratio=7)
+        # A list, not a table: at any width no sign id or level word is cut.
+        parts.append(Text("In your diary", style="bold"))
         for finding in result.items:
-            why = Text(f"{_finding_words(finding)}.", style="bold")
-            why.append(f"\n{finding.reason}")
-            table.add_row(Text(finding.id, style="bold"), Text(finding.level), why)
-        parts.append(table)
+            parts.append(sign_heading(finding.id, finding.level, "  "))
+            seen = _Unbroken(_seen_words(finding, result.last_night), style="bold")
+            body = Text(finding.wording)
+            body.append("\nWhat to do: ", style="bold")
+            body.append(finding.advice)
+            body.append(f"\n{_finding_words(finding)}. {finding.reason}", style="dim")
+            parts.append(Padding(Group(seen, body), (0, 0, 0, 4)))
     else:
         parts.append(Text("The pattern meets none of the warning-sign rules.", style="green"))
-    if result.check is not None:
+    if result.check is not None and result.current:
         parts.extend(check_view(result.check))
+    elif result.check is not None:
+        parts.append(Text(_past_note(result), style="bold"))
+        net = Text("Safety net", style="bold red")
+        for line in result.check.safety_net:
+            net.append(f"\n{line}", style="none")
+        parts.append(net)
     parts.append(Text(result.note, style="dim"))
     return parts
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 # Every view shows these in its own way (heading, evidence line, steps, sources table).
-SHOWN_APART = frozenset({"id", "title", "name", "evidence", "sources", "steps"})
+SHOWN_APART = frozenset({"id", "title", "name", "evidence", "sources", "steps", "short_steps"})
 
 
 def entry_fields(entry: Any, also_apart: Iterable[str] = ()) -> list[tuple[str, str]]:

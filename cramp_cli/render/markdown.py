@@ -22,6 +22,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MusclesResult,
     NotAssessedResult,
+    NowResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -100,6 +101,28 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
     for item in result.items:
         yield from _relief(item, result.user_claims)
     yield f"> **Warning signs:** {esc(result.safety)}"
+    yield ""
+
+
+def _now(result: NowResult) -> Iterator[str]:
+    for stretch in result.stretches:
+        grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
+        yield f"# Cramp in the {esc(stretch.muscle.name.lower())}"
+        yield ""
+        for note in result.notes:
+            yield esc(note)
+            yield ""
+        yield f"## {esc(stretch.title)} ({grade})"
+        yield ""
+        yield from (f"{number}. {esc(step)}" for number, step in enumerate(stretch.steps, 1))
+        yield ""
+        if stretch.caveat:
+            yield f"*{esc(stretch.caveat)}*"
+            yield ""
+        if stretch.after:
+            yield esc(stretch.after)
+            yield ""
+    yield f"**{esc(result.warning)}**"
     yield ""
 
 
@@ -217,7 +240,8 @@ def _signs(result: SignsResult) -> Iterator[str]:
     )
 
 
-def _check(result: CheckResult) -> Iterator[str]:
+def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     yield f"# {esc(result.title)}"
     yield ""
     if result.partial_note:
@@ -225,7 +249,7 @@ def _check(result: CheckResult) -> Iterator[str]:
         yield ""
     yield f"**Level: {result.level}.** {esc(result.action)}"
     yield ""
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         yield f"- **First, for {esc(sign.title.lower())}:** {esc(sign.advice or '')}"
     if leading:
@@ -239,7 +263,7 @@ def _check(result: CheckResult) -> Iterator[str]:
         for fired in together:
             yield f"- {esc(fired.reason)} ({fired.level})"
         yield ""
-    if result.items:
+    if result.items and signs:
         yield "## Your answers point to"
         yield ""
         for sign in result.items:
@@ -293,7 +317,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
     return {
         LogResult: diary_views.markdown_log,
         HistoryResult: diary_views.markdown_history,
-        ReportResult: lambda r: diary_views.markdown_report(r, _check),
+        ReportResult: lambda r: diary_views.markdown_report(r, lambda c: _check(c, signs=False)),
         ImportResult: diary_views.markdown_import,
     }
 
@@ -301,6 +325,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
+    NowResult: _now,
     PreventResult: _prevent,
     MusclesResult: _muscles,
     SourcesResult: _sources,

@@ -20,6 +20,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MusclesResult,
     NotAssessedResult,
+    NowResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -58,6 +59,20 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
             yield f"  {number}. {step}"
         yield f"  Hold: {item.hold}"
     yield f"Safety: {result.safety}"
+
+
+def _now(result: NowResult) -> Iterator[str]:
+    for stretch in result.stretches:
+        grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
+        yield f"Muscle: {stretch.muscle.id} ({stretch.muscle.name})"
+        yield from (f"Note: {note}" for note in result.notes)
+        yield f"{stretch.relief_id}\t{grade}\t{stretch.title}"
+        yield from (f"  {number}. {step}" for number, step in enumerate(stretch.steps, start=1))
+        if stretch.caveat:
+            yield f"Evidence: {stretch.caveat}"
+        if stretch.after:
+            yield f"After: {stretch.after}"
+    yield f"Warning: {result.warning}"
 
 
 def _prevent(result: PreventResult) -> Iterator[str]:
@@ -155,18 +170,19 @@ def _signs(result: SignsResult) -> Iterator[str]:
         yield f"{sign.id}\t{sign.level}\t{sign.question}\t{gates}"
 
 
-def _check(result: CheckResult) -> Iterator[str]:
+def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     yield f"Level: {result.level}"
     if result.partial_note:
         yield f"Incomplete: {result.partial_note}"
     yield f"Action: {result.action}"
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         yield f"First, for {sign.title.lower()}: {sign.advice}"
     yield result.details
     for fired in result.combination_rules_fired():
         yield f"Together: {fired.reason} ({fired.level})"
-    for sign in result.items:
+    for sign in result.items if signs else ():
         unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
         yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
         if sign.advice and sign not in leading:
@@ -205,7 +221,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
     return {
         LogResult: diary_views.plain_log,
         HistoryResult: diary_views.plain_history,
-        ReportResult: lambda r: diary_views.plain_report(r, _check),
+        ReportResult: lambda r: diary_views.plain_report(r, lambda c: _check(c, signs=False)),
         ImportResult: diary_views.plain_import,
     }
 
@@ -213,6 +229,7 @@ def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
 _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
+    NowResult: _now,
     PreventResult: _prevent,
     MusclesResult: _muscles,
     SourcesResult: _sources,

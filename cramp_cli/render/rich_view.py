@@ -28,6 +28,7 @@ from cramp_cli.results import (
     LookalikesResult,
     MusclesResult,
     NotAssessedResult,
+    NowResult,
     PreventResult,
     ReliefResult,
     Result,
@@ -36,9 +37,17 @@ from cramp_cli.results import (
     SignsResult,
     SourceResult,
     SourcesResult,
+    Stretch,
     WhyResult,
 )
-from cramp_cli.wording import DISCLAIMER, USER_CLAIM, grade_label, grade_words, user_claim_label
+from cramp_cli.wording import (
+    DISCLAIMER,
+    USER_CLAIM,
+    grade_label,
+    grade_words,
+    shown_grade,
+    user_claim_label,
+)
 
 USER_CLAIM_STYLE = "italic"
 GRADE_STYLES = {
@@ -396,14 +405,15 @@ def _signs(result: SignsResult) -> list[RenderableType]:
     return parts
 
 
-def _check(result: CheckResult) -> list[RenderableType]:
+def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
+    """signs=False: the level and what to do without the signs (a report lists them)."""
     body = Text()
     body.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
     body.append(f"  {result.title}\n\n", style="bold")
     if result.partial_note:
         body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
     body.append(result.action, style="bold")
-    leading = result.leading_signs()
+    leading = result.leading_signs() if signs else []
     for sign in leading:
         body.append(f"\nFirst, for {sign.title.lower()}: ", style="bold")
         body.append(sign.advice or "")
@@ -419,7 +429,7 @@ def _check(result: CheckResult) -> list[RenderableType]:
             line.append(f" {fired.level} ", style=LEVEL_STYLES[fired.level])
             line.append(f" {fired.reason}")
             parts.append(Padding(line, (0, 0, 0, 2)))
-    if result.items:
+    if result.items and signs:
         # A list, not a table: at any width no sign id or level word is cut.
         parts.append(Text("Your answers point to", style="bold"))
         for sign in result.items:
@@ -475,6 +485,58 @@ def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
     return [table]
 
 
+def _stretch_panel(stretch: Stretch) -> Panel:
+    steps = Text()
+    for number, step in enumerate(stretch.steps, start=1):
+        steps.append("\n" if number > 1 else "")
+        steps.append(f"{number}. ", style="bold")
+        steps.append(step)
+    grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
+    return Panel(
+        steps,
+        title=Text(stretch.title, style="bold"),
+        title_align="left",
+        subtitle=Text(grade, style="dim"),
+        subtitle_align="right",
+        border_style="green",
+        box=box.ROUNDED,
+    )
+
+
+def _now(result: NowResult) -> list[RenderableType]:
+    """One screen: it must fit 80x24 with the disclaimer (tests/test_now.py measures it)."""
+    parts: list[RenderableType] = []
+    for stretch in result.stretches:
+        parts.append(Text(f"Cramp in the {stretch.muscle.name.lower()}", style="bold underline"))
+        parts += [Text(note, style="dim") for note in result.notes]
+        parts.append(_stretch_panel(stretch))
+        if stretch.caveat:
+            parts.append(Text(stretch.caveat, style="dim"))
+        if stretch.after:
+            parts.append(Text(stretch.after))
+    parts.append(Text(result.warning, style="bold red"))
+    return parts
+
+
+def long_cramp_alert(result: NowResult) -> RenderableType:
+    """What `cramp now` shows at once when the timer passes the long-cramp limit."""
+    sign = result.long_cramp
+    body = Text()
+    body.append(f" {sign.level.upper()} ", style=LEVEL_STYLES[sign.level])
+    body.append(f" {result.long_cramp_minutes} minutes have passed.", style="bold")
+    body.append(f"\n{sign.wording}")
+    if sign.advice:
+        body.append(f"\n{sign.advice}", style="bold")
+    body.append("\nRun 'cramp check' for the other warning signs.")
+    return Panel(
+        body,
+        title=Text(sign.title, style="bold"),
+        title_align="left",
+        box=box.HEAVY,
+        border_style=LEVEL_BORDERS[sign.level],
+    )
+
+
 def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
     """The diary's views, imported only for a diary command."""
     from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
@@ -483,7 +545,9 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
     return {
         LogResult: diary_views.rich_log,
         HistoryResult: diary_views.rich_history,
-        ReportResult: lambda r: diary_views.rich_report(r, _check),
+        ReportResult: lambda r: diary_views.rich_report(
+            r, lambda c: _check(c, signs=False), _sign_heading
+        ),
         ImportResult: diary_views.rich_import,
     }
 
@@ -491,6 +555,7 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
 _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     WhyResult: _why,
     ReliefResult: _relieve,
+    NowResult: _now,
     PreventResult: _prevent,
     MusclesResult: _muscles,
     SourcesResult: _sources,

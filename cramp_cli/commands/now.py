@@ -1,0 +1,147 @@
+"""`cramp now`: one screen for the moment of a cramp, then (on a terminal) a timer and an
+offer to log it. Bare `cramp` on a terminal comes here too (cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cramp_cli import completion
+from cramp_cli.options import (
+    DbOption,
+    FormatOption,
+    JsonOption,
+    NoColorOption,
+    OutputFormat,
+    ask_on_stderr,
+    can_prompt,
+    current_kb,
+    emit,
+    stdout_is_terminal,
+)
+
+if TYPE_CHECKING:
+    from cramp_cli.results import NowResult, Stretch
+    from cramp_cli.stopwatch import Timing
+
+app = typer.Typer()
+
+
+@app.command(
+    epilog="Examples: cramp now; cramp now shin; cramp now --no-timer",
+)
+def now(
+    named: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MUSCLE]",
+            help="The cramping muscle (calf, shin, foot, thigh, ...). Default: the back of "
+            "the calf, where most night cramps are.",
+            autocompletion=completion.muscles,
+            show_default=False,
+        ),
+    ] = None,
+    no_timer: Annotated[
+        bool,
+        typer.Option("--no-timer", help="Show the stretch and exit: no timer, no questions."),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Show the stretch for a cramp right now, then time it."""
+    from cramp_cli import right_now
+
+    kb = current_kb()
+    result = right_now.now(kb, named)
+    emit(result, as_json, fmt, no_color)
+    human = not as_json and fmt in (None, OutputFormat.TABLE)
+    if no_timer or not human or not (can_prompt() and stdout_is_terminal()):
+        return
+    timing = _time_it(result, no_color)
+    if timing.eased and result.stretches:
+        _offer_to_log(result, result.stretches[0], timing, db)
+
+
+def _time_it(result: NowResult, no_color: bool) -> Timing:
+    from cramp_cli import stopwatch
+    from cramp_cli.render.rich_view import long_cramp_alert, make_console
+
+    def tick(seconds: float) -> None:
+        sys.stderr.write(f"\r{stopwatch.clock_face(seconds)}  Press Enter when it eases.\x1b[K")
+        sys.stderr.flush()
+
+    def alert(seconds: float) -> None:
+        sys.stderr.write("\n")
+        make_console(no_color=no_color).print(long_cramp_alert(result))
+        sys.stdout.flush()
+
+    timing = stopwatch.time_cramp(
+        limit_seconds=result.long_cramp_minutes * 60,
+        now=stopwatch.clock,
+        wait_for_enter=stopwatch.wait_for_line(sys.stdin.fileno()),
+        on_tick=tick,
+        on_limit=alert,
+    )
+    if not timing.eased:  # the input ended: the Enter that ends the line was never typed
+        sys.stderr.write("\n")
+    return timing
+
+
+def _offer_to_log(result: NowResult, stretch: Stretch, timing: Timing, db: Path | None) -> None:
+    from cramp_cli import stopwatch
+
+    minutes = stopwatch.measured_minutes(timing.seconds)
+    question = _wrapped(
+        f"Log it in your diary: {stretch.muscle.name.lower()}, "
+        f"{minutes:g} min, eased by stretching?",
+        room=len(" [y/N]: "),
+    )
+    if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)):
+        entry_id = _log(stretch, minutes, timing.seconds, db)
+        typer.echo(_wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
+    if timing.passed_limit:
+        typer.echo(
+            _wrapped(
+                f"It lasted more than {result.long_cramp_minutes} minutes: a warning sign. "
+                f"Run 'cramp check --minutes {minutes:g}'."
+            )
+        )
+
+
+def _wrapped(text: str, room: int = 0) -> str:
+    """Lines that fit the terminal, broken between words, with `room` left on the last."""
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if room and lines and len(lines[-1]) + room > width:
+        last = textwrap.wrap(lines.pop(), width - room, break_long_words=False)
+        lines += last
+    return "\n".join(lines)
+
+
+def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> str:
+    from datetime import timedelta
+
+    from cramp_cli.diary import models
+    from cramp_cli.diary.store import Diary, resolve_path
+
+    started = models.parse_at("now") - timedelta(seconds=int(seconds))
+    entry = models.Entry(
+        id=models.new_id(),
+        at=started,
+        night=models.night_of(started),
+        muscle=stretch.muscle.id,
+        minutes=minutes,
+        relief=stretch.relief_id,
+    )
+    diary = Diary.open(resolve_path(db), write=True)
+    assert diary is not None
+    with diary:
+        return diary.add(entry).id
