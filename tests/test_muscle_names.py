@@ -186,3 +186,15 @@ def test_a_shared_name_left_to_one_muscle_is_taken_to_mean_it(tmp_path: Path) ->
     document = run_json("--kb", str(mine), "relieve", "thigh")
     assert document["muscle"]["id"] == "back-thigh"
     assert document["notes"][0].startswith("Taking 'thigh' to mean the back of the thigh")
+
+
+def test_now_reads_names_the_same_way() -> None:
+    leg = run_json("now", "leg")
+    assert [stretch["muscle"]["id"] for stretch in leg["stretches"]] == ["back-calf"]
+    assert leg["notes"][0].startswith("Taking 'leg' to mean the back of the calf")
+    thigh = run_json("now", "thigh")
+    assert [stretch["muscle"]["id"] for stretch in thigh["stretches"]] == [
+        "back-thigh",
+        "front-thigh",
+    ]
+    assert "'thigh' could mean" in thigh["notes"][0]
