@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
 from cramp_cli.knowledge.kb import (
@@ -60,6 +60,7 @@ from cramp_cli.results import (
     WhyResult,
 )
 from cramp_cli.wording import (
+    ASSUMED_MUSCLE,
     GRADE_LABELS,
     LOOKALIKES_NOTE,
     MEDICINE_SAFETY,
@@ -68,6 +69,7 @@ from cramp_cli.wording import (
     PREVENT_NOTE,
     RELIEF_SAFETY,
     SELF_CARE_POINTERS,
+    SHARED_MUSCLE,
     WEAK_LABEL,
     WEAK_REASON_LABELS,
     WHY_NOTE,
@@ -111,23 +113,64 @@ def resolve_tag(tags: Sequence[Tag], name: str, field: str) -> str:
     )
 
 
-def resolve_muscle(kb: KnowledgeBase, name: str) -> Muscle:
-    """A muscle by id or alias, matched loosely; otherwise a usage error naming the nearest."""
+class MuscleMatch(NamedTuple):  # a NamedTuple: `log` does not import dataclasses
+    """What a muscle name means: one muscle, or each muscle a shared word fits ("thigh"),
+    and the note to show when the name was not a muscle's own ("leg")."""
+
+    muscles: tuple[Muscle, ...]
+    note: str | None = None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(muscle.id for muscle in self.muscles)
+
+
+def match_muscle(kb: KnowledgeBase, name: str) -> MuscleMatch:
+    """A muscle by id, alias (no note), vague name ("leg": the one muscle it is taken to
+    mean, with a note) or shared name ("thigh": every muscle that lists it, with a note);
+    otherwise a usage error naming the nearest names."""
     key = _clean_name(name, "muscle name")
     names = kb.muscle_names()
     if key in names:
-        return kb.muscle(names[key])
+        return MuscleMatch((kb.muscle(names[key]),))
+    vague = kb.vague_names()
+    if key in vague:
+        found = tuple(kb.muscle(muscle_id) for muscle_id in vague[key])
+        typed = " ".join(name.split())
+        if len(found) == 1:
+            note = ASSUMED_MUSCLE.format(name=typed, muscle=found[0].name.lower())
+        else:
+            note = SHARED_MUSCLE.format(name=typed, choices=_either(found))
+        return MuscleMatch(found, note)
     nearest: list[str] = []
-    for close in _nearest(key, names, n=6):
-        if names[close] not in nearest:
-            nearest.append(names[close])
-    for muscle in kb.muscles:  # "thigh" is part of two names: offer both
-        if key in muscle.id.split("-") and muscle.id not in nearest:
-            nearest.append(muscle.id)
+    for close in _nearest(key, [*names, *vague], n=6):
+        for muscle_id in vague.get(close, (names.get(close),)):
+            if muscle_id is not None and muscle_id not in nearest:
+                nearest.append(muscle_id)
     hint = f"Did you mean {_quoted(nearest[:3])}? " if nearest else ""
     raise UnknownNameError(
         f"unknown muscle {name!r}.",
         hint=f"{hint}Run 'cramp muscles' for every name.",
+    )
+
+
+def _either(muscles: Sequence[Muscle]) -> str:
+    named = [f"the {muscle.name.lower()} ({muscle.id})" for muscle in muscles]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+
+
+def resolve_muscle(kb: KnowledgeBase, name: str) -> Muscle:
+    """The one muscle a name means; a shared name ("thigh") is a usage error listing each
+    muscle it could mean. (The note on a vague name is dropped: see match_muscle.)"""
+    return one_muscle(match_muscle(kb, name), name)
+
+
+def one_muscle(match: MuscleMatch, name: str) -> Muscle:
+    if len(match.muscles) == 1:
+        return match.muscles[0]
+    raise UsageError(
+        f"{' '.join(name.split())!r} could mean {_either(match.muscles)}.",
+        hint=f"Give one of them: {', '.join(match.ids)}.",
     )
 
 
@@ -259,19 +302,22 @@ def relieve(
     each muscle. The safety note always comes, whatever the filter. `details` asks the human
     views for the evidence of each item (JSON always has it).
     """
-    chosen = resolve_muscle(kb, muscle) if muscle is not None else None
+    match = match_muscle(kb, muscle) if muscle is not None else MuscleMatch(())
     grade = resolve_grade(min_evidence) if min_evidence is not None else None
-    specific = [kb.relief_item(relief_id) for relief_id in chosen.relief] if chosen else []
+    specific = [
+        kb.relief_item(relief_id) for chosen in match.muscles for relief_id in chosen.relief
+    ]
     general = [item for item in kb.relief if item.muscle is None and item not in specific]
     kept = {item.id for item in _at_least([*specific, *general], grade)}
     items = tuple(item for item in (*specific, *general) if item.id in kept)
     return ReliefResult(
         filters=Filters(min_evidence=grade),
-        muscle=chosen,
+        muscle=match.muscles[0] if len(match.muscles) == 1 else None,
+        notes=(match.note,) if match.note else (),
         safety=RELIEF_SAFETY,
         items=items,
         user_claims=_user_claims(kb, items),
-        muscles=kb.muscles if chosen is None else (),
+        muscles=kb.muscles if not match.muscles else (),
         details=details,
     )
 

@@ -40,6 +40,7 @@ def _muscle_names(kb: "KnowledgeBase") -> list[str]:
     return [
         *(muscle.id for muscle in kb.muscles),
         *(normalise_name(alias) for muscle in kb.muscles for alias in muscle.aliases),
+        *kb.vague_names(),
     ]
 
 

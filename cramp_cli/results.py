@@ -89,6 +89,10 @@ class ReliefResult(Result):
     command: Literal["relieve"] = "relieve"
     filters: Filters
     muscle: Muscle | None
+    # How the muscle name was read, when it was not a muscle's own: "leg" is taken to mean
+    # the back of the calf; "thigh" could be the front or the back (muscle is then null, and
+    # items hold the stretches of each).
+    notes: tuple[str, ...] = ()
     safety: str
     items: tuple[Relief, ...]
     # Ids of the items read from the user's own files: their grade is the user's claim.
@@ -99,16 +103,19 @@ class ReliefResult(Result):
     # Whether the human views show each item's evidence, details and sources (--details).
     details: bool = hidden(default=False)
 
-    def main_stretch(self) -> Relief | None:
-        """The muscle's first stretch: what the human views lead with."""
-        if self.muscle is None:
-            return None
-        return next((item for item in self.items if item.muscle is not None), None)
+    def main_stretches(self) -> list[Relief]:
+        """What the human views lead with: the first stretch of each muscle asked about (two
+        for a name such as "thigh", none without a muscle)."""
+        firsts: dict[str, Relief] = {}
+        for item in self.items:
+            if item.muscle is not None and item.muscle not in firsts:
+                firsts[item.muscle] = item
+        return list(firsts.values())
 
     def also_helps(self) -> list[Relief]:
-        """Everything but the main stretch, best supported first (grade, then file order)."""
-        main = self.main_stretch()
-        rest = [item for item in self.items if item is not main]
+        """Everything but the main stretches, best supported first (grade, then file order)."""
+        main = self.main_stretches()
+        rest = [item for item in self.items if item not in main]
         return sorted(rest, key=lambda item: GRADES.index(item.evidence.grade))
 
 

@@ -3,7 +3,7 @@ do once it eases, and when it may not be a cramp. Built from the knowledge base 
 
 from __future__ import annotations
 
-from cramp_cli.answers import resolve_muscle
+from cramp_cli.answers import match_muscle
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.models import Muscle, Relief, Sign
 from cramp_cli.results import NowResult, Stretch
@@ -42,8 +42,10 @@ def now(kb: KnowledgeBase, muscle: str | None = None) -> NowResult:
     if muscle is None:
         chosen = [kb.muscle(DEFAULT_MUSCLE)]
         notes.append(NOW_DEFAULT_MUSCLE)
-    else:
-        chosen = [resolve_muscle(kb, muscle)]
+    else:  # "leg" is the back of the calf, "thigh" both thighs: each with a note saying so
+        match = match_muscle(kb, muscle)
+        chosen = list(match.muscles)
+        notes.extend([match.note] if match.note else [])
     stretches = tuple(
         stretch for stretch in (main_stretch(kb, item) for item in chosen) if stretch is not None
     )

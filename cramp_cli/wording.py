@@ -121,6 +121,13 @@ NOT_ASSESSED: Final = (
     "emergency number now."
 )
 
+# How a muscle name that is not a muscle's own was read (answers.match_muscle).
+ASSUMED_MUSCLE: Final = (
+    "Taking '{name}' to mean the {muscle}, where most night cramps are; for another muscle, "
+    "see 'cramp muscles'."
+)
+SHARED_MUSCLE: Final = "'{name}' could mean {choices}: each is shown."
+
 # `cramp now`: the one screen for the moment of a cramp.
 NOW_DEFAULT_MUSCLE: Final = (
     "Taking the back of the calf, where most night cramps are. "

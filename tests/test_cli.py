@@ -186,7 +186,7 @@ def test_muscle_names_match_loosely(typed: str, muscle_id: str) -> None:
     [
         ("bak-calf", "back-calf"),
         ("hamstrng", "back-thigh"),
-        ("thigh", "back-thigh"),
+        ("thihg", "back-thigh"),  # "thigh" itself shows both (test_muscle_names.py)
         ("frnt-thigh", "front-thigh"),
     ],
 )

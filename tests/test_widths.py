@@ -110,9 +110,12 @@ def _ids(args: list[str]) -> set[str]:
 
 
 def _not_in_view(args: list[str]) -> set[str]:
-    """Ids the terminal view leaves out on purpose: a muscle's stretch panel is titled by name."""
-    if args[0] in ("relieve", "now"):
-        named = {muscle.id for muscle in KB.muscles} if args[0] == "now" else set()
+    """Ids the terminal view leaves out on purpose: a muscle's stretch panel, and each line of
+    relieve's "Also helps", are titled by name."""
+    if args[0] == "relieve":
+        return {item.id for item in KB.relief}
+    if args[0] == "now":
+        named = {muscle.id for muscle in KB.muscles}
         return named | {item.id for item in KB.items if getattr(item, "muscle", None)}
     if args[0] == "lookalikes":
         return {item.id for item in KB.lookalikes}

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
+from typer import _click as click  # Typer 0.28's vendored Click (see cli.py)
+from typer.core import TyperGroup, TyperOption
 
 from cramp_cli import completion
 from cramp_cli.errors import CrampError, UnknownNameError, UsageError
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from cramp_cli.diary.store import Diary
     from cramp_cli.diary.transfer import Source
     from cramp_cli.knowledge.kb import KnowledgeBase
+    from cramp_cli.knowledge.models import Muscle
 
 MAX_LIMIT = 100_000
 
@@ -75,8 +78,9 @@ ReliefOption = Annotated[
     str | None,
     typer.Option(
         "--relief",
-        metavar="ID",
-        help="The relief item you used, an id from 'cramp relieve' (e.g. relief-back-calf).",
+        metavar="WORD",
+        help="What you did: stretch (the stretch for the muscle), toe, rub, walk, shake, "
+        "heat, cold, legs up, nothing; or an id from 'cramp relieve'.",
         autocompletion=completion.relief_ids,
     ),
 ]
@@ -198,7 +202,42 @@ def _advice(kb: "KnowledgeBase", entry: "Entry") -> tuple[str, ...]:
 
 app = typer.Typer()
 
+
+class LogGroup(TyperGroup):
+    """`cramp log` records an entry from words (`cramp log calf left 3m`) and is also the
+    group of `log edit` and `log delete`: a first word that names a subcommand runs it, any
+    other words are the entry's, with options anywhere among them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = self._first_word(ctx, args)
+        if first is not None and args[first] in self.commands:
+            click.Command.parse_args(self, ctx, args[:first])  # options before it, as ever
+            ctx._protected_args, ctx.args = [args[first]], args[first + 1 :]
+            return ctx.args
+        ctx.allow_interspersed_args = True  # options may come after the words
+        return click.Command.parse_args(self, ctx, args)
+
+    def _first_word(self, ctx: click.Context, args: list[str]) -> int | None:
+        """Where the first word that is not an option or an option's value is."""
+        flags = {
+            name
+            for param in self.get_params(ctx)
+            if isinstance(param, TyperOption) and param.is_flag
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                return index + 1 if index + 1 < len(args) else None
+            if not arg.startswith("-") or arg == "-":
+                return index
+            index += 1 if arg in flags or "=" in arg else 2
+        return None
+
+
 log_app = typer.Typer(
+    cls=LogGroup,
     name="log",
     help="Record a cramp in your diary; or edit or delete an entry.",
     invoke_without_command=True,
@@ -214,6 +253,15 @@ log_app = typer.Typer(
 )
 def log(
     ctx: typer.Context,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[MUSCLE [SIDE] [DURATION]]",
+            help="The muscle first, then the side and how long, in any order: "
+            "'cramp log calf left 3m'. Durations: 3 (minutes), 3m, 3min, 90s, 1m30s.",
+            show_default=False,
+        ),
+    ] = None,
     muscle: Annotated[
         str | None,
         muscle_option("The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...)."),
@@ -226,8 +274,9 @@ def log(
         typer.Option(
             "--at",
             metavar="TIME",
-            help="When it started: now, or a date and time such as 2025-03-05T02:10 "
-            "(local time unless it has an offset).",
+            help="When it started: now; a date and time such as 2025-03-05T02:10 (local "
+            "time unless it has an offset); a time, 02:10 or 3am (the most recent); "
+            "'yesterday 03:00'; or a time ago, -5h or '90 minutes ago'.",
         ),
     ] = "now",
     woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
@@ -245,25 +294,34 @@ def log(
     from cramp_cli.diary import models
     from cramp_cli.diary.results import LogResult
 
-    if muscle is None:
+    if not words and muscle is None:
         raise UsageError(
-            "say which muscle cramped with --muscle NAME.",
+            "say which muscle cramped: cramp log calf, or --muscle NAME.",
             hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
         )
     kb = current_kb()
+    if words:
+        named, side, minutes = _entry_words(kb, words, side, minutes)
+        if muscle is not None and named != muscle:
+            raise UsageError(
+                f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them."
+            )
+        muscle = named
+    assert muscle is not None
     with _bad_values():
-        moment = models.parse_at(at)
+        muscle_id, notes = _one_muscle(kb, muscle, ask=not machine_output(as_json, fmt))
+        moment = models.parse_when(at)
         entry = models.Entry(
             id=models.new_id(),
             at=moment,
             night=models.night_of(moment),
-            muscle=models.resolve_muscle(kb, muscle),
+            muscle=muscle_id,
             side=models.parse_side(side),
-            minutes=models.parse_minutes(minutes),
+            minutes=models.parse_duration(minutes),
             severity=models.parse_severity(severity),
             woke=woke,
             triggers=models.parse_triggers(trigger or []),
-            relief=models.resolve_relief(kb, relief),
+            relief=models.resolve_relief(kb, relief, muscle=muscle_id),
             note=models.parse_note(note),
         )
     diary = _open(db, write=True)
@@ -271,11 +329,94 @@ def log(
     with diary:
         stored = diary.add(entry)
     emit(
-        LogResult(action="added", items=(stored,), advice=_advice(kb, stored)),
+        LogResult(action="added", items=(stored,), notes=notes, advice=_advice(kb, stored)),
         as_json,
         fmt,
         no_color,
     )
+
+
+def _entry_words(
+    kb: "KnowledgeBase", words: list[str], side: str | None, minutes: str | None
+) -> tuple[str, str | None, str | None]:
+    """The muscle, side and duration of `cramp log calf left 3m`: the muscle's words first
+    (it may be several: 'back of calf'), then a side and a duration in either order. A side
+    or duration given both ways must agree."""
+    from cramp_cli.diary import models
+    from cramp_cli.names import normalise_name
+
+    def kind(word: str) -> str | None:
+        if word.strip().lower() in models.SIDES:
+            return "side"
+        return "duration" if models.is_duration(word.strip()) else None
+
+    first = next((index for index, word in enumerate(words) if kind(word)), len(words))
+    known = {*kb.muscle_names(), *kb.vague_names()}
+    if first == 0:
+        raise UsageError(
+            f"the muscle comes first, before {words[0]!r}: cramp log calf left 3m.",
+            hint="Run 'cramp muscles' for the names.",
+        )
+    # A word that is neither, right after the muscle's name, is reported as the bad word.
+    for end in range(first, 0, -1):
+        if normalise_name(" ".join(words[:end])) in known:
+            first = end
+            break
+    named = " ".join(words[:first])
+    given: dict[str, str] = {}
+    for word in words[first:]:
+        found = kind(word)
+        if found is None:
+            raise UsageError(
+                f"{word!r} is neither a side nor a duration.",
+                hint=f"After the muscle: left, right or both, and how long: "
+                f"{models.DURATIONS_ACCEPTED}.",
+            )
+        if found in given:
+            raise UsageError(f"two {found}s given, {given[found]!r} and {word!r}: give one.")
+        given[found] = word
+    for found, option, value in (("side", "--side", side), ("duration", "--minutes", minutes)):
+        if found in given and value is not None and value != given[found]:
+            raise UsageError(
+                f"two {found}s given, {given[found]!r} and {option} {value!r}: give one of them."
+            )
+    return named, given.get("side", side), given.get("duration", minutes)
+
+
+def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tuple[str, ...]]:
+    """The muscle id for a diary entry, and the note on how the name was read. A name that
+    fits several muscles ("thigh") is asked about on a terminal, else a usage error."""
+    from cramp_cli import answers
+    from cramp_cli.diary import models
+
+    if not name.strip():
+        raise models.ValueProblem("muscle", "is empty")
+    match = answers.match_muscle(kb, name)
+    if len(match.muscles) > 1 and ask and can_prompt() and stdout_is_terminal():
+        chosen = _ask_which(match.muscles)
+        if chosen is not None:
+            return chosen, ()
+    return answers.one_muscle(match, name).id, (match.note,) if match.note else ()
+
+
+def _ask_which(muscles: "tuple[Muscle, ...]") -> str | None:
+    """Which of the muscles a shared name fits, by number or id; None if the input ends."""
+    for number, muscle in enumerate(muscles, start=1):
+        typer.echo(f"  {number}. {muscle.name} ({muscle.id})", err=True)
+    choices = {str(number): muscle.id for number, muscle in enumerate(muscles, start=1)}
+    choices.update({muscle.id: muscle.id for muscle in muscles})
+    while True:
+        reply = ask_on_stderr(
+            lambda: typer.prompt(f"Which one? [1-{len(muscles)}]", err=True, default="")
+        )
+        if reply is None:
+            return None
+        key = str(reply).strip().lower()
+        if key in choices:
+            return choices[key]
+        if not key:
+            return None
+        typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)
 
 
 @log_app.command(
@@ -359,24 +500,24 @@ def edit(
         if side is not None:
             given["side"] = models.parse_side(side)
         if minutes is not None:
-            given["minutes"] = models.parse_minutes(minutes)
+            given["minutes"] = models.parse_duration(minutes)
         if severity is not None:
             given["severity"] = models.parse_severity(severity)
         if at is not None:
-            given["at"] = models.parse_at(at)
+            given["at"] = models.parse_when(at)
         if woke is not None:
             given["woke"] = woke
         if trigger is not None:
             given["triggers"] = models.parse_triggers(trigger)
-        if relief is not None:
-            given["relief"] = models.resolve_relief(kb, relief)
+        if relief is not None and muscle is not None:
+            given["relief"] = models.resolve_relief(kb, relief, muscle=str(given["muscle"]))
         if note is not None:
             given["note"] = models.parse_note(note)
-    both = sorted(set(updates) & set(given))
+    both = sorted(set(updates) & {*given, *(["relief"] if relief is not None else [])})
     if both:
         raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
     updates.update(given)
-    if not updates:
+    if not updates and relief is None:
         raise UsageError(
             "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
         )
@@ -384,6 +525,8 @@ def edit(
         entry = _find(diary, entry_id)
         assert diary is not None  # _find found the entry in it
         with _bad_values():
+            if relief is not None and muscle is None:  # a word means this entry's muscle's
+                updates["relief"] = models.resolve_relief(kb, relief, muscle=entry.muscle)
             new = models.changed(entry, updates)
         diary.replace(new)
     emit(

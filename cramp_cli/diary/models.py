@@ -232,14 +232,22 @@ def _local(naive: datetime, field: str, value: object, latest: datetime) -> date
     return first
 
 
-def parse_at(value: object, field: str = "at", *, now: datetime | None = None) -> datetime:
+def clock() -> datetime:
+    """The time now, in UTC: the tests put a fixed clock in its place."""
+    return datetime.now(UTC)
+
+
+def parse_at(
+    value: object, field: str = "at", *, now: datetime | None = None, typed: str | None = None
+) -> datetime:
     """'now', an ISO date-time ('2025-03-05T02:10', '2025-03-05 02:10', with or without an
     offset) or a datetime. Naive times are local time. Seconds are kept, fractions dropped.
 
     The time must lie from 1900-01-01 12:00 (its night is the first) to now, and its offset
-    from -12:00 to +14:00."""
+    from -12:00 to +14:00. `typed`: the text a datetime was read from, for the messages."""
+    shown: object = value if typed is None else typed
     if now is None or now.microsecond or now.tzinfo is None:
-        now = (now or datetime.now(UTC)).astimezone().replace(microsecond=0)
+        now = (now or clock()).astimezone().replace(microsecond=0)
     current = now  # an import passes it ready, once for a million rows
     latest = current + FUTURE_SLACK
     if isinstance(value, datetime):
@@ -262,7 +270,7 @@ def parse_at(value: object, field: str = "at", *, now: datetime | None = None) -
             ) from None
     offset = moment.utcoffset()
     if offset is None:
-        moment = _local(moment.replace(tzinfo=None), field, value, latest)
+        moment = _local(moment.replace(tzinfo=None), field, shown, latest)
         offset = moment.utcoffset()
         assert offset is not None
     if not MIN_OFFSET <= offset <= MAX_OFFSET:
@@ -274,12 +282,73 @@ def parse_at(value: object, field: str = "at", *, now: datetime | None = None) -
     if offset % timedelta(minutes=1):
         raise ValueProblem(field, "has a UTC offset that is not a whole number of minutes")
     if moment.date() < FIRST_NIGHT:
-        raise _too_early(field, value)
+        raise _too_early(field, shown)
     if moment > latest:
-        raise _in_future(field, value)
+        raise _in_future(field, shown)
     if night_of(moment) < FIRST_NIGHT:
-        raise _too_early(field, value)
+        raise _too_early(field, shown)
     return moment.replace(microsecond=0) if moment.microsecond else moment
+
+
+_TIME_ONLY = re.compile(r"^\d{1,2}(?::\d{2}){0,2}\s*(?:[ap]\.?m\.?)?$", re.IGNORECASE)
+_ISO_START = re.compile(r"^[+-]?\d{4}-")
+_NUMERIC_DATE = re.compile(r"\d[/.]\d")  # 03/05/2025: day or month first? Never guessed.
+AT_ACCEPTED = (
+    "'now', a date and time like 2025-03-05T02:10 or '2025-03-05 02:10', a time (02:10 or "
+    "3am: the most recent one), 'yesterday 03:00', or a time ago (-5h, 90 minutes ago)"
+)
+
+
+def parse_when(value: str, field: str = "at", *, now: datetime | None = None) -> datetime:
+    """What `--at` accepts: all that parse_at does, and words read by dateparser (imported
+    only for them): '02:10' or '3am' is the most recent such time, today if it has passed,
+    else yesterday; 'yesterday 03:00'; '-5h' and '90 minutes ago' count back from now in real
+    time, so a change of the clocks in between does not shift them. The result has
+    parse_at's bounds (no future, no time the clocks skipped)."""
+    text = _text(value, field)
+    if text.lower() == "now" or _ISO_START.match(text) or not text:
+        return parse_at(value, field, now=now)
+    if _NUMERIC_DATE.search(text) or len(text) > 60:
+        raise ValueProblem(field, f"must be {AT_ACCEPTED}, not {_shown(value)}")
+    current = (now or clock()).astimezone().replace(microsecond=0)
+    local_base = current.replace(tzinfo=None)
+    utc_base = current.astimezone(UTC).replace(tzinfo=None)
+    local, period = _natural(text, local_base)
+    if local is None:
+        raise ValueProblem(field, f"must be {AT_ACCEPTED}, not {_shown(value)}")
+    if period != "time":
+        raise ValueProblem(
+            field, f"needs a date and a time, like 'yesterday 03:00', not {_shown(value)}"
+        )
+    if local.tzinfo is not None:  # the text named a zone or an offset
+        return parse_at(local, field, now=current, typed=text)
+    universal, _ = _natural(text, utc_base)
+    if universal is not None and universal - utc_base == local - local_base:
+        # It moved with the clock it was read against: a time ago, counted in real time.
+        moment = universal.replace(tzinfo=UTC).astimezone()
+        return parse_at(moment, field, now=current, typed=text)
+    if _TIME_ONLY.match(text) and local > local_base + FUTURE_SLACK:
+        local -= timedelta(days=1)  # the most recent 02:10 is yesterday's
+    return parse_at(local.replace(microsecond=0), field, now=current, typed=text)
+
+
+def _natural(text: str, base: datetime) -> tuple[datetime | None, str | None]:
+    """dateparser's reading of the text against a wall-clock `base`, preferring the past."""
+    from dateparser.date import DateDataParser
+
+    parser = DateDataParser(
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": base,
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
+    try:
+        found = parser.get_date_data(text)
+    except (ValueError, OverflowError, TypeError):
+        return None, None
+    return found.date_obj, found.period
 
 
 def parse_date(value: object, field: str) -> date:
@@ -353,6 +422,52 @@ def parse_minutes(value: object, field: str = "minutes") -> float | None:
     if not math.isfinite(number) or not 0 <= number <= MAX_MINUTES:
         raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES}, not {_shown(value)}")
     return number
+
+
+_DURATION_UNITS = {
+    "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0,
+    "m": 1.0, "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0,
+    "s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+}  # fmt: skip
+_DURATION_PART = re.compile(r"(\d{1,5}(?:\.\d{1,3})?)([a-z]+)")
+DURATIONS_ACCEPTED = "a number of minutes (3 or 0.5), or 3m, 3min, 90s, 1m30s or 1h"
+
+
+def is_duration(text: str) -> bool:
+    """Whether a word reads as a duration (parse_duration may still find it too long)."""
+    try:
+        parse_duration(text)
+    except ValueProblem as err:
+        return err.message.startswith("must be from")
+    return True
+
+
+def parse_duration(value: object, field: str = "minutes") -> float | None:
+    """Minutes from what a person types: a plain number is minutes (3, 0.5), or numbers with
+    units run together: 3m, 3min, 90s, 1m30s, 1h. Seconds give minutes to 2 decimals."""
+    if value is None:
+        return None
+    text = _text(value, field).lower()
+    if not text or len(text) > MAX_NUMBER_CHARS:
+        return parse_minutes(text, field)
+    try:
+        float(text)  # a plain number, or nan and inf, which parse_minutes refuses as such
+    except ValueError:
+        pass
+    else:
+        return parse_minutes(text, field)
+    parts = _DURATION_PART.findall(text)
+    units = [unit for _, unit in parts]
+    if (
+        "".join(number + unit for number, unit in parts) != text
+        or any(unit not in _DURATION_UNITS for unit in units)
+        or len({_DURATION_UNITS[unit] for unit in units}) != len(units)
+    ):
+        raise ValueProblem(field, f"must be {DURATIONS_ACCEPTED}, not {_shown(value)}")
+    minutes = sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
+    if minutes > MAX_MINUTES:
+        raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES} minutes, not {_shown(value)}")
+    return parse_minutes(round(minutes, 2), field)
 
 
 def parse_severity(value: object, field: str = "severity") -> int | None:
@@ -449,8 +564,12 @@ def parse_note(value: object, field: str = "note") -> str:
     return text
 
 
-def resolve_relief(kb: "KnowledgeBase", value: object, field: str = "relief") -> str | None:
-    """A relief item id from the knowledge base; a typo is an unknown-name error with hints."""
+def resolve_relief(
+    kb: "KnowledgeBase", value: object, field: str = "relief", *, muscle: str | None = None
+) -> str | None:
+    """A relief item id from the knowledge base, or, with the entry's muscle, a plain word
+    from the items' `words` ("stretch" is that muscle's stretch, "rub" the massage); a typo
+    is an unknown-name error listing the words, or the nearest ids."""
     from cramp_cli.errors import UnknownNameError
     from cramp_cli.names import normalise_name
 
@@ -463,6 +582,19 @@ def resolve_relief(kb: "KnowledgeBase", value: object, field: str = "relief") ->
     known = [item.id for item in kb.relief]
     if key in known:
         return key
+    if muscle is not None:
+        mine = [item for item in kb.relief if item.muscle in (muscle, None)]
+        for item in sorted(mine, key=lambda item: item.muscle is None):
+            if key in {normalise_name(word) for word in item.words}:
+                return item.id
+        words = unique(item.words[0] for item in mine if item.words)  # one word per item
+        keys = unique(normalise_name(word) for item in mine for word in item.words)
+        close = difflib.get_close_matches(key, [*keys, *known], n=3, cutoff=0.5)
+        hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
+        raise UnknownNameError(
+            f"unknown relief item {text!r}.",
+            hint=f"{hint}Words: {', '.join(words)}; or an id from 'cramp relieve'.",
+        )
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
     hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
     raise UnknownNameError(

@@ -17,6 +17,8 @@ class LogResult(Result):
     command: Literal["log"] = "log"
     action: Literal["added", "edited", "deleted"]
     items: tuple[Entry, ...]
+    # How the muscle name was read when it was not a muscle's own ("leg": the back of the calf).
+    notes: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
 
 

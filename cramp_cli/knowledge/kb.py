@@ -267,6 +267,17 @@ class KnowledgeBase:
                 names[normalise_name(alias)] = muscle.id
         return names
 
+    def vague_names(self) -> dict[str, tuple[str, ...]]:
+        """The names that are not a muscle's own (normalised): a vague word mapped to the one
+        muscle it is taken to mean, or a shared word to every muscle that lists it."""
+        vague: dict[str, tuple[str, ...]] = {}
+        for muscle in self.muscles:
+            for name in (*muscle.assumed_from, *muscle.shared_names):
+                key = normalise_name(name)
+                if muscle.id not in vague.get(key, ()):
+                    vague[key] = (*vague.get(key, ()), muscle.id)
+        return vague
+
     def muscle(self, muscle_id: str) -> Muscle:
         return next(muscle for muscle in self.muscles if muscle.id == muscle_id)
 

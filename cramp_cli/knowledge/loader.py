@@ -646,6 +646,8 @@ class _Checker:
                         "relief",
                         position,
                     )
+        self._check_vague_names(kb, {**{key: key for key in muscle_ids}, **names})
+        self._check_relief_words(kb)
         for item in kb.relief:
             if item.muscle is not None and item.muscle not in muscle_ids:
                 self.fail(
@@ -653,6 +655,54 @@ class _Checker:
                     self._at(item),
                     "muscle",
                 )
+
+    def _check_relief_words(self, kb: KnowledgeBase) -> None:
+        """A word for `log --relief` has letters or digits and is no other item's id. Two
+        items may share a word (a user's copy of a stretch): the first in the knowledge base,
+        the logged muscle's before the general ones, is the one it means."""
+        ids = {item.id for item in kb.relief}
+        for item in kb.relief:
+            for position, word in enumerate(item.words):
+                key = normalise_name(word)
+                if not key:
+                    self.fail(
+                        f"{word!r} has no letters or digits", self._at(item), "words", position
+                    )
+                elif key in ids and key != item.id:
+                    self.fail(
+                        f"{word!r} is the id of relief item {key!r}",
+                        self._at(item),
+                        "words",
+                        position,
+                    )
+
+    def _check_vague_names(self, kb: KnowledgeBase, names: dict[str, str]) -> None:
+        """A vague or shared name is no muscle's id or alias; a vague one (`assumed_from`)
+        means one muscle only, and is nobody's shared name, so each word reads one way."""
+        assumed: dict[str, str] = {}
+        shared: dict[str, str] = {}
+        # The shipped names first: a clash is reported at the user's entry.
+        for muscle in sorted(kb.muscles, key=lambda muscle: self._at(muscle)[0].layer != BUILT_IN):
+            for field_name, own, other in (
+                ("assumed_from", assumed, shared),
+                ("shared_names", shared, assumed),
+            ):
+                for position, name in enumerate(getattr(muscle, field_name)):
+                    key = normalise_name(name)
+                    problem = None
+                    if not key:
+                        problem = f"{name!r} has no letters or digits"
+                    elif key in names:
+                        problem = f"{name!r} is already a name of muscle {names[key]!r}"
+                    elif key in other:
+                        where = "shared by" if other is shared else "assumed to mean"
+                        problem = f"{name!r} is also {where} muscle {other[key]!r}"
+                    elif field_name == "assumed_from" and own.get(key, muscle.id) != muscle.id:
+                        problem = f"{name!r} is already assumed to mean muscle {own[key]!r}"
+                    if problem is not None:
+                        self.fail(problem, self._at(muscle), field_name, position)
+                        continue
+                    own.setdefault(key, muscle.id)
 
     def _check_gates(self, kb: KnowledgeBase) -> None:
         """Every gate in `ask_if` is another existing sign, and no gates go round in a circle.

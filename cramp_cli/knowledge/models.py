@@ -113,6 +113,9 @@ class Relief(Item):
     """Something to do during a cramp. Without a muscle it is a general measure."""
 
     muscle: Id | None = None
+    # Plain words for it in `cramp log --relief` ("stretch"): on a per-muscle item, the word
+    # means that muscle's item.
+    words: tuple[Text, ...] = ()
     direction: Text | None = None
     hold: Text
     steps: Annotated[tuple[Text, ...], Items(min_length=1)]
@@ -227,6 +230,10 @@ class Muscle(StrictModel):
     description: Sentence
     cramp_pulls: Sentence
     aliases: tuple[Text, ...]
+    # Vague words ("leg") taken to mean this muscle, with a note saying so.
+    assumed_from: tuple[Text, ...] = ()
+    # Words this muscle shares with others ("thigh"): each muscle that lists one is offered.
+    shared_names: tuple[Text, ...] = ()
     relief: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
     override: bool = hidden(default=False)

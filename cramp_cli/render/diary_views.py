@@ -214,6 +214,8 @@ def plain_log(result: LogResult) -> Iterator[str]:
             yield f"Edited: entry {entry.id}."
         else:
             yield f"Deleted: entry {entry.id}."
+    for line in result.notes:
+        yield f"Note: {line}"
     for line in result.advice:
         yield f"Warning: {line}"
 
@@ -312,6 +314,9 @@ def markdown_log(result: LogResult) -> Iterator[str]:
     yield f"# Diary entry {result.action}"
     yield ""
     yield from _md_entries(result.items)
+    for line in result.notes:
+        yield f"> {_esc(line)}"
+        yield ""
     for line in result.advice:
         yield f"> **Warning:** {_esc(line)}"
         yield ""
@@ -434,6 +439,7 @@ def rich_log(result: LogResult) -> list[Any]:
     entry = result.items[0]
     titles = {"added": "Logged", "edited": "Edited", "deleted": "Deleted"}
     parts: list[Any] = [_entry_table(f"{titles[result.action]}: entry {entry.id}", result.items)]
+    parts += [Text(line, style="yellow") for line in result.notes]
     for line in result.advice:
         parts.append(Text(line, style="bold red"))
     if result.action == "added":

@@ -128,13 +128,16 @@ def _relief(item: Relief, user_claims: tuple[str, ...] = (), details: bool = Tru
 
 
 def _relieve(result: ReliefResult) -> Iterator[str]:
-    main = result.main_stretch()
+    main = result.main_stretches()
+    for note in result.notes:
+        yield f"> {esc(note)}"
+        yield ""
     if result.muscle is not None:
         yield f"# Cramp in the {esc(result.muscle.name.lower())} (`{result.muscle.id}`)"
         yield ""
         yield esc(result.muscle.cramp_pulls)
         yield ""
-    else:
+    elif not main:
         yield "# What to do for a cramp"
         yield ""
         yield "## First, stretch the cramping muscle"
@@ -147,11 +150,11 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
                 f"{esc(muscle.cramp_pulls)}"
             )
         yield ""
-    if main is not None:
-        yield from _relief(main, result.user_claims, details=result.details)
+    for item in main:
+        yield from _relief(item, result.user_claims, details=result.details)
     if result.details:
         for item in result.items:
-            if item is not main:
+            if item not in main:
                 yield from _relief(item, result.user_claims)
     elif result.also_helps():
         yield "## Also helps"

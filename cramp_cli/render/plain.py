@@ -81,15 +81,17 @@ def _relief_lines(item: Relief, result: ReliefResult, steps: bool) -> Iterator[s
 def _relieve(result: ReliefResult) -> Iterator[str]:
     """The muscle's stretch first with its steps; then one line for each other measure
     (their steps and evidence with --details)."""
-    main = result.main_stretch()
+    main = result.main_stretches()
+    for note in result.notes:
+        yield f"Note: {note}"
     if result.muscle is not None:
         yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
-    else:
+    elif not main:
         yield f"Stretch first: {STRETCH_FIRST}"
         for muscle in result.muscles:
             yield f"  cramp relieve {muscle_word(muscle)}\t{muscle.name}. {muscle.cramp_pulls}"
-    if main is not None:
-        yield from _relief_lines(main, result, steps=True)
+    for item in main:
+        yield from _relief_lines(item, result, steps=True)
     rest = result.also_helps()
     if rest:
         yield "Also helps:"

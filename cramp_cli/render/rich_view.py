@@ -284,24 +284,26 @@ def _stretch_first(result: ReliefResult) -> Panel:
 
 
 def _relieve(result: ReliefResult) -> list[RenderableType]:
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [Text(note, style="yellow") for note in result.notes]
     claims = result.user_claims
-    main = result.main_stretch()
+    main = result.main_stretches()
     if result.muscle is not None:
         heading = Text()
         heading.append(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
         heading.append(f"  ({result.muscle.id})", style="dim")
         heading.append(f"\n{result.muscle.cramp_pulls}")
         parts.append(heading)
-        if main is not None and result.details:
-            parts.append(_relief_details(main, claims))
-        elif main is not None:
-            parts.append(_relief_panel(main, claims, details=False))
-    else:
+    elif not main:
         parts.append(Text("What to do for a cramp", style="bold underline"))
         parts.append(_stretch_first(result))
+    # A name such as "thigh" fits two muscles: the stretch of each, one after the other.
+    for item in main:
+        if result.details:
+            parts.append(_relief_details(item, claims))
+        else:
+            parts.append(_relief_panel(item, claims, details=False))
     if result.details:
-        parts += [_relief_details(item, claims) for item in result.items if item is not main]
+        parts += [_relief_details(item, claims) for item in result.items if item not in main]
         parts.append(_grade_meanings(result.items))
     elif result.also_helps():
         parts.append(
