@@ -26,6 +26,7 @@ from cramp_cli.options import (
     can_prompt,
     current_kb,
     emit,
+    examples,
     machine_output,
     muscle_option,
     stdout_is_terminal,
@@ -218,8 +219,12 @@ log_app = typer.Typer(
 
 @log_app.callback(
     invoke_without_command=True,
-    epilog="Examples: cramp log --muscle calf --side left --minutes 3 --severity 6 --woke; "
-    "cramp log edit ID --minutes 4; cramp log delete ID --yes",
+    epilog=examples(
+        "cramp log --muscle calf --side left --minutes 3 --severity 6 --woke",
+        "cramp log --muscle calf --at 2025-03-05T02:10",
+        "cramp log edit last --minutes 4",
+        "cramp log delete last",
+    ),
 )
 def log(
     ctx: typer.Context,
@@ -288,7 +293,8 @@ def log(
 
 
 @log_app.command(
-    "edit", epilog="Examples: cramp log edit last --minutes 4; cramp log edit 3f9a --clear relief"
+    "edit",
+    epilog=examples("cramp log edit last --minutes 4", "cramp log edit 3f9a --clear relief"),
 )
 def edit(
     entry_id: Annotated[
@@ -404,7 +410,7 @@ def edit(
 
 
 @log_app.command(
-    "delete", epilog="Examples: cramp log delete last; cramp log delete 3f9a0c1b2d --yes"
+    "delete", epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes")
 )
 def delete(
     entry_id: Annotated[
@@ -446,7 +452,13 @@ def delete(
 app.add_typer(log_app, name="log")
 
 
-@app.command(epilog="Example: cramp history --since 2025-03-01 --muscle calf --limit 10")
+@app.command(
+    epilog=examples(
+        "cramp history",
+        "cramp history --since 2025-03-01 --muscle calf --limit 10",
+        "cramp history --long",
+    )
+)
 def history(
     since: Annotated[
         str | None,
@@ -515,7 +527,7 @@ def history(
     emit(result, as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp report --days 60")
+@app.command(epilog=examples("cramp report", "cramp report --days 60"))
 def report(
     days: Annotated[
         int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
@@ -553,7 +565,9 @@ def report(
     emit(build_report(aggregates, kb, rules, days=days, region=region), as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp export --format csv --output diary.csv")
+@app.command(
+    epilog=examples("cramp export --format csv --output diary.csv", "cramp export > diary.json")
+)
 def export(
     fmt: Annotated[
         ExportFormat,
@@ -604,7 +618,7 @@ def export(
         stream.flush()
 
 
-@app.command("import", epilog="Example: cramp import diary.csv")
+@app.command("import", epilog=examples("cramp import diary.csv", "cramp import - < diary.json"))
 def import_(
     file: Annotated[
         str,
