@@ -31,6 +31,7 @@ def test_each_format_and_any_case() -> None:
 
 
 def test_the_command_line_wins() -> None:
+    assert run("why", env={"CRAMP_FORMAT": "json"}).stdout.startswith("{")
     plain = run("why", "--format", "plain", env={"CRAMP_FORMAT": "json"})
     assert plain.exit_code == 0 and not plain.stdout.startswith("{")
     as_json = run("why", "--json", env={"CRAMP_FORMAT": "markdown"})
@@ -42,6 +43,8 @@ def test_empty_is_unset(value: str) -> None:
     result = run("why", env={"CRAMP_FORMAT": value})
     assert result.exit_code == 0
     assert result.stdout == run("why").stdout  # plain, as on any pipe
+    # and a set value is not (the check above would pass if the variable did nothing)
+    assert run("why", env={"CRAMP_FORMAT": "json"}).stdout.startswith("{")
 
 
 @pytest.mark.parametrize("command", [["why"], ["kb", "paths"], ["check", "--none"]])
@@ -77,11 +80,13 @@ def test_errors_are_json_with_the_variable_and_text_with_another_format_given() 
     assert plain.stderr.startswith("Error: unknown muscle")
 
 
-def test_export_and_import_keep_their_own_format(tmp_path: Path) -> None:
+def test_export_keeps_its_own_format(tmp_path: Path) -> None:
     db = tmp_path / "diary.sqlite3"
     result = run("export", "--db", str(db), env={"CRAMP_FORMAT": "table"})
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["count"] == 0
+    # while an answer command in the same environment gives the table
+    assert "─" in run("muscles", env={"CRAMP_FORMAT": "table"}).stdout
 
 
 def test_the_variable_is_in_the_help_of_format() -> None:
