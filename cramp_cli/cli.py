@@ -177,13 +177,14 @@ def _turn_off_pager(ctx: click.Context, param: click.Parameter, value: bool) -> 
 
 def _with_no_pager(command: click.Command) -> click.Command:
     """`--no-pager` after the command too (`cramp why --no-pager`), on every command and
-    subcommand whose answer can be paged: those with the answer formats (--format table).
+    subcommand with the answer formats (--format table).
     Also cramp's help layout for narrow terminals (_HelpFormatter)."""
     command.context_class = _Context
     for sub in getattr(command, "commands", {}).values():
         _with_no_pager(sub)
+    # check and now never page, but take the flag too: a script may pass it to every command.
     pageable = any("table" in getattr(param.type, "choices", ()) for param in command.params)
-    if pageable and command.name not in NEVER_PAGED:
+    if pageable:
         command.params.append(
             typer.core.TyperOption(
                 param_decls=["--no-pager"],
