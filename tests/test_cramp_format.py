@@ -91,3 +91,19 @@ def test_export_keeps_its_own_format(tmp_path: Path) -> None:
 
 def test_the_variable_is_in_the_help_of_format() -> None:
     assert "CRAMP_FORMAT" in " ".join(run("why", "--help").stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--format", "table"], {}), ([], {"CRAMP_FORMAT": "table"})],
+    ids=["flag", "variable"],
+)
+def test_history_as_a_table_shows_names_however_the_table_was_asked_for(
+    tmp_path: Path, args: list[str], env: dict[str, str]
+) -> None:
+    db = str(tmp_path / "diary.sqlite3")
+    logged = run("log", "--muscle", "calf", "--minutes", "2", "--db", db, "--json")
+    assert logged.exit_code == 0, logged.stderr
+    out = run("history", "--db", db, *args, env=env).stdout
+    assert "back-calf" not in out  # the id is for scripts
+    assert "calf" in out.lower()

@@ -22,14 +22,15 @@ from cramp_cli.options import (
     FormatOption,
     JsonOption,
     NoColorOption,
+    OutputFormat,
     ask_on_stderr,
     can_prompt,
+    chosen_format,
     current_kb,
     emit,
     examples,
     machine_output,
     muscle_option,
-    stdout_is_terminal,
 )
 
 if TYPE_CHECKING:
@@ -509,7 +510,7 @@ def history(
             entries, total = diary.history(since=first, until=last, muscle=muscle_id, limit=limit)
     names: tuple[tuple[str, str], ...] = ()
     warning_minutes = None
-    if entries and not long and fmt is None and not as_json and stdout_is_terminal():
+    if entries and not long and chosen_format(as_json, fmt) is OutputFormat.TABLE:
         kb = current_kb()  # the one-line view shows names; scripts get ids, and no KB load
         used = {entry.muscle for entry in entries} | {entry.relief for entry in entries}
         names = tuple((item.id, item.name) for item in kb.muscles if item.id in used) + tuple(
