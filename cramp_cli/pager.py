@@ -9,9 +9,10 @@ Only options.emit calls this, and only for the Rich view on a real terminal: it 
 on a terminal only, and subprocess only when an answer is taller than the screen.
 
 While the pager runs, Ctrl-C is the pager's to handle: less ignores it (q quits), so cramp
-keeps waiting and then exits 0, as git does. A pager that quits before reading everything is a
-normal end, not a closed pipe. A pager that cannot be started (not found, exit 126 or 127 from
-the shell) leaves the answer to be printed directly.
+waits for the pager to close and then exits 130, as git does after a Ctrl-C. Quitting the
+pager, even before it has read everything, is a normal end: exit 0, no "Broken pipe". A pager
+that cannot be started (not found, or exit 126 or 127 from the shell) leaves the answer to be
+printed directly.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _SHELL_CHARACTERS = frozenset("|&;<>()$`\\\"' \t\n*?[#~=%")
 class Paged(Enum):
     SHOWN = "shown"  # the pager ran to its end (or was quit early)
     NOT_STARTED = "not started"  # print the answer directly
-    INTERRUPTED = "interrupted"  # the pager was ended by Ctrl-C
+    INTERRUPTED = "interrupted"  # Ctrl-C came while the pager ran
 
 
 def command() -> str | None:
@@ -55,24 +56,32 @@ def taller_than_screen(text: str) -> bool:
     return text.count("\n") >= max(rows, 2)
 
 
-def _ignore(signum: int, frame: object) -> None:
-    """Ctrl-C while the pager runs: the pager decides. (A handler, not SIG_IGN, so that the
-    pager itself starts with the default action.)"""
-
-
 def show(text: str, pager: str) -> Paged:
     """Run the pager on the text and wait for it."""
     import contextlib
     import subprocess
 
-    argv = ["/bin/sh", "-c", pager] if _SHELL_CHARACTERS & set(pager) else [pager]
+    if pager == DEFAULT:
+        argv = DEFAULT.split()  # our own command: no shell needed
+    elif _SHELL_CHARACTERS & set(pager):
+        argv = ["/bin/sh", "-c", pager]
+    else:
+        argv = [pager]
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     data = text.encode(encoding, errors="replace")
     sys.stdout.flush()
-    previous = signal.signal(signal.SIGINT, _ignore)
+    interrupted = False
+
+    def wait_for_the_pager(signum: int, frame: object) -> None:
+        """Ctrl-C while the pager runs: the pager decides (a handler, not SIG_IGN, so that
+        the pager itself starts with the default action); cramp exits 130 after it."""
+        nonlocal interrupted
+        interrupted = True
+
+    previous = signal.signal(signal.SIGINT, wait_for_the_pager)
     try:
         try:
             process = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
@@ -89,6 +98,6 @@ def show(text: str, pager: str) -> Paged:
         signal.signal(signal.SIGINT, previous)
     if code in (126, 127):  # the shell could not find or run it
         return Paged.NOT_STARTED
-    if code == -signal.SIGINT:
+    if interrupted or code == -signal.SIGINT:
         return Paged.INTERRUPTED
     return Paged.SHOWN

@@ -1,7 +1,8 @@
 """The pager (issue 13, item 4), on a real pseudo-terminal: an answer taller than the screen goes
 through $CRAMP_PAGER, else $PAGER, else `less -FRX`, whole and with its colours; a short one,
 a pipe, JSON, `check` and --no-pager never use it; quitting the pager early exits 0 quietly;
-Ctrl-C is the pager's; a pager that cannot start leaves the answer printed directly."""
+Ctrl-C is the pager's, and cramp exits 130 once the pager closes; a pager that cannot start
+leaves the answer printed directly."""
 
 from __future__ import annotations
 
@@ -202,14 +203,16 @@ def test_quitting_the_pager_early_exits_0_quietly(tmp_path: Path) -> None:
     assert LAST_LINE not in ran.screen
 
 
-def test_ctrl_c_is_the_pager_s_and_cramp_waits_for_it(tmp_path: Path) -> None:
-    # Like less: Ctrl-C does not end it; cramp must not die under it either.
+def test_ctrl_c_is_the_pager_s_and_cramp_waits_for_it_then_exits_130(tmp_path: Path) -> None:
+    # Like less: Ctrl-C does not end it; cramp must not die under it either, and exits 130
+    # once the pager is closed, as git does.
     ready, out = tmp_path / "ready", tmp_path / "paged.txt"
     pager = f"trap '' INT; touch '{ready}'; sleep 1; cat > '{out}'"
     ran = on_pty(["why"], _env(tmp_path, CRAMP_PAGER=pager), interrupt_when=ready)
-    assert ran.code == 0, ran.screen
+    assert ran.code == 130, ran.screen
     _clean(ran)
-    assert LAST_LINE in out.read_text(encoding="utf-8")
+    assert LAST_LINE in out.read_text(encoding="utf-8")  # the pager got it all
+    assert LAST_LINE not in ran.screen
 
 
 def test_a_pager_ended_by_ctrl_c_ends_cramp_with_130(tmp_path: Path) -> None:
