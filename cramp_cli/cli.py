@@ -238,6 +238,7 @@ class _LazyCommands(MutableMapping[str, click.Command]):
 def _wants_json(args: list[str]) -> bool:
     """Whether the command line asks for JSON, read before Click has parsed it; with no
     --json or --format on it, whether CRAMP_FORMAT does."""
+    format_given = False
     for index, arg in enumerate(args):
         if arg == "--":
             break
@@ -245,10 +246,9 @@ def _wants_json(args: list[str]) -> bool:
             return True
         if arg in ("--format", "-f") and args[index + 1 : index + 2] in (["json"], ["jsonl"]):
             return True
-        if arg in ("--format", "-f") or arg.startswith(("--format=", "-f")):
-            return False
+        format_given = format_given or arg in ("--format", "-f") or arg.startswith("--format=")
     default = os.environ.get(FORMAT_VARIABLE, "").strip().lower()
-    return default in ("json", "jsonl")
+    return not format_given and default in ("json", "jsonl")
 
 
 def _clip_message(err: Exception) -> None:

@@ -214,7 +214,7 @@ def _page(text: str) -> bool:
         return False
     from cramp_cli import pager
 
-    command = pager.command()
+    command = pager.configured()
     if command is None or not pager.taller_than_screen(text):
         return False
     paged = pager.show(text, command)

@@ -33,7 +33,7 @@ class Paged(Enum):
     INTERRUPTED = "interrupted"  # Ctrl-C came while the pager ran
 
 
-def command() -> str | None:
+def configured() -> str | None:
     """The pager to run, or None for none (an empty value or `cat`, as in git)."""
     for name in ("CRAMP_PAGER", "PAGER"):
         value = os.environ.get(name)
