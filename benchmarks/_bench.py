@@ -43,6 +43,9 @@ DEFAULT_SEED = 20240501
 TTY_ROWS = 50
 WIDTHS = (60, 140)  # the terminal width of a Rich run, drawn per run
 GNU_TIME = "/usr/bin/time"
+# Every timed answer runs with the pager off: on a pseudo-terminal a tall answer would otherwise
+# wait in less for a key, and the time of a pager is not cramp's.
+NO_PAGER = "--no-pager"
 # A file changed in the last few seconds may be re-hashed on every run by a cache that keys on
 # file times (cramp's did, for 3 s): files the benchmark writes are left to age this long.
 SETTLE_SECONDS = 3.5

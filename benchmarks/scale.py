@@ -86,6 +86,7 @@ from _bench import (  # the folder of this script, added just above
     DEFAULT_ROUNDS,
     DEFAULT_SEED,
     GNU_TIME,
+    NO_PAGER,
     QUICK_ROUNDS,
     REPO,
     Bench,
@@ -229,7 +230,7 @@ def _paired(
 
     def call(number: int) -> Invocation:
         question = (command, *deck.at(number), *flags)
-        return Invocation([cramp, *layer, *question], env, None, question)
+        return Invocation([cramp, NO_PAGER, *layer, *question], env, None, question)
 
     return call
 
@@ -279,12 +280,12 @@ def benches(
 
     def report(_: int) -> Invocation:
         question = ("report", "--json", "--days", *reports.draw())
-        return Invocation([cramp, *question], diary, None, question)
+        return Invocation([cramp, NO_PAGER, *question], diary, None, question)
 
     def history(_: int) -> Invocation:
         limit, until = histories.draw()
         question = ("history", "--limit", limit, "--until", until)
-        return Invocation([cramp, *question], diary, None, question)
+        return Invocation([cramp, NO_PAGER, *question], diary, None, question)
 
     rows += [
         Bench("report --json --days N, big diary", report, (Target(1.5, APP, "app"),)),

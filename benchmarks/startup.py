@@ -98,6 +98,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import (  # the folder of this script, added just above
     DEFAULT_ROUNDS,
     DEFAULT_SEED,
+    NO_PAGER,
     QUICK_ROUNDS,
     REPO,
     WIDTHS,
@@ -173,7 +174,7 @@ def benches(
         def call(_: int) -> Invocation:
             question = (command, *deck.draw(), *(("--json",) if json else ()))
             columns = random_width(widths) if tty else None
-            return Invocation([cramp, *question], main, columns, question)
+            return Invocation([cramp, NO_PAGER, *question], main, columns, question)
 
         return Bench(name, call, (target,))
 
@@ -201,14 +202,14 @@ def benches(
             "--at",
             at.strftime("%Y-%m-%dT%H:%M"),
         )
-        return Invocation([cramp, *question], main, None, question)
+        return Invocation([cramp, NO_PAGER, *question], main, None, question)
 
     rotation = ["why", "relieve", "check", "search", "show"]
 
     def user_file(number: int) -> Invocation:
         command = rotation[number % len(rotation)]
         question = (command, *kinds[command].draw(), "--json")
-        return Invocation([cramp, *question], with_file, None, question)
+        return Invocation([cramp, NO_PAGER, *question], with_file, None, question)
 
     rows = [
         answer("why", ANSWER, "why --json"),
@@ -245,7 +246,7 @@ def benches(
         reinstall(found.venv, found.wheel)  # untimed
         env = homes.new("first-run")
         question = ("why", *why.draw(), "--json")
-        return Invocation([cramp, *question], env, None, question)
+        return Invocation([cramp, NO_PAGER, *question], env, None, question)
 
     after_install = [
         Bench(

@@ -100,7 +100,7 @@ class Outcome:
 
 
 def run_one(vignette: Vignette, cramp: list[str], env: dict[str, str], cwd: str) -> Outcome:
-    argv = [*cramp, *vignette.check_args(), "--json", "--exit-code"]
+    argv = [*cramp, "--no-pager", *vignette.check_args(), "--json", "--exit-code"]
     done = subprocess.run(
         argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, cwd=cwd
     )

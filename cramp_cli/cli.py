@@ -11,7 +11,7 @@ them, and a command line imports and builds only the command it runs.
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, NoReturn
 
@@ -26,7 +26,14 @@ from typer.core import TyperGroup
 
 from cramp_cli import __version__, locations, streams
 from cramp_cli.errors import CrampError, ExitCode, output_error
-from cramp_cli.options import SESSION, error_line, json_error, report_error
+from cramp_cli.options import (
+    FORMAT_VARIABLE,
+    SESSION,
+    error_line,
+    examples,
+    json_error,
+    report_error,
+)
 
 ISSUES_URL = "the cramp issue tracker"
 
@@ -39,7 +46,8 @@ class Listed(NamedTuple):  # not a dataclass: `dataclasses` would be one more im
     summary: str  # the first sentence of the command's help (tests/test_layers.py compares)
 
 
-# `cramp --help` lists the commands under these headings, in this order.
+# `cramp --help` lists the commands under these headings, in this order: what helps during a
+# cramp first, then understanding, then the diary, then data and scripting tools.
 SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
     (
         "Right now",
@@ -56,7 +64,7 @@ SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
         ),
     ),
     (
-        "Understand and prevent",
+        "Understand",
         (
             Listed(
                 "why", "advice", "Show what can bring on night leg cramps, and how sure we are."
@@ -64,24 +72,24 @@ SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
             Listed("prevent", "advice", "Show how to make cramps less likely to come back."),
             Listed("lookalikes", "triage", "List conditions that can be mistaken for a cramp."),
             Listed("muscles", "advice", "List the muscles and the names they answer to."),
-        ),
-    ),
-    (
-        "Evidence",
-        (
             Listed("sources", "evidence", "List the sources behind the advice, or show one."),
             Listed("show", "evidence", "Show any item in full, with its sources."),
             Listed("search", "evidence", "Search every item, sign, look-alike and source."),
         ),
     ),
     (
-        "Your diary",
+        "Diary",
         (
             Listed("log", "diary", "Record a cramp in your diary; or edit or delete an entry."),
             Listed("history", "diary", "List your diary entries, newest first."),
             Listed(
                 "report", "diary", "Sum up your diary, and the warning signs its pattern meets."
             ),
+        ),
+    ),
+    (
+        "Your data and scripts",
+        (
             Listed("export", "diary", "Write every diary entry, oldest first, as CSV or JSON."),
             Listed(
                 "import",
@@ -89,16 +97,13 @@ SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
                 "Add the entries of an exported file (all or nothing; ids already there are "
                 "skipped).",
             ),
-        ),
-    ),
-    (
-        "Tools",
-        (
             Listed("kb", "kb", "Inspect and check knowledge-base files, your own included."),
             Listed("schema", "schema", "Print the JSON Schema of a command's --json output."),
         ),
     ),
 )
+# Commands whose answer stays on the screen: interactive, or read while acting.
+NEVER_PAGED = frozenset({"check", "now"})
 REGISTRY: dict[str, Listed] = {listed.name: listed for _, group in SECTIONS for listed in group}
 
 
@@ -109,20 +114,90 @@ def build(listed: Listed) -> click.Command:
     for info in commands.registered_commands:
         assert info.callback is not None
         if (info.name or typer.main.get_command_name(info.callback.__name__)) == listed.name:
-            return typer.main.get_command_from_info(
-                info,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
+            return _with_no_pager(
+                typer.main.get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
             )
     for group in commands.registered_groups:
         if group.name == listed.name:
-            return typer.main.get_group_from_info(
-                group,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-                suggest_commands=app.suggest_commands,
+            return _with_no_pager(
+                typer.main.get_group_from_info(
+                    group,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                    suggest_commands=app.suggest_commands,
+                )
             )
     raise LookupError(f"{module.__name__} holds no command {listed.name!r}")
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """Click's help layout, but on a narrow terminal each option or command stands on its
+    own line with its help below it, wrapped between words, instead of a column of help
+    a few letters wide with words cut in two."""
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        if self.width - self.current_indent - first >= 30:
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        import textwrap
+
+        indent = " " * (self.current_indent + 4)
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term.rstrip()}\n")
+            if text:
+                lines = textwrap.wrap(
+                    text,
+                    width=max(self.width - len(indent), 20),
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                self.write("".join(f"{indent}{line}\n" for line in lines))
+
+
+class _Context(typer.Context):
+    formatter_class = _HelpFormatter
+
+
+NO_PAGER_HELP = (
+    "Print a long answer straight to the terminal, not through the pager (CRAMP_PAGER, "
+    "PAGER, or less)."
+)
+
+
+def _turn_off_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        SESSION.pager = False
+
+
+def _with_no_pager(command: click.Command) -> click.Command:
+    """`--no-pager` after the command too (`cramp why --no-pager`), on every command and
+    subcommand with the answer formats (--format table).
+    Also cramp's help layout for narrow terminals (_HelpFormatter)."""
+    command.context_class = _Context
+    for sub in getattr(command, "commands", {}).values():
+        _with_no_pager(sub)
+    # check and now never page, but take the flag too: a script may pass it to every command.
+    pageable = any("table" in getattr(param.type, "choices", ()) for param in command.params)
+    if pageable:
+        command.params.append(
+            typer.core.TyperOption(
+                param_decls=["--no-pager"],
+                is_flag=True,
+                default=False,
+                expose_value=False,
+                callback=_turn_off_pager,
+                help=NO_PAGER_HELP,
+            )
+        )
+    return command
 
 
 class _LazyCommands(MutableMapping[str, click.Command]):
@@ -163,7 +238,9 @@ class _LazyCommands(MutableMapping[str, click.Command]):
 
 
 def _wants_json(args: list[str]) -> bool:
-    """Whether the command line asks for JSON, read before Click has parsed it."""
+    """Whether the command line asks for JSON, read before Click has parsed it; with no
+    --json or --format on it, whether CRAMP_FORMAT does."""
+    format_given = False
     for index, arg in enumerate(args):
         if arg == "--":
             break
@@ -171,7 +248,9 @@ def _wants_json(args: list[str]) -> bool:
             return True
         if arg in ("--format", "-f") and args[index + 1 : index + 2] in (["json"], ["jsonl"]):
             return True
-    return False
+        format_given = format_given or arg in ("--format", "-f") or arg.startswith("--format=")
+    default = os.environ.get(FORMAT_VARIABLE, "").strip().lower()
+    return not format_given and default in ("json", "jsonl")
 
 
 def _clip_message(err: Exception) -> None:
@@ -207,6 +286,8 @@ class CrampGroup(TyperGroup):
     With --json (or a JSON --format) the line is a JSON object: {"error": {code, message, hint}}.
     """
 
+    context_class = _Context
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = _LazyCommands(self.commands)
@@ -220,15 +301,10 @@ class CrampGroup(TyperGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of `cramp --help`, under headings, from the registry alone."""
         width = max(map(len, REGISTRY))
-        limit = formatter.width - 6 - width  # as Typer shortens the help of a listed command
         for heading, group in SECTIONS:
             with formatter.section(heading):
-                formatter.write_dl(
-                    [
-                        (listed.name.ljust(width), make_default_short_help(listed.summary, limit))
-                        for listed in group
-                    ]
-                )
+                # Whole summaries, wrapped; on a narrow terminal each name has its own line.
+                formatter.write_dl([(listed.name.ljust(width), listed.summary) for listed in group])
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """Completes command names from the registry, and the root's own options."""
@@ -248,6 +324,13 @@ class CrampGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # Help as wide as the terminal, up to 80 columns: Click's own rule never goes below
+        # 50, which a 40-column terminal then wraps in the middle of every line. Subcommands
+        # inherit it from this context.
+        import shutil
+
+        columns = shutil.get_terminal_size().columns
+        kwargs.setdefault("terminal_width", max(min(columns, 80) - 2, 20))
         try:
             return super().make_context(*args, **kwargs)
         except typer.TyperException as err:  # an unknown option before the command
@@ -317,8 +400,14 @@ app = typer.Typer(
     cls=CrampGroup,
     name="cramp",
     help="Night-time leg cramps: what causes them, what to do now, how to prevent them.",
-    epilog="Example: cramp now (also bare 'cramp' on a terminal). General information, not a "
-    "diagnosis.",
+    epilog=examples(
+        "cramp now",
+        "cramp relieve calf",
+        "cramp check",
+        "cramp why --who pregnancy",
+        "cramp log calf left 3m",
+    )
+    + "\n\nBare 'cramp' on a terminal is 'cramp now'. General information, not a diagnosis.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -334,6 +423,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -350,6 +440,10 @@ def root(
             "precedence). See also CRAMP_KB and the user folder ('cramp kb paths').",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help=NO_PAGER_HELP.replace("answer", "answer of any command")),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -362,6 +456,7 @@ def root(
     """Night-time leg cramps: what causes them, what to do now, how to prevent them."""
     SESSION.kb_paths = tuple(kb or ())
     SESSION.use_store = not no_cache
+    SESSION.pager = not no_pager and ctx.invoked_subcommand not in NEVER_PAGED
     for warning in locations.deprecation_warnings(no_cache):
         typer.echo(warning, err=True)
 

@@ -31,6 +31,8 @@ class _Session:
     # False after the deprecated `cramp --no-cache`: the compiled store of the user's own
     # knowledge-base files is neither read nor written (see locations.kb_store_dir).
     use_store: bool = True
+    # False after --no-pager, and for the commands that must stay on the screen (check, now).
+    pager: bool = True
 
 
 SESSION = _Session()
@@ -52,6 +54,8 @@ class OutputFormat(StrEnum):
 
 
 MACHINE_FORMATS = {OutputFormat.JSON, OutputFormat.JSONL}
+# The default format of every command with --format, when the command line names none.
+FORMAT_VARIABLE = "CRAMP_FORMAT"
 
 
 JsonOption = Annotated[
@@ -62,8 +66,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format. Default: table on a terminal, plain otherwise. "
-        "jsonl prints one item per line.",
+        help="Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
+        "plain otherwise. jsonl prints one item per line.",
         case_sensitive=False,
     ),
 ]
@@ -101,6 +105,13 @@ WhoOption = Annotated[
 ]
 
 
+def examples(*commands: str) -> str:
+    """A command's examples for its --help, one per line: the \\b line tells Click not to
+    re-wrap them into one paragraph."""
+    label = "Examples:" if len(commands) > 1 else "Example:"
+    return "\b\n" + label + "\n" + "\n".join(f"  {command}" for command in commands)
+
+
 def muscle_option(description: str) -> Any:
     """`--muscle NAME`, completing muscle names and aliases; the help text per command."""
     return typer.Option(
@@ -121,25 +132,59 @@ def stdout_is_terminal() -> bool:
         return False
 
 
-def _format(as_json: bool, fmt: OutputFormat | None) -> OutputFormat:
+def _command_path() -> str:
+    """'cramp why', 'cramp kb paths': the command running, for messages."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx.command_path if ctx is not None else "cramp"
+
+
+def format_from_environment() -> OutputFormat | None:
+    """CRAMP_FORMAT, the default format when the command line names none (empty is unset);
+    a value that is not a format is a usage error naming the variable."""
+    value = os.environ.get(FORMAT_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        return OutputFormat(value.lower())
+    except ValueError:
+        pass
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    if not shown.isprintable() or " " in shown:
+        shown = repr(shown)
+    formats = ", ".join(item.value for item in OutputFormat)
+    raise UsageError(
+        f"{FORMAT_VARIABLE}={shown}: '{_command_path()}' cannot give {shown}; it gives {formats}.",
+        hint=f"Set {FORMAT_VARIABLE} to one of them, or unset it.",
+    )
+
+
+def chosen_format(as_json: bool, fmt: OutputFormat | None) -> OutputFormat:
+    """The format to print in: --json or --format, else CRAMP_FORMAT, else table on a
+    terminal and plain otherwise."""
     if as_json and fmt not in (None, OutputFormat.JSON):
         raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
     if as_json:
         return OutputFormat.JSON
     if fmt is not None:
         return fmt
+    default = format_from_environment()
+    if default is not None:
+        return default
     return OutputFormat.TABLE if stdout_is_terminal() else OutputFormat.PLAIN
 
 
 def machine_output(as_json: bool, fmt: OutputFormat | None) -> bool:
-    return as_json or fmt in MACHINE_FORMATS
+    """Whether the output is for a program (JSON, JSON lines): then nothing is asked."""
+    return chosen_format(as_json, fmt) in MACHINE_FORMATS
 
 
 def emit(
     result: Result, as_json: bool, fmt: OutputFormat | None = None, no_color: bool = False
 ) -> None:
     """Print a result once, in the chosen format. Only the table view imports rich."""
-    chosen = _format(as_json, fmt)
+    chosen = chosen_format(as_json, fmt)
     if chosen is OutputFormat.JSON:
         from cramp_cli.render.json_view import render_json
 
@@ -163,8 +208,29 @@ def emit(
         with console.capture() as captured:
             console.print(render_rich(result))
         text = captured.get()
+        if SESSION.pager and _page(text):
+            return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _page(text: str) -> bool:
+    """Show a Rich answer through the pager when stdout is a real terminal (not a pipe with
+    FORCE_COLOR) and the answer is taller than the screen; False to print it directly."""
+    try:
+        if not os.isatty(sys.stdout.fileno()):
+            return False
+    except (AttributeError, ValueError, OSError):
+        return False
+    from cramp_cli import pager
+
+    command = pager.configured()
+    if command is None or not pager.taller_than_screen(text):
+        return False
+    paged = pager.show(text, command)
+    if paged is pager.Paged.INTERRUPTED:
+        raise typer.Exit(ExitCode.INTERRUPTED)
+    return paged is pager.Paged.SHOWN
 
 
 def error_line(message: str) -> None:

@@ -519,7 +519,7 @@ def test_help_of_every_diary_command_has_an_example() -> None:
     for args in (["log"], ["log", "edit"], ["log", "delete"], ["history"], ["report"]):
         result = run(*args, "--help")
         assert result.exit_code == 0
-        assert re.search(r"Examples?: cramp", result.stdout)
+        assert re.search(r"^  Examples?:\n    cramp ", result.stdout, re.M)
     assert "CRAMP_DB" in run("history", "--help").stdout
 
 

@@ -37,7 +37,7 @@ def test_every_command_has_help_and_a_readme_example(command: str) -> None:
     assert re.search(rf"^cramp {command}\b", README, re.M), f"no example of 'cramp {command}'"
     result = run(*command.split(), "--help")
     assert result.exit_code == 0
-    assert re.search(r"Examples?: cramp", result.stdout)
+    assert re.search(r"^  Examples?:\n    cramp ", result.stdout, re.M)
 
 
 def test_readme_has_the_two_setup_commands_and_a_jq_pipe() -> None:

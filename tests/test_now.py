@@ -282,3 +282,11 @@ def test_steps_no_medical_source_gives_say_so_on_the_screen() -> None:
     assert "Evidence:" not in calf  # its grade's words say enough
     assert "advice from health services, not tested in trials" in calf
     assert "swollen, warm, red or darker than the other" in calf
+
+
+def test_cramp_format_json_on_a_terminal_gives_json_and_asks_nothing(tmp_path: Path) -> None:
+    terminal = Terminal("now", "--no-pager", env={"CRAMP_FORMAT": "json"})
+    assert terminal.wait() == 0
+    document = json.loads(terminal.text)
+    assert document["command"] == "now"
+    assert "Press Enter" not in terminal.text

@@ -15,13 +15,20 @@ from cramp_cli.options import (
     WhoOption,
     current_kb,
     emit,
+    examples,
     muscle_option,
 )
 
 app = typer.Typer()
 
 
-@app.command(epilog="Example: cramp why --who pregnancy")
+@app.command(
+    epilog=examples(
+        "cramp why",
+        "cramp why --who pregnancy",
+        "cramp why --when night --min-evidence moderate",
+    )
+)
 def why(
     who: WhoOption = None,
     when: Annotated[
@@ -49,7 +56,14 @@ def why(
     )
 
 
-@app.command(epilog="Examples: cramp relieve calf; cramp relieve --muscle shin")
+@app.command(
+    epilog=examples(
+        "cramp relieve calf",
+        "cramp relieve --muscle shin",
+        "cramp relieve  # what helps any cramp",
+        "cramp relieve --list",
+    )
+)
 def relieve(
     named: Annotated[
         str | None,
@@ -100,7 +114,13 @@ def relieve(
     )
 
 
-@app.command(epilog="Example: cramp prevent --who older-adults")
+@app.command(
+    epilog=examples(
+        "cramp prevent",
+        "cramp prevent --who older-adults",
+        "cramp prevent --min-evidence moderate",
+    )
+)
 def prevent(
     who: WhoOption = None,
     top: Annotated[
@@ -127,7 +147,7 @@ def prevent(
     )
 
 
-@app.command(epilog="Example: cramp muscles --json | jq -r '.items[].id'")
+@app.command(epilog=examples("cramp muscles", "cramp muscles --json | jq -r '.items[].id'"))
 def muscles(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:

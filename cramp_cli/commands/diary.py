@@ -25,10 +25,13 @@ from cramp_cli.options import (
     FormatOption,
     JsonOption,
     NoColorOption,
+    OutputFormat,
     ask_on_stderr,
     can_prompt,
+    chosen_format,
     current_kb,
     emit,
+    examples,
     machine_output,
     muscle_option,
     stdout_is_terminal,
@@ -248,8 +251,13 @@ log_app = typer.Typer(
 
 @log_app.callback(
     invoke_without_command=True,
-    epilog="Examples: cramp log --muscle calf --side left --minutes 3 --severity 6 --woke; "
-    "cramp log edit ID --minutes 4; cramp log delete ID --yes",
+    epilog=examples(
+        "cramp log calf left 3m",
+        "cramp log calf --at 02:10 --relief stretch --woke",
+        "cramp log --muscle calf --side left --minutes 3 --severity 6 --at 2025-03-05T02:10",
+        "cramp log edit last --minutes 4",
+        "cramp log delete last",
+    ),
 )
 def log(
     ctx: typer.Context,
@@ -420,7 +428,8 @@ def _ask_which(muscles: "tuple[Muscle, ...]") -> str | None:
 
 
 @log_app.command(
-    "edit", epilog="Examples: cramp log edit last --minutes 4; cramp log edit 3f9a --clear relief"
+    "edit",
+    epilog=examples("cramp log edit last --minutes 4", "cramp log edit 3f9a --clear relief"),
 )
 def edit(
     entry_id: Annotated[
@@ -538,7 +547,7 @@ def edit(
 
 
 @log_app.command(
-    "delete", epilog="Examples: cramp log delete last; cramp log delete 3f9a0c1b2d --yes"
+    "delete", epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes")
 )
 def delete(
     entry_id: Annotated[
@@ -580,7 +589,13 @@ def delete(
 app.add_typer(log_app, name="log")
 
 
-@app.command(epilog="Example: cramp history --since 2025-03-01 --muscle calf --limit 10")
+@app.command(
+    epilog=examples(
+        "cramp history",
+        "cramp history --since 2025-03-01 --muscle calf --limit 10",
+        "cramp history --long",
+    )
+)
 def history(
     since: Annotated[
         str | None,
@@ -631,7 +646,7 @@ def history(
             entries, total = diary.history(since=first, until=last, muscle=muscle_id, limit=limit)
     names: tuple[tuple[str, str], ...] = ()
     warning_minutes = None
-    if entries and not long and fmt is None and not as_json and stdout_is_terminal():
+    if entries and not long and chosen_format(as_json, fmt) is OutputFormat.TABLE:
         kb = current_kb()  # the one-line view shows names; scripts get ids, and no KB load
         used = {entry.muscle for entry in entries} | {entry.relief for entry in entries}
         names = tuple((item.id, item.name) for item in kb.muscles if item.id in used) + tuple(
@@ -649,7 +664,7 @@ def history(
     emit(result, as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp report --days 60")
+@app.command(epilog=examples("cramp report", "cramp report --days 60"))
 def report(
     ctx: typer.Context,
     days: Annotated[
@@ -692,7 +707,9 @@ def report(
     emit(result, as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp export --format csv --output diary.csv")
+@app.command(
+    epilog=examples("cramp export --format csv --output diary.csv", "cramp export > diary.json")
+)
 def export(
     fmt: Annotated[
         ExportFormat,
@@ -743,7 +760,7 @@ def export(
         stream.flush()
 
 
-@app.command("import", epilog="Example: cramp import diary.csv")
+@app.command("import", epilog=examples("cramp import diary.csv", "cramp import - < diary.json"))
 def import_(
     file: Annotated[
         str,

@@ -5,12 +5,19 @@ from typing import Annotated
 import typer
 
 from cramp_cli import completion
-from cramp_cli.options import FormatOption, JsonOption, NoColorOption, current_kb, emit
+from cramp_cli.options import (
+    FormatOption,
+    JsonOption,
+    NoColorOption,
+    current_kb,
+    emit,
+    examples,
+)
 
 app = typer.Typer()
 
 
-@app.command(epilog="Example: cramp sources nhs-leg-cramps")
+@app.command(epilog=examples("cramp sources", "cramp sources nhs-leg-cramps"))
 def sources(
     source_id: Annotated[
         str | None,
@@ -32,7 +39,7 @@ def sources(
     emit(result, as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp show magnesium")
+@app.command(epilog=examples("cramp show magnesium", "cramp show magnesium --format markdown"))
 def show(
     entry_id: Annotated[
         str,
@@ -50,7 +57,7 @@ def show(
     emit(answers.show(current_kb(), entry_id), as_json, fmt, no_color)
 
 
-@app.command(epilog="Example: cramp search magnesium")
+@app.command(epilog=examples("cramp search magnesium", "cramp search 'calf stretch' --limit 5"))
 def search(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to look for; typos are fine.")],
     limit: Annotated[

@@ -13,6 +13,7 @@ from cramp_cli.options import (
     NoColorOption,
     current_kb,
     emit,
+    examples,
 )
 
 PRECEDENCE = "--kb, then CRAMP_KB, then the user folder, then the built-in knowledge base"
@@ -23,12 +24,13 @@ app = typer.Typer()
 kb_app = typer.Typer(
     name="kb",
     help="Inspect and check knowledge-base files, your own included.",
+    epilog=examples("cramp kb paths", "cramp kb validate my-notes.yaml"),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
 
-@kb_app.command("paths", epilog="Example: cramp --kb my-notes.yaml kb paths")
+@kb_app.command("paths", epilog=examples("cramp kb paths", "cramp --kb my-notes.yaml kb paths"))
 def paths(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
@@ -52,7 +54,7 @@ def paths(
     emit(result, as_json, fmt, no_color)
 
 
-@kb_app.command("show", epilog="Example: cramp kb show magnesium")
+@kb_app.command("show", epilog=examples("cramp kb show magnesium"))
 def show(
     entry_id: Annotated[
         str,
@@ -68,7 +70,7 @@ def show(
     emit(answers.kb_origin(current_kb(), entry_id), as_json, fmt, no_color)
 
 
-@kb_app.command("validate", epilog="Example: cramp kb validate my-notes.yaml")
+@kb_app.command("validate", epilog=examples("cramp kb validate", "cramp kb validate my-notes.yaml"))
 def validate(
     files: Annotated[
         list[Path] | None,

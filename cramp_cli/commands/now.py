@@ -18,8 +18,10 @@ from cramp_cli.options import (
     OutputFormat,
     ask_on_stderr,
     can_prompt,
+    chosen_format,
     current_kb,
     emit,
+    examples,
     stdout_is_terminal,
 )
 
@@ -30,9 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-@app.command(
-    epilog="Examples: cramp now; cramp now shin; cramp now --no-timer",
-)
+@app.command(epilog=examples("cramp now", "cramp now shin", "cramp now thigh --no-timer"))
 def now(
     named: Annotated[
         str | None,
@@ -59,7 +59,7 @@ def now(
     kb = current_kb()
     result = right_now.now(kb, named)
     emit(result, as_json, fmt, no_color)
-    human = not as_json and fmt in (None, OutputFormat.TABLE)
+    human = chosen_format(as_json, fmt) is OutputFormat.TABLE
     if no_timer or not human or not (can_prompt() and stdout_is_terminal()):
         return
     timing = _time_it(result, no_color)

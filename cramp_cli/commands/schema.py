@@ -5,6 +5,8 @@ from typing import Annotated
 
 import typer
 
+from cramp_cli.options import examples
+
 app = typer.Typer()
 
 
@@ -15,7 +17,7 @@ def _schema_names() -> list[str]:
     return sorted(entry.name[:-5] for entry in folder.iterdir() if entry.name.endswith(".json"))
 
 
-@app.command(epilog="Example: cramp schema why > why.schema.json")
+@app.command(epilog=examples("cramp schema why > why.schema.json", "cramp schema 'kb validate'"))
 def schema(
     command: Annotated[
         str,

@@ -14,6 +14,7 @@ from cramp_cli.options import (
     can_prompt,
     current_kb,
     emit,
+    examples,
     machine_output,
     report_error,
 )
@@ -28,8 +29,13 @@ app = typer.Typer()
 
 
 @app.command(
-    epilog="Examples: cramp check --sign one-sided-swelling; cramp check --minutes 12; "
-    "cramp check --none; cramp check (asks on a terminal)"
+    epilog=examples(
+        "cramp check  # asks the questions, on a terminal",
+        "cramp check --sign one-sided-swelling",
+        "cramp check --minutes 12",
+        "cramp check --none",
+        "cramp check --list",
+    )
 )
 def check(
     sign: Annotated[
@@ -236,7 +242,7 @@ def _stopped(
     return _Outcome(answers.not_assessed(kb, interview), interrupted=interrupted, error=error)
 
 
-@app.command(epilog="Example: cramp lookalikes")
+@app.command(epilog=examples("cramp lookalikes", "cramp lookalikes --format markdown"))
 def lookalikes(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
