@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -21,6 +21,7 @@ from cramp_cli.errors import CrampError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.kb import KnowledgeBase
+    from cramp_cli.knowledge.models import Muscle
     from cramp_cli.results import Result
 
 
@@ -277,3 +278,26 @@ def ask_on_stderr(ask: Callable[[], _Reply], keep_interrupt: bool = False) -> _R
                 raise KeyboardInterrupt from None
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         return None
+
+
+def ask_which_muscle(muscles: Sequence[Muscle], question: str = "Which one?") -> str | None:
+    """Which of the muscles a shared name fits, by number or id; None for no answer (an
+    empty one, or the end of input)."""
+    for number, muscle in enumerate(muscles, start=1):
+        typer.echo(f"  {number}. {muscle.name} ({muscle.id})", err=True)
+    choices = {str(number): muscle.id for number, muscle in enumerate(muscles, start=1)}
+    choices.update({muscle.id: muscle.id for muscle in muscles})
+    while True:
+        reply = ask_on_stderr(
+            lambda: typer.prompt(
+                f"{question} [1-{len(muscles)}]", err=True, default="", show_default=False
+            )
+        )
+        if reply is None:
+            return None
+        key = str(reply).strip().lower()
+        if key in choices:
+            return choices[key]
+        if not key:
+            return None
+        typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)

@@ -7,7 +7,7 @@ from cramp_cli.answers import match_muscle
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.models import Muscle, Relief, Sign
 from cramp_cli.results import NowResult, Stretch
-from cramp_cli.wording import NOW_DEFAULT_MUSCLE, NOW_WARNING
+from cramp_cli.wording import NOW_DEFAULT_MUSCLE, NOW_SHARED_NAME, NOW_WARNING
 
 DEFAULT_MUSCLE = "back-calf"
 MAX_STEPS = 5
@@ -45,7 +45,10 @@ def now(kb: KnowledgeBase, muscle: str | None = None) -> NowResult:
     else:  # "leg" is the back of the calf, "thigh" both thighs: each with a note saying so
         match = match_muscle(kb, muscle)
         chosen = list(match.muscles)
-        notes.extend([match.note] if match.note else [])
+        if len(chosen) > 1:  # one short line, so that both stretches fit the screen
+            notes.append(NOW_SHARED_NAME.format(name=" ".join(muscle.split())))
+        elif match.note:
+            notes.append(match.note)
     stretches = tuple(
         stretch for stretch in (main_stretch(kb, item) for item in chosen) if stretch is not None
     )

@@ -138,3 +138,4 @@ NOW_WARNING: Final = (
     "stretching makes it much worse, or if it has not eased in {minutes} minutes: it may not "
     "be a cramp."
 )
+NOW_SHARED_NAME: Final = "'{name}' could mean either muscle: the stretch for each is below."

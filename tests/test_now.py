@@ -290,3 +290,38 @@ def test_cramp_format_json_on_a_terminal_gives_json_and_asks_nothing(tmp_path: P
     document = json.loads(terminal.text)
     assert document["command"] == "now"
     assert "Press Enter" not in terminal.text
+
+
+def test_thigh_shows_both_stretches_on_one_screen_and_asks_which_to_log(tmp_path: Path) -> None:
+    diary = tmp_path / "diary.sqlite3"
+    terminal = Terminal("now", "thigh", env={"CRAMP_DB": str(diary)})
+    terminal.read_until("Press Enter when it eases.")
+    shown = "\n".join(terminal.screen())
+    assert "'thigh' could mean either muscle" in shown
+    assert "Stretch the back of the thigh" in shown
+    assert "Stretch the front of the thigh" in shown
+    assert "In an emergency, call your local emergency number." in shown
+    terminal.type("\n")
+    terminal.read_until("Which muscle? [1-2]")
+    terminal.type("2\n")
+    assert terminal.wait() == 0
+    ((muscle, _, relief),) = _diary_rows(diary)
+    assert (muscle, relief) == ("front-thigh", "relief-front-thigh")
+
+
+def test_thigh_with_no_answer_to_which_logs_nothing(tmp_path: Path) -> None:
+    diary = tmp_path / "diary.sqlite3"
+    terminal = Terminal("now", "thigh", env={"CRAMP_DB": str(diary)})
+    terminal.read_until("Press Enter when it eases.")
+    terminal.type("\n")
+    terminal.read_until("Which muscle? [1-2]")
+    terminal.type("\n")
+    assert terminal.wait() == 0
+    assert not diary.exists()
+
+
+def test_a_note_is_said_once_whatever_the_number_of_stretches() -> None:
+    plain = run("now", "thigh", "--format", "plain").stdout
+    assert plain.count("could mean either muscle") == 1
+    assert plain.count("Muscle: ") == 2
+    assert run("now", "leg", "--format", "plain").stdout.count("Note: ") == 1

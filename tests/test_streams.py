@@ -352,6 +352,14 @@ def _before_the_handler(stderr: str) -> bool:
     """Whether a KeyboardInterrupt traceback stopped before entry.py installed its handler:
     no frame of cramp but its package __init__ and entry.py above the handler's line, and no
     frame of Typer (imported only later)."""
+    # Python's site module may be stopped while it runs the editable install's .pth line:
+    # the import finder is then missing, and the console script cannot import cramp at all.
+    if (
+        stderr.startswith("Error processing line")
+        and "KeyboardInterrupt" in stderr
+        and stderr.rstrip().endswith("No module named 'cramp_cli'")
+    ):
+        return True
     # Python's own start-up may end its traceback with "KeyboardInterrupt:" (an empty
     # message), after "python: failed to set __main__.__loader__".
     if not stderr.rstrip().rstrip(":").endswith("KeyboardInterrupt"):

@@ -119,8 +119,9 @@ def _not_in_view(args: list[str]) -> set[str]:
         return named | {item.id for item in KB.items if getattr(item, "muscle", None)}
     if args[0] == "lookalikes":
         return {item.id for item in KB.lookalikes}
-    if args[0] == "history" and "--long" not in args:  # short ids, as git log --oneline
-        return _entry_ids(args)
+    if args[0] == "history" and "--long" not in args:  # short ids and names, as git log
+        named = {muscle.id for muscle in KB.muscles} | {item.id for item in KB.relief}
+        return _entry_ids(args) | named
     return set()
 
 

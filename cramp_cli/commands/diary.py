@@ -27,6 +27,7 @@ from cramp_cli.options import (
     NoColorOption,
     OutputFormat,
     ask_on_stderr,
+    ask_which_muscle,
     can_prompt,
     chosen_format,
     current_kb,
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from cramp_cli.diary.store import Diary
     from cramp_cli.diary.transfer import Source
     from cramp_cli.knowledge.kb import KnowledgeBase
-    from cramp_cli.knowledge.models import Muscle
 
 MAX_LIMIT = 100_000
 
@@ -401,30 +401,10 @@ def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tupl
         raise models.ValueProblem("muscle", "is empty")
     match = answers.match_muscle(kb, name)
     if len(match.muscles) > 1 and ask and can_prompt() and stdout_is_terminal():
-        chosen = _ask_which(match.muscles)
+        chosen = ask_which_muscle(match.muscles)
         if chosen is not None:
             return chosen, ()
     return answers.one_muscle(match, name).id, (match.note,) if match.note else ()
-
-
-def _ask_which(muscles: "tuple[Muscle, ...]") -> str | None:
-    """Which of the muscles a shared name fits, by number or id; None if the input ends."""
-    for number, muscle in enumerate(muscles, start=1):
-        typer.echo(f"  {number}. {muscle.name} ({muscle.id})", err=True)
-    choices = {str(number): muscle.id for number, muscle in enumerate(muscles, start=1)}
-    choices.update({muscle.id: muscle.id for muscle in muscles})
-    while True:
-        reply = ask_on_stderr(
-            lambda: typer.prompt(f"Which one? [1-{len(muscles)}]", err=True, default="")
-        )
-        if reply is None:
-            return None
-        key = str(reply).strip().lower()
-        if key in choices:
-            return choices[key]
-        if not key:
-            return None
-        typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)
 
 
 @log_app.command(

@@ -17,6 +17,7 @@ from cramp_cli.options import (
     NoColorOption,
     OutputFormat,
     ask_on_stderr,
+    ask_which_muscle,
     can_prompt,
     chosen_format,
     current_kb,
@@ -64,7 +65,7 @@ def now(
         return
     timing = _time_it(result, no_color)
     if timing.eased and result.stretches:
-        _offer_to_log(result, result.stretches[0], timing, db)
+        _offer_to_log(result, timing, db)
 
 
 def _time_it(result: NowResult, no_color: bool) -> Timing:
@@ -92,16 +93,12 @@ def _time_it(result: NowResult, no_color: bool) -> Timing:
     return timing
 
 
-def _offer_to_log(result: NowResult, stretch: Stretch, timing: Timing, db: Path | None) -> None:
+def _offer_to_log(result: NowResult, timing: Timing, db: Path | None) -> None:
     from cramp_cli import stopwatch
 
     minutes = stopwatch.measured_minutes(timing.seconds)
-    question = _wrapped(
-        f"Log it in your diary: {stretch.muscle.name.lower()}, "
-        f"{minutes:g} min, eased by stretching?",
-        room=len(" [y/N]: "),
-    )
-    if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)):
+    stretch = _which_to_log(result.stretches, minutes)
+    if stretch is not None:
         entry_id = _log(stretch, minutes, timing.seconds, db)
         typer.echo(_wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
     if timing.passed_limit:
@@ -111,6 +108,25 @@ def _offer_to_log(result: NowResult, stretch: Stretch, timing: Timing, db: Path 
                 f"Run 'cramp check --minutes {minutes:g}'."
             )
         )
+
+
+def _which_to_log(stretches: tuple[Stretch, ...], minutes: float) -> Stretch | None:
+    """The stretch (and so the muscle) to log, once the person says yes; None for no."""
+    if len(stretches) > 1:  # "thigh": ask which muscle it was
+        typer.echo(
+            _wrapped(f"Log it in your diary ({minutes:g} min)? Enter alone for no."), err=True
+        )
+        chosen = ask_which_muscle([stretch.muscle for stretch in stretches], "Which muscle?")
+        return next((stretch for stretch in stretches if stretch.muscle.id == chosen), None)
+    (stretch,) = stretches
+    question = _wrapped(
+        f"Log it in your diary: {stretch.muscle.name.lower()}, "
+        f"{minutes:g} min, eased by stretching?",
+        room=len(" [y/N]: "),
+    )
+    return (
+        stretch if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)) else None
+    )
 
 
 def _wrapped(text: str, room: int = 0) -> str:

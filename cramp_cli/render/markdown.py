@@ -170,13 +170,13 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
 
 
 def _now(result: NowResult) -> Iterator[str]:
+    for note in result.notes:
+        yield f"> {esc(note)}"
+        yield ""
     for stretch in result.stretches:
         grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
         yield f"# Cramp in the {esc(stretch.muscle.name.lower())}"
         yield ""
-        for note in result.notes:
-            yield esc(note)
-            yield ""
         yield f"## {esc(stretch.title)} ({grade})"
         yield ""
         yield from (f"{number}. {esc(step)}" for number, step in enumerate(stretch.steps, 1))

@@ -101,10 +101,10 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
 
 
 def _now(result: NowResult) -> Iterator[str]:
+    yield from (f"Note: {note}" for note in result.notes)
     for stretch in result.stretches:
         grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
         yield f"Muscle: {stretch.muscle.id} ({stretch.muscle.name})"
-        yield from (f"Note: {note}" for note in result.notes)
         yield f"{stretch.relief_id}\t{grade}\t{stretch.title}"
         yield from (f"  {number}. {step}" for number, step in enumerate(stretch.steps, start=1))
         if stretch.caveat:

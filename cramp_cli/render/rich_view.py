@@ -619,6 +619,8 @@ def _stretch_panel(stretch: Stretch) -> Panel:
         steps.append("\n" if number > 1 else "")
         steps.append(f"{number}. ", style="bold")
         steps.append(step)
+    if stretch.after:
+        steps.append(f"\n{stretch.after}", style="italic")
     grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
     return Panel(
         steps,
@@ -632,16 +634,17 @@ def _stretch_panel(stretch: Stretch) -> Panel:
 
 
 def _now(result: NowResult) -> list[RenderableType]:
-    """One screen: it must fit 80x24 with the disclaimer (tests/test_now.py measures it)."""
+    """One screen: it must fit 80x24 with the disclaimer (tests/test_now.py measures it),
+    even with the two stretches a name such as "thigh" brings."""
     parts: list[RenderableType] = []
+    if len(result.stretches) == 1:
+        muscle = result.stretches[0].muscle
+        parts.append(Text(f"Cramp in the {muscle.name.lower()}", style="bold underline"))
+    parts += [Text(note, style="dim") for note in result.notes]
     for stretch in result.stretches:
-        parts.append(Text(f"Cramp in the {stretch.muscle.name.lower()}", style="bold underline"))
-        parts += [Text(note, style="dim") for note in result.notes]
         parts.append(_stretch_panel(stretch))
         if stretch.caveat:
             parts.append(Text(stretch.caveat, style="dim"))
-        if stretch.after:
-            parts.append(Text(stretch.after))
     parts.append(Text(result.warning, style="bold red"))
     return parts
 
