@@ -23,6 +23,7 @@ separate private HOME) from `cramp muscles/check --list/sources/why/relieve/prev
 
   why --json               --who TAG, --when TAG, --min-evidence GRADE, none, then pairs
   relieve --muscle X --json  every muscle id and alias, then with --min-evidence GRADE
+  now MUSCLE --no-timer    every muscle id and alias (Rich, on a pty)
   check --sign A,B --json  a different pair of signs
   search WORD --json       a different word from the items' titles
   show ID --json           a different id (causes, relief, prevention, look-alikes, sources,
@@ -163,7 +164,16 @@ def benches(
     cramp = found.cramp
     why, relieve, check = why_deck(words, seed), relieve_deck(words, seed), check_deck(words, seed)
     search, show = search_deck(words, seed), show_deck(words, seed)
-    kinds = {"why": why, "relieve": relieve, "check": check, "search": search, "show": show}
+    # `cramp now` on a terminal: the one screen for a cramp (no timer: the run must end).
+    now = Deck("now", [[(name, "--no-timer") for name in words.muscle_names]], seed)
+    kinds = {
+        "why": why,
+        "relieve": relieve,
+        "check": check,
+        "search": search,
+        "show": show,
+        "now": now,
+    }
     widths = random.Random(f"{seed}-widths")
 
     def answer(
@@ -220,6 +230,7 @@ def benches(
         answer("why", ANSWER, "why (piped, plain)", json=False),
         answer("why", RICH, "why (Rich, pty)", json=False, tty=True),
         answer("relieve", RICH, "relieve --muscle X (Rich, pty)", json=False, tty=True),
+        answer("now", RICH, "now MUSCLE --no-timer (Rich, pty)", json=False, tty=True),
         answer("check", RICH, "check --sign A,B (Rich, pty)", json=False, tty=True),
         answer("search", RICH, "search WORD (Rich, pty)", json=False, tty=True),
         answer("show", RICH, "show ID (Rich, pty)", json=False, tty=True),
