@@ -352,6 +352,14 @@ def _before_the_handler(stderr: str) -> bool:
     """Whether a KeyboardInterrupt traceback stopped before entry.py installed its handler:
     no frame of cramp but its package __init__ and entry.py above the handler's line, and no
     frame of Typer (imported only later)."""
+    # Python itself may be stopped before it has a site module ("Fatal Python error:
+    # init_import_site ... KeyboardInterrupt", no Python frame): nothing of cramp ran yet.
+    if (
+        stderr.startswith("Fatal Python error: init_import_site")
+        and "KeyboardInterrupt" in stderr
+        and "cramp_cli" not in stderr
+    ):
+        return True
     # Python's site module may be stopped while it runs the editable install's .pth line:
     # the import finder is then missing, and the console script cannot import cramp at all.
     if (
