@@ -702,3 +702,58 @@ def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
         for known in cause.names:
             by_name.setdefault(_medicine_key(known), cause)
     return by_name.get(key) or by_name.get(first)
+
+
+# ---------------------------------------------------------------- `cramp log --with`
+
+
+def symptom_signs(kb: KnowledgeBase, words: Sequence[str]) -> list[Sign]:
+    """The warning signs the words of `log --with` map to, in the order given, once each."""
+    found: list[Sign] = []
+    for word in words:
+        symptom = kb.symptom(word)
+        if symptom is None or symptom.sign is None:
+            continue
+        sign = next(sign for sign in kb.signs if sign.id == symptom.sign)
+        if sign not in found:
+            found.append(sign)
+    return found
+
+
+def symptom_notes(kb: KnowledgeBase, words: Sequence[str]) -> tuple[str, ...]:
+    """For the words that map to a look-alike: what it can point to, one line each."""
+    notes: list[str] = []
+    for word in words:
+        symptom = kb.symptom(word)
+        if symptom is None or symptom.lookalike is None:
+            continue
+        lookalike = kb.lookalike(symptom.lookalike)
+        if lookalike is not None:
+            notes.append(
+                f"{symptom.label} can point to {lookalike.title.lower()} "
+                f"(see 'cramp show {lookalike.id}')."
+            )
+    return tuple(notes)
+
+
+def check_pointer(signs: Sequence[Sign]) -> str:
+    """The `cramp check --sign` line to run for warning signs noted but not asked about."""
+    ids = ",".join(sign.id for sign in signs)
+    what = "a warning sign" if len(signs) == 1 else "warning signs"
+    return f"What you noticed can be {what}: run 'cramp check --sign {ids}' to check it."
+
+
+def logged_verdict(
+    kb: KnowledgeBase, yes: Sequence[str], unsure: Sequence[str], region: str | None = None
+) -> tuple[Level, tuple[str, ...]]:
+    """The level and advice for the signs answered yes (or not sure) when a cramp was logged,
+    worded as `cramp check` words them: the level and its action (with the region's
+    numbers), then what to do for each sign that has its own advice, most urgent first."""
+    result = check(kb, yes, region=region, not_sure=unsure)
+    lines = [f"{result.title}. {result.action}"]
+    for sign in result.items:
+        if sign.advice:
+            lines.append(f"For {sign.title.lower()}: {sign.advice}")
+    for fired in result.combination_rules_fired():
+        lines.append(f"Together: {fired.reason}")
+    return result.level, tuple(lines)
