@@ -757,3 +757,13 @@ def logged_verdict(
     for fired in result.combination_rules_fired():
         lines.append(f"Together: {fired.reason}")
     return result.level, tuple(lines)
+
+
+def medicine_classes(kb: KnowledgeBase, class_ids: Iterable[str | None]) -> list[Cause]:
+    """The medicine classes (causes) with these ids, once each, in the order first named."""
+    found: list[Cause] = []
+    for class_id in class_ids:
+        cause = next((cause for cause in kb.causes if cause.id == class_id), None)
+        if cause is not None and cause not in found:
+            found.append(cause)
+    return found

@@ -628,6 +628,16 @@ def parse_note(value: object, field: str = "note") -> str:
     return text
 
 
+def parse_medicine_name(value: object, field: str = "NAME") -> str:
+    """A medicine's name as typed, trimmed, runs of spaces as one; never empty."""
+    text = " ".join(_text(value, field).split())
+    if not text:
+        raise ValueProblem(field, "is empty: give the medicine's name, e.g. atorvastatin")
+    if len(text) > MAX_MEDICINE_CHARS:
+        raise ValueProblem(field, f"is longer than {MAX_MEDICINE_CHARS} characters")
+    return text
+
+
 def resolve_relief(
     kb: "KnowledgeBase", value: object, field: str = "relief", *, muscle: str | None = None
 ) -> str | None:
