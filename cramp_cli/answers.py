@@ -36,7 +36,7 @@ from cramp_cli.knowledge.models import (
     Source,
     Tag,
 )
-from cramp_cli.names import normalise_name
+from cramp_cli.names import medicine_key, normalise_name
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -679,19 +679,12 @@ def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
     )
 
 
-def _medicine_key(name: str) -> str:
-    """A medicine name as matched: case and surrounding spaces ignored, a trailing ® or ™
-    dropped, runs of spaces and dashes as one space ('Oxis  Turbohaler' stays two words)."""
-    text = name.replace("\u00ae", "").replace("\u2122", "").casefold()
-    return " ".join(text.replace("-", " ").split())
-
-
 def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
     """The knowledge base's medicine class (a cause of group `medicine` with `names`) that a
     name a person typed belongs to, or None. Matched case-insensitively on the whole name,
     or on its first word ('Atorvastatin 20 mg tablets' is atorvastatin); a name that is in
     no class list is simply not matched."""
-    key = _medicine_key(name)
+    key = medicine_key(name)
     if not key:
         return None
     first = key.split(" ", 1)[0]
@@ -700,7 +693,7 @@ def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
         if cause.group != "medicine":
             continue
         for known in cause.names:
-            by_name.setdefault(_medicine_key(known), cause)
+            by_name.setdefault(medicine_key(known), cause)
     return by_name.get(key) or by_name.get(first)
 
 

@@ -33,6 +33,11 @@ app = typer.Typer()
 meds_app = typer.Typer(
     name="meds",
     help="Keep the list of medicines you take, for your doctor.",
+    epilog=examples(
+        "cramp meds add atorvastatin --since 2025-03-02",
+        "cramp meds stop atorvastatin --on 2025-04-01",
+        "cramp meds list",
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
