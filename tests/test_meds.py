@@ -492,3 +492,37 @@ def test_answering_yes_to_more_symptoms_never_lowers_the_level(
     after, advice = answers.logged_verdict(kb, [s.id for s in answers.symptom_signs(kb, both)], [])
     assert RANK[after] <= RANK[before]
     assert advice  # always says what to do
+
+
+# ---------------------------------------------------------------- medicines in a backup
+
+
+def test_a_json_export_carries_the_medicines_and_import_restores_them(
+    db: Path, tmp_path: Path
+) -> None:
+    run_json("meds", "add", "Atorvastatin", "--since", "2025-03-02", "--db", str(db))
+    run_json("meds", "add", "magnesium", "--note", "evenings", "--db", str(db))
+    run_json("meds", "stop", "atorvastatin", "--on", "2025-04-01", "--db", str(db))
+    backup = tmp_path / "backup.json"
+    assert run("export", "--db", str(db), "--output", str(backup)).exit_code == 0
+    assert [m["name"] for m in json.loads(backup.read_text())["medicines"]] == [
+        "magnesium",
+        "Atorvastatin",
+    ]
+    other = tmp_path / "restored.sqlite3"
+    document = run_json("import", str(backup), "--db", str(other))
+    assert document["medicines"] == 2
+    assert _meds(other) == _meds(db)
+    assert run_json("import", str(backup), "--db", str(other))["medicines"] == 0  # ids kept
+
+
+def test_a_bad_medicine_in_a_json_import_stores_nothing_at_all(db: Path, tmp_path: Path) -> None:
+    run_json("log", "calf", "--at", AT, "--db", str(db))
+    document = json.loads(run("export", "--db", str(db)).stdout)
+    document["medicines"] = [{"id": "0123456789", "name": "x", "since": "05/03/2025"}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document))
+    other = tmp_path / "other.sqlite3"
+    line = usage_error(run("import", str(bad), "--db", str(other)))
+    assert "medicine 1: since must be a date like 2025-03-05" in line
+    assert not other.exists() or run_json("history", "--db", str(other))["items"] == []

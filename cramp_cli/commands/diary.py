@@ -840,7 +840,10 @@ def export(
             from cramp_cli.render.json_view import render_json
 
             items = tuple(entries)
-            stream.write(render_json(ExportResult(count=len(items), items=items)))
+            medicines = tuple(diary.medicines()) if diary is not None else ()
+            stream.write(
+                render_json(ExportResult(count=len(items), items=items, medicines=medicines))
+            )
         stream.flush()
 
 
@@ -892,6 +895,7 @@ def import_(
         rows=outcome.rows,
         completeness_checked=rows.marked,
         items=tuple(ImportRow(id=entry_id, status=status) for entry_id, status in outcome.listed),
+        medicines=outcome.medicines,
     )
     emit(result, as_json, None, no_color)
     # After the answer: if stdout is lost, its one-line error is all that stderr says. A file

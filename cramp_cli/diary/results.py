@@ -131,6 +131,7 @@ class ExportResult(Result):
     command: Literal["export"] = "export"
     count: int  # how many items: an import checks it, so a cut-off file is refused
     items: tuple[Entry, ...]
+    medicines: tuple[Medicine, ...] = ()  # `cramp meds`, oldest start first
 
 
 class ImportRow(Part):
@@ -145,6 +146,7 @@ class ImportResult(Result):
     rows: int  # rows read from the file
     completeness_checked: bool  # the file carried cramp's count, and it agreed
     items: tuple[ImportRow, ...]  # the first 1,000 rows
+    medicines: int = 0  # medicines added from a JSON export (ids already there skipped)
 
 
 class MedicineClass(Part):

@@ -274,6 +274,8 @@ def plain_import(result: ImportResult) -> Iterator[str]:
         f"Imported: {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
         "already in the diary."
     )
+    if result.medicines:
+        yield f"Imported: {_n(result.medicines, 'medicine')}."
 
 
 # ---------------------------------------------------------------- markdown
