@@ -672,8 +672,14 @@ def long_cramp_alert(result: NowResult) -> RenderableType:
 
 def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
     """The diary's views, imported only for a diary command."""
-    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
-    from cramp_cli.render import diary_views
+    from cramp_cli.diary.results import (
+        HistoryResult,
+        ImportResult,
+        LogResult,
+        MedsResult,
+        ReportResult,
+    )
+    from cramp_cli.render import diary_views, meds_views
 
     return {
         LogResult: diary_views.rich_log,
@@ -682,6 +688,7 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
             r, lambda c: _check(c, signs=False), _sign_heading
         ),
         ImportResult: diary_views.rich_import,
+        MedsResult: meds_views.rich_meds,
     }
 
 
