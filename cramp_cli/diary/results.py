@@ -61,6 +61,7 @@ class Week(Part):
     cramps: int
     nights: int
     woke_nights: int
+    partial: bool = False  # fewer than 7 nights: the last week, when the period ends mid-week
 
 
 class Occasion(Part):
