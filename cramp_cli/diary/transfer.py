@@ -464,7 +464,11 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_int=number(int), parse_float=number(float))
     except json.JSONDecodeError as err:
-        if err.msg.startswith("Unterminated string") or err.pos >= len(text.rstrip()):
+        rest = text[err.pos :].rstrip()
+        cut_literal = bool(rest) and any(
+            word.startswith(rest) for word in ("null", "true", "false")
+        )  # cut inside null, true or false: JSON stops at its first letter
+        if err.msg.startswith("Unterminated string") or not rest or cut_literal:
             raise _truncated(name, f"its JSON ends too early ({err.msg})") from None
         raise InvalidImport(
             f"{name}:{err.lineno}: not valid JSON ({err.msg}); nothing was imported."
