@@ -16,9 +16,9 @@ import re
 import statistics
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cramp_cli.diary.models import Entry, night_of
+from cramp_cli.diary.models import Entry, Medicine, night_of
 from cramp_cli.diary.results import (
     DoctorHeader,
     DoctorReport,
@@ -174,13 +174,12 @@ def _cause(kb: KnowledgeBase, class_id: str | None) -> Cause | None:
 
 
 def _medicine(
-    kb: KnowledgeBase, medicine: Any, entries: Sequence[Entry], first: date, last: date
+    kb: KnowledgeBase, medicine: Medicine, entries: Sequence[Entry], first: date, last: date
 ) -> MedicineLine:
     cause = _cause(kb, medicine.class_id)
     sources: list[str] = list(cause.sources) if cause is not None else []
-    names_source = getattr(cause, "names_source", None)
-    if names_source and names_source not in sources:
-        sources.append(names_source)
+    if cause is not None and cause.names_source and cause.names_source not in sources:
+        sources.append(cause.names_source)  # the class list the name was found in
     since: date | None = medicine.since
     before = after = None
     comparison = None
@@ -215,24 +214,24 @@ def _medicine(
 
 
 def _symptoms(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SymptomLine, ...]:
-    vocabulary = {item.word: item for item in getattr(kb, "symptoms", ())}
+    vocabulary = {item.word: item for item in kb.symptoms}
     lookalikes = {item.id: item for item in kb.lookalikes}
     found: dict[str, list[Entry]] = {}
     for entry in entries:
-        for word in getattr(entry, "symptoms", ()):
+        for word in entry.symptoms:
             found.setdefault(word, []).append(entry)
     lines: list[SymptomLine] = []
     for word, logged in sorted(found.items(), key=lambda item: (-len(item[1]), item[0])):
-        symptom = vocabulary.get(word)
-        sign = getattr(symptom, "sign", None)
-        lookalike_id = getattr(symptom, "lookalike", None)
+        symptom = vocabulary.get(word)  # None: a word a user file no longer has
+        sign = symptom.sign if symptom else None
+        lookalike_id = symptom.lookalike if symptom else None
         if lookalike_id is None and sign is not None:  # a sign's look-alike, if one names it
             lookalike_id = next((item.id for item in kb.lookalikes if sign in item.signs), None)
         lookalike = lookalikes.get(lookalike_id) if lookalike_id else None
         lines.append(
             SymptomLine(
                 word=word,
-                label=getattr(symptom, "label", None) or word,
+                label=symptom.label if symptom else word,
                 count=len(logged),
                 nights=tuple(sorted({entry.night for entry in logged})),
                 sign=sign,
@@ -249,15 +248,15 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     """The warning signs the entries met: a symptom that stands for a sign, a cramp longer
     than the knowledge base's minutes, or a level above self-care given at logging time."""
     signs = {sign.id: sign for sign in kb.signs}
-    vocabulary = {item.word: item for item in getattr(kb, "symptoms", ())}
+    vocabulary = {item.word: item for item in kb.symptoms}
     limit = kb.triage.minutes
     met: dict[str, list[Entry]] = {}
     for entry in entries:
         ids: list[str] = []
-        for word in getattr(entry, "symptoms", ()):
-            sign = getattr(vocabulary.get(word), "sign", None)
-            if sign is not None:
-                ids.append(sign)
+        for word in entry.symptoms:
+            symptom = vocabulary.get(word)
+            if symptom is not None and symptom.sign is not None:
+                ids.append(symptom.sign)
         if entry.minutes is not None and entry.minutes > limit.more_than:
             ids.append(limit.sign)
         for sign_id in dict.fromkeys(ids):
@@ -266,9 +265,7 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     lines: list[SignMet] = []
     for sign_id, logged in met.items():
         sign = signs[sign_id]
-        advised = [
-            for_doctor(text) for entry in logged for text in getattr(entry, "logged_advice", ())
-        ]
+        advised = [for_doctor(text) for entry in logged for text in entry.logged_advice]
         logged_advice = bool(advised)
         if not advised and sign.advice:
             advised.append(for_doctor(sign.advice))
@@ -324,7 +321,7 @@ def _questions(kb: KnowledgeBase) -> tuple[Question, ...]:
 def build_doctor_report(
     kb: KnowledgeBase,
     entries: Sequence[Entry],
-    medicines: Sequence[Any],
+    medicines: Sequence[Medicine],
     *,
     now: datetime,
     days: int | None,

@@ -175,7 +175,6 @@ def help_line(line: HelpLine) -> str:
 
 
 def entry_cells(entry: Entry) -> list[str]:
-    symptoms = getattr(entry, "symptoms", ())
     return [
         entry.local_time,
         entry.muscle,
@@ -184,7 +183,7 @@ def entry_cells(entry: Entry) -> list[str]:
         "-" if entry.severity is None else str(entry.severity),
         "yes" if entry.woke else "no",
         entry.relief or "-",
-        ", ".join(symptoms) or "-",
+        ", ".join(entry.symptoms) or "-",
         " ".join(entry.note.split()),
     ]
 
