@@ -178,3 +178,44 @@ def test_an_empty_diary_gives_a_report_without_numbers(tmp_path: Path) -> None:
     text = doctor(tmp_path / "none.sqlite3", "--format", "plain")
     assert "Nights with a cramp: 0 (0 cramps in all)" in text
     assert "The diary is too short to compare." in text
+
+
+@pytest.mark.parametrize(
+    ("advice", "kept"),
+    [
+        ("Get help today. If it is happening again now, run 'cramp check'.", "Get help today."),
+        ("See cramp prevent for measures. Rest the leg.", "Rest the leg."),
+        (
+            "Book an appointment. A note of when the cramps come (cramp log) helps.",
+            "Book an appointment. A note of when the cramps come helps.",
+        ),
+        ("A cramp never does this; call 999.", "A cramp never does this; call 999."),
+    ],
+)
+def test_advice_on_the_page_leaves_out_what_only_the_person_should_run(
+    advice: str, kept: str
+) -> None:
+    from cramp_cli.diary.doctor import for_doctor
+
+    assert for_doctor(advice) == kept
+
+
+def test_advice_given_at_logging_is_never_dropped_even_without_a_sign_to_name(
+    tmp_path: Path,
+) -> None:
+    from cramp_cli.diary.store import Diary
+
+    first = doctor_diary.entries()[0]
+    warned = first.model_copy(
+        update={
+            "logged_level": "urgent",
+            "logged_advice": ("Get medical help today.", "Then run 'cramp check' again."),
+        }
+    )
+    path = tmp_path / "warned.sqlite3"
+    with Diary.open(path) as diary:  # type: ignore[union-attr]
+        diary.add_many([warned])
+    (sign,) = json.loads(doctor(path, "--json"))["warning_signs"]
+    assert (sign["level"], sign["logged"]) == ("urgent", True)
+    assert sign["advised"] == ["Get medical help today."]
+    assert sign["nights"] == [str(first.night)]

@@ -60,8 +60,15 @@ TIME_BANDS: tuple[tuple[str, str, int, int], ...] = (
     ("03-06", "03:00-05:59", 3, 6),
     ("06-12", "06:00-11:59", 6, 12),
 )
-# What cramp tells the person to run: not for the doctor's page.
-_PATIENT_ONLY = re.compile(r"[^.;:]*'cramp [a-z]+[^']*'[^.;]*[.;]?\s*")
+# What cramp tells the person to run is not for the doctor's page: a parenthesis naming a
+# command goes, and so does a sentence that does ("If it comes back, run 'cramp check'.").
+_COMMAND = (
+    r"'?cramp (?:check|log|relieve|prevent|now|why|report|meds|lookalikes|history|sources"
+    r"|show|search|muscles)\b"
+)
+_COMMAND_ASIDE = re.compile(r"\s*\((?:see )?" + _COMMAND + r"[^)]*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_MENTIONS_COMMAND = re.compile(_COMMAND)
 _LEVEL_ORDER: tuple[Level, ...] = ("emergency", "urgent", "see-doctor", "self-care")
 
 
@@ -76,7 +83,9 @@ def _rate(count: int, days: int) -> float:
 
 def for_doctor(text: str) -> str:
     """The text without its instructions to run a cramp command."""
-    return re.sub(r"\s+", " ", _PATIENT_ONLY.sub("", text)).strip()
+    text = _COMMAND_ASIDE.sub("", " ".join(text.split()))
+    kept = [part for part in _SENTENCE_END.split(text) if not _MENTIONS_COMMAND.search(part)]
+    return " ".join(kept).strip()
 
 
 def _period(entries: Sequence[Entry], first: date, last: date) -> Period:
@@ -251,6 +260,7 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     vocabulary = {item.word: item for item in kb.symptoms}
     limit = kb.triage.minutes
     met: dict[str, list[Entry]] = {}
+    other: dict[Level, list[Entry]] = {}
     for entry in entries:
         ids: list[str] = []
         for word in entry.symptoms:
@@ -259,10 +269,30 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
                 ids.append(symptom.sign)
         if entry.minutes is not None and entry.minutes > limit.more_than:
             ids.append(limit.sign)
-        for sign_id in dict.fromkeys(ids):
-            if sign_id in signs:
-                met.setdefault(sign_id, []).append(entry)
-    lines: list[SignMet] = []
+        known = [sign_id for sign_id in dict.fromkeys(ids) if sign_id in signs]
+        for sign_id in known:
+            met.setdefault(sign_id, []).append(entry)
+        if not known and entry.logged_level not in (None, "self-care"):
+            other.setdefault(entry.logged_level, []).append(entry)  # no sign to name it by
+    lines: list[SignMet] = [
+        SignMet(
+            id=f"logged-{level}",
+            title="A warning sign cramp was told about when the cramp was logged",
+            level=level,
+            nights=tuple(sorted({entry.night for entry in logged})),
+            advised=tuple(
+                dict.fromkeys(
+                    kept
+                    for entry in logged
+                    for text in entry.logged_advice
+                    if (kept := for_doctor(text))
+                )
+            ),
+            logged=True,
+            sources=(),
+        )
+        for level, logged in other.items()
+    ]
     for sign_id, logged in met.items():
         sign = signs[sign_id]
         advised = [for_doctor(text) for entry in logged for text in entry.logged_advice]
