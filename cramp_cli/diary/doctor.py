@@ -295,8 +295,10 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     ]
     for sign_id, logged in met.items():
         sign = signs[sign_id]
-        advised = [for_doctor(text) for entry in logged for text in entry.logged_advice]
-        logged_advice = bool(advised)
+        advised = [
+            kept for entry in logged for text in entry.logged_advice if (kept := for_doctor(text))
+        ]
+        logged_advice = bool(advised)  # else only "run 'cramp check'" was said: the sign's
         if not advised and sign.advice:
             advised.append(for_doctor(sign.advice))
         lines.append(
