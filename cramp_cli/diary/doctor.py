@@ -171,8 +171,12 @@ def _then_and_now(entries: Sequence[Entry], first: date, last: date) -> ThenAndN
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """14 Apr 2025, in English whatever the locale (the page's other dates are too)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _cause(kb: KnowledgeBase, class_id: str | None) -> Cause | None:
