@@ -526,3 +526,22 @@ def test_a_bad_medicine_in_a_json_import_stores_nothing_at_all(db: Path, tmp_pat
     line = usage_error(run("import", str(bad), "--db", str(other)))
     assert "medicine 1: since must be a date like 2025-03-05" in line
     assert not other.exists() or run_json("history", "--db", str(other))["items"] == []
+
+
+def test_the_safety_floor_of_a_compiled_store_covers_the_symptom_words(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store that maps a shipped word to something less urgent, or drops it, is not used."""
+    from cramp_cli.knowledge import snapshot
+    from cramp_cli.knowledge.floors import floor_problem
+    from cramp_cli.knowledge.loader import load_folder, with_patterns
+
+    words = kb_copy / "symptoms.yaml"
+    text = words.read_text()
+    words.write_text(text.replace("    sign: numbness\n", "    lookalike: growing-pains\n", 1))
+    lowered = with_patterns(load_folder(kb_copy))
+    assert floor_problem(snapshot.built_in(), lowered) == "the symptom word 'numbness' is lowered"
+    words.write_text(text.replace("  - word: numbness\n", "  - word: numb\n", 1))
+    assert floor_problem(snapshot.built_in(), with_patterns(load_folder(kb_copy))) == (
+        "the symptom word 'numbness' is missing"
+    )

@@ -81,22 +81,24 @@ def _name(value: str) -> str:
 
 
 def _result(
-    kb: "KnowledgeBase", action: str, items: "list[Medicine] | tuple[Medicine, ...]"
+    kb: "KnowledgeBase | None", action: str, items: "list[Medicine] | tuple[Medicine, ...]"
 ) -> "MedsResult":
     from cramp_cli import answers
     from cramp_cli.diary.results import MedicineClass, MedsResult
     from cramp_cli.wording import MEDICINE_SAFETY
 
-    classes = tuple(
-        MedicineClass(
-            id=cause.id,
-            title=cause.title,
-            summary=cause.summary,
-            names_source=kb.source(cause.names_source or ""),
-            sources=tuple(kb.source(source_id) for source_id in cause.sources),
+    classes: tuple[MedicineClass, ...] = ()
+    if kb is not None:
+        classes = tuple(
+            MedicineClass(
+                id=cause.id,
+                title=cause.title,
+                summary=cause.summary,
+                names_source=kb.source(cause.names_source or ""),
+                sources=tuple(kb.source(source_id) for source_id in cause.sources),
+            )
+            for cause in answers.medicine_classes(kb, (item.class_id for item in items))
         )
-        for cause in answers.medicine_classes(kb, (item.class_id for item in items))
-    )
     return MedsResult(
         action=action,  # type: ignore[arg-type]
         items=tuple(items),
@@ -229,10 +231,11 @@ def list_(
     no_color: NoColorOption = False,
 ) -> None:
     """List your medicines, with their dates, and those linked with cramps."""
-    kb = current_kb()
     diary = _open(db, write=False)
     medicines = []
     if diary is not None:
         with diary:
             medicines = diary.medicines()
+    # The knowledge base only for the classes: an empty list answers without it.
+    kb = current_kb() if medicines else None
     emit(_result(kb, "listed", medicines), as_json, fmt, no_color)
