@@ -367,7 +367,9 @@ class ReliefStats(NamedTuple):
 
 
 class WeekStats(Shape):
-    index: int  # 0 is the week ending on the last night, 1 the week before, ...
+    # 0 is the week starting on the window's first night, or on the diary's first night if it
+    # began inside the window (no empty weeks before the diary); 1 the week after, ...
+    index: int
     cramps: int
     nights: int
     woke_nights: int
@@ -919,8 +921,11 @@ class Diary:
                 else []
             )
         by_week: dict[int, list[int]] = {}
+        start = first_night
+        if earliest and not older:
+            start = date.fromisoformat(earliest)
         for night, n, _, woke_latest, _ in per_night:
-            stats = by_week.setdefault((last_night - night).days // 7, [0, 0, 0])
+            stats = by_week.setdefault((night - start).days // 7, [0, 0, 0])
             stats[0] += n
             stats[1] += 1
             stats[2] += woke_latest is not None

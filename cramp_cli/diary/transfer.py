@@ -100,7 +100,7 @@ def _cannot_write(path: str, err: OSError, doing: str = "write") -> CrampError:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
+def atomic_output(path: str, *, force: bool, command: str = "cramp export") -> Iterator[TextIO]:
     """A text stream whose content appears at `path` only once it is complete.
 
     It is written to a temporary file (mode 0600) in the same folder, flushed and synced, then
@@ -120,7 +120,7 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
         if not stat.S_ISREG(mode):
             raise CrampError(f"cannot write {shown(path)}: it {kind_of(mode)}.")
         if not force:
-            raise _exists(path)
+            raise _exists(path, command)
     folder = os.path.dirname(path) or "."
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=".cramp-export-", suffix=".tmp", dir=folder)
@@ -131,7 +131,7 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _put_in_place(temporary, path, force=force)
+        _put_in_place(temporary, path, force=force, command=command)
     except OSError as err:
         _remove(temporary)
         raise _cannot_write(path, err) from None
@@ -141,14 +141,14 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
     _sync_folder(folder)
 
 
-def _exists(path: str) -> UsageError:
+def _exists(path: str, command: str = "cramp export") -> UsageError:
     return UsageError(
-        f"{shown(path)} already exists; cramp export does not overwrite files.",
+        f"{shown(path)} already exists; {command} does not overwrite files.",
         hint="Choose another name, remove the file first, or add --force to replace it.",
     )
 
 
-def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
+def _put_in_place(temporary: str, path: str, *, force: bool, command: str) -> None:
     if force:
         os.replace(temporary, path)
         return
@@ -156,7 +156,7 @@ def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
         os.link(temporary, path)  # fails if `path` exists: no race with another writer
     except FileExistsError:
         _remove(temporary)
-        raise _exists(path) from None
+        raise _exists(path, command) from None
     except OSError as err:
         if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
             raise
@@ -165,7 +165,7 @@ def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             _remove(temporary)
-            raise _exists(path) from None
+            raise _exists(path, command) from None
         try:
             os.replace(temporary, path)
         except BaseException:

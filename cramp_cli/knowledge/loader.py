@@ -887,6 +887,16 @@ class _Checker:
         for index, source_id in enumerate(triage.safety_net_sources):
             if source_id not in sources:
                 self._fail_triage(f"unknown source {source_id!r}", "safety_net_sources", index)
+        for position, question in enumerate(triage.doctor_questions):
+            for index, source_id in enumerate(question.sources):
+                if source_id not in sources:
+                    self._fail_triage(
+                        f"unknown source {source_id!r}",
+                        "doctor_questions",
+                        position,
+                        "sources",
+                        index,
+                    )
         region_names: set[str] = set()
         for position, region in enumerate(triage.regions):
             for name in (region.id, *region.aliases):

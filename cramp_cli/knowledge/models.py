@@ -213,6 +213,13 @@ class Region(StrictModel):
     aliases: tuple[Id, ...] = ()
 
 
+class DoctorQuestion(StrictModel):
+    """A question worth asking at the appointment (`cramp report --for-doctor`)."""
+
+    text: Sentence
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
+
+
 class Triage(StrictModel):
     levels: Annotated[tuple[LevelAdvice, ...], Items(min_length=4, max_length=4)]
     minutes: MinutesRule
@@ -220,6 +227,8 @@ class Triage(StrictModel):
     default_region: Region
     safety_net: Annotated[tuple[Text, ...], Items(min_length=1)]
     safety_net_sources: Annotated[tuple[Id, ...], Items(min_length=1)]
+    # Questions to take to the doctor, with the sources that say a doctor considers them.
+    doctor_questions: tuple[DoctorQuestion, ...] = ()
 
 
 class Lookalike(StrictModel):
