@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from cramp_cli.diary.models import Entry
-from cramp_cli.knowledge.models import Level, Measure
+from cramp_cli.knowledge.models import Level, Measure, Source
 from cramp_cli.results import CheckResult, Part, Result
 from cramp_cli.shapes import hidden
 
@@ -145,3 +145,143 @@ class ImportResult(Result):
     rows: int  # rows read from the file
     completeness_checked: bool  # the file carried cramp's count, and it agreed
     items: tuple[ImportRow, ...]  # the first 1,000 rows
+
+
+# ---------------------------------------------------------------- cramp report --for-doctor
+# One field per section of the page a person takes to the doctor (issue 14, item 3).
+
+
+class DoctorHeader(Part):
+    first_night: date  # the period covered: the first entry's night (or the window's start)
+    last_night: date  # the night of the day the report was made
+    days: int  # nights in the period
+    cramps: int
+    nights_with_cramps: int
+    printed: date  # the day the report was made
+
+
+class Share(Part):
+    """A count with its share of the cramps it is counted among (0 to 1)."""
+
+    id: str
+    name: str | None = None
+    count: int
+    share: float
+
+
+class DoctorSummary(Part):
+    weeks: float  # the period in weeks (days / 7, one decimal)
+    nights_per_week: float
+    cramps_per_week: float
+    median_minutes: float | None
+    longest_minutes: float | None
+    timed_cramps: int  # cramps with a duration: the medians rest on these
+    muscles: tuple[Share, ...]
+    sides: tuple[Share, ...]
+    woke: int  # cramps that woke the person
+    woke_share: float | None  # of all cramps; None without cramps
+    times: tuple[Share, ...]  # time of night, in bands of local time (times.id: "00-03", ...)
+
+
+class Period(Part):
+    """A stretch of nights of the diary, and its numbers."""
+
+    first_night: date
+    last_night: date
+    days: int
+    cramps: int
+    nights: int  # nights with a cramp
+    nights_per_week: float
+    median_minutes: float | None
+
+
+class ThenAndNow(Part):
+    split: Literal["four-weeks", "halves"]  # the first and last 4 weeks, or two halves
+    then: Period | None  # None when the diary is too short to compare (under 2 nights)
+    now: Period | None
+    caveat: str | None  # the numbers are small: a difference may be chance
+
+
+class MedicineLine(Part):
+    name: str  # as the person typed it
+    since: date | None
+    stopped: date | None
+    note: str = ""
+    class_id: str | None  # the knowledge base's medicine cause, if the name matched one
+    class_title: str | None
+    linked: bool  # the class is one the knowledge base links with cramps
+    sources: tuple[str, ...]  # of the link (the cause's sources) and of the class list
+    before: Period | None  # up to 4 weeks before the start, as far as the diary goes
+    after: Period | None  # up to 4 weeks from the start (to the stop, or today)
+    comparison: str | None  # "After starting X on 2 Mar, cramp nights went from 1 to 4 a week."
+    caution: str  # always: it does not show that the medicine caused them; do not stop it...
+
+
+class SymptomLine(Part):
+    """A symptom logged with cramps, and what it may point to."""
+
+    word: str
+    label: str
+    count: int  # cramps it was logged with
+    nights: tuple[date, ...]
+    sign: str | None  # the warning sign it stands for, if any
+    lookalike: str | None  # the look-alike it suggests, if any
+    lookalike_title: str | None
+    points_to: str | None  # what the look-alike points to (from the knowledge base)
+    sources: tuple[str, ...]
+
+
+class SignMet(Part):
+    """A warning sign the diary met, when, and what cramp advised then."""
+
+    id: str
+    title: str
+    level: Level
+    nights: tuple[date, ...]
+    advised: tuple[str, ...]  # the advice given at the time (or the sign's advice now)
+    sources: tuple[str, ...]
+
+
+class HelpLine(Part):
+    """A relief the person used, with the durations of the cramps it was used for."""
+
+    id: str
+    title: str | None
+    uses: int
+    timed: int
+    median_minutes: float | None
+    longest_minutes: float | None
+    words: tuple[str, ...]  # the person's own notes on those cramps (a few, shortened)
+
+
+class Question(Part):
+    text: str
+    sources: tuple[str, ...]
+
+
+class WeekNights(Part):
+    """One week of the chart, counted from the first entry; the last may be partial."""
+
+    start: date
+    end: date
+    nights: int
+    cramps: int
+    partial: bool  # fewer than 7 nights of it are inside the period
+
+
+class DoctorReport(Result):
+    command: Literal["report"] = "report"
+    kind: Literal["for-doctor"] = "for-doctor"
+    header: DoctorHeader
+    summary: DoctorSummary
+    then_and_now: ThenAndNow
+    medicines: tuple[MedicineLine, ...]
+    elsewhere: tuple[SymptomLine, ...]
+    warning_signs: tuple[SignMet, ...]
+    what_helped: tuple[HelpLine, ...]
+    what_helped_note: str | None  # when a comparison rests on fewer than 5 cramps
+    questions: tuple[Question, ...]
+    weekly: tuple[WeekNights, ...]
+    medicine_note: str  # never stop a prescribed medicine on your own
+    sources: tuple[Source, ...]  # every source the report cites, for its list of sources
+    entries: tuple[Entry, ...] = ()  # with --entries: every entry of the period, oldest first
