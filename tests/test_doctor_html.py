@@ -232,6 +232,7 @@ def test_three_months_print_on_two_pages_with_the_summary_on_page_1(
         "Woke the person 27 of 40 (68%)",
         "calf 75%",
         "1*",  # the partial last week, starred on its bar
+        "Page 1 of 2",
     ):
         assert words in first, words
     # Page 2: everything else, the medicine lines and the sources included.
@@ -246,6 +247,7 @@ def test_three_months_print_on_two_pages_with_the_summary_on_page_1(
         "Questions to ask the doctor",
         "kidney function, calcium, magnesium",
         "Sources",
+        "Page 2 of 2",
     ):
         assert words in second, words
 

@@ -45,7 +45,7 @@ def _week(week: Any) -> tuple[date, int, bool]:
 
 # The chart's frame, in SVG user units (the SVG scales to the width of the page).
 _WIDTH = 640
-_HEIGHT = 230
+_HEIGHT = 270
 _LEFT = 34  # room for the axis numbers
 _RIGHT = 8
 _TOP = 16  # room for the number over a full bar
@@ -88,9 +88,7 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
         '<line x1="0" y1="0" x2="0" y2="5" stroke="#000" stroke-width="2"/>'
         "</pattern></defs>",
     ]
-    for nights in range(0, _MAX_NIGHTS + 1):
-        if nights % 7 and nights % 2:
-            continue
+    for nights in (0, 2, 4, _MAX_NIGHTS):  # 7: a cramp every night
         line_y = y(nights)
         style = 'stroke="#000"' if nights == 0 else 'stroke="#999" stroke-dasharray="2 3"'
         parts.append(
@@ -143,7 +141,9 @@ def _chart_words(rows: Iterable[tuple[date, int, bool]]) -> str:
 # (210 x 297 mm) and Letter (216 x 279 mm), a page break before page 2 and before the
 # entries, and no section split across pages when it can be helped.
 STYLE = """
-@page { size: auto; margin: 11mm 13mm 12mm 13mm; }
+@page { size: auto; margin: 11mm 13mm 12mm 13mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "Noto Sans", "DejaVu Sans", Arial, sans-serif; } }
 :root { color: #000; background: #fff; }
 body { font-family: "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   font-size: 10.5pt; line-height: 1.35; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; }
