@@ -17,9 +17,12 @@ from typing import Any
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cramp_cli.render.doctor_html import render_html, weekly_svg
-from tests.doctor_sample import HOSTILE_MEDICINE, HOSTILE_NOTE, sample_report, weeks
+from cramp_cli.diary.results import DoctorHeader, DoctorSummary, ThenAndNow
+from cramp_cli.render.doctor_html import _NOT_IN_HTML, render_html, weekly_svg
+from tests.doctor_sample import HOSTILE_MEDICINE, HOSTILE_NOTE, LAST, sample_report, weeks
 
 SVG = "{http://www.w3.org/2000/svg}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -31,7 +34,8 @@ def parse(page: str) -> object:
 
 
 def text_of(element: object) -> str:
-    return " ".join("".join(element.itertext()).split())  # type: ignore[attr-defined]
+    """The words of an element, a space between its pieces, as a browser lays them out."""
+    return " ".join(" ".join(element.itertext()).split())  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------ the page as HTML
@@ -258,3 +262,76 @@ def test_entries_start_on_a_page_of_their_own(tmp_path: Path) -> None:
     assert count >= 3
     assert pdf_text(pdf, 3).startswith("Every entry (40)")
     assert HOSTILE_NOTE in pdf_text(pdf, layout=False)
+
+
+# ------------------------------------------------------------- any text, any empty report
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.text(min_size=1, max_size=40).filter(lambda s: s.strip()),
+    note=st.text(max_size=60),
+)
+def test_any_name_or_note_stays_text_and_the_page_stays_valid(name: str, note: str) -> None:
+    report = sample_report()
+    medicine = report.medicines[1]
+    fields = {f: getattr(medicine, f) for f in medicine._field_names}
+    changed = sample_report(
+        medicines=(type(medicine)(**{**fields, "name": name, "note": note}),),
+    )
+    tree = parse(render_html(changed))
+    medicines = [
+        text_of(li)
+        for section in tree.iter(f"{XHTML}section")  # type: ignore[attr-defined]
+        if section.get("class") == "medicines"
+        for li in section.iter(f"{XHTML}li")
+    ]
+    assert len(medicines) == 1
+
+    def shown(text: str) -> str:  # as the page shows it: odd characters as U+FFFD
+        return " ".join(_NOT_IN_HTML.sub("\ufffd", text.replace("\r", "\n")).split())
+
+    assert medicines[0].startswith(shown(name) + " (since 2 Nov 2026")
+    assert shown(note) in medicines[0]
+    # Nothing the person typed became an element: the tags are the renderer's own.
+    tags = {e.tag.split("}")[-1] for e in tree.iter()}  # type: ignore[attr-defined]
+    assert tags <= _TAGS
+
+
+_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "main", "h1", "h2", "h3", "p",
+    "b", "i", "span", "div", "section", "ul", "ol", "li", "table", "thead", "tbody", "tr",
+    "th", "td", "svg", "desc", "defs", "pattern", "rect", "line", "text",
+}  # fmt: skip
+
+
+def test_an_empty_diary_still_makes_a_valid_page_that_says_so() -> None:
+    report = sample_report(
+        header=DoctorHeader(
+            first_night=LAST, last_night=LAST, days=1, cramps=0, nights_with_cramps=0,
+            printed=LAST,
+        ),
+        summary=DoctorSummary(
+            weeks=0.1, nights_per_week=0.0, cramps_per_week=0.0, median_minutes=None,
+            longest_minutes=None, timed_cramps=0, muscles=(), sides=(), woke=0,
+            woke_share=None, times=(),
+        ),
+        then_and_now=ThenAndNow(split="halves", then=None, now=None, caveat=None),
+        medicines=(), elsewhere=(), warning_signs=(), what_helped=(), what_helped_note=None,
+        questions=(), weekly=(), sources=(),
+    )  # fmt: skip
+    tree = parse(render_html(report))
+    body = text_of(tree.find(f"{XHTML}body"))  # type: ignore[attr-defined]
+    for words in (
+        "Nights with a cramp: 0 of 1",
+        "No warning sign was logged or met in this diary.",
+        "Median duration not timed",
+        "First half not enough nights to compare",
+        "No medicines recorded in the diary.",
+        "No other symptom was logged with the cramps.",
+        "No relief was logged.",
+        "No weeks in the diary yet.",
+        report.disclaimer,
+        report.medicine_note,
+    ):
+        assert words in body, words

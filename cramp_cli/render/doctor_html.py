@@ -13,6 +13,7 @@ sections start on page 2. `--entries` appends the list of entries from page 3 on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
@@ -194,8 +195,19 @@ _LEVEL_WORDS = {
 }
 
 
+# What HTML5 does not allow in a page: controls other than whitespace, lone surrogates and
+# noncharacters. A note cannot hold them, but a name from an imported file might: each prints
+# as U+FFFD, so the page stays valid and says that something was there.
+_NOT_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text for the page: escaped (quotes too, for attributes), never markup."""
+    return escape(_NOT_IN_HTML.sub("\ufffd", str(text)), quote=True)
 
 
 def _minutes(value: float | None) -> str:
@@ -253,7 +265,7 @@ def render_html(report: DoctorReport) -> str:
         '<header class="page-1">',
         "<h1>Night-time leg cramps: diary summary for the doctor</h1>",
         f'<p class="meta"><b>Period:</b> {_e(long_date(head.first_night))} to '
-        f"{_e(long_date(head.last_night))} ({head.days} nights). "
+        f"{_e(long_date(head.last_night))} ({head.days} night{'' if head.days == 1 else 's'}). "
         f"<b>Nights with a cramp:</b> {head.nights_with_cramps} of {head.days}. "
         f"<b>Cramps logged:</b> {head.cramps}. "
         f"<b>Printed:</b> {_e(long_date(head.printed))}.</p>",
