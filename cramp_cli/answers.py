@@ -24,6 +24,7 @@ from cramp_cli.knowledge.kb import (
 from cramp_cli.knowledge.models import (
     LEVELS,
     WEAK_REASONS,
+    Cause,
     Grade,
     Item,
     Level,
@@ -676,3 +677,28 @@ def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
             else None
         ),
     )
+
+
+def _medicine_key(name: str) -> str:
+    """A medicine name as matched: case and surrounding spaces ignored, a trailing ® or ™
+    dropped, runs of spaces and dashes as one space ('Oxis  Turbohaler' stays two words)."""
+    text = name.replace("\u00ae", "").replace("\u2122", "").casefold()
+    return " ".join(text.replace("-", " ").split())
+
+
+def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
+    """The knowledge base's medicine class (a cause of group `medicine` with `names`) that a
+    name a person typed belongs to, or None. Matched case-insensitively on the whole name,
+    or on its first word ('Atorvastatin 20 mg tablets' is atorvastatin); a name that is in
+    no class list is simply not matched."""
+    key = _medicine_key(name)
+    if not key:
+        return None
+    first = key.split(" ", 1)[0]
+    by_name: dict[str, Cause] = {}
+    for cause in kb.causes:
+        if cause.group != "medicine":
+            continue
+        for known in cause.names:
+            by_name.setdefault(_medicine_key(known), cause)
+    return by_name.get(key) or by_name.get(first)

@@ -37,7 +37,7 @@ COMMAND_MODELS: dict[str, Any] = {
     "error": results.ErrorDocument,
     "log": diary_results.LogResult,
     "history": diary_results.HistoryResult,
-    "report": diary_results.ReportResult,
+    "report": diary_results.ReportResult | diary_results.DoctorReport,
     "export": diary_results.ExportResult,
     "import": diary_results.ImportResult,
     "kb-paths": results.KbPathsResult,

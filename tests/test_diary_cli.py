@@ -108,6 +108,9 @@ def test_log_stores_every_value_and_prints_the_entry_with_its_id(db: Path) -> No
         "triggers": ["long-walk", "hot-weather"],  # kebab-case, no repeats
         "relief": "relief-back-calf",
         "note": 'stretched, then "walked"\nbetter after',
+        "symptoms": [],
+        "logged_level": None,
+        "logged_advice": [],
     }
     assert history(db)["items"] == [entry]
 

@@ -117,12 +117,35 @@ def test_weeks_cover_the_window_and_add_up(busy_diary: Path) -> None:
     for days in (30, 7, 1, 365):
         document = report(busy_diary, "--days", str(days))
         weeks = document["weeks"]
-        assert len(weeks) == math.ceil(days / 7)
+        # Counted from the first night counted: the diary's first, if it began inside.
+        covered = document["covered_days"]
+        assert len(weeks) == math.ceil(covered / 7)
         assert weeks[-1]["end"] == str(tonight())
-        assert weeks[0]["start"] == document["first_night"]
+        assert weeks[0]["start"] == str(tonight() - timedelta(days=covered - 1))
+        assert [week["partial"] for week in weeks[:-1]] == [False] * (len(weeks) - 1)
+        assert weeks[-1]["partial"] is (covered % 7 != 0)
         assert sum(week["cramps"] for week in weeks) == document["cramps"]
         starts = [date.fromisoformat(week["start"]) for week in weeks]
         assert starts == sorted(starts)
+
+
+def test_the_chart_starts_at_the_first_entry_and_marks_the_partial_week(busy_diary: Path) -> None:
+    """Issue 14, item 5: no empty weeks before the diary began, no 2-day stub at its start;
+    the week the nights do not fill is the last one, and every view says so."""
+    document = report(busy_diary)  # the diary began 13 nights ago: 14 nights, 2 weeks
+    assert [(week["start"], week["end"], week["partial"]) for week in document["weeks"]] == [
+        (str(tonight() - timedelta(days=13)), str(tonight() - timedelta(days=7)), False),
+        (str(tonight() - timedelta(days=6)), str(tonight()), False),
+    ]
+    fill(busy_diary, [entry(16, muscle="foot")])  # now 17 nights: 2 full weeks and 3 nights
+    weeks = report(busy_diary)["weeks"]
+    assert [week["nights"] for week in weeks] == [5, 6, 2]
+    assert [week["partial"] for week in weeks] == [False, False, True]
+    assert weeks[0]["start"] == str(tonight() - timedelta(days=16))
+    for fmt in ("plain", "markdown"):
+        shown = run("report", "--db", str(busy_diary), "--format", fmt)
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout.count("(partial: 3 of 7 nights)") == 1, shown.stdout
 
 
 def test_the_pattern_meets_the_three_signs_with_the_advice_of_cramp_check(
@@ -197,7 +220,7 @@ def test_report_plain_has_numbers_chart_signs_and_verdict(busy_diary: Path) -> N
     assert lines[0].startswith("Report: the 30 nights from ")
     assert any(line.startswith("Cramps: 13 on 12 of 30 nights") for line in lines)
     weeks = [line.split("\t") for line in lines if line.startswith("Week\t")]
-    assert len(weeks) == 5
+    assert len(weeks) == 2  # from the first entry, 13 nights ago: no empty weeks before it
     assert weeks[-1][2] == str(tonight())
     assert weeks[-1][5].strip("#") == ""
     assert any(line.startswith("In your diary: long-cramp (urgent): ") for line in lines)

@@ -150,6 +150,9 @@ def test_a_version_1_diary_is_migrated_forward_and_keeps_its_entries(tmp_path: P
         "triggers": ["long-walk", "heat"],
         "relief": "massage",
         "note": "written by version 1",
+        "symptoms": [],
+        "logged_level": None,
+        "logged_advice": [],
     }
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST

@@ -644,12 +644,70 @@ def history(
     emit(result, as_json, fmt, no_color)
 
 
-@app.command(epilog=examples("cramp report", "cramp report --days 60"))
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    JSONL = "jsonl"
+    HTML = "html"
+
+
+# --output FILE without --format: the format its name says, else plain text.
+_FORMAT_BY_SUFFIX = {
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".json": ReportFormat.JSON,
+}
+
+
+@app.command(
+    epilog=examples(
+        "cramp report",
+        "cramp report --days 60",
+        "cramp report --for-doctor --output cramps.html",
+        "cramp report --for-doctor --format markdown --entries",
+    )
+)
 def report(
     ctx: typer.Context,
     days: Annotated[
-        int, typer.Option("--days", metavar="N", help="The last N nights, tonight included.")
-    ] = 30,
+        int | None,
+        typer.Option(
+            "--days",
+            metavar="N",
+            help="The last N nights, tonight included (default 30; with --for-doctor, the "
+            "whole diary).",
+        ),
+    ] = None,
+    for_doctor: Annotated[
+        bool,
+        typer.Option(
+            "--for-doctor",
+            help="A summary to take to the doctor: how often, how long, medicines, signs, "
+            "what helped, questions to ask.",
+        ),
+    ] = False,
+    entries_too: Annotated[
+        bool,
+        typer.Option("--entries", help="With --for-doctor: add the list of every entry."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="With --for-doctor: write to a new file (it appears only when complete; "
+            "the format follows its name: .html, .md, .json, else plain).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --output: replace the file if it exists."),
+    ] = False,
     region: Annotated[
         str | None,
         typer.Option(
@@ -661,7 +719,16 @@ def report(
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
+            "plain otherwise. html only with --for-doctor.",
+            case_sensitive=False,
+        ),
+    ] = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Sum up your diary, and the warning signs its pattern meets."""
@@ -669,13 +736,22 @@ def report(
     from cramp_cli.diary.report import MAX_DAYS, build_report, long_from, window
     from cramp_cli.diary.store import no_entries
 
-    if not 1 <= days <= MAX_DAYS:
+    if days is not None and not 1 <= days <= MAX_DAYS:
         raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
-    kb = current_kb()
-    rules = kb.patterns
     # The clock: a test passes its own through the context object (CliRunner's obj=).
     clock = ctx.obj.get("now") if isinstance(ctx.obj, dict) else None
     now = clock if isinstance(clock, datetime) else datetime.now().astimezone()
+    if for_doctor:
+        _doctor_report(now, days, entries_too, output, force, db, as_json, fmt, no_color)
+        return
+    for flag, given in (("--entries", entries_too), ("--output", output), ("--force", force)):
+        if given:
+            raise UsageError(f"{flag} goes with --for-doctor: add --for-doctor.")
+    if fmt is ReportFormat.HTML:
+        raise UsageError("--format html is for the doctor's report: add --for-doctor.")
+    days = 30 if days is None else days
+    kb = current_kb()
+    rules = kb.patterns
     with _bad_values():
         first, last = window(night_of(now), days)
     aggregates = no_entries(first, last)
@@ -684,7 +760,87 @@ def report(
         with diary:
             aggregates = diary.aggregates(first, last, long_from(rules))
     result = build_report(aggregates, kb, rules, days=days, now=now, region=region)
-    emit(result, as_json, fmt, no_color)
+    emit(result, as_json, None if fmt is None else OutputFormat(fmt.value), no_color)
+
+
+def _doctor_report(
+    now: datetime,
+    days: int | None,
+    entries_too: bool,
+    output: Path | None,
+    force: bool,
+    db: Path | None,
+    as_json: bool,
+    fmt: ReportFormat | None,
+    no_color: bool,
+) -> None:
+    """`cramp report --for-doctor`: built from every entry and medicine, then printed in
+    the chosen format, or written whole to --output (never over a file without --force)."""
+    from cramp_cli.diary.doctor import build_doctor_report
+
+    if force and output is None:
+        raise UsageError("--force replaces the file given with --output: give --output FILE.")
+    if as_json and fmt not in (None, ReportFormat.JSON):
+        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+    if fmt is ReportFormat.JSONL:
+        raise UsageError("--format jsonl has no items to list here: use --format json.")
+    chosen: ReportFormat | None = ReportFormat.JSON if as_json else fmt
+    if chosen is None and output is not None:
+        chosen = _FORMAT_BY_SUFFIX.get(output.suffix.lower(), ReportFormat.PLAIN)
+    elif chosen is None:  # CRAMP_FORMAT, else table on a terminal and plain otherwise
+        chosen = ReportFormat(chosen_format(False, None).value)
+        chosen = ReportFormat.JSON if chosen is ReportFormat.JSONL else chosen
+    if chosen is ReportFormat.TABLE and output is not None:
+        raise UsageError("--format table is for the screen: give html, markdown, plain or json.")
+    kb = current_kb()
+    entries: list[Entry] = []
+    medicines: list[object] = []
+    diary = _open(db, write=False)
+    if diary is not None:
+        with diary:
+            entries = list(diary.iter_all())
+            medicines = list(getattr(diary, "medicines", list)())
+    result = build_doctor_report(
+        kb, entries, medicines, now=now, days=days, with_entries=entries_too
+    )
+    if chosen is ReportFormat.TABLE:
+        emit(result, False, OutputFormat.TABLE, no_color)
+        return
+    if chosen is ReportFormat.JSON:
+        from cramp_cli.render.json_view import render_json
+
+        text = render_json(result)
+    elif chosen is ReportFormat.MARKDOWN:
+        from cramp_cli.render.doctor_text import render_doctor_markdown
+
+        text = render_doctor_markdown(result)
+    elif chosen is ReportFormat.HTML:
+        text = _html(result)
+    else:
+        from cramp_cli.render.doctor_text import render_doctor_plain
+
+        text = render_doctor_plain(result)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from cramp_cli.diary.transfer import atomic_output
+
+    with atomic_output(os.path.expanduser(str(output)), force=force, command="cramp report") as out:
+        out.write(text)
+
+
+def _html(result: object) -> str:
+    """The page of render/doctor_html.py (imported by name: it comes with the html part)."""
+    import importlib
+
+    try:
+        module = importlib.import_module("cramp_cli.render.doctor_html")
+    except ImportError:
+        raise UsageError(
+            "--format html is not available in this version: use markdown or plain."
+        ) from None
+    return str(module.render_html(result))
 
 
 @app.command(

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from cramp_cli.knowledge.models import LEVELS, Level
 from cramp_cli.shapes import (
     Describe,
     Items,
@@ -52,6 +53,10 @@ FIRST_NIGHT = date(EARLIEST_YEAR, 1, 1)
 MIN_OFFSET = timedelta(hours=-12)
 MAX_OFFSET = timedelta(hours=14)
 MAX_NUMBER_CHARS = 32  # a number longer than this, as text, is not a number of minutes
+MAX_SYMPTOMS = 20
+MAX_ADVICE_LINES = 20
+MAX_ADVICE_CHARS = 2000
+MAX_MEDICINE_CHARS = 100
 
 ID_PATTERN = r"^[0-9a-f]{8,32}$"
 _ID = re.compile(ID_PATTERN)
@@ -118,6 +123,20 @@ class Entry(Shape):
     triggers: Annotated[tuple[Trigger, ...], Items(max_length=MAX_TRIGGERS)] = ()
     relief: Annotated[KbId | None, Describe("The relief item id that was used.")] = None
     note: Annotated[str, Text(max_length=MAX_NOTE_CHARS)] = ""
+    symptoms: Annotated[
+        tuple[KbId, ...],
+        Items(max_length=MAX_SYMPTOMS),
+        Describe("What else was noticed: words of `cramp log --with` (data/symptoms.yaml)."),
+    ] = ()
+    logged_level: Annotated[
+        Level | None,
+        Describe("The level cramp gave when the entry was logged (warning signs met then)."),
+    ] = None
+    logged_advice: Annotated[
+        tuple[Annotated[str, Text(max_length=MAX_ADVICE_CHARS)], ...],
+        Items(max_length=MAX_ADVICE_LINES),
+        Describe("The advice cramp gave when the entry was logged, line by line."),
+    ] = ()
 
     def __post_init__(self) -> None:
         check_constraints(self)
@@ -134,11 +153,56 @@ class Entry(Shape):
             raise problem("value_error", "note contains control characters")
         if len(set(self.triggers)) != len(self.triggers):
             raise problem("value_error", "triggers repeat a tag")
+        if len(set(self.symptoms)) != len(self.symptoms):
+            raise problem("value_error", "symptoms repeat a word")
+        if any(not _no_control_characters(line) for line in self.logged_advice):
+            raise problem("value_error", "logged_advice contains control characters")
 
     @property
     def local_time(self) -> str:
         """The wall-clock time it was logged in, to the minute: 2025-03-05 02:10."""
         return self.at.strftime("%Y-%m-%d %H:%M")
+
+
+class Medicine(Shape):
+    """A medicine the person says they take (`cramp meds add`). cramp records it and, when
+    the name is in a knowledge-base class list, the class; it gives no advice of its own."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        "json_schema_serialization_defaults_required": True
+    }
+
+    id: Annotated[EntryId, Describe("Short id, 10 hex digits.")]
+    name: Annotated[
+        str,
+        Text(min_length=1, max_length=MAX_MEDICINE_CHARS),
+        Describe("The name as the person typed it, trimmed."),
+    ]
+    class_id: Annotated[
+        KbId | None,
+        Describe("The knowledge base's medicine class (a cause id) the name belongs to."),
+    ] = None
+    since: Annotated[date | None, Describe("When they started taking it, if known.")] = None
+    stopped: Annotated[date | None, Describe("When they stopped, if they have.")] = None
+    note: Annotated[str, Text(max_length=MAX_NOTE_CHARS)] = ""
+
+    def __post_init__(self) -> None:
+        check_constraints(self)
+        if _CONTROL.search(self.name) is not None or self.name != self.name.strip():
+            raise problem("value_error", "name must be trimmed text without control characters")
+        if not _no_control_characters(self.note):
+            raise problem("value_error", "note contains control characters")
+        if self.since is not None and self.stopped is not None and self.stopped < self.since:
+            raise problem(
+                "value_error",
+                "stopped {stopped} is before since {since}",
+                stopped=str(self.stopped),
+                since=str(self.since),
+            )
+
+    @property
+    def current(self) -> bool:
+        return self.stopped is None
 
 
 # ---------------------------------------------------------------- parsing what people type
@@ -603,6 +667,81 @@ def resolve_relief(
     )
 
 
+SYMPTOM_SEPARATORS = re.compile(r"[,;]")
+
+
+def resolve_symptoms(
+    kb: "KnowledgeBase", values: object, field: str = "symptoms"
+) -> tuple[str, ...]:
+    """Words of `cramp log --with` (data/symptoms.yaml), from a list (each may be 'a,b' or
+    'a;b') or one string; a word the knowledge base does not know is an unknown-name error
+    naming the nearest words and listing them all."""
+    from cramp_cli.errors import UnknownNameError
+    from cramp_cli.names import normalise_name
+
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list | tuple):
+        raise ValueProblem(field, f"must be a list of words, not {type(values).__name__}")
+    known = [symptom.word for symptom in kb.symptoms]
+    words: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueProblem(field, f"must be a list of words, not {_shown(value)}")
+        for part in SYMPTOM_SEPARATORS.split(_text(value, field)):
+            if not part.strip():
+                continue
+            word = normalise_name(part)
+            if word not in known:
+                close = difflib.get_close_matches(word, known, n=3, cutoff=0.5)
+                hint = f"Did you mean {' or '.join(repr(w) for w in close)}? " if close else ""
+                raise UnknownNameError(
+                    f"unknown symptom word {part.strip()!r}.",
+                    hint=f"{hint}The words are: {', '.join(known)}.",
+                )
+            if word not in words:
+                words.append(word)
+    if len(words) > MAX_SYMPTOMS:
+        raise ValueProblem(field, f"are at most {MAX_SYMPTOMS} words, not {len(words)}")
+    return tuple(words)
+
+
+def parse_level(value: object, field: str = "logged_level") -> Level | None:
+    if value is None:
+        return None
+    text = _text(value, field)
+    if not text:
+        return None
+    if text not in LEVELS:
+        raise ValueProblem(field, f"must be one of {', '.join(LEVELS)}, not {_shown(value)}")
+    return text
+
+
+def parse_advice(value: object, field: str = "logged_advice") -> tuple[str, ...]:
+    """Lines of advice: a list of strings (JSON) or one text with a line per line (CSV)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").split("\n")
+    if not isinstance(value, list | tuple):
+        raise ValueProblem(field, f"must be a list of lines, not {type(value).__name__}")
+    lines: list[str] = []
+    for line in value:
+        if not isinstance(line, str):
+            raise ValueProblem(field, f"must be a list of lines, not {_shown(line)}")
+        if _CONTROL.search(line) is not None:
+            raise ValueProblem(field, "may not contain control characters")
+        if len(line) > MAX_ADVICE_CHARS:
+            raise ValueProblem(field, f"has a line longer than {MAX_ADVICE_CHARS} characters")
+        if line.strip():
+            lines.append(line.strip())
+    if len(lines) > MAX_ADVICE_LINES:
+        raise ValueProblem(field, f"are at most {MAX_ADVICE_LINES} lines, not {len(lines)}")
+    return tuple(lines)
+
+
 def resolve_muscle(kb: "KnowledgeBase", value: object, field: str = "muscle") -> str:
     from cramp_cli import answers
 
@@ -626,6 +765,9 @@ FIELDS = (
     "triggers",
     "relief",
     "note",
+    "symptoms",
+    "logged_level",
+    "logged_advice",
 )
 REQUIRED = ("at", "muscle")
 CONTENT_ID_DIGITS = 20
@@ -704,8 +846,11 @@ _PARSERS: tuple[tuple[str, Any], ...] = (
     ("woke", parse_woke),
     ("triggers", parse_triggers),
     ("relief", resolve_relief),
+    ("symptoms", resolve_symptoms),
+    ("logged_level", parse_level),
+    ("logged_advice", parse_advice),
 )
-_NEED_KB = (resolve_muscle, resolve_relief)
+_NEED_KB = (resolve_muscle, resolve_relief, resolve_symptoms)
 _UNKNOWN = object()
 
 
@@ -728,6 +873,13 @@ def content_id(at: datetime, values: Mapping[str, Any], note: str) -> str:
         values["relief"] or "",
         note,
     ]
+    # Added with issue 14, and only when present: an entry without them keeps its old id.
+    if values.get("symptoms") or values.get("logged_level") or values.get("logged_advice"):
+        canonical += [
+            ";".join(values.get("symptoms", ())),
+            values.get("logged_level") or "",
+            "\x1e".join(values.get("logged_advice", ())),
+        ]
     text = "\x1f".join(canonical)  # a control character: no value can hold it
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CONTENT_ID_DIGITS]
 
@@ -769,6 +921,9 @@ def csv_row(entry: Entry) -> list[str]:
         ";".join(entry.triggers),
         entry.relief or "",
         entry.note,
+        ";".join(entry.symptoms),
+        entry.logged_level or "",
+        "\n".join(entry.logged_advice),
     ]
     return [spreadsheet_cell(cell) for cell in cells]
 

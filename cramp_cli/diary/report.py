@@ -134,18 +134,22 @@ def build_report(
         for item in agg.muscles
     )
     sides = tuple(Count(id=item.key, count=item.count) for item in agg.sides)
+    # Weeks run from the first night counted (the diary's first, if it began inside the
+    # window) to the last; the last week is partial when the nights do not fill it.
+    start = last - timedelta(days=covered - 1)
     by_index = {week.index: week for week in agg.weeks}
     weeks: list[Week] = []
-    for index in reversed(range(math.ceil(days / 7))):
-        end = last - timedelta(days=7 * index)
+    for index in range(math.ceil(covered / 7)):
+        week_start = start + timedelta(days=7 * index)
         stats = by_index.get(index)
         weeks.append(
             Week(
-                start=max(first, end - timedelta(days=6)),
-                end=end,
+                start=week_start,
+                end=min(week_start + timedelta(days=6), last),
                 cramps=stats.cramps if stats else 0,
                 nights=stats.nights if stats else 0,
                 woke_nights=stats.woke_nights if stats else 0,
+                partial=week_start + timedelta(days=6) > last,
             )
         )
     return ReportResult(

@@ -61,6 +61,7 @@ class Week(Part):
     cramps: int
     nights: int
     woke_nights: int
+    partial: bool = False  # fewer than 7 nights: the last week, when the period ends mid-week
 
 
 class Occasion(Part):
@@ -238,7 +239,8 @@ class SignMet(Part):
     title: str
     level: Level
     nights: tuple[date, ...]
-    advised: tuple[str, ...]  # the advice given at the time (or the sign's advice now)
+    advised: tuple[str, ...]  # the advice given at the time (or, if none was kept, the sign's)
+    logged: bool  # advised holds what cramp said at logging time, not the sign's advice now
     sources: tuple[str, ...]
 
 

@@ -19,6 +19,7 @@ Safety rules:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -32,8 +33,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cramp_cli import locations
-from cramp_cli.diary.models import NIGHT_CUTOFF_HOUR, Entry, new_id
-from cramp_cli.errors import CrampError
+from cramp_cli.diary.models import NIGHT_CUTOFF_HOUR, Entry, Medicine, new_id
+from cramp_cli.errors import CrampError, ExitCode
 from cramp_cli.safe_io import UnsafeFile, check_regular, reason_of, shown, stat_or_none
 from cramp_cli.shapes import Shape
 
@@ -135,8 +136,32 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX entries_by_night_muscle ON entries (night, muscle)")
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    """Issue 14: what else was noticed with a cramp (`log --with`, ';'-joined words), the
+    level and advice cramp gave at logging time (a JSON list of lines), and the medicines
+    the person takes. Rows already there keep every value, with no symptoms or advice."""
+    conn.execute("ALTER TABLE entries ADD COLUMN symptoms TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "ALTER TABLE entries ADD COLUMN logged_level TEXT CHECK "
+        "(logged_level IN ('emergency', 'urgent', 'see-doctor', 'self-care'))"
+    )
+    conn.execute("ALTER TABLE entries ADD COLUMN logged_advice TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        """
+        CREATE TABLE medicines (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            class_id TEXT,
+            since TEXT,
+            stopped TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+
+
 # Version N is reached by running MIGRATIONS[N - 1] on version N - 1. Append only.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 LATEST = len(MIGRATIONS)
 
 
@@ -283,10 +308,50 @@ def _upper_bound_before(night: date) -> str:
 
 
 _COLUMNS = (
-    "id, at_utc, utc_offset, night, muscle, side, minutes, severity, woke, relief, note, triggers"
+    "id, at_utc, utc_offset, night, muscle, side, minutes, severity, woke, relief, note, triggers, "
+    "symptoms, logged_level, logged_advice"
 )
+# What a read-only diary of format 3 (before issue 14) gives for the columns it lacks: it
+# cannot be migrated, but it can be read.
+_COLUMNS_V3 = _COLUMNS.replace(
+    "symptoms, logged_level, logged_advice",
+    "'' AS symptoms, NULL AS logged_level, '' AS logged_advice",
+)
+_VALUES = ", ".join("?" * (_COLUMNS.count(",") + 1))
+READ_ONLY_FROM = 3  # the oldest format a read-only diary can be read in without migrating
 # The columns of an import's staging table: the same, the id never empty.
 _STAGED = _COLUMNS.replace("id, ", "id TEXT NOT NULL, ", 1)
+
+
+_MEDICINE_COLUMNS = "id, name, class_id, since, stopped, note"
+
+
+def _medicine_row(medicine: Medicine) -> tuple[Any, ...]:
+    return (
+        medicine.id,
+        medicine.name,
+        medicine.class_id,
+        medicine.since.isoformat() if medicine.since else None,
+        medicine.stopped.isoformat() if medicine.stopped else None,
+        medicine.note,
+    )
+
+
+class DuplicateMedicine(DiaryError):
+    """The same medicine is already in the diary and not stopped: a usage error (exit 2)."""
+
+    code = "duplicate-medicine"
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, existing: Medicine) -> None:
+        since = f" since {existing.since}" if existing.since else ""
+        super().__init__(
+            f"{existing.name!r} is already in your medicines{since} (id {existing.id}) and "
+            "not stopped; nothing was added.",
+            hint=f"Run 'cramp meds stop {existing.name}' first if you stopped and started "
+            "it again.",
+        )
+        self.existing = existing
 
 
 class Counted(Shape):
@@ -302,7 +367,9 @@ class ReliefStats(NamedTuple):
 
 
 class WeekStats(Shape):
-    index: int  # 0 is the week ending on the last night, 1 the week before, ...
+    # 0 is the week starting on the window's first night, or on the diary's first night if it
+    # began inside the window (no empty weeks before the diary); 1 the week after, ...
+    index: int
     cramps: int
     nights: int
     woke_nights: int
@@ -355,6 +422,12 @@ class Diary:
         self.path = path
         self.conn = conn
         self.timeout = timeout
+        self.version = LATEST  # a read-only diary may be older (READ_ONLY_FROM and up)
+
+    @property
+    def _columns(self) -> str:
+        """The columns to read: an older read-only diary gives defaults for the new ones."""
+        return _COLUMNS if self.version >= LATEST else _COLUMNS_V3
 
     # ------------------------------------------------------------ opening
 
@@ -405,14 +478,16 @@ class Diary:
 
     def _prepare(self, writable: bool) -> None:
         version = self._check_header()
-        if version < LATEST and not writable:
+        if version < LATEST and not writable and version >= READ_ONLY_FROM:
+            self.version = version  # read as it is: nothing can be written to it anyway
+        elif version < LATEST and not writable:
             raise DiaryError(
                 f"the diary {self.path} is read-only and needs upgrading to this cramp's format.",
                 hint="Make it writable once, or open a writable copy with --db.",
             )
         if writable:
             self._use_wal()
-        if version < LATEST:
+        if version < LATEST and writable:
             self._migrate()
         self.conn.execute("PRAGMA foreign_keys = ON")
         if writable:
@@ -523,7 +598,7 @@ class Diary:
 
     def _insert(self, entry: Entry) -> None:
         self.conn.execute(
-            f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO entries ({_COLUMNS}) VALUES ({_VALUES})",
             _row(entry),
         )
 
@@ -589,6 +664,75 @@ class Diary:
             cursor = self.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
             return cursor.rowcount > 0
 
+    # ------------------------------------------------------------ medicines
+
+    def add_medicine(self, medicine: Medicine) -> Medicine:
+        """Store a medicine; refused (DiaryError) when one of the same name, not stopped, is
+        there already (names compared case-insensitively). A new id on a (rare) clash."""
+        with self.transaction():
+            same = self._current_named(medicine.name)
+            if same is not None and medicine.stopped is None:
+                raise DuplicateMedicine(same)
+            for _ in range(5):
+                if (
+                    self.conn.execute(
+                        "SELECT 1 FROM medicines WHERE id = ?", (medicine.id,)
+                    ).fetchone()
+                    is None
+                ):
+                    break
+                medicine = medicine.model_copy(update={"id": new_id()})
+            self.conn.execute(
+                "INSERT INTO medicines (id, name, class_id, since, stopped, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                _medicine_row(medicine),
+            )
+        return medicine
+
+    def stop_medicine(self, medicine_id: str, on: date) -> Medicine:
+        """Mark a medicine stopped on a date (in one transaction); the changed medicine."""
+        with self.transaction():
+            row = self.conn.execute(
+                f"SELECT {_MEDICINE_COLUMNS} FROM medicines WHERE id = ?", (medicine_id,)
+            ).fetchone()
+            if row is None:
+                raise DiaryError(
+                    f"the medicine {medicine_id} was deleted meanwhile; nothing was changed."
+                )
+            changed = self._medicines([row])[0].model_copy(update={"stopped": on})
+            self.conn.execute(
+                "UPDATE medicines SET stopped = ? WHERE id = ?", (on.isoformat(), medicine_id)
+            )
+        return changed
+
+    def _current_named(self, name: str) -> Medicine | None:
+        rows = self.conn.execute(
+            f"SELECT {_MEDICINE_COLUMNS} FROM medicines WHERE stopped IS NULL"
+        ).fetchall()
+        key = name.casefold()
+        return next((m for m in self._medicines(rows) if m.name.casefold() == key), None)
+
+    def medicines(self) -> list[Medicine]:
+        """Every medicine, ordered by start date (unknown first), then name, then id."""
+        if self.version < 4:
+            return []  # a read-only diary from before medicines were kept
+        with self.snapshot():
+            rows = self.conn.execute(f"SELECT {_MEDICINE_COLUMNS} FROM medicines").fetchall()
+            found = self._medicines(rows)
+        return sorted(
+            found,
+            key=lambda m: (m.since is not None, m.since or date.min, m.name.casefold(), m.id),
+        )
+
+    def _medicines(self, rows: list[tuple[Any, ...]]) -> list[Medicine]:
+        try:
+            return [_medicine(row) for row in rows]
+        except (ValueError, TypeError) as err:
+            raise DiaryError(
+                f"the diary {self.path} holds a medicine cramp cannot read ({_first_line(err)}).",
+                hint="Restore it from a backup, or fix it with the sqlite3 tool.",
+            ) from None
+
     # ------------------------------------------------------------ reading
 
     def _exists(self, entry_id: str) -> bool:
@@ -617,7 +761,7 @@ class Diary:
     def get(self, entry_id: str) -> Entry | None:
         with self._errors():
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,)
+                f"SELECT {self._columns} FROM entries WHERE id = ?", (entry_id,)
             ).fetchall()
             found = self._entries(rows)
         return found[0] if found else None
@@ -666,7 +810,8 @@ class Diary:
         count_clause = f"WHERE {' AND '.join(by_night)}" if by_night else ""
         with self.snapshot():
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM entries {clause} ORDER BY at_utc DESC, id DESC LIMIT ?",
+                f"SELECT {self._columns} FROM entries {clause} "
+                "ORDER BY at_utc DESC, id DESC LIMIT ?",
                 [*params, *night_params, limit],
             ).fetchall()
             total = int(
@@ -684,7 +829,7 @@ class Diary:
     def iter_all(self, chunk: int = 2000) -> Generator[Entry, None, None]:
         """Every entry, oldest first, read in chunks inside one snapshot (for export)."""
         with self.snapshot():
-            cursor = self.conn.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY at_utc, id")
+            cursor = self.conn.execute(f"SELECT {self._columns} FROM entries ORDER BY at_utc, id")
             while True:
                 rows = cursor.fetchmany(chunk)
                 if not rows:
@@ -776,8 +921,11 @@ class Diary:
                 else []
             )
         by_week: dict[int, list[int]] = {}
+        start = first_night
+        if earliest and not older:
+            start = date.fromisoformat(earliest)
         for night, n, _, woke_latest, _ in per_night:
-            stats = by_week.setdefault((last_night - night).days // 7, [0, 0, 0])
+            stats = by_week.setdefault((night - start).days // 7, [0, 0, 0])
             stats[0] += n
             stats[1] += 1
             stats[2] += woke_latest is not None
@@ -842,7 +990,7 @@ class Importer:
             return []
         staged = self._conn.executemany(
             f"INSERT INTO temp.import_rows (row, {_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            f"VALUES (?, {_VALUES}) ON CONFLICT (id) DO NOTHING",
             batch,
         ).rowcount
         self.staged += staged
@@ -959,6 +1107,9 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         entry.relief,
         entry.note,
         TAG_SEPARATOR.join(entry.triggers),
+        TAG_SEPARATOR.join(entry.symptoms),
+        entry.logged_level,
+        json.dumps(list(entry.logged_advice), ensure_ascii=False) if entry.logged_advice else "",
     )
 
 
@@ -968,8 +1119,9 @@ def _utc(text: str) -> datetime:
 
 def _entry(row: tuple[Any, ...]) -> Entry:
     (entry_id, at_utc, offset, night, muscle, side, minutes, severity, woke, relief, note, tags) = (
-        row
+        row[:12]
     )
+    words, level, advice = row[12:15]
     at = datetime.fromisoformat(at_utc)
     if at.utcoffset() != timedelta(0):
         raise ValueError(f"at_utc {at_utc!r} is not UTC")
@@ -985,6 +1137,30 @@ def _entry(row: tuple[Any, ...]) -> Entry:
         woke=bool(woke),
         triggers=tuple(triggers),
         relief=relief,
+        note=note,
+        symptoms=tuple(words.split(TAG_SEPARATOR)) if words else (),
+        logged_level=level,
+        logged_advice=tuple(_advice_lines(advice)),
+    )
+
+
+def _advice_lines(text: str) -> list[str]:
+    if not text:
+        return []
+    lines = json.loads(text)
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise ValueError("logged_advice is not a list of lines")
+    return lines
+
+
+def _medicine(row: tuple[Any, ...]) -> Medicine:
+    medicine_id, name, class_id, since, stopped, note = row
+    return Medicine(
+        id=medicine_id,
+        name=name,
+        class_id=class_id,
+        since=date.fromisoformat(since) if since else None,
+        stopped=date.fromisoformat(stopped) if stopped else None,
         note=note,
     )
 

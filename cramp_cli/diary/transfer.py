@@ -99,7 +99,7 @@ def _cannot_write(path: str, err: OSError, doing: str = "write") -> CrampError:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
+def atomic_output(path: str, *, force: bool, command: str = "cramp export") -> Iterator[TextIO]:
     """A text stream whose content appears at `path` only once it is complete.
 
     It is written to a temporary file (mode 0600) in the same folder, flushed and synced, then
@@ -119,7 +119,7 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
         if not stat.S_ISREG(mode):
             raise CrampError(f"cannot write {shown(path)}: it {kind_of(mode)}.")
         if not force:
-            raise _exists(path)
+            raise _exists(path, command)
     folder = os.path.dirname(path) or "."
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=".cramp-export-", suffix=".tmp", dir=folder)
@@ -130,7 +130,7 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _put_in_place(temporary, path, force=force)
+        _put_in_place(temporary, path, force=force, command=command)
     except OSError as err:
         _remove(temporary)
         raise _cannot_write(path, err) from None
@@ -140,14 +140,14 @@ def atomic_output(path: str, *, force: bool) -> Iterator[TextIO]:
     _sync_folder(folder)
 
 
-def _exists(path: str) -> UsageError:
+def _exists(path: str, command: str = "cramp export") -> UsageError:
     return UsageError(
-        f"{shown(path)} already exists; cramp export does not overwrite files.",
+        f"{shown(path)} already exists; {command} does not overwrite files.",
         hint="Choose another name, remove the file first, or add --force to replace it.",
     )
 
 
-def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
+def _put_in_place(temporary: str, path: str, *, force: bool, command: str) -> None:
     if force:
         os.replace(temporary, path)
         return
@@ -155,7 +155,7 @@ def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
         os.link(temporary, path)  # fails if `path` exists: no race with another writer
     except FileExistsError:
         _remove(temporary)
-        raise _exists(path) from None
+        raise _exists(path, command) from None
     except OSError as err:
         if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
             raise
@@ -164,7 +164,7 @@ def _put_in_place(temporary: str, path: str, *, force: bool) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             _remove(temporary)
-            raise _exists(path) from None
+            raise _exists(path, command) from None
         try:
             os.replace(temporary, path)
         except BaseException:
@@ -464,7 +464,11 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_int=number(int), parse_float=number(float))
     except json.JSONDecodeError as err:
-        if err.msg.startswith("Unterminated string") or err.pos >= len(text.rstrip()):
+        rest = text[err.pos :].rstrip()
+        cut_literal = bool(rest) and any(
+            word.startswith(rest) for word in ("null", "true", "false")
+        )  # cut inside null, true or false: JSON stops at its first letter
+        if err.msg.startswith("Unterminated string") or not rest or cut_literal:
             raise _truncated(name, f"its JSON ends too early ({err.msg})") from None
         raise InvalidImport(
             f"{name}:{err.lineno}: not valid JSON ({err.msg}); nothing was imported."

@@ -48,7 +48,7 @@ CREATE TABLE postings (
 """
 
 # Every section a compiled file holds, entries first, in `KnowledgeBase.entries` order.
-SECTIONS = (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns")
+SECTIONS = (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns", "symptoms")
 
 
 def _dumps(value: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cramp_cli.knowledge.kb import KnowledgeBase, level_rank
-from cramp_cli.knowledge.models import Rule, Sign
+from cramp_cli.knowledge.models import Level, Rule, Sign, Symptom
 from cramp_cli.shapes import json_of
 
 
@@ -83,6 +83,9 @@ def floor_problem(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
         return "the triage section differs from the built-in one"
     if [json_of(rule) for rule in kb.patterns] != [json_of(rule) for rule in built_in.patterns]:
         return "the diary patterns differ from the built-in ones"
+    symptom_problem = _symptom_floor(built_in, kb)
+    if symptom_problem is not None:
+        return symptom_problem
     signs = {sign.id: sign for sign in kb.signs}
     for sign in built_in.signs:
         found = signs.get(sign.id)
@@ -101,4 +104,31 @@ def floor_problem(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
             return f"rule {rule.id!r} is lowered"
         if rule_narrowing(rule, found_rule) is not None:
             return f"rule {rule.id!r} fires less often"
+    return None
+
+
+def target_level(kb: KnowledgeBase, symptom: Symptom) -> Level | None:
+    """How urgent a word of `cramp log --with` is: its sign's level, or its look-alike's
+    (self-care when the look-alike has none); None for an unknown target."""
+    if symptom.sign is not None:
+        sign = next((sign for sign in kb.signs if sign.id == symptom.sign), None)
+        return None if sign is None else sign.level
+    lookalike = kb.lookalike(symptom.lookalike or "")
+    return None if lookalike is None else (lookalike.level or "self-care")
+
+
+def symptom_level(kb: KnowledgeBase, word: str) -> Level | None:
+    symptom = kb.symptom(word)
+    return None if symptom is None else target_level(kb, symptom)
+
+
+def _symptom_floor(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
+    """Every built-in word of `cramp log --with` is there, and no less urgent."""
+    for symptom in built_in.symptoms:
+        before = symptom_level(built_in, symptom.word)
+        after = symptom_level(kb, symptom.word)
+        if after is None:
+            return f"the symptom word {symptom.word!r} is missing"
+        if before is not None and level_rank(after) > level_rank(before):
+            return f"the symptom word {symptom.word!r} is lowered"
     return None

@@ -18,6 +18,7 @@ from cramp_cli.knowledge.models import (
     Rule,
     Sign,
     Source,
+    Symptom,
     Tag,
     Treatment,
     Triage,
@@ -187,6 +188,14 @@ class KnowledgeBase:
         return self._section("lookalikes")
 
     @property
+    def symptoms(self) -> tuple[Symptom, ...]:
+        """The words of `cramp log --with`, each mapped to a sign or a look-alike."""
+        return self._section("symptoms")
+
+    def symptom(self, word: str) -> Symptom | None:
+        return next((item for item in self.symptoms if item.word == word), None)
+
+    @property
     def patterns(self) -> tuple[PatternRule, ...]:
         return self._section("patterns")
 
@@ -212,7 +221,7 @@ class KnowledgeBase:
             return NotImplemented
         return all(
             self._section(name) == other._section(name)
-            for name in (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns")
+            for name in (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns", "symptoms")
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -187,6 +187,10 @@ def _floors(built_in: KnowledgeBase, kb: KnowledgeBase) -> str | None:
     for section in ("triage", "patterns"):
         if mine.rows(section) != theirs.rows(section):
             return floor_problem(built_in, kb) or f"the {section} section differs"
+    if mine.rows("symptoms") != theirs.rows("symptoms"):
+        problem = floor_problem(built_in, kb)
+        if problem is not None:
+            return problem
     for section in ("signs", "rules"):
         stored = dict(mine.rows(section))
         if any(stored.get(entry_id) != data for entry_id, data in theirs.rows(section)):

@@ -14,7 +14,7 @@ from typing import Any
 
 from cramp_cli.errors import KnowledgeBaseError
 from cramp_cli.knowledge import content_rules, lines
-from cramp_cli.knowledge.floors import gates_change, rule_narrowing
+from cramp_cli.knowledge.floors import gates_change, rule_narrowing, target_level
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, in_memory, level_rank, origin_key
 from cramp_cli.knowledge.layers import (
     HAZARD_FILE,
@@ -51,6 +51,7 @@ from cramp_cli.knowledge.models import (
     Rule,
     Sign,
     Source,
+    Symptom,
     Tag,
     Treatment,
     Triage,
@@ -331,6 +332,10 @@ class _Checker:
         self.problems: list[KnowledgeBaseError] = []
         # The merged knowledge base, kept even when checks fail (for `cramp kb validate`).
         self.kb: KnowledgeBase | None = None
+        # Where each word of `cramp log --with` was defined last, and the words a higher
+        # layer mapped again (the old and new mapping, where the new one is).
+        self.symptom_at: dict[str, tuple[ParsedFile, int]] = {}
+        self.remapped: list[tuple[Symptom, Symptom, ParsedFile, int]] = []
 
     def _table(self, section: str) -> dict[str, tuple[ParsedFile, str, int]]:
         return self.where_lookalikes if section == "lookalikes" else self.where
@@ -371,6 +376,8 @@ class _Checker:
         self._check_muscles(kb)
         self._check_triage(kb)
         self._check_gates(kb)
+        self._check_symptoms(kb)
+        self._check_medicine_names(kb)
         if self.problems:
             raise KnowledgeBaseProblems(self.problems)
         return kb
@@ -430,8 +437,11 @@ class _Checker:
         origins: dict[str, Origin] = {}
         triage: tuple[ParsedFile, Triage] | None = None
         to_disable: list[tuple[ParsedFile, int, str]] = []
+        symptoms: dict[str, Symptom] = {}
         for parsed in self.parsed:
             user = parsed.layer != BUILT_IN
+            for index, symptom in enumerate(parsed.content.symptoms):
+                self._merge_symptom(symptoms, parsed, index, symptom)
             if parsed.content.triage is not None:
                 if user:
                     self._fail_at(
@@ -530,10 +540,74 @@ class _Checker:
             rules=tuple(merged["rules"].values()),
             triage=triage[1],
             lookalikes=tuple(merged["lookalikes"].values()),
+            symptoms=tuple(symptoms.values()),
             origins=origins,
             disabled=disabled,
             files=tuple((parsed.layer, parsed.name, parsed.entry_count) for parsed in self.parsed),
         )
+
+    def _merge_symptom(
+        self, symptoms: dict[str, Symptom], parsed: ParsedFile, index: int, symptom: Symptom
+    ) -> None:
+        """A word of `cramp log --with`. A higher layer may map a word again, but never to
+        something less urgent (checked with the signs, in _check_symptoms); the same layer
+        may not define a word twice."""
+        earlier = self.symptom_at.get(symptom.word)
+        if earlier is not None and earlier[0].layer == parsed.layer:
+            line, _ = lines.locate(earlier[0].raw, ("symptoms", earlier[1]))
+            where = earlier[0].name if earlier[0] is not parsed else "this file"
+            self._fail_at(
+                parsed,
+                f"the word {symptom.word!r} is defined twice (already at {where}:{line or 1})",
+                "symptoms",
+                index,
+                "word",
+            )
+            return
+        if earlier is not None:
+            self.remapped.append((symptoms[symptom.word], symptom, parsed, index))
+        self.symptom_at[symptom.word] = (parsed, index)
+        symptoms.pop(symptom.word, None)  # a word mapped again moves to the end
+        symptoms[symptom.word] = symptom
+
+    def _check_symptoms(self, kb: KnowledgeBase) -> None:
+        """Each word maps to an existing sign or look-alike; a word a lower layer defined is
+        never mapped to something less urgent (a warning is never weakened)."""
+        signs = {sign.id for sign in kb.signs}
+        lookalikes = {item.id for item in kb.lookalikes}
+        for symptom in kb.symptoms:
+            parsed, index = self.symptom_at[symptom.word]
+            if symptom.sign is not None and symptom.sign not in signs:
+                self._fail_at(
+                    parsed,
+                    f"unknown sign {symptom.sign!r}{_suggest(symptom.sign, signs)}",
+                    "symptoms",
+                    index,
+                    "sign",
+                )
+            if symptom.lookalike is not None and symptom.lookalike not in lookalikes:
+                self._fail_at(
+                    parsed,
+                    f"unknown look-alike {symptom.lookalike!r}"
+                    f"{_suggest(symptom.lookalike, lookalikes)}",
+                    "symptoms",
+                    index,
+                    "lookalike",
+                )
+        for old, new, parsed, index in self.remapped:
+            before, after = target_level(kb, old), target_level(kb, new)
+            if before is None or after is None:
+                continue  # an unknown target: reported above
+            if level_rank(after) > level_rank(before):
+                target = old.sign or old.lookalike
+                self._fail_at(
+                    parsed,
+                    f"the word {old.word!r} means {target!r} ({before}); a user file cannot "
+                    f"map it to something less urgent ({after})",
+                    "symptoms",
+                    index,
+                    "sign" if new.sign is not None else "lookalike",
+                )
 
     def _disable(
         self, to_disable: list[tuple[ParsedFile, int, str]], merged: dict[str, dict[str, Any]]
@@ -623,6 +697,25 @@ class _Checker:
                     self._at(item),
                     "sources",
                 )
+
+    def _check_medicine_names(self, kb: KnowledgeBase) -> None:
+        """A class's names cite a known source, and no name belongs to two classes (a name
+        is matched case-insensitively, as `cramp meds add` reads it)."""
+        sources = {source.id for source in kb.sources}
+        owners: dict[str, str] = {}
+        for cause in kb.causes:
+            at = self._at(cause)
+            if cause.names_source is not None and cause.names_source not in sources:
+                self.fail(
+                    f"unknown source {cause.names_source!r}{_suggest(cause.names_source, sources)}",
+                    at,
+                    "names_source",
+                )
+            for position, name in enumerate(cause.names):
+                key = name.casefold()
+                owner = owners.setdefault(key, cause.id)
+                if owner != cause.id:
+                    self.fail(f"the name {name!r} is already in {owner!r}", at, "names", position)
 
     def _check_muscles(self, kb: KnowledgeBase) -> None:
         muscle_ids = {muscle.id for muscle in kb.muscles}
@@ -793,6 +886,16 @@ class _Checker:
         for index, source_id in enumerate(triage.safety_net_sources):
             if source_id not in sources:
                 self._fail_triage(f"unknown source {source_id!r}", "safety_net_sources", index)
+        for position, question in enumerate(triage.doctor_questions):
+            for index, source_id in enumerate(question.sources):
+                if source_id not in sources:
+                    self._fail_triage(
+                        f"unknown source {source_id!r}",
+                        "doctor_questions",
+                        position,
+                        "sources",
+                        index,
+                    )
         region_names: set[str] = set()
         for position, region in enumerate(triage.regions):
             for name in (region.id, *region.aliases):

@@ -107,6 +107,20 @@ class Item(StrictModel):
 
 class Cause(Item):
     group: CauseGroup
+    # A medicine class: the names it goes by (generic and common brand names, as the class
+    # page of `names_source` lists them), for `cramp meds` to recognise what a person takes.
+    names: tuple[ShortLine, ...] = ()
+    names_source: Id | None = None
+
+    def __post_init__(self) -> None:
+        if self.names and self.names_source is None:
+            raise problem(
+                "value_error", "names need names_source: the source that lists the class members"
+            )
+        if self.names_source is not None and not self.names:
+            raise problem("value_error", "names_source is only for a class with names")
+        if self.names and self.group != "medicine":
+            raise problem("value_error", "only a cause of group 'medicine' may have names")
 
 
 class Relief(Item):
@@ -199,6 +213,13 @@ class Region(StrictModel):
     aliases: tuple[Id, ...] = ()
 
 
+class DoctorQuestion(StrictModel):
+    """A question worth asking at the appointment (`cramp report --for-doctor`)."""
+
+    text: Sentence
+    sources: Annotated[tuple[Id, ...], Items(min_length=1)]
+
+
 class Triage(StrictModel):
     levels: Annotated[tuple[LevelAdvice, ...], Items(min_length=4, max_length=4)]
     minutes: MinutesRule
@@ -206,6 +227,8 @@ class Triage(StrictModel):
     default_region: Region
     safety_net: Annotated[tuple[Text, ...], Items(min_length=1)]
     safety_net_sources: Annotated[tuple[Id, ...], Items(min_length=1)]
+    # Questions to take to the doctor, with the sources that say a doctor considers them.
+    doctor_questions: tuple[DoctorQuestion, ...] = ()
 
 
 class Lookalike(StrictModel):
@@ -222,6 +245,20 @@ class Lookalike(StrictModel):
     sources: Annotated[tuple[Id, ...], Items(min_length=1)]
     # In a user file: replace the entry with this id from a lower layer.
     override: bool = hidden(default=False)
+
+
+class Symptom(StrictModel):
+    """A word for `cramp log --with`: what else the person noticed. It maps to exactly one
+    warning sign (data/triage.yaml) or one look-alike (data/lookalikes.yaml)."""
+
+    word: Id
+    label: ShortLine
+    sign: Id | None = None
+    lookalike: Id | None = None
+
+    def __post_init__(self) -> None:
+        if (self.sign is None) == (self.lookalike is None):
+            raise problem("value_error", "give exactly one of sign and lookalike")
 
 
 class Muscle(StrictModel):
@@ -253,6 +290,8 @@ class KnowledgeFile(StrictModel):
     rules: tuple[Rule, ...] = ()
     triage: Triage | None = None
     lookalikes: tuple[Lookalike, ...] = ()
+    # Words for `cramp log --with` (data/symptoms.yaml); a user file may add words.
+    symptoms: tuple[Symptom, ...] = ()
     # In a user file: ids of entries from lower layers to leave out (never signs or rules).
     disabled: tuple[Id, ...] = ()
 

@@ -20,6 +20,7 @@ from cramp_cli.knowledge.kb import ENTRY_SECTIONS, Entry, KnowledgeBase, Origin
 from cramp_cli.knowledge.models import (
     ENTRY_SHAPES,
     PatternRule,
+    Symptom,
     Tag,
     Triage,
 )
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from cramp_cli.knowledge.search_index import Document
 
 # Bump when the tables change: an older store is then compiled again.
-FORMAT = "1"
+FORMAT = "2"
 BUILT_IN_PATH = Path(__file__).with_name("snapshot.sqlite3")
 
 SECTION_SHAPES: dict[str, type[Any]] = {
@@ -38,6 +39,7 @@ SECTION_SHAPES: dict[str, type[Any]] = {
     "when_tags": Tag,
     "triage": Triage,
     "patterns": PatternRule,
+    "symptoms": Symptom,
 }
 
 

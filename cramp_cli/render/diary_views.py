@@ -21,6 +21,7 @@ from cramp_cli.diary.results import (
     LogResult,
     PatternFinding,
     ReportResult,
+    Week,
 )
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import CheckResult
@@ -193,6 +194,13 @@ def _weeks(result: ReportResult) -> list[Any]:
     return list(result.weeks[-CHART_WEEKS:])
 
 
+def _partial(week: Week) -> str:
+    """' (partial: 3 of 7 nights)' for a week the report's nights do not fill, else ''."""
+    if not week.partial:
+        return ""
+    return f" (partial: {(week.end - week.start).days + 1} of 7 nights)"
+
+
 def _bar(count: int, most: int, width: int = BAR_WIDTH) -> int:
     if count <= 0 or most <= 0:
         return 0
@@ -249,7 +257,7 @@ def plain_report(
     for week in weeks:
         bar = "#" * _bar(week.cramps, most)
         counts = f"{_n(week.cramps, 'cramp')}\t{_n(week.nights, 'night')}"
-        yield f"Week\t{week.start}\t{week.end}\t{counts}\t{bar}"
+        yield f"Week\t{week.start}\t{week.end}\t{counts}\t{bar}{_partial(week)}"
     for finding in result.items:
         yield (
             f"In your diary: {finding.id} ({finding.level}): "
@@ -352,7 +360,12 @@ def markdown_report(
         yield ""
         most = max(week.cramps for week in weeks)
         rows = [
-            [f"{w.start} to {w.end}", str(w.cramps), str(w.nights), "█" * _bar(w.cramps, most)]
+            [
+                f"{w.start} to {w.end}{_partial(w)}",
+                str(w.cramps),
+                str(w.nights),
+                "█" * _bar(w.cramps, most),
+            ]
             for w in weeks
         ]
         yield from _md_table(["Week", "Cramps", "Nights", ""], rows)
@@ -590,7 +603,7 @@ def rich_report(
         chart.add_column("")  # the bars shrink to the room left
         most = max(week.cramps for week in weeks)
         for week in weeks:
-            label = f"{week.start:%d %b} - {week.end:%d %b}"
+            label = f"{week.start:%d %b} - {week.end:%d %b}{_partial(week)}"
             chart.add_row(label, str(week.cramps), Bar(week.cramps / most, BAR_WIDTH))
         parts.append(chart)
     if result.items:

@@ -672,10 +672,17 @@ def long_cramp_alert(result: NowResult) -> RenderableType:
 
 def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
     """The diary's views, imported only for a diary command."""
-    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
-    from cramp_cli.render import diary_views
+    from cramp_cli.diary.results import (
+        DoctorReport,
+        HistoryResult,
+        ImportResult,
+        LogResult,
+        ReportResult,
+    )
+    from cramp_cli.render import diary_views, doctor_text
 
     return {
+        DoctorReport: doctor_text.rich_doctor,
         LogResult: diary_views.rich_log,
         HistoryResult: diary_views.rich_history,
         ReportResult: lambda r: diary_views.rich_report(
