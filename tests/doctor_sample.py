@@ -222,6 +222,7 @@ def sample_report(*, with_entries: bool = False, **changes: Any) -> DoctorReport
                 level="see-doctor",
                 nights=(date(2026, 11, 28),),
                 advised=("See a doctor within a few days about the swelling.",),
+                logged=True,
                 sources=("nice-cks-leg-cramps",),
             ),
             SignMet(
@@ -230,6 +231,7 @@ def sample_report(*, with_entries: bool = False, **changes: Any) -> DoctorReport
                 level="see-doctor",
                 nights=(date(2026, 10, 30), date(2026, 11, 14)),
                 advised=("See a doctor: cramps this long are worth checking.",),
+                logged=False,
                 sources=("nice-cks-leg-cramps", "mayo-night-leg-cramps-doctor"),
             ),
         ),

@@ -8,7 +8,9 @@ words. Every string that came from the person (notes, medicine names, relief wor
 knowledge base file goes through html.escape, so `<script>` in a note prints as text.
 
 Page 1 holds the header, any warning signs met and the summary with its chart; the other
-sections start on page 2. `--entries` appends the list of entries from page 3 on.
+sections follow in smaller type, each kept whole on one page where it fits (no forced page
+break: a forced one would leave page 1 part empty and push a full diary onto a third page).
+`--entries` appends the list of entries on pages of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cramp_cli.diary.results import DoctorReport, Period
+    from cramp_cli.diary.results import DoctorReport, Period, SignMet
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -138,9 +140,9 @@ def _chart_words(rows: Iterable[tuple[date, int, bool]]) -> str:
     return "Nights with a cramp per week, " + "; ".join(words) + "."
 
 
-# One stylesheet for the screen and for print. Print: 10 pt type, margins that suit A4
-# (210 x 297 mm) and Letter (216 x 279 mm), a page break before page 2 and before the
-# entries, and no section split across pages when it can be helped.
+# One stylesheet for the screen and for print. Print: 10 pt type (9 pt after the summary),
+# margins that suit A4 (210 x 297 mm) and Letter (216 x 279 mm), page numbers, a page break
+# before the entries, and no section split across pages when it can be helped.
 STYLE = """
 @page { size: auto; margin: 11mm 13mm 12mm 13mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages);
@@ -170,7 +172,6 @@ td.num, th.num { text-align: right; }
 .figures b { white-space: nowrap; }
 svg.chart { display: block; max-width: 100%; height: auto; margin: .3rem 0; }
 section { break-inside: avoid; }
-.page-2 { break-before: page; }
 .entries { break-before: page; }
 .helped td:last-child, .elsewhere td:last-child { width: 45%; }
 .sources { break-inside: auto; }
@@ -178,9 +179,9 @@ section { break-inside: avoid; }
 .entries tr { break-inside: avoid; }
 @media print {
   body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
-  .page-2 { font-size: 9pt; line-height: 1.25; }
-  .page-2 h2 { margin: .5rem 0 .2rem; }
-  .page-2 th, .page-2 td { padding: .05rem .3rem; }
+  .details { font-size: 9pt; line-height: 1.25; }
+  .details h2 { margin: .5rem 0 .2rem; }
+  .details th, .details td { padding: .05rem .3rem; }
   .sources p { font-size: 7.5pt; line-height: 1.25; }
   a { color: #000; text-decoration: none; }
 }
@@ -262,7 +263,7 @@ def render_html(report: DoctorReport) -> str:
         f"<style>{STYLE}</style>",
         "</head>",
         "<body>",
-        '<header class="page-1">',
+        "<header>",
         "<h1>Night-time leg cramps: diary summary for the doctor</h1>",
         f'<p class="meta"><b>Period:</b> {_e(long_date(head.first_night))} to '
         f"{_e(long_date(head.last_night))} ({head.days} night{'' if head.days == 1 else 's'}). "
@@ -275,7 +276,7 @@ def render_html(report: DoctorReport) -> str:
     ]
     parts += _warning_signs(report, cite)
     parts += _summary(report)
-    parts += ['<div class="page-2">']
+    parts += ['<div class="details">']
     parts += _then_and_now(report)
     parts += _medicines(report, cite)
     parts += _elsewhere(report, cite)
@@ -307,11 +308,16 @@ def _warning_signs(report: DoctorReport, cite: _Cites) -> list[str]:
         out.append(
             f"<li><b>{_e(sign.title)}</b> ({_e(_LEVEL_WORDS.get(sign.level, sign.level))})"
             f"{cite(sign.sources)}. Nights: {_e(_nights(sign.nights))}."
-            + (f" <i>Advised then:</i> {_e(advised)}" if advised else "")
+            + (f" <i>{_advised(sign)}:</i> {_e(advised)}" if advised else "")
             + "</li>"
         )
     out += ["</ul>", "</section>"]
     return out
+
+
+def _advised(sign: SignMet) -> str:
+    """Whether the advice is what cramp said when the sign was logged, or the sign's own."""
+    return "Advised then" if sign.logged else "cramp's advice for this sign"
 
 
 def _shares(shares: Iterable[Any]) -> str:
