@@ -140,6 +140,9 @@ def test_the_chart_takes_tuples_and_an_empty_diary() -> None:
     empty = weekly_svg([])
     parse(f"<!DOCTYPE html><html lang=en><title>t</title>{empty}</html>")
     assert "No weeks in the diary yet." in empty
+    # The hatch is explained only when a bar is hatched.
+    assert "Hatched bar, *: a partial week" in weekly_svg(rows)
+    assert "Hatched" not in weekly_svg(rows[:-1]) and "Hatched" not in empty
 
 
 def test_a_year_of_weeks_labels_fewer_weeks_and_every_bar_still_counts() -> None:

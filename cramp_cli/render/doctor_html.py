@@ -60,8 +60,8 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
     """Cramp nights per week as an inline SVG bar chart, with a text alternative.
 
     Each bar carries its number, so the figures survive a black-and-white copy and can be read
-    from the PDF's text; a partial week (the diary began or ended inside it) is hatched and its
-    number starred. <title> and <desc> give the same figures to a screen reader.
+    from the PDF's text; a partial week (fewer than 7 of its nights in the period) is hatched
+    and its number starred. <title> and <desc> give the same figures to a screen reader.
     """
     rows = [_week(week) for week in weeks]
     plot_w = _WIDTH - _LEFT - _RIGHT
@@ -121,10 +121,10 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
                 f'<text x="{centre:.1f}" y="{base + 14}" text-anchor="middle" '
                 f'font-size="10">{day_month(start)}</text>'
             )
-    parts.append(
-        f'<text x="{_LEFT}" y="{_HEIGHT - 4}" font-size="10">Week starting. '
-        "Hatched bar, *: partial week, the diary began or ended inside it.</text>"
-    )
+    legend = "Weeks counted from the first entry; the date is the week's first night."
+    if any(partial for _, _, partial in rows):
+        legend += " Hatched bar, *: a partial week (fewer than 7 nights in the period)."
+    parts.append(f'<text x="{_LEFT}" y="{_HEIGHT - 4}" font-size="10">{legend}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
