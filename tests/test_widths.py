@@ -93,6 +93,7 @@ def _commands(db: str) -> list[list[str]]:
         ["history", "--db", db],
         ["history", "--db", db, "--long"],
         ["report", "--db", db],
+        ["report", "--for-doctor", "--db", db, "--entries"],
     ]
 
 

@@ -39,7 +39,7 @@ from cramp_cli.options import (
 )
 
 if TYPE_CHECKING:
-    from cramp_cli.diary.models import Entry
+    from cramp_cli.diary.models import Entry, Medicine
     from cramp_cli.diary.store import Diary
     from cramp_cli.diary.transfer import Source
     from cramp_cli.knowledge.kb import KnowledgeBase
@@ -794,12 +794,12 @@ def _doctor_report(
         raise UsageError("--format table is for the screen: give html, markdown, plain or json.")
     kb = current_kb()
     entries: list[Entry] = []
-    medicines: list[object] = []
+    medicines: list[Medicine] = []
     diary = _open(db, write=False)
     if diary is not None:
         with diary:
             entries = list(diary.iter_all())
-            medicines = list(getattr(diary, "medicines", list)())
+            medicines = diary.medicines()
     result = build_doctor_report(
         kb, entries, medicines, now=now, days=days, with_entries=entries_too
     )

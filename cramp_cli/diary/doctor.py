@@ -16,9 +16,9 @@ import re
 import statistics
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cramp_cli.diary.models import Entry, night_of
+from cramp_cli.diary.models import Entry, Medicine, night_of
 from cramp_cli.diary.results import (
     DoctorHeader,
     DoctorReport,
@@ -60,8 +60,15 @@ TIME_BANDS: tuple[tuple[str, str, int, int], ...] = (
     ("03-06", "03:00-05:59", 3, 6),
     ("06-12", "06:00-11:59", 6, 12),
 )
-# What cramp tells the person to run: not for the doctor's page.
-_PATIENT_ONLY = re.compile(r"[^.;:]*'cramp [a-z]+[^']*'[^.;]*[.;]?\s*")
+# What cramp tells the person to run is not for the doctor's page: a parenthesis naming a
+# command goes, and so does a sentence that does ("If it comes back, run 'cramp check'.").
+_COMMAND = (
+    r"'?cramp (?:check|log|relieve|prevent|now|why|report|meds|lookalikes|history|sources"
+    r"|show|search|muscles)\b"
+)
+_COMMAND_ASIDE = re.compile(r"\s*\((?:see )?" + _COMMAND + r"[^)]*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_MENTIONS_COMMAND = re.compile(_COMMAND)
 _LEVEL_ORDER: tuple[Level, ...] = ("emergency", "urgent", "see-doctor", "self-care")
 
 
@@ -76,7 +83,9 @@ def _rate(count: int, days: int) -> float:
 
 def for_doctor(text: str) -> str:
     """The text without its instructions to run a cramp command."""
-    return re.sub(r"\s+", " ", _PATIENT_ONLY.sub("", text)).strip()
+    text = _COMMAND_ASIDE.sub("", " ".join(text.split()))
+    kept = [part for part in _SENTENCE_END.split(text) if not _MENTIONS_COMMAND.search(part)]
+    return " ".join(kept).strip()
 
 
 def _period(entries: Sequence[Entry], first: date, last: date) -> Period:
@@ -174,13 +183,12 @@ def _cause(kb: KnowledgeBase, class_id: str | None) -> Cause | None:
 
 
 def _medicine(
-    kb: KnowledgeBase, medicine: Any, entries: Sequence[Entry], first: date, last: date
+    kb: KnowledgeBase, medicine: Medicine, entries: Sequence[Entry], first: date, last: date
 ) -> MedicineLine:
     cause = _cause(kb, medicine.class_id)
     sources: list[str] = list(cause.sources) if cause is not None else []
-    names_source = getattr(cause, "names_source", None)
-    if names_source and names_source not in sources:
-        sources.append(names_source)
+    if cause is not None and cause.names_source and cause.names_source not in sources:
+        sources.append(cause.names_source)  # the class list the name was found in
     since: date | None = medicine.since
     before = after = None
     comparison = None
@@ -215,24 +223,24 @@ def _medicine(
 
 
 def _symptoms(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SymptomLine, ...]:
-    vocabulary = {item.word: item for item in getattr(kb, "symptoms", ())}
+    vocabulary = {item.word: item for item in kb.symptoms}
     lookalikes = {item.id: item for item in kb.lookalikes}
     found: dict[str, list[Entry]] = {}
     for entry in entries:
-        for word in getattr(entry, "symptoms", ()):
+        for word in entry.symptoms:
             found.setdefault(word, []).append(entry)
     lines: list[SymptomLine] = []
     for word, logged in sorted(found.items(), key=lambda item: (-len(item[1]), item[0])):
-        symptom = vocabulary.get(word)
-        sign = getattr(symptom, "sign", None)
-        lookalike_id = getattr(symptom, "lookalike", None)
+        symptom = vocabulary.get(word)  # None: a word a user file no longer has
+        sign = symptom.sign if symptom else None
+        lookalike_id = symptom.lookalike if symptom else None
         if lookalike_id is None and sign is not None:  # a sign's look-alike, if one names it
             lookalike_id = next((item.id for item in kb.lookalikes if sign in item.signs), None)
         lookalike = lookalikes.get(lookalike_id) if lookalike_id else None
         lines.append(
             SymptomLine(
                 word=word,
-                label=getattr(symptom, "label", None) or word,
+                label=symptom.label if symptom else word,
                 count=len(logged),
                 nights=tuple(sorted({entry.night for entry in logged})),
                 sign=sign,
@@ -249,26 +257,45 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     """The warning signs the entries met: a symptom that stands for a sign, a cramp longer
     than the knowledge base's minutes, or a level above self-care given at logging time."""
     signs = {sign.id: sign for sign in kb.signs}
-    vocabulary = {item.word: item for item in getattr(kb, "symptoms", ())}
+    vocabulary = {item.word: item for item in kb.symptoms}
     limit = kb.triage.minutes
     met: dict[str, list[Entry]] = {}
+    other: dict[Level, list[Entry]] = {}
     for entry in entries:
         ids: list[str] = []
-        for word in getattr(entry, "symptoms", ()):
-            sign = getattr(vocabulary.get(word), "sign", None)
-            if sign is not None:
-                ids.append(sign)
+        for word in entry.symptoms:
+            symptom = vocabulary.get(word)
+            if symptom is not None and symptom.sign is not None:
+                ids.append(symptom.sign)
         if entry.minutes is not None and entry.minutes > limit.more_than:
             ids.append(limit.sign)
-        for sign_id in dict.fromkeys(ids):
-            if sign_id in signs:
-                met.setdefault(sign_id, []).append(entry)
-    lines: list[SignMet] = []
+        known = [sign_id for sign_id in dict.fromkeys(ids) if sign_id in signs]
+        for sign_id in known:
+            met.setdefault(sign_id, []).append(entry)
+        if not known and entry.logged_level not in (None, "self-care"):
+            other.setdefault(entry.logged_level, []).append(entry)  # no sign to name it by
+    lines: list[SignMet] = [
+        SignMet(
+            id=f"logged-{level}",
+            title="A warning sign cramp was told about when the cramp was logged",
+            level=level,
+            nights=tuple(sorted({entry.night for entry in logged})),
+            advised=tuple(
+                dict.fromkeys(
+                    kept
+                    for entry in logged
+                    for text in entry.logged_advice
+                    if (kept := for_doctor(text))
+                )
+            ),
+            logged=True,
+            sources=(),
+        )
+        for level, logged in other.items()
+    ]
     for sign_id, logged in met.items():
         sign = signs[sign_id]
-        advised = [
-            for_doctor(text) for entry in logged for text in getattr(entry, "logged_advice", ())
-        ]
+        advised = [for_doctor(text) for entry in logged for text in entry.logged_advice]
         logged_advice = bool(advised)
         if not advised and sign.advice:
             advised.append(for_doctor(sign.advice))
@@ -324,7 +351,7 @@ def _questions(kb: KnowledgeBase) -> tuple[Question, ...]:
 def build_doctor_report(
     kb: KnowledgeBase,
     entries: Sequence[Entry],
-    medicines: Sequence[Any],
+    medicines: Sequence[Medicine],
     *,
     now: datetime,
     days: int | None,

@@ -603,7 +603,9 @@ def rich_report(
         chart.add_column("")  # the bars shrink to the room left
         most = max(week.cramps for week in weeks)
         for week in weeks:
-            label = f"{week.start:%d %b} - {week.end:%d %b}{_partial(week)}"
+            label = f"{week.start:%d %b} - {week.end:%d %b}"
+            if week.partial:  # on a line of its own: a narrow screen cuts nothing
+                label += f"\npartial: {(week.end - week.start).days + 1} of 7 nights"
             chart.add_row(label, str(week.cramps), Bar(week.cramps / most, BAR_WIDTH))
         parts.append(chart)
     if result.items:

@@ -175,7 +175,6 @@ def help_line(line: HelpLine) -> str:
 
 
 def entry_cells(entry: Entry) -> list[str]:
-    symptoms = getattr(entry, "symptoms", ())
     return [
         entry.local_time,
         entry.muscle,
@@ -184,9 +183,25 @@ def entry_cells(entry: Entry) -> list[str]:
         "-" if entry.severity is None else str(entry.severity),
         "yes" if entry.woke else "no",
         entry.relief or "-",
-        ", ".join(symptoms) or "-",
+        ", ".join(entry.symptoms) or "-",
         " ".join(entry.note.split()),
     ]
+
+
+def entry_words(entry: Entry) -> str:
+    """One entry as a line of words: '2025-03-04 03:20  calf, left, 2 min, severity 5,
+    woke; relief: ...; symptoms: ...; note: ...'."""
+    facts = [entry.muscle, entry.side or "side not given", minutes(entry.minutes)]
+    if entry.severity is not None:
+        facts.append(f"severity {entry.severity}")
+    facts.append("woke" if entry.woke else "did not wake")
+    text = f"{entry.local_time}  {', '.join(facts)}"
+    if entry.relief:
+        text += f"; relief: {entry.relief}"
+    if entry.symptoms:
+        text += f"; symptoms: {', '.join(entry.symptoms)}"
+    note = " ".join(entry.note.split())
+    return text + (f"; note: {note}" if note else "")
 
 
 ENTRY_HEADERS = [
@@ -425,14 +440,15 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
         return table
 
     def section(title: str, lines: Iterator[str] | list[str]) -> Any:
-        text = Text(title, style="bold underline")
+        text = Text("\n")  # a blank line between sections
+        text.append(title, style="bold underline")
         for line in lines:
             text.append(f"\n{line}", style="none")
         return text
 
     parts: list[Any] = [Text(TITLE, style="bold"), grid(header_lines(report))]
     parts.append(Text(report.disclaimer, style="italic"))
-    parts.append(Text("Summary", style="bold underline"))
+    parts.append(section("Summary", []))
     parts.append(grid(summary_lines(report)))
     chart = Table(
         title="Nights with cramps per week (from the first entry)",
@@ -444,9 +460,10 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
     chart.add_column("Nights", justify="right", no_wrap=True)
     chart.add_column("")
     for week in report.weekly:
-        chart.add_row(
-            week_label(week) + week_note(week), str(week.nights), Bar(week.nights / 7, BAR_WIDTH)
-        )
+        label = week_label(week)
+        if week.partial:  # on a line of its own: a narrow screen cuts nothing
+            label += f"\npartial: {(week.end - week.start).days + 1} of 7 nights"
+        chart.add_row(label, str(week.nights), Bar(week.nights / 7, BAR_WIDTH))
     parts.append(chart)
     parts.append(section("Then and now", list(_then_and_now(report))))
     medicines: list[str] = [] if report.medicines else ["None recorded in the diary."]
@@ -483,11 +500,11 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
                 [f"- {s.id}: {s.title}. {s.publisher}, {s.year}." for s in report.sources],
             )
         )
-    if report.entries:
-        table = Table(title="Every entry", title_justify="left", box=box.SIMPLE_HEAD)
-        for header in ENTRY_HEADERS:
-            table.add_column(header)
-        for entry in report.entries:
-            table.add_row(*entry_cells(entry))
-        parts.append(table)
+    if report.entries:  # lines, not a table: nine columns do not fit a narrow screen
+        parts.append(
+            section(
+                "Every entry",
+                [entry_words(entry) for entry in report.entries],
+            )
+        )
     return parts
