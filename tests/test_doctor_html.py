@@ -31,6 +31,7 @@ from cramp_cli.diary.store import Diary
 from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.render.doctor_html import _NOT_IN_HTML, render_html, weekly_svg
 from tests.doctor_sample import HOSTILE_MEDICINE, HOSTILE_NOTE, LAST, sample_report, weeks
+from tests.fixtures import doctor_diary
 
 SVG = "{http://www.w3.org/2000/svg}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -438,4 +439,34 @@ def test_a_real_3_month_diary_prints_its_figures_on_two_pages(tmp_path: Path, pa
         "do not stop it on your own",
         "Questions to ask the doctor",
     ):
+        assert words in everything, words
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_the_fixture_diary_prints_on_two_pages(tmp_path: Path, paper: str) -> None:
+    """The made-up 3-month diary of tests/fixtures (about 40 cramps, a statin started
+    mid-way), as `--format html` prints it."""
+    db = doctor_diary.build(tmp_path / "diary.sqlite3")
+
+    def report(fmt: str) -> str:
+        result = CliRunner().invoke(
+            app,
+            ["report", "--for-doctor", "--db", str(db), "--format", fmt],
+            obj={"now": doctor_diary.NOW},
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.stderr
+        return str(result.stdout)
+
+    page = report("html")
+    parse(page)
+    head = json.loads(report("json"))["header"]
+    pdf = print_to_pdf(page, tmp_path, paper)
+    assert pages(pdf) <= 2
+    first, everything = pdf_text(pdf, 1), pdf_text(pdf)
+    assert "Period: 3 Mar 2025 to 1 Jun 2025" in first
+    assert f"Cramps logged: {head['cramps']}" in first
+    assert f"Nights with a cramp: {head['nights_with_cramps']} of {head['days']}" in first
+    assert "Nights with a cramp, week by week" in first
+    for words in ("Atorvastatin", "May be linked to cramps", "Restless legs", "Sources"):
         assert words in everything, words

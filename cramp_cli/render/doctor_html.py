@@ -8,8 +8,9 @@ words. Every string that came from the person (notes, medicine names, relief wor
 knowledge base file goes through html.escape, so `<script>` in a note prints as text.
 
 Page 1 holds the header, any warning signs met and the summary with its chart; the other
-sections follow in smaller type, each kept whole on one page where it fits (no forced page
-break: a forced one would leave page 1 part empty and push a full diary onto a third page).
+sections follow in smaller type, breaking between their items where a page ends (no forced
+page break: a forced one would leave page 1 part empty and push a full diary onto a third
+page).
 `--entries` appends the list of entries on pages of its own.
 """
 
@@ -172,8 +173,14 @@ td.num, th.num { text-align: right; }
 .figures b { white-space: nowrap; }
 svg.chart { display: block; max-width: 100%; height: auto; margin: .3rem 0; }
 section { break-inside: avoid; }
+/* After the summary, a long section may go on over the page, between its items: page 1
+   fills up and page 2 keeps room. A heading stays with what follows it. */
+.details section { break-inside: auto; }
+h2, h3 { break-after: avoid; }
+li, tr, p { break-inside: avoid; }
 .entries { break-before: page; }
-.helped td:last-child, .elsewhere td:last-child { width: 45%; }
+.helped td:last-child { width: 58%; }
+.elsewhere td:last-child { width: 50%; }
 .sources { break-inside: auto; }
 .entries table { font-size: 8.5pt; }
 .entries tr { break-inside: avoid; }
