@@ -486,7 +486,9 @@ for section, kind in SECTIONS.items():
     templates[section] = []
     for doc in documents:
         for item in doc.get(section) or ():
-            item = {key: value for key, value in item.items() if key != "override"}
+            # A copy names no medicines: one name may belong to only one class of a layer.
+            skip = ("override", "names", "names_source")
+            item = {key: value for key, value in item.items() if key not in skip}
             item["id"] = f"synthetic-{kind}-{MARK}"
             item["title"] = f"{item['title']} (synthetic {MARK})"
             templates[section].append(

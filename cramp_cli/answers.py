@@ -36,7 +36,7 @@ from cramp_cli.knowledge.models import (
     Source,
     Tag,
 )
-from cramp_cli.names import normalise_name
+from cramp_cli.names import medicine_key, normalise_name
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -679,19 +679,12 @@ def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
     )
 
 
-def _medicine_key(name: str) -> str:
-    """A medicine name as matched: case and surrounding spaces ignored, a trailing ® or ™
-    dropped, runs of spaces and dashes as one space ('Oxis  Turbohaler' stays two words)."""
-    text = name.replace("\u00ae", "").replace("\u2122", "").casefold()
-    return " ".join(text.replace("-", " ").split())
-
-
 def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
     """The knowledge base's medicine class (a cause of group `medicine` with `names`) that a
     name a person typed belongs to, or None. Matched case-insensitively on the whole name,
     or on its first word ('Atorvastatin 20 mg tablets' is atorvastatin); a name that is in
     no class list is simply not matched."""
-    key = _medicine_key(name)
+    key = medicine_key(name)
     if not key:
         return None
     first = key.split(" ", 1)[0]
@@ -700,5 +693,70 @@ def medicine_class(kb: KnowledgeBase, name: str) -> Cause | None:
         if cause.group != "medicine":
             continue
         for known in cause.names:
-            by_name.setdefault(_medicine_key(known), cause)
+            by_name.setdefault(medicine_key(known), cause)
     return by_name.get(key) or by_name.get(first)
+
+
+# ---------------------------------------------------------------- `cramp log --with`
+
+
+def symptom_signs(kb: KnowledgeBase, words: Sequence[str]) -> list[Sign]:
+    """The warning signs the words of `log --with` map to, in the order given, once each."""
+    found: list[Sign] = []
+    for word in words:
+        symptom = kb.symptom(word)
+        if symptom is None or symptom.sign is None:
+            continue
+        sign = next(sign for sign in kb.signs if sign.id == symptom.sign)
+        if sign not in found:
+            found.append(sign)
+    return found
+
+
+def symptom_notes(kb: KnowledgeBase, words: Sequence[str]) -> tuple[str, ...]:
+    """For the words that map to a look-alike: what it can point to, one line each."""
+    notes: list[str] = []
+    for word in words:
+        symptom = kb.symptom(word)
+        if symptom is None or symptom.lookalike is None:
+            continue
+        lookalike = kb.lookalike(symptom.lookalike)
+        if lookalike is not None:
+            notes.append(
+                f"{symptom.label} can point to {lookalike.title.lower()} "
+                f"(see 'cramp show {lookalike.id}')."
+            )
+    return tuple(notes)
+
+
+def check_pointer(signs: Sequence[Sign]) -> str:
+    """The `cramp check --sign` line to run for warning signs noted but not asked about."""
+    ids = ",".join(sign.id for sign in signs)
+    what = "a warning sign" if len(signs) == 1 else "warning signs"
+    return f"What you noticed can be {what}: run 'cramp check --sign {ids}' to check it."
+
+
+def logged_verdict(
+    kb: KnowledgeBase, yes: Sequence[str], unsure: Sequence[str], region: str | None = None
+) -> tuple[Level, tuple[str, ...]]:
+    """The level and advice for the signs answered yes (or not sure) when a cramp was logged,
+    worded as `cramp check` words them: the level and its action (with the region's
+    numbers), then what to do for each sign that has its own advice, most urgent first."""
+    result = check(kb, yes, region=region, not_sure=unsure)
+    lines = [f"{result.title}. {result.action}"]
+    for sign in result.items:
+        if sign.advice:
+            lines.append(f"For {sign.title.lower()}: {sign.advice}")
+    for fired in result.combination_rules_fired():
+        lines.append(f"Together: {fired.reason}")
+    return result.level, tuple(lines)
+
+
+def medicine_classes(kb: KnowledgeBase, class_ids: Iterable[str | None]) -> list[Cause]:
+    """The medicine classes (causes) with these ids, once each, in the order first named."""
+    found: list[Cause] = []
+    for class_id in class_ids:
+        cause = next((cause for cause in kb.causes if cause.id == class_id), None)
+        if cause is not None and cause not in found:
+            found.append(cause)
+    return found

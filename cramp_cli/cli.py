@@ -85,6 +85,7 @@ SECTIONS: tuple[tuple[str, tuple[Listed, ...]], ...] = (
             Listed(
                 "report", "diary", "Sum up your diary, and the warning signs its pattern meets."
             ),
+            Listed("meds", "meds", "Keep the list of medicines you take, for your doctor."),
         ),
     ),
     (

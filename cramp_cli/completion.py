@@ -54,6 +54,7 @@ regions = _safely(
     lambda kb: [name for region in kb.triage.regions for name in (region.id, *region.aliases)]
 )
 relief_ids = _safely(lambda kb: (item.id for item in kb.relief))
+symptom_words = _safely(lambda kb: (symptom.word for symptom in kb.symptoms))
 
 
 def sides(incomplete: str) -> list[str]:

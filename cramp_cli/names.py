@@ -13,3 +13,10 @@ def normalise_name(name: str) -> str:
     NFKC first, so full-width letters (typed with an East Asian keyboard) match too."""
     folded = unicodedata.normalize("NFKC", name).strip().casefold()
     return _SEPARATORS.sub("-", folded).strip("-")
+
+
+def medicine_key(name: str) -> str:
+    """A medicine name as matched: case and surrounding spaces ignored, a trademark sign
+    (the registered or trade mark) dropped, dashes and runs of spaces as one space."""
+    text = name.replace("\u00ae", "").replace("\u2122", "").casefold()
+    return " ".join(text.replace("-", " ").split())

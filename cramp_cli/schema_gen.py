@@ -40,6 +40,7 @@ COMMAND_MODELS: dict[str, Any] = {
     "report": diary_results.ReportResult | diary_results.DoctorReport,
     "export": diary_results.ExportResult,
     "import": diary_results.ImportResult,
+    "meds": diary_results.MedsResult,
     "kb-paths": results.KbPathsResult,
     "kb-show": results.KbShowResult,
     "kb-validate": results.KbValidateResult,

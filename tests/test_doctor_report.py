@@ -219,3 +219,27 @@ def test_advice_given_at_logging_is_never_dropped_even_without_a_sign_to_name(
     assert (sign["level"], sign["logged"]) == ("urgent", True)
     assert sign["advised"] == ["Get medical help today."]
     assert sign["nights"] == [str(first.night)]
+
+
+def test_what_meds_and_log_with_record_reaches_the_report(tmp_path: Path) -> None:
+    """Through the commands a person uses: a medicine, and symptoms logged without a
+    terminal (only "run 'cramp check --sign ...'" is said then, so the page gives the sign's
+    own advice and says so)."""
+    db = str(tmp_path / "diary.sqlite3")
+    logged = run("log", "calf", "left", "3m", "--at", "2025-05-20 02:10", "--db", db,
+                 "--with", "urge-to-move,numbness")  # fmt: skip
+    assert logged.exit_code == 0, logged.stderr
+    added = run("meds", "add", "Simvastatin", "--since", "2025-05-01", "--db", db)
+    assert added.exit_code == 0, added.stderr
+    document = json.loads(doctor(Path(db), "--json"))
+    (medicine,) = document["medicines"]
+    assert (medicine["name"], medicine["class_id"], medicine["linked"]) == (
+        "Simvastatin",
+        "medicine-statins",
+        True,
+    )
+    assert medicine["caution"] == CAUTION
+    assert {line["word"] for line in document["elsewhere"]} == {"urge-to-move", "numbness"}
+    (sign,) = document["warning_signs"]
+    assert (sign["id"], sign["logged"], sign["nights"]) == ("numbness", False, ["2025-05-19"])
+    assert sign["advised"] and "cramp check" not in " ".join(sign["advised"])

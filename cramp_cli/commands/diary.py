@@ -6,6 +6,7 @@ one-line error (exit 2) whichever option it came from, before the diary is even 
 """
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typer import _click as click  # Typer 0.28's vendored Click (see cli.py)
 from typer.core import TyperGroup, TyperOption
 
 from cramp_cli import completion
-from cramp_cli.errors import CrampError, UnknownNameError, UsageError
+from cramp_cli.errors import CrampError, ExitCode, UnknownNameError, UsageError
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from cramp_cli.diary.store import Diary
     from cramp_cli.diary.transfer import Source
     from cramp_cli.knowledge.kb import KnowledgeBase
+    from cramp_cli.knowledge.models import Level, Sign
 
 MAX_LIMIT = 100_000
 
@@ -91,6 +93,17 @@ NoteOption = Annotated[
     str | None,
     typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
 ]
+WithOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--with",
+        metavar="WORDS",
+        help="What else you noticed: swelling, one-sided-swelling, numbness, weakness, "
+        "walking-pain, twitching, dark-urine, urge-to-move, tingling, leg-jerks (repeatable, "
+        "or a,b). A warning sign is asked about at once on a terminal.",
+        autocompletion=completion.symptom_words,
+    ),
+]
 
 _OPTIONS = {
     "at": "--at",
@@ -102,6 +115,7 @@ _OPTIONS = {
     "trigger": "--trigger",
     "relief": "--relief",
     "note": "--note",
+    "symptoms": "--with",
     "since": "--since",
     "until": "--until",
     "days": "--days",
@@ -291,6 +305,18 @@ def log(
     trigger: TriggerOption = None,
     relief: ReliefOption = None,
     note: NoteOption = None,
+    with_: WithOption = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            autocompletion=completion.regions,
+            envvar="CRAMP_REGION",
+            help="Where you are, for the numbers to call if a warning sign applies: gb, us, "
+            "eu, au.",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -299,6 +325,7 @@ def log(
     """Record a cramp in your diary; or edit or delete an entry."""
     if ctx.invoked_subcommand is not None:
         return
+    from cramp_cli import answers
     from cramp_cli.diary import models
     from cramp_cli.diary.results import LogResult
 
@@ -331,17 +358,94 @@ def log(
             triggers=models.parse_triggers(trigger or []),
             relief=models.resolve_relief(kb, relief, muscle=muscle_id),
             note=models.parse_note(note),
+            symptoms=models.resolve_symptoms(kb, with_ or []),
         )
+    signs = answers.symptom_signs(kb, entry.symptoms)
+    if signs:
+        answers.resolve_region(kb, region)  # a bad --region fails before anything is stored
+    # Stored first, with the `cramp check` line to run, so that nothing is lost whatever
+    # happens while the questions are asked; the answers then replace that line.
+    pointer = (answers.check_pointer(signs),) if signs else ()
+    entry = entry.model_copy(update={"logged_advice": (*pointer, *_advice(kb, entry))})
+    notes = (*notes, *answers.symptom_notes(kb, entry.symptoms))
     diary = _open(db, write=True)
     assert diary is not None
+    interrupted = False
     with diary:
         stored = diary.add(entry)
+        if signs and not machine_output(as_json, fmt) and can_prompt():
+            (level, lines), interrupted = _ask_signs(kb, signs, region)
+            stored = stored.model_copy(
+                update={"logged_level": level, "logged_advice": (*lines, *_advice(kb, entry))}
+            )
+            diary.replace(stored)
     emit(
-        LogResult(action="added", items=(stored,), notes=notes, advice=_advice(kb, stored)),
+        LogResult(action="added", items=(stored,), notes=notes, advice=stored.logged_advice),
         as_json,
         fmt,
         no_color,
     )
+    if interrupted:
+        raise typer.Exit(ExitCode.INTERRUPTED)
+
+
+def _prompt(question: str) -> str:
+    return str(typer.prompt(question, err=True))
+
+
+_REPLIES = {
+    **dict.fromkeys(("y", "yes"), "yes"),
+    **dict.fromkeys(("n", "no"), "no"),
+    **dict.fromkeys(
+        ("?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"), "unsure"
+    ),
+}
+
+
+def _ask_signs(
+    kb: "KnowledgeBase", signs: "list[Sign]", region: str | None
+) -> "tuple[tuple[Level | None, tuple[str, ...]], bool]":
+    """Ask each warning sign's full question on the terminal (stderr), as `cramp check`
+    does. Returns the entry's new logged level and advice (None when every answer was no
+    and nothing is left to check), and whether Ctrl-C ended the questions. An emergency
+    answer ends them at once; a question not answered keeps its `cramp check` line."""
+    from cramp_cli import answers
+
+    yes: list[str] = []
+    unsure: list[str] = []
+    unanswered: list[Sign] = []
+    interrupted = False
+    typer.echo("You noticed a warning sign. Answer y (yes), n (no) or ? (not sure).", err=True)
+    for index, sign in enumerate(signs):
+        reply = None
+        try:
+            while True:
+                typed = ask_on_stderr(
+                    functools.partial(_prompt, f"{sign.question} [y/n/?]"), keep_interrupt=True
+                )
+                if typed is None:
+                    break
+                reply = _REPLIES.get(" ".join(typed.strip().lower().split()))
+                if reply is not None:
+                    break
+                typer.echo("Please answer y (yes), n (no) or ? (not sure).", err=True)
+        except KeyboardInterrupt:
+            interrupted = True
+        if reply is None:
+            unanswered = signs[index:]
+            break
+        (yes if reply == "yes" else unsure if reply == "unsure" else []).append(sign.id)
+        if reply != "no" and sign.level == "emergency":
+            unanswered = signs[index + 1 :]  # the most urgent level: say so now, ask no more
+            break
+    lines: list[str] = []
+    level: Level | None = None
+    if yes or unsure:
+        level, lines_given = answers.logged_verdict(kb, yes, unsure, region)
+        lines.extend(lines_given)
+    if unanswered:
+        lines.append(answers.check_pointer(unanswered))
+    return (level, tuple(lines)), interrupted
 
 
 def _entry_words(
@@ -892,7 +996,10 @@ def export(
             from cramp_cli.render.json_view import render_json
 
             items = tuple(entries)
-            stream.write(render_json(ExportResult(count=len(items), items=items)))
+            medicines = tuple(diary.medicines()) if diary is not None else ()
+            stream.write(
+                render_json(ExportResult(count=len(items), items=items, medicines=medicines))
+            )
         stream.flush()
 
 
@@ -944,6 +1051,7 @@ def import_(
         rows=outcome.rows,
         completeness_checked=rows.marked,
         items=tuple(ImportRow(id=entry_id, status=status) for entry_id, status in outcome.listed),
+        medicines=outcome.medicines,
     )
     emit(result, as_json, None, no_color)
     # After the answer: if stdout is lost, its one-line error is all that stderr says. A file

@@ -171,8 +171,12 @@ def _then_and_now(entries: Sequence[Entry], first: date, last: date) -> ThenAndN
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """14 Apr 2025, in English whatever the locale (the page's other dates are too)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _cause(kb: KnowledgeBase, class_id: str | None) -> Cause | None:
@@ -295,8 +299,10 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     ]
     for sign_id, logged in met.items():
         sign = signs[sign_id]
-        advised = [for_doctor(text) for entry in logged for text in entry.logged_advice]
-        logged_advice = bool(advised)
+        advised = [
+            kept for entry in logged for text in entry.logged_advice if (kept := for_doctor(text))
+        ]
+        logged_advice = bool(advised)  # else only "run 'cramp check'" was said: the sign's
         if not advised and sign.advice:
             advised.append(for_doctor(sign.advice))
         lines.append(

@@ -628,6 +628,47 @@ def parse_note(value: object, field: str = "note") -> str:
     return text
 
 
+def parse_medicine_name(value: object, field: str = "NAME") -> str:
+    """A medicine's name as typed, trimmed, runs of spaces as one; never empty."""
+    text = " ".join(_text(value, field).split())
+    if not text:
+        raise ValueProblem(field, "is empty: give the medicine's name, e.g. atorvastatin")
+    if len(text) > MAX_MEDICINE_CHARS:
+        raise ValueProblem(field, f"is longer than {MAX_MEDICINE_CHARS} characters")
+    return text
+
+
+MEDICINE_FIELDS = ("id", "name", "class_id", "since", "stopped", "note")
+
+
+def build_medicine(raw: object, kb: "KnowledgeBase") -> Medicine:
+    """A medicine from a JSON export, checked like `cramp meds add`; its class is the one
+    this knowledge base gives the name (the file's `class_id` is not trusted)."""
+    from cramp_cli import answers
+
+    if not isinstance(raw, Mapping):
+        raise ValueProblem("medicine", f"must be an object, not {type(raw).__name__}")
+    unknown = sorted(set(raw) - set(MEDICINE_FIELDS))
+    if unknown:
+        raise ValueProblem(unknown[0], f"is not a medicine field ({', '.join(MEDICINE_FIELDS)})")
+    name = parse_medicine_name(raw.get("name"), "name")
+    since = raw.get("since")
+    stopped = raw.get("stopped")
+    found = answers.medicine_class(kb, name)
+    values: dict[str, Any] = {
+        "id": parse_id(raw.get("id")),
+        "name": name,
+        "class_id": found.id if found is not None else None,
+        "since": parse_date(since, "since") if since not in (None, "") else None,
+        "stopped": parse_date(stopped, "stopped") if stopped not in (None, "") else None,
+        "note": parse_note(raw.get("note")),
+    }
+    try:
+        return Medicine(**values)
+    except ValueError as err:  # stopped before since
+        raise ValueProblem("stopped", str(err).splitlines()[0]) from None
+
+
 def resolve_relief(
     kb: "KnowledgeBase", value: object, field: str = "relief", *, muscle: str | None = None
 ) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from cramp_cli.diary.models import Entry
+from cramp_cli.diary.models import Entry, Medicine
 from cramp_cli.knowledge.models import Level, Measure, Source
 from cramp_cli.results import CheckResult, Part, Result
 from cramp_cli.shapes import hidden
@@ -132,6 +132,7 @@ class ExportResult(Result):
     command: Literal["export"] = "export"
     count: int  # how many items: an import checks it, so a cut-off file is refused
     items: tuple[Entry, ...]
+    medicines: tuple[Medicine, ...] = ()  # `cramp meds`, oldest start first
 
 
 class ImportRow(Part):
@@ -146,6 +147,30 @@ class ImportResult(Result):
     rows: int  # rows read from the file
     completeness_checked: bool  # the file carried cramp's count, and it agreed
     items: tuple[ImportRow, ...]  # the first 1,000 rows
+    medicines: int = 0  # medicines added from a JSON export (ids already there skipped)
+
+
+class MedicineClass(Part):
+    """A knowledge-base medicine class that a medicine's name belongs to: what the knowledge
+    base says about it, and the sources (the class list's first)."""
+
+    id: str
+    title: str
+    summary: str
+    names_source: Source
+    sources: tuple[Source, ...]
+
+
+class MedsResult(Result):
+    """`cramp meds add`, `meds stop` and `meds list`: the medicines as stored. `classes` holds
+    each class the medicines belong to once; `safety` is the knowledge base's line about not
+    stopping a prescribed medicine, given whenever a class matched."""
+
+    command: Literal["meds"] = "meds"
+    action: Literal["added", "stopped", "listed"]
+    items: tuple[Medicine, ...]
+    classes: tuple[MedicineClass, ...] = ()
+    safety: str | None = None
 
 
 # ---------------------------------------------------------------- cramp report --for-doctor

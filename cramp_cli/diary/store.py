@@ -1005,6 +1005,17 @@ class Importer:
                 repeats.append((values[0], int(first)))
         return repeats
 
+    def add_medicines(self, medicines: Sequence[Medicine]) -> int:
+        """Add the medicines whose id the diary does not have yet: how many were added."""
+        added = 0
+        for medicine in medicines:
+            added += self._conn.execute(
+                "INSERT INTO medicines (id, name, class_id, since, stopped, note) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                _medicine_row(medicine),
+            ).rowcount
+        return added
+
     def finish(self, ids: Sequence[str]) -> tuple[int, set[str]]:
         """Add every staged row whose id the diary does not have yet: (how many were added,
         which of `ids` the diary had already). Call flush() first."""

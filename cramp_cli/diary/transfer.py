@@ -7,7 +7,7 @@ hold, so a cut-off file is refused on import:
 
 - CSV: a first line `# cramp diary export (format 2)`, the header, the rows, and a last line
   `# end of cramp diary export: N entries`;
-- JSON: a top-level `count` beside `items`.
+- JSON: a top-level `count` beside `items`, and the medicines (`cramp meds`) in `medicines`.
 
 Import streams: rows are read, checked and stored one by one inside one transaction, and
 any problem rolls the whole import back (the first few problems are reported as `row N: ...`
@@ -37,6 +37,7 @@ from cramp_cli.diary.models import (
     Memo,
     ValueProblem,
     build_entry,
+    build_medicine,
     csv_row,
     plain_cell,
 )
@@ -293,6 +294,8 @@ class Rows:
         self.source = source
         self.kind = kind
         self.marked = False
+        # A JSON export's `medicines`, as read (checked by import_rows); CSV carries none.
+        self.medicines: list[Any] = []
         name = source.name
         if b"\x00" in source.head():
             raise InvalidImport(f"{name} is a binary file, not CSV or JSON; nothing was imported.")
@@ -419,6 +422,12 @@ class Rows:
                     "nothing was imported.",
                     hint="Upgrade cramp to import it.",
                 )
+            medicines = document.get("medicines", [])
+            if not isinstance(medicines, list):
+                raise InvalidImport(
+                    f"{name}: 'medicines' must be a list of medicines; nothing was imported."
+                )
+            self.medicines = medicines
             rows = document.get("items")
             if not isinstance(rows, list):
                 raise InvalidImport(
@@ -529,6 +538,7 @@ class Outcome:
         self.skipped = 0
         self.rows = 0
         self.listed: list[tuple[str, Literal["imported", "skipped"]]] = []
+        self.medicines = 0  # medicines added (a JSON export's; ids already there are skipped)
 
 
 def import_rows(
@@ -603,11 +613,21 @@ def import_rows(
                 given_id.clear()
         if importer is not None and not found:
             repeated(importer.flush(), batch_ids)
+        medicines = []
+        for number, raw in enumerate(getattr(rows, "medicines", []), start=1):
+            try:
+                medicines.append(build_medicine(raw, kb))
+            except ValueProblem as err:
+                problem(f"medicine {number}: {err}")
+        if medicines and not found and importer is None:
+            diary = stack.enter_context(open_diary())
+            importer = stack.enter_context(diary.importing())
         if found:
             more = found - len(problems)
             extra = f" (and {more} more)" if more > 0 else ""
             raise InvalidImport(f"{name}: {'; '.join(problems)}{extra}. Nothing was imported.")
         if importer is not None:
+            outcome.medicines = importer.add_medicines(medicines)
             added, present = importer.finish([entry_id for entry_id, _ in listed])
             outcome.imported = added
             outcome.skipped = importer.staged - added + repeats

@@ -57,7 +57,7 @@ from cramp_cli.knowledge.models import (
     Triage,
 )
 from cramp_cli.knowledge.validation import ValidationError, as_shape, field_names
-from cramp_cli.names import normalise_name
+from cramp_cli.names import medicine_key, normalise_name
 
 SECTIONS = (
     "sources",
@@ -699,10 +699,11 @@ class _Checker:
                 )
 
     def _check_medicine_names(self, kb: KnowledgeBase) -> None:
-        """A class's names cite a known source, and no name belongs to two classes (a name
-        is matched case-insensitively, as `cramp meds add` reads it)."""
+        """A class's names cite a known source, and no name belongs to two classes of one
+        layer (a name is matched case-insensitively, as `cramp meds add` reads it). Across
+        layers the lower one's class wins, as `answers.medicine_class` takes the first."""
         sources = {source.id for source in kb.sources}
-        owners: dict[str, str] = {}
+        owners: dict[tuple[str, str], str] = {}
         for cause in kb.causes:
             at = self._at(cause)
             if cause.names_source is not None and cause.names_source not in sources:
@@ -712,7 +713,7 @@ class _Checker:
                     "names_source",
                 )
             for position, name in enumerate(cause.names):
-                key = name.casefold()
+                key = (at[0].layer, medicine_key(name))
                 owner = owners.setdefault(key, cause.id)
                 if owner != cause.id:
                     self.fail(f"the name {name!r} is already in {owner!r}", at, "names", position)

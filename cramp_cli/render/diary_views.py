@@ -282,6 +282,8 @@ def plain_import(result: ImportResult) -> Iterator[str]:
         f"Imported: {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
         "already in the diary."
     )
+    if result.medicines:
+        yield f"Imported: {_n(result.medicines, 'medicine')}."
 
 
 # ---------------------------------------------------------------- markdown
@@ -412,8 +414,9 @@ def markdown_import(result: ImportResult) -> Iterator[str]:
 # ---------------------------------------------------------------- rich
 
 
-def _entry_table(title: str, entries: tuple[Entry, ...]) -> Any:
-    """Two columns, when and what, so it reads at any width from 40 columns up."""
+def _entry_table(title: str, entries: tuple[Entry, ...], *, logged: bool = False) -> Any:
+    """Two columns, when and what, so it reads at any width from 40 columns up; `logged`:
+    with the level and advice cramp gave when each entry was logged."""
     from rich.text import Text  # noqa: TID251
 
     from cramp_cli.render.rich_parts import titled_table
@@ -442,6 +445,13 @@ def _entry_table(title: str, entries: tuple[Entry, ...]) -> Any:
             what.append(f"\nrelief: {entry.relief}", style="green")
         if entry.note:
             what.append(f"\n{entry.note}", style="italic")
+        if entry.symptoms:
+            what.append(f"\nnoticed: {', '.join(entry.symptoms)}")
+        if logged and (entry.logged_level or entry.logged_advice):
+            level = f" ({entry.logged_level})" if entry.logged_level else ""
+            what.append(f"\nadvised when logged{level}:", style="bold red")
+            for line in entry.logged_advice:
+                what.append(f"\n{line}", style="red")
         table.add_row(when, what)
     return table
 
@@ -473,7 +483,7 @@ def rich_history(result: HistoryResult) -> list[Any]:
     shown = f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}"
     title = f"Cramp diary: {shown}, newest first"
     if result.long:
-        return [_entry_table(title, result.items)]
+        return [_entry_table(title, result.items, logged=True)]
     parts: list[Any] = [Text(title, style="bold")]
     names = dict(result.names)
     width = _short_id_length(entry.id for entry in result.items)

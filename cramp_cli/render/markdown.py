@@ -382,14 +382,21 @@ from cramp_cli.render import kb_views  # noqa: E402
 
 def _diary_renderers() -> dict[type[Any], Callable[[Any], Iterator[str]]]:
     """The diary's views, imported only for a diary command."""
-    from cramp_cli.diary.results import HistoryResult, ImportResult, LogResult, ReportResult
-    from cramp_cli.render import diary_views
+    from cramp_cli.diary.results import (
+        HistoryResult,
+        ImportResult,
+        LogResult,
+        MedsResult,
+        ReportResult,
+    )
+    from cramp_cli.render import diary_views, meds_views
 
     return {
         LogResult: diary_views.markdown_log,
         HistoryResult: diary_views.markdown_history,
         ReportResult: lambda r: diary_views.markdown_report(r, lambda c: _check(c, signs=False)),
         ImportResult: diary_views.markdown_import,
+        MedsResult: meds_views.markdown_meds,
     }
 
 

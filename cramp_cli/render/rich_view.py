@@ -677,9 +677,10 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
         HistoryResult,
         ImportResult,
         LogResult,
+        MedsResult,
         ReportResult,
     )
-    from cramp_cli.render import diary_views, doctor_text
+    from cramp_cli.render import diary_views, doctor_text, meds_views
 
     return {
         DoctorReport: doctor_text.rich_doctor,
@@ -689,6 +690,7 @@ def _diary_views() -> dict[type[Any], Callable[[Any], list[RenderableType]]]:
             r, lambda c: _check(c, signs=False), _sign_heading
         ),
         ImportResult: diary_views.rich_import,
+        MedsResult: meds_views.rich_meds,
     }
 
 

@@ -1,0 +1,238 @@
+"""`cramp meds`: the medicines a person says they take, kept in the diary (issue 14).
+
+cramp records the name as typed and, when it is in one of the knowledge base's class lists
+(data/causes.yaml, `names`), the class; it adds nothing about the medicine beyond what the
+knowledge base says about the class, with its line about never stopping a prescribed
+medicine on your own.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cramp_cli.errors import UnknownNameError, UsageError
+from cramp_cli.options import (
+    DbOption,
+    FormatOption,
+    JsonOption,
+    NoColorOption,
+    current_kb,
+    emit,
+    examples,
+)
+
+if TYPE_CHECKING:
+    from cramp_cli.diary.models import Medicine
+    from cramp_cli.diary.results import MedsResult
+    from cramp_cli.diary.store import Diary
+    from cramp_cli.knowledge.kb import KnowledgeBase
+
+app = typer.Typer()
+meds_app = typer.Typer(
+    name="meds",
+    help="Keep the list of medicines you take, for your doctor.",
+    epilog=examples(
+        "cramp meds add atorvastatin --since 2025-03-02",
+        "cramp meds stop atorvastatin --on 2025-04-01",
+        "cramp meds list",
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(meds_app, name="meds")
+
+NameArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        help="The medicine's name as on the box, e.g. atorvastatin or Ventolin.",
+        show_default=False,
+    ),
+]
+
+
+def _date(value: str | None, option: str) -> date | None:
+    """A date like the diary's other dates (2025-03-05), not in the future."""
+    from cramp_cli.diary import models
+
+    if value is None:
+        return None
+    try:
+        day = models.parse_date(value, option)
+    except models.ValueProblem as err:
+        raise UsageError(f"{option} {err.message}.") from None
+    today = models.clock().astimezone().date()
+    if day > today:
+        raise UsageError(f"{option} is in the future: {day} (today is {today}).")
+    if day < models.FIRST_NIGHT:
+        raise UsageError(f"{option} is before {models.FIRST_NIGHT}: {day}.")
+    return day
+
+
+def _name(value: str) -> str:
+    from cramp_cli.diary import models
+
+    try:
+        return models.parse_medicine_name(value)
+    except models.ValueProblem as err:
+        raise UsageError(f"{err.field} {err.message}.") from None
+
+
+def _result(
+    kb: "KnowledgeBase", action: str, items: "list[Medicine] | tuple[Medicine, ...]"
+) -> "MedsResult":
+    from cramp_cli import answers
+    from cramp_cli.diary.results import MedicineClass, MedsResult
+    from cramp_cli.wording import MEDICINE_SAFETY
+
+    classes = tuple(
+        MedicineClass(
+            id=cause.id,
+            title=cause.title,
+            summary=cause.summary,
+            names_source=kb.source(cause.names_source or ""),
+            sources=tuple(kb.source(source_id) for source_id in cause.sources),
+        )
+        for cause in answers.medicine_classes(kb, (item.class_id for item in items))
+    )
+    return MedsResult(
+        action=action,  # type: ignore[arg-type]
+        items=tuple(items),
+        classes=classes,
+        safety=MEDICINE_SAFETY if classes else None,
+    )
+
+
+def _open(db: Path | None, *, write: bool, create: bool | None = None) -> "Diary | None":
+    from cramp_cli.diary.store import Diary, resolve_path
+
+    return Diary.open(resolve_path(db), write=write, create=create)
+
+
+@meds_app.command(
+    "add",
+    epilog=examples(
+        "cramp meds add atorvastatin --since 2025-03-02",
+        "cramp meds add 'magnesium tablets' --note 'from the chemist'",
+    ),
+)
+def add(
+    name: NameArgument,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="When you started it, e.g. 2025-03-02."),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Add a medicine you take (over-the-counter ones too)."""
+    from cramp_cli import answers
+    from cramp_cli.diary import models
+
+    text = _name(name)
+    started = _date(since, "--since")
+    try:
+        written = models.parse_note(note)
+    except models.ValueProblem as err:
+        raise UsageError(f"--note {err.message}.") from None
+    kb = current_kb()
+    found = answers.medicine_class(kb, text)
+    medicine = models.Medicine(
+        id=models.new_id(),
+        name=text,
+        class_id=found.id if found is not None else None,
+        since=started,
+        note=written,
+    )
+    diary = _open(db, write=True)
+    assert diary is not None
+    with diary:
+        stored = diary.add_medicine(medicine)
+    emit(_result(kb, "added", [stored]), as_json, fmt, no_color)
+
+
+@meds_app.command(
+    "stop",
+    epilog=examples("cramp meds stop atorvastatin", "cramp meds stop atorvastatin --on 2025-04-01"),
+)
+def stop(
+    name: NameArgument,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="When you stopped it (default: today)."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Record that you stopped taking a medicine (it stays in the list, with its dates)."""
+    from cramp_cli.diary import models
+
+    text = _name(name)
+    day = _date(on, "--on") or models.clock().astimezone().date()
+    kb = current_kb()
+    diary = _open(db, write=True, create=False)
+    if diary is None:
+        error = _current_named([], text)
+        assert isinstance(error, UnknownNameError)
+        raise error
+    with diary:
+        medicine = _current_named([m for m in diary.medicines() if m.current], text)
+        if not isinstance(medicine, models.Medicine):
+            raise medicine
+        if medicine.since is not None and day < medicine.since:
+            raise UsageError(
+                f"--on {day} is before {medicine.name!r} was started ({medicine.since})."
+            )
+        stopped = diary.stop_medicine(medicine.id, day)
+    emit(_result(kb, "stopped", [stopped]), as_json, fmt, no_color)
+
+
+def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownNameError":
+    """The medicine not yet stopped with this name (any case), or the usage error for an
+    unknown name, naming the nearest ones."""
+    import difflib
+
+    key = text.casefold()
+    for medicine in current:
+        if medicine.name.casefold() == key:
+            return medicine
+    names = [medicine.name for medicine in current]
+    if not names:
+        return UnknownNameError(
+            f"no medicine {text!r} is in your list, or it was stopped already.",
+            hint="Add one: cramp meds add NAME",
+        )
+    by_key = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)
+    hint = f"Did you mean {' or '.join(repr(by_key[c]) for c in close)}? " if close else ""
+    return UnknownNameError(
+        f"no medicine {text!r} that is not stopped is in your list.",
+        hint=f"{hint}Taking now: {', '.join(names)} (see 'cramp meds list').",
+    )
+
+
+@meds_app.command("list", epilog=examples("cramp meds list", "cramp meds list --json"))
+def list_(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fmt: FormatOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """List your medicines, with their dates, and those linked with cramps."""
+    kb = current_kb()
+    diary = _open(db, write=False)
+    medicines = []
+    if diary is not None:
+        with diary:
+            medicines = diary.medicines()
+    emit(_result(kb, "listed", medicines), as_json, fmt, no_color)
