@@ -1,0 +1,540 @@
+"""The doctor's report as one printable HTML page (`cramp report --for-doctor --format html`).
+
+The page is self-contained: no scripts, no web fonts, no links to fetch, so it opens the same
+offline, from an e-mail or a USB stick. Its print stylesheet suits A4 and Letter alike (the
+paper size is the printer's; the margins fit both), and nothing is told by colour alone: the
+chart marks partial weeks with a hatch and a star, and warning signs with a heavy frame and
+words. Every string that came from the person (notes, medicine names, relief words) or from a
+knowledge base file goes through html.escape, so `<script>` in a note prints as text.
+
+Page 1 holds the header, any warning signs met and the summary with its chart; the other
+sections follow in smaller type, breaking between their items where a page ends (no forced
+page break: a forced one would leave page 1 part empty and push a full diary onto a third
+page).
+`--entries` appends the list of entries on pages of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cramp_cli.diary.results import DoctorReport, Period, SignMet
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_month(day: date) -> str:
+    """`2 Mar`: the same in every locale (strftime's %b follows the C library's)."""
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def long_date(day: date) -> str:
+    return f"{day_month(day)} {day.year}"
+
+
+def _week(week: Any) -> tuple[date, int, bool]:
+    """A week of the chart: (week_start, nights, partial), as a tuple or a shape."""
+    if isinstance(week, tuple):
+        start, nights, partial = week
+    else:
+        start = week.week_start if hasattr(week, "week_start") else week.start
+        nights, partial = week.nights, week.partial
+    return start, int(nights), bool(partial)
+
+
+# The chart's frame, in SVG user units (the SVG scales to the width of the page).
+_WIDTH = 640
+_HEIGHT = 270
+_LEFT = 34  # room for the axis numbers
+_RIGHT = 8
+_TOP = 16  # room for the number over a full bar
+_BOTTOM = 36  # room for the week labels and the legend
+_MAX_NIGHTS = 7
+
+
+def weekly_svg(weeks: Sequence[Any]) -> str:
+    """Cramp nights per week as an inline SVG bar chart, with a text alternative.
+
+    Each bar carries its number, so the figures survive a black-and-white copy and can be read
+    from the PDF's text; a partial week (fewer than 7 of its nights in the period) is hatched
+    and its number starred. <title> and <desc> give the same figures to a screen reader.
+    """
+    rows = [_week(week) for week in weeks]
+    plot_w = _WIDTH - _LEFT - _RIGHT
+    plot_h = _HEIGHT - _TOP - _BOTTOM
+    base = _TOP + plot_h
+    slot = plot_w / max(len(rows), 1)
+    bar = max(min(slot * 0.7, 40.0), 1.0)
+    # Label every week while they fit, else every 2nd, 4th... (the bars keep their numbers).
+    every = 1
+    while slot * every < 34:
+        every *= 2
+    numbers = slot >= 14
+
+    def y(nights: float) -> float:
+        return base - plot_h * min(nights, _MAX_NIGHTS) / _MAX_NIGHTS
+
+    parts = [
+        f'<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
+        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="11">',
+        '<title id="chart-title">Nights with a cramp, week by week</title>',
+        f'<desc id="chart-desc">{escape(_chart_words(rows))}</desc>',
+        "<defs>"
+        '<pattern id="partial-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        '<rect width="5" height="5" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="5" stroke="#000" stroke-width="2"/>'
+        "</pattern></defs>",
+    ]
+    for nights in (0, 2, 4, _MAX_NIGHTS):  # 7: a cramp every night
+        line_y = y(nights)
+        style = 'stroke="#000"' if nights == 0 else 'stroke="#999" stroke-dasharray="2 3"'
+        parts.append(
+            f'<line x1="{_LEFT}" y1="{line_y:.1f}" x2="{_WIDTH - _RIGHT}" y2="{line_y:.1f}" '
+            f'{style} stroke-width="0.8"/>'
+        )
+        parts.append(
+            f'<text x="{_LEFT - 6}" y="{line_y + 4:.1f}" text-anchor="end">{nights}</text>'
+        )
+    for index, (start, nights, partial) in enumerate(rows):
+        centre = _LEFT + slot * (index + 0.5)
+        top = y(nights)
+        fill = 'fill="url(#partial-hatch)"' if partial else 'fill="#444"'
+        if nights:
+            parts.append(
+                f'<rect x="{centre - bar / 2:.1f}" y="{top:.1f}" width="{bar:.1f}" '
+                f'height="{base - top:.1f}" {fill} stroke="#000" stroke-width="1"/>'
+            )
+        if numbers:
+            mark = "*" if partial else ""
+            parts.append(
+                f'<text x="{centre:.1f}" y="{top - 4:.1f}" text-anchor="middle" '
+                f'font-weight="bold">{nights}{mark}</text>'
+            )
+        if index % every == 0:
+            parts.append(
+                f'<text x="{centre:.1f}" y="{base + 14}" text-anchor="middle" '
+                f'font-size="10">{day_month(start)}</text>'
+            )
+    legend = "Weeks counted from the first entry; the date is the week's first night."
+    if any(partial for _, _, partial in rows):
+        legend += " Hatched bar, *: a partial week (fewer than 7 nights in the period)."
+    parts.append(f'<text x="{_LEFT}" y="{_HEIGHT - 4}" font-size="10">{legend}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _chart_words(rows: Iterable[tuple[date, int, bool]]) -> str:
+    words = [
+        f"week of {long_date(start)}: {nights} night{'' if nights == 1 else 's'}"
+        + (" (partial week)" if partial else "")
+        for start, nights, partial in rows
+    ]
+    if not words:
+        return "No weeks in the diary yet."
+    return "Nights with a cramp per week, " + "; ".join(words) + "."
+
+
+# One stylesheet for the screen and for print. Print: 10 pt type (9 pt after the summary),
+# margins that suit A4 (210 x 297 mm) and Letter (216 x 279 mm), page numbers, a page break
+# before the entries, and no section split across pages when it can be helped.
+STYLE = """
+@page { size: auto; margin: 11mm 13mm 12mm 13mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "Noto Sans", "DejaVu Sans", Arial, sans-serif; } }
+:root { color: #000; background: #fff; }
+body { font-family: "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+  font-size: 10.5pt; line-height: 1.35; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 16pt; margin: 0 0 .2rem; }
+h2 { font-size: 12pt; margin: .9rem 0 .3rem; border-bottom: 1.5px solid #000; }
+h3 { font-size: 10.5pt; margin: .6rem 0 .2rem; }
+p, ul, ol { margin: .25rem 0; }
+ul, ol { padding-left: 1.2rem; }
+li { margin: .1rem 0; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0; }
+th, td { border: 1px solid #000; padding: .15rem .35rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num, th.num { text-align: right; }
+.meta { margin: .2rem 0; }
+.disclaimer { font-size: 9pt; border: 1px solid #000; padding: .3rem .5rem; margin: .4rem 0; }
+.caution { font-weight: bold; }
+.caveat, .source, .small { font-size: 9pt; }
+.warning { border: 3px double #000; padding: .2rem .6rem .4rem; margin: .5rem 0; }
+.warning h2 { border: 0; margin-top: .2rem; }
+.figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.2rem; }
+.figures div { display: flex; justify-content: space-between; border-bottom: 1px dotted #777;
+  padding: .1rem 0; }
+.figures b { white-space: nowrap; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: .3rem 0; }
+section { break-inside: avoid; }
+/* After the summary, a long section may go on over the page, between its items: page 1
+   fills up and page 2 keeps room. A heading stays with what follows it. */
+.details section { break-inside: auto; }
+h2, h3 { break-after: avoid; }
+li, tr, p { break-inside: avoid; }
+.entries { break-before: page; }
+.helped td:last-child { width: 58%; }
+.elsewhere td:last-child { width: 50%; }
+.sources { break-inside: auto; }
+.entries table { font-size: 8.5pt; }
+.entries tr { break-inside: avoid; }
+@media print {
+  body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
+  .details { font-size: 9pt; line-height: 1.25; }
+  .details h2 { margin: .5rem 0 .2rem; }
+  .details th, .details td { padding: .05rem .3rem; }
+  .sources p { font-size: 7.5pt; line-height: 1.25; }
+  a { color: #000; text-decoration: none; }
+}
+"""
+
+
+_LEVEL_WORDS = {
+    "emergency": "emergency",
+    "urgent": "urgent: get help the same day",
+    "see-doctor": "see a doctor",
+    "self-care": "self-care",
+}
+
+
+# What HTML5 does not allow in a page: controls other than whitespace, lone surrogates and
+# noncharacters. A note cannot hold them, but a name from an imported file might: each prints
+# as U+FFFD, so the page stays valid and says that something was there.
+_NOT_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def _e(text: object) -> str:
+    """Text for the page: escaped (quotes too, for attributes), never markup."""
+    return escape(_NOT_IN_HTML.sub("\ufffd", str(text)), quote=True)
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return "not timed"
+    if value < 10 and value != int(value):
+        return f"{value:.1f} min"
+    return f"{value:.0f} min"
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{round(share * 100)}%"
+
+
+def _per_week(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _nights(days: Iterable[date], limit: int = 8) -> str:
+    shown = sorted(days)
+    words = ", ".join(day_month(day) for day in shown[:limit])
+    if len(shown) > limit:
+        words += f" and {len(shown) - limit} more"
+    return words
+
+
+class _Cites:
+    """Source ids as [1], [2]: numbered in the order of the report's list of sources."""
+
+    def __init__(self, report: DoctorReport) -> None:
+        self.number = {source.id: index for index, source in enumerate(report.sources, 1)}
+
+    def __call__(self, ids: Iterable[str]) -> str:
+        marks = [str(self.number.get(source_id, source_id)) for source_id in dict.fromkeys(ids)]
+        if not marks:
+            return ""
+        return f' <span class="source">[{_e(", ".join(marks))}]</span>'
+
+
+def render_html(report: DoctorReport) -> str:
+    """The whole report as one self-contained HTML page, ready to print."""
+    cite = _Cites(report)
+    head = report.header
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Night cramps diary: {_e(long_date(head.first_night))} to "
+        f"{_e(long_date(head.last_night))}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        "<h1>Night-time leg cramps: diary summary for the doctor</h1>",
+        f'<p class="meta"><b>Period:</b> {_e(long_date(head.first_night))} to '
+        f"{_e(long_date(head.last_night))} ({head.days} night{'' if head.days == 1 else 's'}). "
+        f"<b>Nights with a cramp:</b> {head.nights_with_cramps} of {head.days}. "
+        f"<b>Cramps logged:</b> {head.cramps}. "
+        f"<b>Printed:</b> {_e(long_date(head.printed))}.</p>",
+        f'<p class="disclaimer">{_e(report.disclaimer)}</p>',
+        "</header>",
+        "<main>",
+    ]
+    parts += _warning_signs(report, cite)
+    parts += _summary(report)
+    parts += ['<div class="details">']
+    parts += _then_and_now(report)
+    parts += _medicines(report, cite)
+    parts += _elsewhere(report, cite)
+    parts += _what_helped(report)
+    parts += _questions(report, cite)
+    parts += _sources(report)
+    parts += ["</div>"]
+    if report.entries:
+        parts += _entries(report)
+    parts += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def _warning_signs(report: DoctorReport, cite: _Cites) -> list[str]:
+    if not report.warning_signs:
+        return [
+            '<section class="signs">',
+            "<h2>Warning signs met</h2>",
+            "<p>No warning sign was logged or met in this diary.</p>",
+            "</section>",
+        ]
+    out = [
+        '<section class="signs warning">',
+        f"<h2>Warning signs met: {len(report.warning_signs)}</h2>",
+        "<ul>",
+    ]
+    for sign in report.warning_signs:
+        advised = " ".join(sign.advised)
+        out.append(
+            f"<li><b>{_e(sign.title)}</b> ({_e(_LEVEL_WORDS.get(sign.level, sign.level))})"
+            f"{cite(sign.sources)}. Nights: {_e(_nights(sign.nights))}."
+            + (f" <i>{_advised(sign)}:</i> {_e(advised)}" if advised else "")
+            + "</li>"
+        )
+    out += ["</ul>", "</section>"]
+    return out
+
+
+def _advised(sign: SignMet) -> str:
+    """Whether the advice is what cramp said when the sign was logged, or the sign's own."""
+    return "Advised then" if sign.logged else "cramp's advice for this sign"
+
+
+def _shares(shares: Iterable[Any]) -> str:
+    words = [f"{share.name or share.id} {_percent(share.share)}" for share in shares]
+    return ", ".join(words) or "-"
+
+
+def _summary(report: DoctorReport) -> list[str]:
+    summary = report.summary
+    woke = (
+        f"{summary.woke} of {report.header.cramps} ({_percent(summary.woke_share)})"
+        if summary.woke_share is not None
+        else "-"
+    )
+    figures = [
+        ("Nights with a cramp per week", _per_week(summary.nights_per_week)),
+        ("Cramps per week", _per_week(summary.cramps_per_week)),
+        ("Median duration", _minutes(summary.median_minutes)),
+        ("Longest", _minutes(summary.longest_minutes)),
+        ("Cramps timed", f"{summary.timed_cramps} of {report.header.cramps}"),
+        ("Woke the person", woke),
+    ]
+    out = [
+        '<section class="summary">',
+        f"<h2>Summary over {summary.weeks:g} weeks</h2>",
+        '<div class="figures">',
+    ]
+    out += [f"<div><span>{_e(label)}</span><b>{_e(value)}</b></div>" for label, value in figures]
+    out += [
+        "</div>",
+        f"<p><b>Muscles:</b> {_e(_shares(summary.muscles))}.</p>",
+        f"<p><b>Sides:</b> {_e(_shares(summary.sides))}.</p>",
+        f"<p><b>Time of night:</b> {_e(_shares(summary.times))}.</p>",
+        "<h3>Nights with a cramp, week by week</h3>",
+        weekly_svg(report.weekly),
+        "</section>",
+    ]
+    return out
+
+
+def _period_row(label: str, period: Period | None) -> str:
+    if period is None:
+        return f"<tr><th>{_e(label)}</th><td colspan=5>not enough nights to compare</td></tr>"
+    return (
+        f"<tr><th>{_e(label)}</th>"
+        f"<td>{_e(day_month(period.first_night))} to {_e(day_month(period.last_night))}</td>"
+        f'<td class="num">{period.nights}</td><td class="num">{period.cramps}</td>'
+        f'<td class="num">{_per_week(period.nights_per_week)}</td>'
+        f'<td class="num">{_e(_minutes(period.median_minutes))}</td></tr>'
+    )
+
+
+def _then_and_now(report: DoctorReport) -> list[str]:
+    compare = report.then_and_now
+    first, last = (
+        ("First 4 weeks", "Last 4 weeks")
+        if compare.split == "four-weeks"
+        else ("First half", "Second half")
+    )
+    out = [
+        '<section class="then-now">',
+        "<h2>Then and now</h2>",
+        "<table><thead><tr><th></th><th>Nights</th>"
+        '<th class="num">Nights with a cramp</th><th class="num">Cramps</th>'
+        '<th class="num">Per week</th><th class="num">Median duration</th></tr></thead>',
+        "<tbody>",
+        _period_row(first, compare.then),
+        _period_row(last, compare.now),
+        "</tbody></table>",
+    ]
+    if compare.caveat:
+        out.append(f'<p class="caveat">{_e(compare.caveat)}</p>')
+    out.append("</section>")
+    return out
+
+
+def _medicines(report: DoctorReport, cite: _Cites) -> list[str]:
+    out = ['<section class="medicines">', "<h2>Medicines</h2>"]
+    if not report.medicines:
+        out.append("<p>No medicines recorded in the diary.</p>")
+    else:
+        out.append("<ul>")
+        for line in report.medicines:
+            dates = f"since {long_date(line.since)}" if line.since else "start date not recorded"
+            if line.stopped:
+                dates += f", stopped {long_date(line.stopped)}"
+            text = f"<b>{_e(line.name)}</b> ({_e(dates)})"
+            if line.note:
+                text += f": {_e(line.note)}"
+            if line.linked:
+                kind = f" ({_e(line.class_title)})" if line.class_title else ""
+                text += f". <b>May be linked to cramps</b>{kind}{cite(line.sources)}"
+            elif line.class_title:
+                text += f" ({_e(line.class_title)})"
+            text += "."
+            if line.comparison:
+                text += f" {_e(line.comparison)}"
+            text += f' <span class="caution">{_e(line.caution)}</span>'
+            out.append(f"<li>{text}</li>")
+        out.append("</ul>")
+    out += [f'<p class="caution">{_e(report.medicine_note)}</p>', "</section>"]
+    return out
+
+
+def _elsewhere(report: DoctorReport, cite: _Cites) -> list[str]:
+    out = ['<section class="elsewhere">', "<h2>Signs that point elsewhere</h2>"]
+    if not report.elsewhere:
+        out += ["<p>No other symptom was logged with the cramps.</p>", "</section>"]
+        return out
+    out.append(
+        '<table><thead><tr><th>Logged symptom</th><th class="num">Cramps</th>'
+        "<th>Nights</th><th>May point to</th></tr></thead><tbody>"
+    )
+    for line in report.elsewhere:
+        points = line.lookalike_title or line.points_to or "-"
+        if line.lookalike_title and line.points_to:
+            points = f"{line.lookalike_title}: {line.points_to}"
+        if line.sign:
+            points = (
+                f"{points}; also a warning sign (above)"
+                if points != "-"
+                else "a warning sign: see Warning signs met"
+            )
+        out.append(
+            f'<tr><td>{_e(line.label)}</td><td class="num">{line.count}</td>'
+            f"<td>{_e(_nights(line.nights, 6))}</td>"
+            f"<td>{_e(points)}{cite(line.sources)}</td></tr>"
+        )
+    out += ["</tbody></table>", "</section>"]
+    return out
+
+
+def _what_helped(report: DoctorReport) -> list[str]:
+    out = ['<section class="helped">', "<h2>What helped, in the person's own words</h2>"]
+    if not report.what_helped:
+        out.append("<p>No relief was logged.</p>")
+    else:
+        out.append(
+            '<table><thead><tr><th>Relief</th><th class="num">Used</th>'
+            '<th class="num">Median</th><th class="num">Longest</th>'
+            "<th>Their notes</th></tr></thead><tbody>"
+        )
+        for line in report.what_helped:
+            words = "; ".join(f"\u201c{word}\u201d" for word in line.words) or "-"
+            out.append(
+                f'<tr><td>{_e(line.title or line.id)}</td><td class="num">{line.uses}</td>'
+                f'<td class="num">{_e(_minutes(line.median_minutes))}</td>'
+                f'<td class="num">{_e(_minutes(line.longest_minutes))}</td>'
+                f"<td>{_e(words)}</td></tr>"
+            )
+        out.append("</tbody></table>")
+    if report.what_helped_note:
+        out.append(f'<p class="caveat">{_e(report.what_helped_note)}</p>')
+    out.append("</section>")
+    return out
+
+
+def _questions(report: DoctorReport, cite: _Cites) -> list[str]:
+    if not report.questions:
+        return []
+    out = ['<section class="questions">', "<h2>Questions to ask the doctor</h2>", "<ol>"]
+    out += [
+        f"<li>{_e(question.text)}{cite(question.sources)}</li>" for question in report.questions
+    ]
+    out += ["</ol>", "</section>"]
+    return out
+
+
+def _sources(report: DoctorReport) -> list[str]:
+    """The sources as one run-in paragraph of small type: a list would cost page 2 a third
+    of its length."""
+    if not report.sources:
+        return []
+    cited = []
+    for number, source in enumerate(report.sources, 1):
+        where = ""
+        if source.url:
+            where = " " + source.url.removeprefix("https://").removeprefix("http://")
+        cited.append(
+            f"<b>[{number}]</b> {_e(source.title)}. {_e(source.publisher)}, "
+            f"{_e(source.year)}.{_e(where)}"
+        )
+    return [
+        '<section class="sources">',
+        "<h2>Sources</h2>",
+        f"<p>{' '.join(cited)}</p>",
+        "</section>",
+    ]
+
+
+def _entries(report: DoctorReport) -> list[str]:
+    names = {share.id: share.name for share in report.summary.muscles if share.name}
+    reliefs = {line.id: line.title for line in report.what_helped if line.title}
+    out = [
+        '<section class="entries">',
+        f"<h2>Every entry ({len(report.entries)})</h2>",
+        "<table><thead><tr><th>When</th><th>Muscle</th><th>Side</th>"
+        '<th class="num">Minutes</th><th class="num">Severity</th><th>Woke</th>'
+        "<th>Relief</th><th>Symptoms</th><th>Note</th></tr></thead><tbody>",
+    ]
+    for entry in report.entries:
+        minutes = "-" if entry.minutes is None else f"{entry.minutes:g}"
+        severity = "-" if entry.severity is None else str(entry.severity)
+        relief = reliefs.get(entry.relief, entry.relief) if entry.relief else "-"
+        symptoms = ", ".join(getattr(entry, "symptoms", ())) or "-"
+        out.append(
+            f"<tr><td>{_e(entry.local_time)}</td><td>{_e(names.get(entry.muscle, entry.muscle))}"
+            f'</td><td>{_e(entry.side or "-")}</td><td class="num">{_e(minutes)}</td>'
+            f'<td class="num">{_e(severity)}</td><td>{"yes" if entry.woke else "no"}</td>'
+            f"<td>{_e(relief)}</td><td>{_e(symptoms)}</td><td>{_e(entry.note)}</td></tr>"
+        )
+    out += ["</tbody></table>", "</section>"]
+    return out
