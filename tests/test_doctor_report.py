@@ -243,3 +243,14 @@ def test_what_meds_and_log_with_record_reaches_the_report(tmp_path: Path) -> Non
     (sign,) = document["warning_signs"]
     assert (sign["id"], sign["logged"], sign["nights"]) == ("numbness", False, ["2025-05-19"])
     assert sign["advised"] and "cramp check" not in " ".join(sign["advised"])
+
+
+def test_counts_agree_with_their_words_for_a_diary_of_one_cramp(tmp_path: Path) -> None:
+    db = str(tmp_path / "one.sqlite3")
+    logged = run("log", "calf", "12m", "--at", "2025-06-01T02:10", "--db", db)
+    assert logged.exit_code == 0, logged.stderr
+    text = run("report", "--for-doctor", "--format", "plain", "--db", db).stdout
+    assert "(1 cramp in all)" in text
+    assert "(1 of 1 cramp timed)" in text
+    assert "0 of 1 cramp (0%)" in text
+    assert "1 cramps" not in text

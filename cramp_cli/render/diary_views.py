@@ -23,6 +23,7 @@ from cramp_cli.diary.results import (
     ReportResult,
     Week,
 )
+from cramp_cli.render.markdown_text import counted as _n
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import CheckResult
 
@@ -37,12 +38,6 @@ CHART_WEEKS = 26  # the human chart shows the most recent weeks; JSON has them a
 BAR_WIDTH = 30
 
 # ---------------------------------------------------------------- shared wording
-
-
-def _n(count: float, word: str, plural: str | None = None) -> str:
-    """'1 entry', '2 entries', '1,000,000 cramps': the count, and the word that agrees."""
-    number = f"{count:,}" if isinstance(count, int) else f"{count:g}"
-    return f"{number} {word if count == 1 else plural or word + 's'}"
 
 
 def _dash(value: object) -> str:

@@ -22,7 +22,7 @@ from cramp_cli.diary.results import (
     SymptomLine,
     WeekNights,
 )
-from cramp_cli.render.markdown_text import esc, table
+from cramp_cli.render.markdown_text import counted, esc, table
 
 TITLE = "Night-time leg cramps: diary summary for a clinician"
 BAR_WIDTH = 28
@@ -58,7 +58,8 @@ def period_line(period: Period) -> str:
     nights = "night" if period.nights == 1 else "nights"
     cramps = "cramp" if period.cramps == 1 else "cramps"
     return (
-        f"{short_day(period.first_night)} to {day(period.last_night)} ({period.days} nights): "
+        f"{short_day(period.first_night)} to {day(period.last_night)} "
+        f"({counted(period.days, 'night')}): "
         f"{period.nights} {nights} with cramps ({period.nights_per_week:g} a week), "
         f"{period.cramps} {cramps}, median {minutes(period.median_minutes)}"
     )
@@ -73,10 +74,14 @@ def nights_list(nights: tuple[date, ...], most: int = 12) -> str:
 def header_lines(report: DoctorReport) -> list[tuple[str, str]]:
     header = report.header
     return [
-        ("Period", f"{day(header.first_night)} to {day(header.last_night)} ({header.days} nights)"),
+        (
+            "Period",
+            f"{day(header.first_night)} to {day(header.last_night)} "
+            f"({counted(header.days, 'night')})",
+        ),
         (
             "Nights with a cramp",
-            f"{header.nights_with_cramps} ({header.cramps} cramps in all)",
+            f"{header.nights_with_cramps} ({counted(header.cramps, 'cramp')} in all)",
         ),
         ("Printed", day(header.printed)),
     ]
@@ -94,13 +99,14 @@ def summary_lines(report: DoctorReport) -> list[tuple[str, str]]:
             "How long",
             f"median {minutes(summary.median_minutes)}, longest "
             f"{minutes(summary.longest_minutes)} ({summary.timed_cramps} of "
-            f"{report.header.cramps} cramps timed)",
+            f"{counted(report.header.cramps, 'cramp')} timed)",
         ),
         ("Muscles", shares(summary.muscles) or "-"),
         ("Sides", shares(summary.sides) or "-"),
         (
             "Woke them",
-            f"{summary.woke} of {report.header.cramps} cramps ({percent(summary.woke_share)})",
+            f"{summary.woke} of {counted(report.header.cramps, 'cramp')} "
+            f"({percent(summary.woke_share)})",
         ),
         ("Time of night", shares(summary.times) or "-"),
     ]

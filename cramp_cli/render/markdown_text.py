@@ -18,3 +18,9 @@ def table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
     for row in rows:
         yield "| " + " | ".join(esc(cell) for cell in row) + " |"
     yield ""
+
+
+def counted(count: float, word: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries', '1,000,000 cramps': the count, and the word that agrees."""
+    number = f"{count:,}" if isinstance(count, int) else f"{count:g}"
+    return f"{number} {word if count == 1 else plural or word + 's'}"
