@@ -55,10 +55,10 @@ SMALL_NUMBERS = (
 FEW_RELIEF = "Some of these rest on fewer than {few} cramps, too few to compare them."
 # Local-time bands for "time of night"; a night runs from 12:00 to 11:59 the next day.
 TIME_BANDS: tuple[tuple[str, str, int, int], ...] = (
-    ("evening", "12:00-23:59", 12, 24),
-    ("00-03", "00:00-02:59", 0, 3),
-    ("03-06", "03:00-05:59", 3, 6),
-    ("06-12", "06:00-11:59", 6, 12),
+    ("evening", "before midnight", 12, 24),
+    ("00-03", "midnight to 3 am", 0, 3),
+    ("03-06", "3 to 6 am", 3, 6),
+    ("06-12", "after 6 am", 6, 12),
 )
 # What cramp tells the person to run is not for the doctor's page: a parenthesis naming a
 # command goes, and so does a sentence that does ("If it comes back, run 'cramp check'.").
