@@ -315,3 +315,25 @@ def test_words_in_every_order_are_all_accepted(db: Path) -> None:
     for order in itertools.permutations(["right", "90s"]):
         item = entry(db, "leg", *order)
         assert (item["side"], item["minutes"]) == ("right", 1.5)
+
+
+@pytest.mark.parametrize(
+    ("words", "hint"),
+    [
+        (["remove", "abc1"], "To delete an entry: 'cramp log delete abc1'."),
+        (["delet", "last"], "To delete an entry: 'cramp log delete last'."),
+        (["change"], "To edit an entry: 'cramp log edit last'."),
+    ],
+)
+def test_a_word_meaning_edit_or_delete_gets_a_hint_naming_the_subcommand(
+    words: list[str], hint: str
+) -> None:
+    line = usage_error(run("log", *words))
+    assert "unknown muscle" in line
+    assert line.endswith(hint)
+
+
+def test_a_misspelt_muscle_still_gets_the_nearest_muscles() -> None:
+    line = usage_error(run("log", "calff", "3m"))
+    assert "Did you mean 'back-calf'" in line
+    assert "cramp log edit" not in line and "cramp log delete" not in line

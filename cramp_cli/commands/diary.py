@@ -343,7 +343,7 @@ def log(
             )
         muscle = named
     assert muscle is not None
-    with _bad_values():
+    with _bad_values(), _subcommand_hint(words or []):
         muscle_id, notes = _one_muscle(kb, muscle, ask=not machine_output(as_json, fmt))
         moment = models.parse_when(at)
         entry = models.Entry(
@@ -493,6 +493,39 @@ def _entry_words(
                 f"two {found}s given, {given[found]!r} and {option} {value!r}: give one of them."
             )
     return named, given.get("side", side), given.get("duration", minutes)
+
+
+# Words people may type for a subcommand of `log`, which would otherwise read as a muscle.
+_SUBCOMMAND_WORDS = {
+    "remove": "delete",
+    "rm": "delete",
+    "del": "delete",
+    "change": "edit",
+    "modify": "edit",
+    "update": "edit",
+    "fix": "edit",
+}
+
+
+@contextlib.contextmanager
+def _subcommand_hint(words: list[str]) -> Iterator[None]:
+    """`cramp log remove abc` or `log delet last`: an unknown muscle whose first word means
+    or nearly spells edit/delete gets a hint naming the subcommand."""
+    try:
+        yield
+    except UnknownNameError as err:
+        import difflib
+
+        first = words[0].lower() if words else ""
+        meant = _SUBCOMMAND_WORDS.get(first) or next(
+            iter(difflib.get_close_matches(first, ("edit", "delete"), n=1, cutoff=0.75)), None
+        )
+        if meant is None:
+            raise
+        rest = " ".join(words[1:]) or "last"
+        raise UnknownNameError(
+            err.message, hint=f"To {meant} an entry: 'cramp log {meant} {rest}'."
+        ) from None
 
 
 def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tuple[str, ...]]:
