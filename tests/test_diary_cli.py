@@ -542,7 +542,7 @@ def _screen(db: Path, width: int, *args: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
-def test_history_on_a_terminal_gives_one_line_per_entry(db: Path, width: int) -> None:
+def test_history_on_a_terminal_gives_one_line_per_entry_or_two_when_narrow(db: Path, width: int) -> None:
     long_one = log(db, "--muscle", "shin", "--minutes", "12", "--at", "2025-03-06T03:10")
     short_one = log(
         db,
@@ -562,13 +562,18 @@ def test_history_on_a_terminal_gives_one_line_per_entry(db: Path, width: int) ->
     short_id = short_one["items"][0]["id"]
     first = next(line for line in lines if long_id[:7] in line)
     second = next(line for line in lines if short_id[:7] in line)
-    assert lines.index(second) == lines.index(first) + 1  # one line each, newest first
-    assert first.startswith(f"! {long_id[:7]} 2025-03-06 03:10 ")  # the mark is never cut
-    assert second.startswith(f"  {short_id[:7]} 2025-03-05 02:10 ")
+    assert first.startswith(f"! {long_id[:7]} 2025-03-06 03:10")  # the mark is never cut
+    assert second.startswith(f"  {short_id[:7]} 2025-03-05 02:10")
     assert all(len(line) <= width for line in lines)
-    if width >= 80:
+    if width >= 60:  # one line each, newest first, as git log --oneline
+        assert lines.index(second) == lines.index(first) + 1
         assert "Front of the shin, 12 min" in first  # names, not ids
         assert second.endswith("…")  # the note is clipped, not wrapped
+    else:  # narrow: the name and details under the id and time, never cut; the note clipped
+        below = lines[lines.index(first) + 1]
+        assert below.strip() == "Front of the shin, 12 min"
+        assert lines[lines.index(second) + 1].strip() == "Back of the calf, left, 3 min"
+        assert lines[lines.index(second) + 2].rstrip().endswith("…")
     assert "a warning sign" in " ".join(line.strip() for line in lines)
 
 

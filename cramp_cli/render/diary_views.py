@@ -516,22 +516,28 @@ def _is_warning(entry: Entry, warning_minutes: float | None) -> bool:
     )
 
 
+# Below this width an entry's line would cut its muscle name: the entry takes two lines.
+NARROW_HISTORY = 60
+
+
 def _entry_line(
     entry: Entry, id_length: int, names: dict[str, str], warning_minutes: float | None
 ) -> Any:
     """One entry on one line, cut at the screen's edge, never wrapped: the warning mark, the
-    id and the time come first, so they are never cut."""
+    id and the time come first, so they are never cut. On a narrow screen the rest goes on
+    a second, indented line that wraps between words, and the note on a third, cut."""
     from rich.text import Text  # noqa: TID251
 
-    line = Text(no_wrap=True, overflow="ellipsis")
+    head = Text(no_wrap=True, overflow="ellipsis")
     # The warning mark first, so that no width of screen can cut it off.
     if _is_warning(entry, warning_minutes):
-        line.append("! ", style="bold red")
+        head.append("! ", style="bold red")
     elif warning_minutes is not None:
-        line.append("  ")
-    line.append(entry.id[:id_length], style="yellow")
-    line.append(f" {entry.local_time} ")
-    line.append(names.get(entry.muscle, entry.muscle), style="bold")
+        head.append("  ")
+    head.append(entry.id[:id_length], style="yellow")
+    head.append(f" {entry.local_time}")
+    what = Text()
+    what.append(names.get(entry.muscle, entry.muscle), style="bold")
     details = [
         entry.side or "",
         f"{format_minutes(entry.minutes)} min" if entry.minutes is not None else "",
@@ -539,10 +545,37 @@ def _entry_line(
     ]
     for detail in details:
         if detail:
-            line.append(f", {detail}")
-    if entry.note:
-        line.append(f"  {' '.join(entry.note.split())}", style="italic dim")
-    return line
+            what.append(f", {detail}")
+    note = Text(" ".join(entry.note.split()), style="italic dim") if entry.note else None
+    return _HistoryEntry(head, what, note)
+
+
+class _HistoryEntry:
+    """An entry of the short history: one line on a screen of NARROW_HISTORY columns or
+    more (as git log --oneline), else its name and details under the id and time."""
+
+    def __init__(self, head: Any, what: Any, note: Any | None) -> None:
+        self.head, self.what, self.note = head, what, note
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.padding import Padding  # noqa: TID251
+
+        if options.max_width >= NARROW_HISTORY:
+            line = self.head.copy()
+            line.append(" ")
+            line.append_text(self.what)
+            if self.note is not None:
+                line.append("  ")
+                line.append_text(self.note)
+            yield line
+            return
+        indent = 4
+        yield self.head
+        yield Padding(self.what, (0, 0, 0, indent))
+        if self.note is not None:
+            note = self.note.copy()
+            note.no_wrap, note.overflow = True, "ellipsis"
+            yield Padding(note, (0, 0, 0, indent))
 
 
 class _Unbroken:
