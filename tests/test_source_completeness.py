@@ -133,3 +133,18 @@ def test_an_unknown_authority_in_a_user_file_is_one_line_error(tmp_path: Path) -
     assert "authority" in result.stderr
     # The message names the fixed list, so the user can pick one.
     assert "'cohort study'" in result.stderr and "'press'" in result.stderr
+
+
+def test_compiling_the_shipped_kb_refuses_an_incomplete_source() -> None:
+    from types import SimpleNamespace
+
+    from cramp_cli.errors import KnowledgeBaseError
+    from cramp_cli.knowledge.compile import _require_complete_sources
+    from cramp_cli.knowledge.models import Source
+
+    thin = Source(id="thin", title="T", publisher="P", year="year not shown", kind="article")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        _require_complete_sources(SimpleNamespace(sources=(thin,)))  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("data/sources.yaml: thin: incomplete source:")
+    assert "no date" in message and "no authority" in message and "no address" in message
