@@ -138,8 +138,23 @@ def compile_builtin(path: Path = BUILT_IN_PATH) -> Path:
     """Compile the shipped data/ folder (read from YAML and checked in full) into `path`."""
     from cramp_cli.knowledge.loader import load_builtin
 
-    write(load_builtin(), path)
+    kb = load_builtin()
+    _require_complete_sources(kb)
+    write(kb, path)
     return path
+
+
+def _require_complete_sources(kb: KnowledgeBase) -> None:
+    """The shipped sources must be complete (a user's own may leave things out)."""
+    from cramp_cli.errors import KnowledgeBaseError
+    from cramp_cli.knowledge.completeness import source_gaps
+
+    for source in kb.sources:
+        gaps = source_gaps(source)
+        if gaps:
+            raise KnowledgeBaseError(
+                f"incomplete source: {'; '.join(gaps)}", file="data/sources.yaml", item=source.id
+            )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,34 @@ SourceKind = Literal[
     "trial",
 ]
 
+# How much weight a source can carry, beside its `kind` (what sort of document it is).
+# In a user file it may be left out: a source without one counts as `low`.
+Authority = Literal[
+    "guideline",
+    "systematic review",
+    "trial",
+    "cohort study",
+    "patient information",
+    "professional article",
+    "press",
+    "low",
+]
+AUTHORITIES: tuple[Authority, ...] = (
+    "guideline",
+    "systematic review",
+    "trial",
+    "cohort study",
+    "patient information",
+    "professional article",
+    "press",
+    "low",
+)
+# What a source says when it has no year, or no address at all (the seed article).
+NO_DATE = "no date"
+NO_ADDRESS = "no address"
+Doi = Annotated[str, _Str(strip=True, pattern=r"^10\.[0-9]{4,9}/\S+$", max_length=200)]
+Pmid = Annotated[str, _Str(strip=True, pattern=r"^[1-9][0-9]{0,8}$")]
+
 CauseGroup = Literal["mechanism", "trigger", "body", "condition", "medicine", "belief"]
 
 
@@ -75,8 +103,20 @@ class Source(StrictModel):
     kind: SourceKind
     note: Text | None = None
     low_authority: bool = False
+    # Missing (user files only) counts as `low`: see `authority_level`.
+    authority: Authority | None = None
+    authors: Text | None = None
+    # Where the text was read when the original could not be: a public copy or archive.
+    copy_url: Text | None = None
+    doi: Doi | None = None
+    pmid: Pmid | None = None
     # In a user file: replace the entry with this id from a lower layer.
     override: bool = hidden(default=False)
+
+    @property
+    def authority_level(self) -> Authority:
+        """The authority the source carries: one left out counts as low."""
+        return self.authority or "low"
 
 
 class Tag(StrictModel):

@@ -498,10 +498,12 @@ def _sources(report: DoctorReport) -> list[str]:
     of its length."""
     if not report.sources:
         return []
+    from cramp_cli.knowledge.models import NO_ADDRESS
+
     cited = []
     for number, source in enumerate(report.sources, 1):
         where = ""
-        if source.url:
+        if source.url and source.url != NO_ADDRESS:
             where = " " + source.url.removeprefix("https://").removeprefix("http://")
         cited.append(
             f"<b>[{number}]</b> {_e(source.title)}. {_e(source.publisher)}, "

@@ -22,6 +22,7 @@ from cramp_cli.diary.results import (
     SymptomLine,
     WeekNights,
 )
+from cramp_cli.knowledge.models import NO_ADDRESS
 from cramp_cli.render.markdown_text import counted, esc, table
 
 TITLE = "Night-time leg cramps: diary summary for a clinician"
@@ -300,7 +301,7 @@ def _plain(report: DoctorReport) -> Iterator[str]:
         yield "Sources"
         yield "-------"
         for source in report.sources:
-            where = f" {source.url}" if source.url else ""
+            where = f" {source.url}" if source.url and source.url != NO_ADDRESS else ""
             yield f"- {source.id}: {source.title}. {source.publisher}, {source.year}.{where}"
     if report.entries:
         yield ""
@@ -413,7 +414,7 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         yield "## Sources"
         yield ""
         for source in report.sources:
-            where = f" <{source.url}>" if source.url else ""
+            where = f" <{source.url}>" if source.url and source.url != NO_ADDRESS else ""
             yield (
                 f"- `{source.id}`: {esc(source.title)}. {esc(source.publisher)}, "
                 f"{esc(source.year)}.{where}"

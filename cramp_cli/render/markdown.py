@@ -11,7 +11,7 @@ from typing import Any
 
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render.fields import entry_fields
+from cramp_cli.render.fields import entry_fields, source_details
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
@@ -244,6 +244,10 @@ def _source(result: SourceResult) -> Iterator[str]:
     yield from table(
         ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.items)
     )
+    for source in result.items:
+        for label, shown in source_details(source):
+            yield f"- **{label}:** {esc(shown)}"
+        yield ""
     yield f"## Cited by ({len(result.cited_by)})"
     yield ""
     yield from _refs(result.cited_by)

@@ -10,7 +10,7 @@ from typing import Any
 
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
-from cramp_cli.render.fields import entry_fields
+from cramp_cli.render.fields import entry_fields, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -163,6 +163,8 @@ def _sources(result: SourcesResult) -> Iterator[str]:
 def _source(result: SourceResult) -> Iterator[str]:
     for source in result.items:
         yield _source_line(source)
+        for label, shown in source_details(source):
+            yield f"{label}: {shown}"
         if source.note:
             yield f"Note: {source.note}"
     yield f"Cited by {len(result.cited_by)}:"

@@ -18,7 +18,7 @@ from rich.text import Text
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
-from cramp_cli.render.fields import entry_fields
+from cramp_cli.render.fields import entry_fields, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -403,6 +403,8 @@ def _source_text(source: Source) -> Text:
     if source.low_authority:
         text.append(" - low authority", style="yellow")
     text.append(f"\n{source.url or 'no public address'}", style="dim")
+    for label, shown in source_details(source):
+        text.append(f"\n{label}: {shown}", style="dim")
     if source.note:
         text.append(f"\n{source.note}", style="dim italic")
     return linked(text)
