@@ -542,7 +542,9 @@ def _screen(db: Path, width: int, *args: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
-def test_history_on_a_terminal_gives_one_line_per_entry_or_two_when_narrow(db: Path, width: int) -> None:
+def test_history_on_a_terminal_gives_one_line_per_entry_or_two_when_narrow(
+    db: Path, width: int
+) -> None:
     long_one = log(db, "--muscle", "shin", "--minutes", "12", "--at", "2025-03-06T03:10")
     short_one = log(
         db,
