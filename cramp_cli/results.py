@@ -177,8 +177,21 @@ class PreventResult(Result):
         return [item for item in self.items if item.evidence.grade == "none"]
 
     def doctor_only(self) -> list[Treatment]:
-        """What a doctor may offer, except what the evidence is against."""
-        return [item for item in self.doctor_treatments if item.evidence.grade != "against"]
+        """What needs a prescription, except what the evidence is against."""
+        return [
+            item
+            for item in self.doctor_treatments
+            if item.prescription and item.evidence.grade != "against"
+        ]
+
+    def ask_about(self) -> list[Treatment]:
+        """Treatments without a prescription (a doctor or pharmacist can help), except what
+        the evidence is against."""
+        return [
+            item
+            for item in self.doctor_treatments
+            if not item.prescription and item.evidence.grade != "against"
+        ]
 
     def not_recommended(self) -> list[Prevention | Treatment]:
         """Graded "against", whether something to do or a doctor's treatment."""
@@ -197,6 +210,11 @@ class PreventResult(Result):
                 "Only a doctor can offer these (not advice to take them)",
                 "only a doctor can offer",
                 [*self.doctor_only()],
+            ),
+            (
+                "Ask a doctor or pharmacist about these",
+                "to ask a doctor or pharmacist about",
+                [*self.ask_about()],
             ),
             ("No evidence found that these help", "no evidence found", [*self.no_evidence()]),
             (

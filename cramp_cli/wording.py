@@ -91,6 +91,23 @@ def shown_grade(label: str, user_claim: bool) -> str:
     return user_claim_label(label) if user_claim else label
 
 
+# Who can help with a treatment in `cramp prevent`: only a prescription needs a doctor.
+DOCTOR_ONLY: Final = "only a doctor can offer this"
+ASK_DOCTOR_OR_PHARMACIST: Final = "ask a doctor or pharmacist"
+ASK_MIDWIFE_OR_DOCTOR: Final = "ask a midwife or doctor"
+ASK_EITHER: Final = "ask a doctor or pharmacist; in pregnancy, a midwife or doctor"
+
+
+def who_can_help(prescription: bool, who: tuple[str, ...]) -> str:
+    """The label beside a treatment, from its data: `prescription: true` means only a doctor;
+    an item for pregnancy alone (`who: [pregnancy]`) points to a midwife or doctor."""
+    if prescription:
+        return DOCTOR_ONLY
+    if set(who) == {"pregnancy"}:
+        return ASK_MIDWIFE_OR_DOCTOR
+    return ASK_EITHER if "pregnancy" in who else ASK_DOCTOR_OR_PHARMACIST
+
+
 GRADE_MEANINGS: Final = {
     "strong": "A guideline or systematic review supports it.",
     "moderate": "A good trial, or agreeing guidelines, support it.",
