@@ -73,9 +73,31 @@ def grade_words(grade: str, weak_reason: str | None = None) -> str:
     return GRADE_LABELS[grade]
 
 
+# A belief item (evidence `applies_to: claim`): the grade belongs to the old claim, so the
+# words say so, and never sit beside the item's statement as if that had no evidence.
+BELIEF_LABELS: Final = {
+    "none": "an old belief: no evidence supports it",
+    "against": "an old belief: the evidence is against it",
+}
+# The same in a count ("7 old beliefs no evidence supports").
+BELIEF_COUNTS: Final = {
+    "none": "old beliefs no evidence supports",
+    "against": "old beliefs the evidence is against",
+}
+
+
+def grade_words_for(
+    grade: str, weak_reason: str | None = None, applies_to: str | None = None
+) -> str:
+    """grade_words, or the belief words when the grade applies to an old claim."""
+    if applies_to == "claim" and grade in BELIEF_LABELS:
+        return BELIEF_LABELS[grade]
+    return grade_words(grade, weak_reason)
+
+
 def grade_label(evidence: Evidence) -> str:
     """The words every view shows for an item's evidence."""
-    return grade_words(evidence.grade, evidence.weak_reason)
+    return grade_words_for(evidence.grade, evidence.weak_reason, evidence.applies_to)
 
 
 # An item from the user's own knowledge-base file: its grade and sources are the user's claim.

@@ -39,7 +39,7 @@ from cramp_cli.wording import (
     STRETCH_FIRST,
     USER_CLAIM,
     grade_label,
-    grade_words,
+    grade_words_for,
     shown_grade,
     who_can_help,
 )
@@ -151,7 +151,9 @@ def _source_line(source: Source) -> str:
 
 def _ref_line(ref: EntryRef) -> str:
     grade = (
-        shown_grade(grade_words(ref.grade, ref.weak_reason), ref.user_claim) if ref.grade else "-"
+        shown_grade(grade_words_for(ref.grade, ref.weak_reason, ref.applies_to), ref.user_claim)
+        if ref.grade
+        else "-"
     )
     return f"{ref.kind}\t{ref.id}\t{grade}\t{ref.title}"
 

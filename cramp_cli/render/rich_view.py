@@ -50,6 +50,7 @@ from cramp_cli.wording import (
     USER_CLAIM,
     grade_label,
     grade_words,
+    grade_words_for,
     shown_grade,
     user_claim_label,
 )
@@ -391,7 +392,9 @@ LEVEL_BORDERS = {"emergency": "red", "urgent": "red", "see-doctor": "yellow", "s
 def _grade_text(ref: EntryRef) -> Text:
     if ref.grade is None:
         return Text("-", style="dim")
-    return _styled_grade(grade_words(ref.grade, ref.weak_reason), ref.grade, ref.user_claim)
+    return _styled_grade(
+        grade_words_for(ref.grade, ref.weak_reason, ref.applies_to), ref.grade, ref.user_claim
+    )
 
 
 def _source_text(source: Source) -> Text:
