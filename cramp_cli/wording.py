@@ -79,6 +79,10 @@ BELIEF_LABELS: Final = {
     "none": "an old belief: no evidence supports it",
     "against": "an old belief: the evidence is against it",
 }
+BELIEF_MEANING: Final = (
+    "The grade is the old claim's (from the original article); what the item says is what "
+    "the sources say."
+)
 # The same in a count ("7 old beliefs no evidence supports").
 BELIEF_COUNTS: Final = {
     "none": "old beliefs no evidence supports",

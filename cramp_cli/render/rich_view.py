@@ -44,6 +44,7 @@ from cramp_cli.results import (
     muscle_word,
 )
 from cramp_cli.wording import (
+    BELIEF_MEANING,
     DISCLAIMER,
     GRADE_MEANINGS,
     STRETCH_FIRST,
@@ -258,12 +259,15 @@ def _when_to_get_help(safety: str) -> Text:
 
 
 def _grade_meanings(items: Iterable[Item]) -> Group:
-    grades = {item.evidence.grade for item in items}
+    shown = {(item.evidence.grade, item.evidence.applies_to == "claim") for item in items}
     blocks: list[RenderableType] = [Text("What the grades mean", style="bold")]
     for grade, meaning in GRADE_MEANINGS.items():
-        if grade in grades:
-            line = Text(grade_words(grade), style=GRADE_STYLES[grade])
-            line.append(f": {meaning}", style="")
+        for belief in (False, True):
+            if (grade, belief) not in shown:
+                continue
+            words = grade_words_for(grade, None, "claim") if belief else grade_words(grade)
+            line = Text(words, style=GRADE_STYLES[grade])
+            line.append(f": {BELIEF_MEANING if belief else meaning}", style="")
             blocks.append(Padding(line, (0, 0, 0, 2)))
     return Group(*blocks)
 
