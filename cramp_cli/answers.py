@@ -366,6 +366,7 @@ def _ref(kb: KnowledgeBase, entry: Entry) -> EntryRef:
         title=title_of(entry),
         grade=evidence.grade if evidence else None,
         weak_reason=evidence.weak_reason if evidence else None,
+        applies_to=evidence.applies_to if evidence else None,
         user_claim=kb.from_user(entry.id),
     )
 
@@ -477,6 +478,7 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
                 title=hit.document.title,
                 grade=hit.document.grade,
                 weak_reason=hit.document.weak_reason,
+                applies_to=hit.document.applies_to,
                 user_claim=kb.from_user(hit.document.id),
                 score=round(hit.score, 3),
             )

@@ -15,6 +15,7 @@ from cramp_cli.knowledge.models import (
     Cause,
     Evidence,
     Grade,
+    GradeAppliesTo,
     Item,
     Level,
     Lookalike,
@@ -27,7 +28,7 @@ from cramp_cli.knowledge.models import (
     WeakReason,
 )
 from cramp_cli.shapes import Shape, hidden
-from cramp_cli.wording import DISCLAIMER, grade_words
+from cramp_cli.wording import BELIEF_COUNTS, DISCLAIMER, grade_words
 
 SCHEMA_VERSION = 1
 
@@ -79,10 +80,15 @@ def muscle_word(muscle: Muscle) -> str:
 
 def grade_counts(items: Iterable[Item]) -> str:
     """'1 good evidence, 8 some evidence, 12 weak evidence, ...', strongest grade first."""
-    grades = [item.evidence.grade for item in items]
-    return ", ".join(
-        f"{grades.count(grade)} {grade_words(grade)}" for grade in GRADES if grade in grades
-    )
+    evidence = [(item.evidence.grade, item.evidence.applies_to == "claim") for item in items]
+    counts = []
+    for grade in GRADES:
+        # An old belief's grade is counted apart: it grades the belief, not the item.
+        for belief, words in ((False, grade_words(grade)), (True, BELIEF_COUNTS.get(grade))):
+            count = evidence.count((grade, belief))
+            if count and words:
+                counts.append(f"{count} {words}")
+    return ", ".join(counts)
 
 
 class ReliefResult(Result):
@@ -177,8 +183,21 @@ class PreventResult(Result):
         return [item for item in self.items if item.evidence.grade == "none"]
 
     def doctor_only(self) -> list[Treatment]:
-        """What a doctor may offer, except what the evidence is against."""
-        return [item for item in self.doctor_treatments if item.evidence.grade != "against"]
+        """What needs a prescription, except what the evidence is against."""
+        return [
+            item
+            for item in self.doctor_treatments
+            if item.prescription and item.evidence.grade != "against"
+        ]
+
+    def ask_about(self) -> list[Treatment]:
+        """Treatments without a prescription (a doctor or pharmacist can help), except what
+        the evidence is against."""
+        return [
+            item
+            for item in self.doctor_treatments
+            if not item.prescription and item.evidence.grade != "against"
+        ]
 
     def not_recommended(self) -> list[Prevention | Treatment]:
         """Graded "against", whether something to do or a doctor's treatment."""
@@ -197,6 +216,11 @@ class PreventResult(Result):
                 "Only a doctor can offer these (not advice to take them)",
                 "only a doctor can offer",
                 [*self.doctor_only()],
+            ),
+            (
+                "Ask a doctor or pharmacist about these",
+                "to ask a doctor or pharmacist about",
+                [*self.ask_about()],
             ),
             ("No evidence found that these help", "no evidence found", [*self.no_evidence()]),
             (
@@ -240,6 +264,8 @@ class EntryRef(Part):
     title: str
     grade: Grade | None = None
     weak_reason: WeakReason | None = None
+    # `claim`: the grade is that of an old belief the entry answers, not of the entry itself.
+    applies_to: GradeAppliesTo | None = None
     # Read from the user's own files: the grade is the user's claim, not checked by cramp.
     user_claim: bool = False
 

@@ -73,9 +73,35 @@ def grade_words(grade: str, weak_reason: str | None = None) -> str:
     return GRADE_LABELS[grade]
 
 
+# A belief item (evidence `applies_to: claim`): the grade belongs to the old claim, so the
+# words say so, and never sit beside the item's statement as if that had no evidence.
+BELIEF_LABELS: Final = {
+    "none": "an old belief: no evidence supports it",
+    "against": "an old belief: the evidence is against it",
+}
+BELIEF_MEANING: Final = (
+    "The grade is the old claim's (from the original article); what the item says is what "
+    "the sources say."
+)
+# The same in a count ("7 old beliefs no evidence supports").
+BELIEF_COUNTS: Final = {
+    "none": "old beliefs no evidence supports",
+    "against": "old beliefs the evidence is against",
+}
+
+
+def grade_words_for(
+    grade: str, weak_reason: str | None = None, applies_to: str | None = None
+) -> str:
+    """grade_words, or the belief words when the grade applies to an old claim."""
+    if applies_to == "claim" and grade in BELIEF_LABELS:
+        return BELIEF_LABELS[grade]
+    return grade_words(grade, weak_reason)
+
+
 def grade_label(evidence: Evidence) -> str:
     """The words every view shows for an item's evidence."""
-    return grade_words(evidence.grade, evidence.weak_reason)
+    return grade_words_for(evidence.grade, evidence.weak_reason, evidence.applies_to)
 
 
 # An item from the user's own knowledge-base file: its grade and sources are the user's claim.
@@ -89,6 +115,23 @@ def user_claim_label(label: str) -> str:
 
 def shown_grade(label: str, user_claim: bool) -> str:
     return user_claim_label(label) if user_claim else label
+
+
+# Who can help with a treatment in `cramp prevent`: only a prescription needs a doctor.
+DOCTOR_ONLY: Final = "only a doctor can offer this"
+ASK_DOCTOR_OR_PHARMACIST: Final = "ask a doctor or pharmacist"
+ASK_MIDWIFE_OR_DOCTOR: Final = "ask a midwife or doctor"
+ASK_EITHER: Final = "ask a doctor or pharmacist; in pregnancy, a midwife or doctor"
+
+
+def who_can_help(prescription: bool, who: tuple[str, ...]) -> str:
+    """The label beside a treatment, from its data: `prescription: true` means only a doctor;
+    an item for pregnancy alone (`who: [pregnancy]`) points to a midwife or doctor."""
+    if prescription:
+        return DOCTOR_ONLY
+    if set(who) == {"pregnancy"}:
+        return ASK_MIDWIFE_OR_DOCTOR
+    return ASK_EITHER if "pregnancy" in who else ASK_DOCTOR_OR_PHARMACIST
 
 
 GRADE_MEANINGS: Final = {

@@ -254,10 +254,12 @@ def test_prevent_opens_with_a_summary_then_groups_by_evidence(columns: str) -> N
     out = _flat(_screen("prevent", columns=columns))
     document = run_json("prevent")
     groups = _prevent_groups(document)
-    doctor = [i for i in document["doctor_treatments"] if i["evidence"]["grade"] != "against"]
-    against = len(groups["against"]) + len(document["doctor_treatments"]) - len(doctor)
+    offered = [i for i in document["doctor_treatments"] if i["evidence"]["grade"] != "against"]
+    doctor = [i for i in offered if i["prescription"]]
+    against = len(groups["against"]) + len(document["doctor_treatments"]) - len(offered)
     counts = (
         f"{len(groups['can'])} things you can do, {len(doctor)} only a doctor can offer, "
+        f"{len(offered) - len(doctor)} to ask a doctor or pharmacist about, "
         f"{len(groups['none'])} no evidence found, {against} not recommended."
     )
     _before(
@@ -268,6 +270,8 @@ def test_prevent_opens_with_a_summary_then_groups_by_evidence(columns: str) -> N
         "Things you can do, best supported first",
         "Stretch before bed studies disagree",
         "Only a doctor can offer these",
+        "Ask a doctor or pharmacist about these",
+        "Vitamin B complex",
         "No evidence found that these help",
         "Vitamin E",
         "Not recommended: the evidence is against these",
@@ -293,6 +297,7 @@ def test_prevent_json_and_plain_list_best_supported_first() -> None:
     assert headings == [
         "Things you can do, best supported first:",
         "Only a doctor can offer these (not advice to take them):",
+        "Ask a doctor or pharmacist about these:",
         "No evidence found that these help:",
         "Not recommended: the evidence is against these:",
     ]

@@ -18,6 +18,7 @@ from cramp_cli.knowledge.models import GRADES, WEAK_REASONS, Evidence, Item
 from cramp_cli.knowledge.validation import as_shape
 from cramp_cli.render.markdown import esc
 from cramp_cli.wording import (
+    BELIEF_LABELS,
     DISCLAIMER,
     GRADE_LABELS,
     USER_CLAIM,
@@ -165,6 +166,9 @@ def test_every_item_shows_the_words_of_its_grade_or_weak_reason_in_plain_lists()
         if item.evidence.grade == "weak":
             assert item.evidence.weak_reason is not None
             assert grades[item.id] == WEAK_REASON_LABELS[item.evidence.weak_reason], item.id
+        elif item.evidence.applies_to == "claim":
+            # An old belief: the grade is the belief's, and the words say so.
+            assert grades[item.id] == BELIEF_LABELS[item.evidence.grade], item.id
         else:
             assert grades[item.id] == GRADE_LABELS[item.evidence.grade], item.id
 

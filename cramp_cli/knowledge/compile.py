@@ -95,6 +95,7 @@ def rows(kb: KnowledgeBase) -> Iterator[tuple[str, tuple[Any, ...]]]:
             document.grade,
             document.weak_reason,
             list(index.title_words(position)),
+            document.applies_to,
         ]
         yield "documents", (position, _dumps(data))
     for word in index.vocabulary:

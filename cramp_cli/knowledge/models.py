@@ -59,6 +59,10 @@ NO_DATE = "no date"
 NO_ADDRESS = "no address"
 Doi = Annotated[str, _Str(strip=True, pattern=r"^10\.[0-9]{4,9}/\S+$", max_length=200)]
 Pmid = Annotated[str, _Str(strip=True, pattern=r"^[1-9][0-9]{0,8}$")]
+# What an item's grade is about: its own statement, or (`claim`) the old claim it answers,
+# its article_claim. A belief item states what is true or safe ("a clot is not a cause");
+# "no evidence" there grades the old belief, never that statement.
+GradeAppliesTo = Literal["statement", "claim"]
 
 CauseGroup = Literal["mechanism", "trigger", "body", "condition", "medicine", "belief"]
 
@@ -78,8 +82,17 @@ class Evidence(StrictModel):
     note: Sentence
     # Required with grade `weak`, forbidden with any other grade.
     weak_reason: WeakReason | None = None
+    # `claim`: the grade is the old claim's (article_claim), not the item's statement; only
+    # with grade `none` or `against`.
+    applies_to: GradeAppliesTo = "statement"
 
     def __post_init__(self) -> None:
+        if self.applies_to == "claim" and self.grade not in ("none", "against"):
+            raise problem(
+                "value_error",
+                "applies_to 'claim' is only for grade 'none' or 'against', not '{grade}'",
+                grade=self.grade,
+            )
         if self.grade == "weak" and self.weak_reason is None:
             raise problem(
                 "weak_reason_missing",
@@ -144,6 +157,13 @@ class Item(StrictModel):
     # In a user file: replace the entry with this id from a lower layer.
     override: bool = hidden(default=False)
 
+    def __post_init__(self) -> None:
+        if self.evidence.applies_to == "claim" and self.article_claim is None:
+            raise problem(
+                "value_error",
+                "evidence applies_to 'claim' needs article_claim: the old claim it grades",
+            )
+
 
 class Cause(Item):
     group: CauseGroup
@@ -153,6 +173,7 @@ class Cause(Item):
     names_source: Id | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.names and self.names_source is None:
             raise problem(
                 "value_error", "names need names_source: the source that lists the class members"

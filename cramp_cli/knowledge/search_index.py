@@ -98,6 +98,7 @@ class Document(NamedTuple):
     grade: str | None
     fields: tuple[tuple[str, float], ...]
     weak_reason: str | None = None
+    applies_to: str | None = None
 
 
 class Hit(NamedTuple):
@@ -434,6 +435,7 @@ def documents_from_kb(kb: Any) -> list[Document]:
             evidence = getattr(entry, "evidence", None)
             grade = getattr(evidence, "grade", None)
             weak_reason = getattr(evidence, "weak_reason", None)
+            applies_to = getattr(evidence, "applies_to", None)
             fields = [(_id_text(entry.id), TITLE_WEIGHT), *_texts(entry, weighted)]
             documents.append(
                 Document(
@@ -443,6 +445,7 @@ def documents_from_kb(kb: Any) -> list[Document]:
                     grade=grade if isinstance(grade, str) else None,
                     fields=tuple(fields),
                     weak_reason=weak_reason if isinstance(weak_reason, str) else None,
+                    applies_to=applies_to if isinstance(applies_to, str) else None,
                 )
             )
     return documents

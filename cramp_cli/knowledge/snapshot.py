@@ -219,9 +219,16 @@ class SnapshotIndex:
             ).fetchone()
             from cramp_cli.knowledge.search_index import Document
 
-            kind, entry_id, title, grade, weak_reason, title_words = json.loads(row[0])
+            # A snapshot from before `applies_to` has six fields.
+            kind, entry_id, title, grade, weak_reason, title_words, *rest = json.loads(row[0])
             document = Document(
-                kind=kind, id=entry_id, title=title, grade=grade, fields=(), weak_reason=weak_reason
+                kind=kind,
+                id=entry_id,
+                title=title,
+                grade=grade,
+                fields=(),
+                weak_reason=weak_reason,
+                applies_to=rest[0] if rest else None,
             )
             found = self._documents[position] = (document, tuple(title_words))
         return found

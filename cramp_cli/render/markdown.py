@@ -41,7 +41,7 @@ from cramp_cli.wording import (
     STRETCH_FIRST,
     USER_CLAIM,
     grade_label,
-    grade_words,
+    grade_words_for,
     shown_grade,
 )
 
@@ -49,7 +49,7 @@ from cramp_cli.wording import (
 def _ref_grade(ref: EntryRef) -> str:
     if not ref.grade:
         return "-"
-    return shown_grade(grade_words(ref.grade, ref.weak_reason), ref.user_claim)
+    return shown_grade(grade_words_for(ref.grade, ref.weak_reason, ref.applies_to), ref.user_claim)
 
 
 def _claim(entry_id: str, user_claims: tuple[str, ...]) -> str:

@@ -39,8 +39,9 @@ from cramp_cli.wording import (
     STRETCH_FIRST,
     USER_CLAIM,
     grade_label,
-    grade_words,
+    grade_words_for,
     shown_grade,
+    who_can_help,
 )
 
 
@@ -114,6 +115,11 @@ def _now(result: NowResult) -> Iterator[str]:
     yield f"Warning: {result.warning}"
 
 
+def _who_can_help(item: Treatment) -> str:
+    """'only a doctor can offer this' for a prescription, else who else can help."""
+    return who_can_help(item.prescription, item.who)
+
+
 def _prevent(result: PreventResult) -> Iterator[str]:
     if result.top:
         yield "Best supported things you can do:"
@@ -123,7 +129,7 @@ def _prevent(result: PreventResult) -> Iterator[str]:
     for heading, _, items in [] if result.top else result.groups():
         yield f"{heading}:"
         for item in items:
-            doctor = "\t(only a doctor can offer this)" if isinstance(item, Treatment) else ""
+            doctor = f"\t({_who_can_help(item)})" if isinstance(item, Treatment) else ""
             yield f"{_row(item, result.user_claims)}{doctor}"
     if result.top:
         for item in result.best_items():
@@ -145,7 +151,9 @@ def _source_line(source: Source) -> str:
 
 def _ref_line(ref: EntryRef) -> str:
     grade = (
-        shown_grade(grade_words(ref.grade, ref.weak_reason), ref.user_claim) if ref.grade else "-"
+        shown_grade(grade_words_for(ref.grade, ref.weak_reason, ref.applies_to), ref.user_claim)
+        if ref.grade
+        else "-"
     )
     return f"{ref.kind}\t{ref.id}\t{grade}\t{ref.title}"
 

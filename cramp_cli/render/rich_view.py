@@ -44,12 +44,14 @@ from cramp_cli.results import (
     muscle_word,
 )
 from cramp_cli.wording import (
+    BELIEF_MEANING,
     DISCLAIMER,
     GRADE_MEANINGS,
     STRETCH_FIRST,
     USER_CLAIM,
     grade_label,
     grade_words,
+    grade_words_for,
     shown_grade,
     user_claim_label,
 )
@@ -257,12 +259,15 @@ def _when_to_get_help(safety: str) -> Text:
 
 
 def _grade_meanings(items: Iterable[Item]) -> Group:
-    grades = {item.evidence.grade for item in items}
+    shown = {(item.evidence.grade, item.evidence.applies_to == "claim") for item in items}
     blocks: list[RenderableType] = [Text("What the grades mean", style="bold")]
     for grade, meaning in GRADE_MEANINGS.items():
-        if grade in grades:
-            line = Text(grade_words(grade), style=GRADE_STYLES[grade])
-            line.append(f": {meaning}", style="")
+        for belief in (False, True):
+            if (grade, belief) not in shown:
+                continue
+            words = grade_words_for(grade, None, "claim") if belief else grade_words(grade)
+            line = Text(words, style=GRADE_STYLES[grade])
+            line.append(f": {BELIEF_MEANING if belief else meaning}", style="")
             blocks.append(Padding(line, (0, 0, 0, 2)))
     return Group(*blocks)
 
@@ -391,7 +396,9 @@ LEVEL_BORDERS = {"emergency": "red", "urgent": "red", "see-doctor": "yellow", "s
 def _grade_text(ref: EntryRef) -> Text:
     if ref.grade is None:
         return Text("-", style="dim")
-    return _styled_grade(grade_words(ref.grade, ref.weak_reason), ref.grade, ref.user_claim)
+    return _styled_grade(
+        grade_words_for(ref.grade, ref.weak_reason, ref.applies_to), ref.grade, ref.user_claim
+    )
 
 
 def _source_text(source: Source) -> Text:
