@@ -20,6 +20,7 @@ from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from cramp_cli.diary.store import Diary
     from cramp_cli.knowledge.kb import KnowledgeBase
     from cramp_cli.knowledge.models import Muscle
     from cramp_cli.results import Result
@@ -301,3 +302,38 @@ def ask_which_muscle(muscles: Sequence[Muscle], question: str = "Which one?") ->
         if not key:
             return None
         typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)
+
+
+def open_diary(db: Path | None, *, write: bool, create: bool | None = None) -> Diary | None:
+    """The diary at --db (or CRAMP_DB, or the default place); None if it is not there yet."""
+    from cramp_cli.diary.store import Diary, resolve_path
+
+    return Diary.open(resolve_path(db), write=write, create=create)
+
+
+def screen_width() -> int:
+    """The width of the screen questions go to: COLUMNS if set, else the terminal behind
+    stderr (where they are written, even when the answer goes to a file), else 80."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if not (columns.isdigit() and int(columns) > 0):
+        for stream in (sys.stderr, sys.stdin):
+            try:
+                return os.get_terminal_size(stream.fileno()).columns or 80
+            except (AttributeError, ValueError, OSError):
+                continue
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrapped(text: str, room: int = 0) -> str:
+    """Lines that fit that screen, broken between words only, with `room` columns left on
+    the last line (for a prompt's ' [y/N]: ')."""
+    import textwrap
+
+    width = max(20, screen_width() - 1)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if room and lines and len(lines[-1]) + room > width:
+        last = lines.pop()
+        lines += textwrap.wrap(last, width - room, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)

@@ -36,6 +36,7 @@ from cramp_cli.options import (
     examples,
     machine_output,
     muscle_option,
+    open_diary,
     stdout_is_terminal,
 )
 
@@ -135,16 +136,10 @@ def _bad_values() -> Iterator[None]:
         raise UsageError(f"{option} {err.message}.") from None
 
 
-def _open(db: Path | None, *, write: bool, create: bool | None = None) -> "Diary | None":
-    from cramp_cli.diary.store import Diary, resolve_path
-
-    return Diary.open(resolve_path(db), write=write, create=create)
-
-
 @contextlib.contextmanager
 def _opened(db: Path | None) -> Iterator["Diary | None"]:
     """The diary to change an entry of, closed afterwards; None if there is no diary yet."""
-    diary = _open(db, write=True, create=False)
+    diary = open_diary(db, write=True, create=False)
     if diary is None:
         yield None
         return
@@ -368,7 +363,7 @@ def log(
     pointer = (answers.check_pointer(signs),) if signs else ()
     entry = entry.model_copy(update={"logged_advice": (*pointer, *_advice(kb, entry))})
     notes = (*notes, *answers.symptom_notes(kb, entry.symptoms))
-    diary = _open(db, write=True)
+    diary = open_diary(db, write=True)
     assert diary is not None
     interrupted = False
     with diary:
@@ -757,7 +752,7 @@ def history(
             muscle_id = models.resolve_muscle(current_kb(), muscle)
     entries: list[Entry] = []
     total = 0
-    diary = _open(db, write=False)
+    diary = open_diary(db, write=False)
     if diary is not None:
         with diary:
             entries, total = diary.history(since=first, until=last, muscle=muscle_id, limit=limit)
@@ -892,7 +887,7 @@ def report(
     with _bad_values():
         first, last = window(night_of(now), days)
     aggregates = no_entries(first, last)
-    diary = _open(db, write=False)
+    diary = open_diary(db, write=False)
     if diary is not None:
         with diary:
             aggregates = diary.aggregates(first, last, long_from(rules))
@@ -932,7 +927,7 @@ def _doctor_report(
     kb = current_kb()
     entries: list[Entry] = []
     medicines: list[Medicine] = []
-    diary = _open(db, write=False)
+    diary = open_diary(db, write=False)
     if diary is not None:
         with diary:
             entries = list(diary.iter_all())
@@ -1010,7 +1005,7 @@ def export(
         raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
     if force and output is None:
         raise UsageError("--force replaces the file given with --output: give --output FILE.")
-    diary = _open(db, write=False)
+    diary = open_diary(db, write=False)
     with contextlib.ExitStack() as stack:
         entries: Iterator[Entry] = iter(())
         if diary is not None:
@@ -1064,10 +1059,10 @@ def import_(
     kb = current_kb()
     # A diary that exists is checked (and locked out if read-only) before the file is read;
     # a new one is created only when the file's first good row comes.
-    existing = _open(db, write=True, create=False)
+    existing = open_diary(db, write=True, create=False)
 
     def diary() -> "Diary":
-        opened = existing or _open(db, write=True)
+        opened = existing or open_diary(db, write=True)
         assert opened is not None  # write=True creates it
         return opened
 

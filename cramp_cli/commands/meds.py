@@ -7,7 +7,6 @@ medicine on your own.
 """
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,12 +20,12 @@ from cramp_cli.options import (
     current_kb,
     emit,
     examples,
+    open_diary,
 )
 
 if TYPE_CHECKING:
     from cramp_cli.diary.models import Medicine
     from cramp_cli.diary.results import MedsResult
-    from cramp_cli.diary.store import Diary
     from cramp_cli.knowledge.kb import KnowledgeBase
 
 app = typer.Typer()
@@ -107,12 +106,6 @@ def _result(
     )
 
 
-def _open(db: Path | None, *, write: bool, create: bool | None = None) -> "Diary | None":
-    from cramp_cli.diary.store import Diary, resolve_path
-
-    return Diary.open(resolve_path(db), write=write, create=create)
-
-
 @meds_app.command(
     "add",
     epilog=examples(
@@ -154,7 +147,7 @@ def add(
         since=started,
         note=written,
     )
-    diary = _open(db, write=True)
+    diary = open_diary(db, write=True)
     assert diary is not None
     with diary:
         stored = diary.add_medicine(medicine)
@@ -182,7 +175,7 @@ def stop(
     text = _name(name)
     day = _date(on, "--on") or models.clock().astimezone().date()
     kb = current_kb()
-    diary = _open(db, write=True, create=False)
+    diary = open_diary(db, write=True, create=False)
     if diary is None:
         error = _current_named([], text)
         assert isinstance(error, UnknownNameError)
@@ -231,7 +224,7 @@ def list_(
     no_color: NoColorOption = False,
 ) -> None:
     """List your medicines, with their dates, and those linked with cramps."""
-    diary = _open(db, write=False)
+    diary = open_diary(db, write=False)
     medicines = []
     if diary is not None:
         with diary:

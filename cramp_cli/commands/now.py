@@ -23,7 +23,9 @@ from cramp_cli.options import (
     current_kb,
     emit,
     examples,
+    open_diary,
     stdout_is_terminal,
+    wrapped,
 )
 
 if TYPE_CHECKING:
@@ -100,10 +102,10 @@ def _offer_to_log(result: NowResult, timing: Timing, db: Path | None) -> None:
     stretch = _which_to_log(result.stretches, minutes)
     if stretch is not None:
         entry_id = _log(stretch, minutes, timing.seconds, db)
-        typer.echo(_wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
+        typer.echo(wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
     if timing.passed_limit:
         typer.echo(
-            _wrapped(
+            wrapped(
                 f"It lasted more than {result.long_cramp_minutes} minutes: a warning sign. "
                 f"Run 'cramp check --minutes {minutes:g}'."
             )
@@ -114,12 +116,12 @@ def _which_to_log(stretches: tuple[Stretch, ...], minutes: float) -> Stretch | N
     """The stretch (and so the muscle) to log, once the person says yes; None for no."""
     if len(stretches) > 1:  # "thigh": ask which muscle it was
         typer.echo(
-            _wrapped(f"Log it in your diary ({minutes:g} min)? Enter alone for no."), err=True
+            wrapped(f"Log it in your diary ({minutes:g} min)? Enter alone for no."), err=True
         )
         chosen = ask_which_muscle([stretch.muscle for stretch in stretches], "Which muscle?")
         return next((stretch for stretch in stretches if stretch.muscle.id == chosen), None)
     (stretch,) = stretches
-    question = _wrapped(
+    question = wrapped(
         f"Log it in your diary: {stretch.muscle.name.lower()}, "
         f"{minutes:g} min, eased by stretching?",
         room=len(" [y/N]: "),
@@ -129,24 +131,10 @@ def _which_to_log(stretches: tuple[Stretch, ...], minutes: float) -> Stretch | N
     )
 
 
-def _wrapped(text: str, room: int = 0) -> str:
-    """Lines that fit the terminal, broken between words, with `room` left on the last."""
-    import shutil
-    import textwrap
-
-    width = max(shutil.get_terminal_size().columns - 1, 20)
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    if room and lines and len(lines[-1]) + room > width:
-        last = textwrap.wrap(lines.pop(), width - room, break_long_words=False)
-        lines += last
-    return "\n".join(lines)
-
-
 def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> str:
     from datetime import timedelta
 
     from cramp_cli.diary import models
-    from cramp_cli.diary.store import Diary, resolve_path
 
     started = models.parse_at("now") - timedelta(seconds=int(seconds))
     entry = models.Entry(
@@ -157,7 +145,7 @@ def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> s
         minutes=minutes,
         relief=stretch.relief_id,
     )
-    diary = Diary.open(resolve_path(db), write=True)
+    diary = open_diary(db, write=True)
     assert diary is not None
     with diary:
         return diary.add(entry).id

@@ -17,6 +17,7 @@ from cramp_cli.options import (
     examples,
     machine_output,
     report_error,
+    wrapped,
 )
 
 if TYPE_CHECKING:  # the answer path is imported when a check runs, not for its --help
@@ -142,37 +143,10 @@ class _Outcome(NamedTuple):
         return answers.exit_status(self.result.level) if exit_code else 0
 
 
-def _question_width() -> int:
-    """The width of the screen the questions go to: COLUMNS if set, else the terminal behind
-    stderr (where they are written, even when the answer goes to a file), else 80."""
-    import os
-    import shutil
-    import sys
-
-    columns = os.environ.get("COLUMNS", "")
-    if not (columns.isdigit() and int(columns) > 0):
-        for stream in (sys.stderr, sys.stdin):
-            try:
-                return os.get_terminal_size(stream.fileno()).columns or 80
-            except (AttributeError, ValueError, OSError):
-                continue
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def _wrapped(text: str) -> str:
-    """Wrap a question to the terminal, never inside a word."""
-    import textwrap
-
-    width = max(20, _question_width() - 1)
-    return "\n".join(
-        textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-    )
-
-
 def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
     """One answer (None when the input ends); asks again until it is y, n or ?."""
     header = f"Question {interview.answered + 1} of {interview.total}"
-    question = _wrapped(f"{sign.question} [y/n/?]")
+    question = wrapped(f"{sign.question} [y/n/?]")
     while True:
         reply = ask_on_stderr(
             lambda: str(typer.prompt(f"{header}\n{question}", err=True)), keep_interrupt=True
@@ -182,7 +156,7 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
         answer = _REPLIES.get(" ".join(reply.strip().lower().split()))
         if answer is not None:
             return answer
-        typer.echo(_wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
+        typer.echo(wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
 
 
 def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None) -> None:
@@ -191,7 +165,7 @@ def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None)
 
     so_far = answers.interview_verdict(kb, interview, region)
     left = (so_far.questions or 0) - (so_far.answered or 0)
-    typer.echo(_wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
+    typer.echo(wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
     if left:
         more = "question" if left == 1 else "questions"
         typer.echo(f"{left} more {more} could change this.", err=True)
@@ -208,7 +182,7 @@ def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
 
     answers.resolve_region(kb, region)  # a bad --region fails before the first question
     interview = Interview(kb)
-    typer.echo(_wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
+    typer.echo(wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
     try:
         while (sign := interview.next_question()) is not None:
             reply = _ask(interview, sign)
