@@ -31,6 +31,7 @@ from cramp_cli.results import (
     SignsResult,
     SourceResult,
     SourcesResult,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -423,6 +424,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     ),
     KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
     KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
+    TrailCheck: kb_views.markdown_trail,
 }
 
 

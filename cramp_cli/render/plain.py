@@ -29,6 +29,7 @@ from cramp_cli.results import (
     SignsResult,
     SourceResult,
     SourcesResult,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -308,6 +309,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbPathsResult: kb_views.plain_paths,
     KbShowResult: kb_views.plain_show,
     KbValidateResult: kb_views.plain_validate,
+    TrailCheck: kb_views.plain_trail,
 }
 
 

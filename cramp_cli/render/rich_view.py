@@ -38,6 +38,7 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     Stretch,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -622,6 +623,27 @@ def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
     return [table]
 
 
+def _trail(result: TrailCheck) -> list[RenderableType]:
+    """`cramp sources --check`: the problems, then the notes, each a block that folds."""
+    parts: list[RenderableType] = []
+    for title, findings, style in (
+        ("Problems", result.problems, "bold red"),
+        ("Notes", result.notes, "bold"),
+    ):
+        if not findings:
+            continue
+        blocks: list[RenderableType] = [Text(f"{title} ({len(findings)})", style=style)]
+        for found in findings:
+            block = Text()
+            block.append(found.id, style="bold")
+            block.append(f"\n{found.entry}, {found.kind}: ", style="dim")
+            block.append(found.message)
+            blocks.append(Padding(block, (0, 0, 0, 2)))
+        parts.append(Group(*blocks))
+    parts.append(Text(kb_views.trail_verdict(result), style="bold" if result.ok else "bold red"))
+    return parts
+
+
 def _stretch_panel(stretch: Stretch) -> Panel:
     steps = Text()
     for number, step in enumerate(stretch.steps, start=1):
@@ -720,6 +742,7 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
     KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
+    TrailCheck: _trail,
 }
 
 
