@@ -106,11 +106,14 @@ def _year(source: Source) -> int | None:
 
 
 def best_source(sources: Iterable[Source]) -> Source:
-    """The highest authority; among equals, the newest (an undated one last)."""
-    return min(
-        sources,
-        key=lambda source: (AUTHORITIES.index(source.authority_level), -(_year(source) or 0)),
-    )
+    """The highest authority; among equals, the newest. An undated one ("no date", often a
+    page kept up to date) is never old, so among equals it counts as the newest."""
+
+    def rank(source: Source) -> tuple[int, int]:
+        year = _year(source)
+        return AUTHORITIES.index(source.authority_level), -(year if year is not None else 10_000)
+
+    return min(sources, key=rank)
 
 
 def audit(kb: KnowledgeBase, today: date | None = None) -> Trail:
