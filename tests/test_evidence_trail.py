@@ -60,7 +60,8 @@ def test_no_shipped_claim_stands_on_press_or_low_authority_alone(entry: Any) -> 
     cited = [BY_ID[source_id] for source_id in entry.sources]
     if seed_only(entry if hasattr(entry, "evidence") else None, entry.sources):
         return  # it only reports a claim of the seed article, graded none
-    assert any(map(stands_on_its_own, cited)), (
+    stands = any(stands_on_its_own(source) for source in cited)
+    assert stands, (
         f"{entry.id} rests only on press, low authority or unverified copies: "
         + ", ".join(f"{s.id} ({s.authority_level}, {s.url})" for s in cited)
     )
@@ -302,3 +303,55 @@ def test_the_help_shows_the_check() -> None:
     assert result.exit_code == 0
     assert "cramp sources --check" in result.stdout
     assert "--kb my-notes.yaml sources --check" in result.stdout
+
+
+# ---------------------------------------------------------------- authority and who can help
+
+
+def test_the_sources_listing_shows_each_authority_in_every_format(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("sources:\n" + _source("my-notes"), encoding="utf-8")
+    document = json.loads(run("--kb", str(mine), "sources", "--json").stdout)
+    jsonschema.validate(document, _schema())
+    authority = {item["id"]: item["authority"] for item in document["items"]}
+    assert authority["my-notes"] is None  # not given: counts as low, and the views say so
+    assert authority["aan-2010-guideline"] == "guideline"
+    assert authority["aan-2010-press"] == BY_ID["aan-2010-press"].authority
+    plain = run("--kb", str(mine), "sources", "--format", "plain").stdout.splitlines()
+    lines = {line.split("\t")[0]: line for line in plain}
+    assert "\tauthority: guideline" in lines["aan-2010-guideline"]
+    assert "\tauthority: low (not given)" in lines["my-notes"]
+    markdown = run("--kb", str(mine), "sources", "--format", "markdown").stdout
+    assert "| Authority |" in markdown
+    assert "| low (not given) |" in markdown
+    for columns in ("80", "40"):
+        table = run("sources", "--format", "table", env={"COLUMNS": columns}).stdout
+        assert "Authority: systematic review" in table
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "label"),
+    [
+        ("doctor-diltiazem", "only a doctor can offer this"),
+        ("vitamin-b-complex", "ask a doctor or pharmacist"),
+    ],
+)
+def test_show_says_who_can_help_with_a_treatment(entry_id: str, label: str) -> None:
+    for fmt, line in (
+        ("plain", f"Who can help: {label}"),
+        ("markdown", f"- **Who can help:** {label}"),
+        ("table", f"Who can help: {label}"),
+    ):
+        out = run("show", entry_id, "--format", fmt, env={"COLUMNS": "120"}).stdout
+        assert line in out, (fmt, out)
+        assert "Prescription" not in out
+    document = json.loads(run("show", entry_id, "--json").stdout)
+    assert document["items"][0]["prescription"] is (label != "ask a doctor or pharmacist")
+
+
+def test_vitamin_b_complex_points_to_a_doctor_or_pharmacist() -> None:
+    item = next(item for item in SHIPPED.treatments if item.id == "vitamin-b-complex")
+    assert not item.prescription
+    assert "doctor or pharmacist rather than starting it on your own" in item.details
+    assert "Talk to a doctor rather" not in item.details
+    assert "doctor or pharmacist" in item.summary

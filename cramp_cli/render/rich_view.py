@@ -18,7 +18,7 @@ from rich.text import Text
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
-from cramp_cli.render.fields import entry_fields, source_details
+from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -454,6 +454,7 @@ def _sources(result: SourcesResult) -> list[RenderableType]:
         text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
         if item.low_authority:
             text.append(" - low authority", style="yellow")
+        text.append(f"\nAuthority: {item.authority or NO_AUTHORITY}", style="dim")
         table.add_row(Text(item.id, style="dim"), text, str(item.cited_by))
     return [table, Text("One source in full: cramp sources ID", style="dim")]
 
