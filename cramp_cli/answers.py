@@ -58,6 +58,7 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     SourceSummary,
+    TrailCheck,
     WhyResult,
 )
 from cramp_cli.wording import (
@@ -77,6 +78,8 @@ from cramp_cli.wording import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cramp_cli.interview import Interview
 
 _I = TypeVar("_I", bound=Item)
@@ -395,10 +398,25 @@ def sources(kb: KnowledgeBase) -> SourcesResult:
                 url=source.url,
                 kind=source.kind,
                 low_authority=source.low_authority,
+                authority=source.authority,
                 cited_by=len(kb.citing(source.id)),
             )
             for source in kb.sources
         )
+    )
+
+
+def trail_check(kb: KnowledgeBase, today: date | None = None) -> TrailCheck:
+    """`cramp sources --check`: the evidence-trail audit of the loaded knowledge base."""
+    from cramp_cli.knowledge.trail import audit
+
+    trail = audit(kb, today)
+    return TrailCheck(
+        ok=not trail.problems,
+        sources=trail.sources,
+        entries=trail.entries,
+        problems=trail.problems,
+        notes=trail.notes,
     )
 
 

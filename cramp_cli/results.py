@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
     GRADES,
+    Authority,
     Cause,
     Evidence,
     Grade,
@@ -27,6 +28,7 @@ from cramp_cli.knowledge.models import (
     Treatment,
     WeakReason,
 )
+from cramp_cli.knowledge.trail import TrailFinding
 from cramp_cli.shapes import Shape, hidden
 from cramp_cli.wording import BELIEF_COUNTS, DISCLAIMER, grade_words
 
@@ -252,6 +254,8 @@ class SourceSummary(Part):
     url: str | None
     kind: str
     low_authority: bool
+    # How much weight it carries; None when a user's source gives none (it counts as low).
+    authority: Authority | None
     cited_by: int
 
 
@@ -279,6 +283,19 @@ class SourceResult(Result):
     command: Literal["sources"] = "sources"
     items: tuple[Source, ...]
     cited_by: tuple[EntryRef, ...]
+
+
+class TrailCheck(Result):
+    """`cramp sources --check`: can every claim be followed back to a source that stands on
+    its own? Problems make the exit code 1; notes are for a reader weighing the evidence."""
+
+    ends_with_disclaimer: ClassVar[bool] = False
+    command: Literal["sources --check"] = "sources --check"
+    ok: bool
+    sources: int
+    entries: int
+    problems: tuple[TrailFinding, ...]
+    notes: tuple[TrailFinding, ...]
 
 
 class ShowResult(Result):

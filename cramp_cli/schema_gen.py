@@ -30,7 +30,7 @@ COMMAND_MODELS: dict[str, Any] = {
     "prevent": results.PreventResult,
     "muscles": results.MusclesResult,
     "check": results.CheckResult | results.NotAssessedResult | results.SignsResult,
-    "sources": results.SourcesResult | results.SourceResult,
+    "sources": results.SourcesResult | results.SourceResult | results.TrailCheck,
     "show": results.ShowResult,
     "lookalikes": results.LookalikesResult,
     "search": results.SearchResult,

@@ -17,7 +17,14 @@ from cramp_cli.options import (
 app = typer.Typer()
 
 
-@app.command(epilog=examples("cramp sources", "cramp sources nhs-leg-cramps"))
+@app.command(
+    epilog=examples(
+        "cramp sources",
+        "cramp sources nhs-leg-cramps",
+        "cramp sources --check",
+        "cramp --kb my-notes.yaml sources --check --json",
+    )
+)
 def sources(
     source_id: Annotated[
         str | None,
@@ -27,6 +34,14 @@ def sources(
             autocompletion=completion.source_ids,
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Check the evidence trail offline: every source complete and cited, no claim "
+            "resting only on press, low authority or an unverified copy (exit 1 if not).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     fmt: FormatOption = None,
     no_color: NoColorOption = False,
@@ -34,7 +49,20 @@ def sources(
     """List the sources behind the advice, or show one."""
     from cramp_cli import answers
 
+    if check and source_id is not None:
+        from cramp_cli.errors import UsageError
+
+        raise UsageError(
+            "--check checks every source; give it without an ID.",
+            hint="Run 'cramp sources --check', or 'cramp sources ID' for one source.",
+        )
     kb = current_kb()
+    if check:
+        trail = answers.trail_check(kb)
+        emit(trail, as_json, fmt, no_color)
+        if not trail.ok:
+            raise typer.Exit(1)
+        return
     result = answers.source(kb, source_id) if source_id is not None else answers.sources(kb)
     emit(result, as_json, fmt, no_color)
 

@@ -32,6 +32,12 @@ def entry_fields(entry: Any, also_apart: Iterable[str] = ()) -> list[tuple[str, 
     for name, value in entry.model_dump().items():
         if name == "authority" and value is None and "authority_level" in dir(entry):
             value = NO_AUTHORITY
+        if name == "prescription" and isinstance(value, bool):
+            # Not "Prescription: True": who can help, as `cramp prevent` says it.
+            from cramp_cli.wording import who_can_help
+
+            fields.append(("Who can help", who_can_help(value, entry.who)))
+            continue
         if name in apart or value in (None, (), [], ""):
             continue
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)

@@ -1,10 +1,10 @@
-"""Plain, Markdown and Rich views of the `cramp kb` results."""
+"""Plain, Markdown and Rich views of the `cramp kb` results and of `cramp sources --check`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cramp_cli.results import KbPathsResult, KbShowResult, KbValidateResult
+from cramp_cli.results import KbPathsResult, KbShowResult, KbValidateResult, TrailCheck
 
 
 def plain_paths(result: KbPathsResult) -> Iterator[str]:
@@ -34,6 +34,37 @@ def plain_validate(result: KbValidateResult) -> Iterator[str]:
         yield f"{place}:{item}{field} {problem.message}"
     verdict = "ok" if result.ok else f"{len(result.items)} problem(s)"
     yield f"{verdict}: {result.files} file(s) checked"
+
+
+def trail_verdict(result: TrailCheck) -> str:
+    """'ok: no problems, 3 note(s); 102 sources and 138 entries checked'."""
+    verdict = "ok: no problems" if result.ok else f"{len(result.problems)} problem(s)"
+    return (
+        f"{verdict}, {len(result.notes)} note(s); "
+        f"{result.sources} sources and {result.entries} entries checked"
+    )
+
+
+def plain_trail(result: TrailCheck) -> Iterator[str]:
+    for label, findings in (("problem", result.problems), ("note", result.notes)):
+        for found in findings:
+            yield f"{label}\t{found.entry}\t{found.id}\t{found.kind}\t{found.message}"
+    yield trail_verdict(result)
+
+
+def markdown_trail(result: TrailCheck) -> Iterator[str]:
+    yield "# Evidence trail"
+    yield ""
+    for title, findings in (("Problems", result.problems), ("Notes", result.notes)):
+        yield f"## {title} ({len(findings)})"
+        yield ""
+        for found in findings:
+            message = found.message.replace("`", "'")
+            yield f"- {found.entry} `{found.id}` ({found.kind}): {message}"
+        if findings:
+            yield ""
+    yield trail_verdict(result)
+    yield ""
 
 
 def markdown_lines(plain: Iterator[str], title: str) -> Iterator[str]:

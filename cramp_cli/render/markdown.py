@@ -11,7 +11,7 @@ from typing import Any
 
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render.fields import entry_fields, source_details
+from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
@@ -31,6 +31,7 @@ from cramp_cli.results import (
     SignsResult,
     SourceResult,
     SourcesResult,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -226,8 +227,11 @@ def _sources(result: SourcesResult) -> Iterator[str]:
     yield "# Sources"
     yield ""
     yield from table(
-        ["Id", "Title", "Publisher", "Year", "Cited by"],
-        ([s.id, s.title, s.publisher, s.year, str(s.cited_by)] for s in result.items),
+        ["Id", "Title", "Publisher", "Year", "Authority", "Cited by"],
+        (
+            [s.id, s.title, s.publisher, s.year, s.authority or NO_AUTHORITY, str(s.cited_by)]
+            for s in result.items
+        ),
     )
 
 
@@ -423,6 +427,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     ),
     KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
     KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
+    TrailCheck: kb_views.markdown_trail,
 }
 
 

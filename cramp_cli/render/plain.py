@@ -10,7 +10,7 @@ from typing import Any
 
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
-from cramp_cli.render.fields import entry_fields, source_details
+from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -29,6 +29,7 @@ from cramp_cli.results import (
     SignsResult,
     SourceResult,
     SourcesResult,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -161,10 +162,10 @@ def _ref_line(ref: EntryRef) -> str:
 def _sources(result: SourcesResult) -> Iterator[str]:
     for item in result.items:
         url = item.url or "no public address"
-        authority = "\tlow authority" if item.low_authority else ""
+        low = "\tlow authority" if item.low_authority else ""
         yield (
             f"{item.id}\t{item.kind}\t{item.year}\t{item.title}\t{item.publisher}\t{url}"
-            f"\tcited by {item.cited_by}{authority}"
+            f"\tcited by {item.cited_by}\tauthority: {item.authority or NO_AUTHORITY}{low}"
         )
 
 
@@ -308,6 +309,7 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     KbPathsResult: kb_views.plain_paths,
     KbShowResult: kb_views.plain_show,
     KbValidateResult: kb_views.plain_validate,
+    TrailCheck: kb_views.plain_trail,
 }
 
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
-from cramp_cli.render.fields import entry_fields, source_details
+from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -38,6 +38,7 @@ from cramp_cli.results import (
     SourceResult,
     SourcesResult,
     Stretch,
+    TrailCheck,
     WhyResult,
     caveat,
     grade_counts,
@@ -453,6 +454,7 @@ def _sources(result: SourcesResult) -> list[RenderableType]:
         text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
         if item.low_authority:
             text.append(" - low authority", style="yellow")
+        text.append(f"\nAuthority: {item.authority or NO_AUTHORITY}", style="dim")
         table.add_row(Text(item.id, style="dim"), text, str(item.cited_by))
     return [table, Text("One source in full: cramp sources ID", style="dim")]
 
@@ -622,6 +624,27 @@ def _lines(title: str, lines: Iterable[str]) -> list[RenderableType]:
     return [table]
 
 
+def _trail(result: TrailCheck) -> list[RenderableType]:
+    """`cramp sources --check`: the problems, then the notes, each a block that folds."""
+    parts: list[RenderableType] = []
+    for title, findings, style in (
+        ("Problems", result.problems, "bold red"),
+        ("Notes", result.notes, "bold"),
+    ):
+        if not findings:
+            continue
+        blocks: list[RenderableType] = [Text(f"{title} ({len(findings)})", style=style)]
+        for found in findings:
+            block = Text()
+            block.append(found.id, style="bold")
+            block.append(f"\n{found.entry}, {found.kind}: ", style="dim")
+            block.append(found.message)
+            blocks.append(Padding(block, (0, 0, 0, 2)))
+        parts.append(Group(*blocks))
+    parts.append(Text(kb_views.trail_verdict(result), style="bold" if result.ok else "bold red"))
+    return parts
+
+
 def _stretch_panel(stretch: Stretch) -> Panel:
     steps = Text()
     for number, step in enumerate(stretch.steps, start=1):
@@ -720,6 +743,7 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
     KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
     KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
+    TrailCheck: _trail,
 }
 
 
