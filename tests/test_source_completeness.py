@@ -40,6 +40,9 @@ def test_every_shipped_source_is_complete(source: dict[str, object]) -> None:
     assert source.get("authority") in AUTHORITIES
     # A copy address lives in its own field, not buried in the note.
     assert "public copy:" not in str(source.get("note", ""))
+    # The older flag must agree with the authority: the loader's "cites no authoritative
+    # source" check still reads the flag, and `sources --check` reads the authority.
+    assert bool(source.get("low_authority")) == (source["authority"] in {"press", "low"})
 
 
 def test_the_gaps_named_in_the_issue_are_filled() -> None:
