@@ -40,9 +40,7 @@ def _check(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
         ("taiwan", "tw", "119"),
     ],
 )
-def test_chest_pain_names_the_region_ambulance_number(
-    typed: str, region: str, number: str
-) -> None:
+def test_chest_pain_names_the_region_ambulance_number(typed: str, region: str, number: str) -> None:
     document = _check("--sign", "chest-pain", "--region", typed)
     assert document["region"] == region
     assert document["level"] == "emergency"
@@ -112,9 +110,7 @@ def test_an_unknown_region_lists_the_new_ones() -> None:
 def test_the_numbers_have_official_sources_in_the_source_list() -> None:
     sources = {
         source["id"]: source
-        for source in yaml.safe_load((DATA / "sources.yaml").read_text(encoding="utf-8"))[
-            "sources"
-        ]
+        for source in yaml.safe_load((DATA / "sources.yaml").read_text(encoding="utf-8"))["sources"]
     }
     expected = {
         "region-cn-beijing-120": ("120", "gov.cn"),
