@@ -15,12 +15,10 @@ Pure logic over the knowledge base, no input or output: the CLI asks, this decid
 
 from __future__ import annotations
 
-from typing import Literal
-
 from cramp_cli.knowledge.kb import KnowledgeBase, level_rank, rule_fires
 from cramp_cli.knowledge.models import LEVELS, Level, Sign
+from cramp_cli.replies import Reply as Reply  # declared once, with the words that mean it
 
-Reply = Literal["yes", "no", "unsure"]
 SERIOUS: frozenset[Level] = frozenset({"emergency", "urgent"})
 
 

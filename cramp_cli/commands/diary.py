@@ -388,15 +388,6 @@ def _prompt(question: str) -> str:
     return str(typer.prompt(question, err=True))
 
 
-_REPLIES = {
-    **dict.fromkeys(("y", "yes"), "yes"),
-    **dict.fromkeys(("n", "no"), "no"),
-    **dict.fromkeys(
-        ("?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"), "unsure"
-    ),
-}
-
-
 def _ask_signs(
     kb: "KnowledgeBase", signs: "list[Sign]", region: str | None
 ) -> "tuple[tuple[Level | None, tuple[str, ...]], bool]":
@@ -405,6 +396,7 @@ def _ask_signs(
     and nothing is left to check), and whether Ctrl-C ended the questions. An emergency
     answer ends them at once; a question not answered keeps its `cramp check` line."""
     from cramp_cli import answers
+    from cramp_cli.replies import parse_reply
 
     yes: list[str] = []
     unsure: list[str] = []
@@ -420,7 +412,7 @@ def _ask_signs(
                 )
                 if typed is None:
                     break
-                reply = _REPLIES.get(" ".join(typed.strip().lower().split()))
+                reply = parse_reply(typed)
                 if reply is not None:
                     break
                 typer.echo("Please answer y (yes), n (no) or ? (not sure).", err=True)

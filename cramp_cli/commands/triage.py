@@ -116,15 +116,6 @@ def check(
         raise typer.Exit(answers.exit_status(result.level))
 
 
-_REPLIES: "dict[str, Reply]" = {
-    **dict.fromkeys(("y", "yes"), "yes"),
-    **dict.fromkeys(("n", "no"), "no"),
-    **dict.fromkeys(
-        ("?", "not sure", "not-sure", "unsure", "dont know", "don't know", "maybe"), "unsure"
-    ),
-}
-
-
 class _Outcome(NamedTuple):
     """How an interactive check ended: what to print, and how to exit."""
 
@@ -144,7 +135,10 @@ class _Outcome(NamedTuple):
 
 
 def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
-    """One answer (None when the input ends); asks again until it is y, n or ?."""
+    """One answer (None when the input ends); asks again until it is y, n or ? (or 是, 否,
+    不确定 ...: cramp_cli/replies.py)."""
+    from cramp_cli.replies import parse_reply
+
     header = f"Question {interview.answered + 1} of {interview.total}"
     question = wrapped(f"{sign.question} [y/n/?]")
     while True:
@@ -153,7 +147,7 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
         )
         if reply is None:
             return None
-        answer = _REPLIES.get(" ".join(reply.strip().lower().split()))
+        answer = parse_reply(reply)
         if answer is not None:
             return answer
         typer.echo(wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)

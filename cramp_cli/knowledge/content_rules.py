@@ -146,7 +146,13 @@ def _read(text: str | _Text) -> _Text:
 
 
 def _sentences(text: str) -> list[str]:
-    return re.split(r"(?<=[.!?;:])\s+", text)
+    # Chinese full stops, question and exclamation marks and semicolons end a sentence with no
+    # space after them.
+    return [
+        part
+        for part in re.split(r"(?<=[.!?;:])\s+|(?<=[\u3002\uff01\uff1f\uff1b])\s*", text)
+        if part
+    ]
 
 
 # How far back a match looks for the words that make it a question or a warning.
@@ -208,6 +214,12 @@ SCHEDULE = _lazy(
     r"|\b(?:morning|mornings)\s+and\s+(?:night|nights|evening|evenings)\b",
     re.IGNORECASE,
 )
+# Medicines and supplements by their Chinese names (quinine aside).
+_NAMED_ZH = (
+    "维生素|矿物质|镁|钙|钾|钠|铁剂|补铁|锌|他汀|利尿剂|利尿药|止痛药|镇痛药|扑热息痛|对乙酰氨基酚"
+    "|布洛芬|萘普生|阿司匹林|地尔硫䓬|加巴喷丁|巴氯芬|维拉帕米|电解质|盐片|吸入剂|胰岛素|抗凝|华法林"
+    "|抗抑郁药|激素|降压药|补充剂|保健品"
+)
 # What a schedule has to be next to (in the same sentence) to be a dose schedule.
 # Medicines and supplements by name (quinine aside).
 _NAMED = (
@@ -217,7 +229,7 @@ _NAMED = (
     r"|electrolytes?|salt\s+tablets?|inhalers?|insulin|blood[- ]thinners?|antidepressants?"
     r"|warfarin|steroids?"
 )
-OTHER_MEDICINE = _lazy(rf"\b(?:{_NAMED})\b", re.IGNORECASE)
+OTHER_MEDICINE = _lazy(rf"\b(?:{_NAMED})\b|{_NAMED_ZH}", re.IGNORECASE)
 MEDICINE = _lazy(
     r"\b(?:medicines?|medications?|drugs?|tablets?|pills?|capsules?|supplements?|doses?"
     rf"|dosage|prescri\w*|quinine|{_NAMED})\b",
@@ -243,12 +255,12 @@ def find_dose(text: str | _Text) -> str | None:
         match = SCHEDULE.search(sentence.text)
         if match and MEDICINE.search(sentence.text):
             return match.group(0)
-    return None
+    return find_dose_zh(read)
 
 
 # ---------------------------------------------------------------- quinine
 
-QUININE = _lazy(r"\b(?:quinine|qualaquin)\b", re.IGNORECASE)
+QUININE = _lazy(r"\b(?:quinine|qualaquin)\b|奎宁", re.IGNORECASE)
 _QUININE_WORDS = frozenset({"quinine", "qualaquin"})
 # Words that may stand between a verb and quinine: "take a low dose of quinine".
 _ON_THE_WAY = (
@@ -296,7 +308,7 @@ def find_quinine_recommendation(text: str | _Text) -> str | None:
             ):
                 continue
             return match.group(0)
-    return None
+    return find_quinine_recommendation_zh(text)
 
 
 # Sentences that report research may name quinine in other advice: "In trials that compared
@@ -329,7 +341,7 @@ def _quinine_placement(section: str, entry: Any) -> Iterator[Breach]:
         naming.append(("id",))
     if entry.evidence.grade == "against":
         about = " ".join((entry.title, entry.summary)).lower()
-        if naming and "not recommended" not in about:
+        if naming and not any(words in about for words in ("not recommended", "不推荐", "不建议")):
             yield Breach(
                 "an item about quinine must say in its title or summary that it is "
                 "'not recommended'",
@@ -411,14 +423,14 @@ def stop_advice(text: str | _Text) -> Iterator[tuple[str, str]]:
         or not sentence.words.isdisjoint({"not", "never", "t"})
         for match in STOP_MEDICINE.finditer(sentence.text)
     ]
-    if not found or SENDS_TO_DOCTOR.search(read.plain):
-        return
-    for match, sentence in found:
-        if match.group(0).lower().startswith(
-            ("stop", "quit", "cease", "halt", "discontinu")
-        ) and _NEGATED.search(_before(sentence, match.start())):
-            continue
-        yield match.group(0), sentence
+    if found and not SENDS_TO_DOCTOR.search(read.plain):
+        for match, sentence in found:
+            if match.group(0).lower().startswith(
+                ("stop", "quit", "cease", "halt", "discontinu")
+            ) and _NEGATED.search(_before(sentence, match.start())):
+                continue
+            yield match.group(0), sentence
+    yield from stop_advice_zh(read)
 
 
 def find_stop_advice(text: str | _Text) -> str | None:
@@ -447,6 +459,184 @@ def find_forceful(text: str | _Text) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+# ---------------------------------------------------------------- Chinese text
+#
+# The same rules in Chinese (issue 16): the translations in data/i18n/zh-Hans/ and user files
+# written in Chinese. They look only at sentences with a Chinese character in them, so English
+# text is read exactly as before.
+
+_HAN = _lazy(r"[\u3400-\u9fff]")
+# Where a clause ends: what a Chinese condition or negation reaches no further than.
+_CLAUSE_SPLIT = _lazy(r"[\u3001\u3002;!?:]|(?<!\d)[,.]|[,.](?!\d)")
+# Arabic numerals (also full-width ones, folded by NFKC before the search) or Chinese ones.
+_ZH_NUMERALS = "零〇一二两三四五六七八九十百千万半几壹贰叁肆伍陆柒捌玖拾佰仟"
+_ZH_NUMBER = rf"(?:(?<![\d.,])\d++(?:[.,]\d++)*+|[{_ZH_NUMERALS}]++)"
+_ZH_RANGE = rf"{_ZH_NUMBER}(?:\s*(?:-|~|\u2013|\u2014|至|到|或)\s*{_ZH_NUMBER})?"
+# An amount of a medicine whatever stands near it: mass, volume, international units.
+_ZH_MASS_UNITS = ("毫克", "微克", "克", "毫升", "国际单位", "毫摩尔")
+_LATIN_UNITS = r"(?:mg|MG|mcg|µg|μg|ug|g|ml|mL|ML|IU|iu|i\.u\.|I\.U\.)(?![A-Za-z])"
+# Counted things (tablets, capsules, sachets, drops, spoons, puffs): an amount when a medicine
+# is named in the same clause, so that "一片麻木" or "两包衣服" are not doses.
+_ZH_COUNT_UNITS: tuple[str, ...] = tuple(
+    "片 粒 颗 丸 袋 包 滴 勺 汤匙 茶匙 匙 支 剂 喷 单位".split()  # noqa: SIM905
+)
+ZH_DOSE = _lazy(
+    rf"(?P<number>{_ZH_RANGE})\s*(?:个|小|大)?\s*"
+    rf"(?P<unit>{'|'.join(_ZH_MASS_UNITS)}|{_LATIN_UNITS}|{'|'.join(_ZH_COUNT_UNITS)})"
+)
+# A unit's character followed by one of these begins another word (克服, 包括, 片刻, 支持).
+_ZH_NOT_A_UNIT = {"克": "服", "包": "括含", "片": "刻面", "支": "持撑付", "单位": "时"}
+# Words that make a clause about a medicine or supplement: its name, or taking it (服, 吃)
+# next to a counted amount ("吃两片").
+_ZH_MEDICINE_NAMED = rf"药|剂|胶囊|钙片|补充|奎宁|{_NAMED_ZH}"
+_ZH_MEDICINE = _lazy(rf"{_ZH_MEDICINE_NAMED}|服|吃")
+_ZH_MEDICINE_NAMED_RE = _lazy(_ZH_MEDICINE_NAMED)
+_ZH_TIMES = (
+    r"(?:每天|每日|每晚|每早|每周|每星期|一天|一日|一晚|一周)\s*(?:早晚)?\s*各?\s*"
+    rf"(?:服用|口服|吃|服|补充)?\s*{_ZH_RANGE}\s*次"
+)
+ZH_SCHEDULE = _lazy(
+    rf"{_ZH_TIMES}|每(?:隔)?\s*{_ZH_RANGE}\s*(?:个)?\s*小时|早晚各\s*{_ZH_RANGE}\s*(?:次|片|粒)"
+)
+
+
+def _normal(text: str) -> str:
+    """Full-width digits, letters and spaces as their ordinary forms."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence (after NFKC, so its commas are ASCII ones; a comma or point
+    between digits, as in 1,000 or 2.5, stays)."""
+    return _CLAUSE_SPLIT.split(sentence)
+
+
+def _around(clause: str, start: int, end: int) -> tuple[str, str]:
+    """What comes before and after clause[start:end], no further than _LOOK_BACK characters:
+    a long clause is read once, not once per match."""
+    return clause[max(0, start - _LOOK_BACK) : start], clause[end : end + _LOOK_BACK]
+
+
+def _chinese(read: _Text) -> Iterator[str]:
+    """The sentences with Chinese in them, full-width forms folded."""
+    for sentence in read.sentences:
+        if _HAN.search(sentence.text):
+            yield _normal(sentence.text)
+
+
+def find_dose_zh(text: str | _Text) -> str | None:
+    """The first amount of a medicine in Chinese text (a number followed by a unit: a unit
+    alone, as in 休克, is not one), or a schedule next to a medicine."""
+    for sentence in _chinese(_read(text)):
+        for clause in _clauses(sentence):
+            names_a_medicine: bool | None = None
+            for match in ZH_DOSE.finditer(clause):
+                unit = match.group("unit")
+                if unit == "克" and match.group("number").endswith("千"):
+                    continue  # 千克, a kilogram: a weight, not an amount of medicine
+                following = clause[match.end() : match.end() + 1]
+                if following and following in _ZH_NOT_A_UNIT.get(unit, ""):
+                    continue  # the unit's character begins a word: 克服, 包括, 片刻, 支持
+                if unit in _ZH_COUNT_UNITS:
+                    if names_a_medicine is None:
+                        names_a_medicine = _ZH_MEDICINE.search(clause) is not None
+                    if not names_a_medicine:
+                        continue
+                return match.group(0)
+        schedule = ZH_SCHEDULE.search(sentence)
+        if schedule and _ZH_MEDICINE.search(sentence):
+            return schedule.group(0)
+    return None
+
+
+_ZH_TAKE = (
+    "开始服用|继续服用|坚持服用|建议服用|可以服用|服用|口服|吃|喝|饮用|使用|试试|试一试|尝试|购买|买"
+    "|推荐|建议|开具|考虑|用"
+)
+_ZH_GAP = "[一点些少量低小剂含有的硫酸杯瓶片粒汤力水\uff08(]{0,8}"
+_ZH_PRAISE = (
+    r"有效(?!性|成分)|管用|有用|能治|可治|治好|治疗抽筋|能缓解|可以缓解|可缓解|缓解抽筋|能预防"
+    r"|可以预防|预防抽筋|很安全|是安全的|安全无害|比较安全|相对安全|非常安全|效果好|效果很好"
+    r"|效果不错|有帮助|有好处|值得一试|首选|推荐"
+)
+ZH_RECOMMENDS_QUININE = _lazy(
+    rf"(?P<verb>{_ZH_TAKE}){_ZH_GAP}奎宁"
+    rf"|奎宁(?:水|片|硫酸盐)?[^不没无非未勿别难的\uff0c\u3002\uff1b\uff01\uff1f,.;!?]{{0,6}}?"
+    rf"(?:{_ZH_PRAISE})"
+)
+# Just before the verb: a negation, a warning or an ongoing action ("在服用奎宁", a report).
+_ZH_NOT_ADVICE_BEFORE = _lazy(
+    r"(?:不|别|勿|避免|停止|禁止|没有|未|在|不再|曾|曾经)"
+    r"(?:再|继续|自行|擅自|随意|长期|常规|要|宜|应|可|能|建议|推荐)*\s*$"
+)
+# Anywhere before it in the clause: a question or a condition.
+_ZH_CONDITION = _lazy(r"是否|如果|若|假如|要是|有没有|正在|以前|过去|一旦")
+# Just after quinine: the people or the time of taking it, or a question ("服用奎宁的人").
+_ZH_REPORT_AFTER = _lazy(r"^(?:水|片)?\s*(?:的人|的患者|者|后|时|期间|以后|之后|以来|吗|呢|\?)")
+
+
+def find_quinine_recommendation_zh(text: str | _Text) -> str | None:
+    """The first words of Chinese text that recommend quinine, or say it helps or is safe."""
+    for sentence in _chinese(_read(text)):
+        if "奎宁" not in sentence:
+            continue
+        for clause in _clauses(sentence):
+            for match in ZH_RECOMMENDS_QUININE.finditer(clause):
+                before, after = _around(clause, match.start(), match.end())
+                if match.group("verb") and (
+                    _ZH_NOT_ADVICE_BEFORE.search(before)
+                    or _ZH_CONDITION.search(before)
+                    or _ZH_REPORT_AFTER.search(after)
+                    or after.rstrip().endswith(("吗", "?"))
+                ):
+                    continue
+                return match.group(0)
+    return None
+
+
+# Words that stop a medicine by themselves, and words that do next to a medicine.
+ZH_STOP_ALWAYS = _lazy(
+    r"停药|停服|停用|断药|停止(?:服用|服药|用药)|不要再服用|别再服用|减(?:少)?(?:剂量|药量|用量)"
+    r"|剂量减半|减半服用|少服|漏服一次|跳过一次"
+)
+ZH_STOP_NEAR_MEDICINE = _lazy(r"停掉|停止(?:使用|吃)|(?:别|不要)再?(?:吃|用)(?:了)?|少吃(?:一|半)")
+# "不要自行停药", "请勿擅自停止服用", "不能突然停药": the safety line itself.
+_ZH_NEGATED = _lazy(
+    r"(?:不要|不可|不能|不应该|不应|不宜|不得|请勿|切勿|勿|别|不)"
+    r"(?:自行|擅自|私自|随意|突然|自己|轻易|贸然|马上|立即|立刻|在[^\uff0c\u3002]{0,10}?前)*\s*$"
+)
+# "请先咨询医生或药师", "遵医嘱", "在医生指导下": the text sends the person to a doctor.
+ZH_SENDS_TO_DOCTOR = _lazy(
+    r"(?:咨询|询问|请教|问问|告诉|联系|征求|遵照|遵从|听从|按照|遵|先问|在)"
+    r"[^\u3002\uff01\uff1f]{0,10}?(?:医生|药师|医师|助产士|大夫)"
+    r"|医嘱|(?:医生|药师|医师)(?:的)?(?:同意|建议|指导|允许|指示)"
+)
+
+
+def stop_advice_zh(text: str | _Text) -> Iterator[tuple[str, str]]:
+    """Each piece of advice in Chinese text to stop a medicine, with its sentence, unless the
+    text sends the person to a doctor or pharmacist."""
+    read = _read(text)
+    found: list[tuple[str, str]] = []
+    for sentence in _chinese(read):
+        for clause in _clauses(sentence):
+            for pattern in (ZH_STOP_ALWAYS, ZH_STOP_NEAR_MEDICINE):
+                for match in pattern.finditer(clause):
+                    before, after = _around(clause, match.start(), match.end())
+                    stop = match.group(0)
+                    if pattern is ZH_STOP_NEAR_MEDICINE and not _ZH_MEDICINE_NAMED_RE.search(
+                        before + after
+                    ):
+                        continue
+                    if stop.startswith(("停", "断", "减")) and _ZH_NEGATED.search(before):
+                        continue
+                    found.append((stop, sentence))
+    if found and not ZH_SENDS_TO_DOCTOR.search(_normal(read.plain)):
+        yield from found
 
 
 # ---------------------------------------------------------------- the rules together
@@ -529,3 +719,58 @@ def check_triage(triage: Triage) -> list[Breach]:
         (path, text) for path, text in text_fields(triage) if path[0] in ("levels", "safety_net")
     )
     return list(_text_breaches(texts))
+
+
+# ---------------------------------------------------------------- translation files
+
+# Fields of a translation file that are not text: the id an entry is matched by, and the hash
+# of the English text it was made from.
+_NOT_TRANSLATED_TEXT = NOT_TEXT | {"from"}
+
+
+def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            if key not in _NOT_TRANSLATED_TEXT:
+                yield from _strings(part, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, part in enumerate(value):
+            yield from _strings(part, (*path, index))
+
+
+def check_translation(document: Any) -> list[Breach]:
+    """Every breach of the content rules in a parsed translation file (data/i18n/<lang>/
+    <stem>.yaml): each string it holds, whatever the field, with the same exceptions as the
+    English (stopping quinine in the warning signs about its side effects), and quinine never
+    named in relief advice or muscles. Paths start with the section ("signs", 3, "note")."""
+    if not isinstance(document, dict):
+        return []
+    found: list[Breach] = []
+    for section, body in document.items():
+        if section == "sources":
+            continue
+        entries = body if isinstance(body, list) else [body]
+        for index, entry in enumerate(entries):
+            base: Path = (str(section), index) if isinstance(body, list) else (str(section),)
+            entry_id = entry.get("id") if isinstance(entry, dict) else None
+            texts = list(_strings(entry, base))
+            in_signs = section == "signs"
+            quinine_may_stop = (
+                in_signs
+                and entry_id in QUININE_STOP_SIGNS
+                and any(QUININE.search(text) for _, text in texts)
+            )
+            found.extend(_text_breaches(texts, quinine_may_stop=quinine_may_stop, sign=in_signs))
+            if section in ("muscles", "relief"):
+                found.extend(
+                    Breach(
+                        "quinine is never recommended, so it cannot appear in relief advice "
+                        "or muscles",
+                        path,
+                    )
+                    for path, text in texts
+                    if QUININE.search(text)
+                )
+    return found
