@@ -41,8 +41,8 @@ NOT_TRANSLATED = frozenset({"sources"})
 EXTRA_FIELDS = {"muscles": frozenset({"aliases"})}
 
 
-def folder(lang: str, data: Path = DATA) -> Path:
-    return data / "i18n" / lang
+def folder(lang: str, data: Path | None = None) -> Path:
+    return (DATA if data is None else data) / "i18n" / lang
 
 
 def english_sections(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
@@ -63,7 +63,7 @@ def _read(path: Path, shown_name: str) -> LineDict:
     return data
 
 
-def read_translations(lang: str, data: Path = DATA) -> dict[str, tuple[str, Any]]:
+def read_translations(lang: str, data: Path | None = None) -> dict[str, tuple[str, Any]]:
     """(file name, translated part) for each compiled section, from every translation file."""
     found: dict[str, tuple[str, Any]] = {}
     where = folder(lang, data)
@@ -188,7 +188,7 @@ def _check_text(english: Any, given: Any, file: str, line: int | None, item: str
             raise fail(f"the placeholders must be those of the English text ({wanted})")
 
 
-def checked(kb: KnowledgeBase, lang: str, data: Path = DATA) -> dict[str, tuple[str, Any]]:
+def checked(kb: KnowledgeBase, lang: str, data: Path | None = None) -> dict[str, tuple[str, Any]]:
     """The translations of `lang`, checked against `kb`; KnowledgeBaseError if one is wrong."""
     sections = english_sections(kb)
     found = read_translations(lang, data)
@@ -213,7 +213,9 @@ def _part(section: str, english: dict[str, Any], given: Any) -> Any:
     return None
 
 
-def translated(kb: KnowledgeBase, lang: str, data: Path = DATA) -> Iterator[tuple[str, int, Any]]:
+def translated(
+    kb: KnowledgeBase, lang: str, data: Path | None = None
+) -> Iterator[tuple[str, int, Any]]:
     """(section, position, translated JSON) for every translatable entry of `kb`."""
     found = checked(kb, lang, data)
     for section, entries in english_sections(kb).items():
@@ -267,7 +269,7 @@ def _complete(text: Any, given: Any) -> bool:
     return isinstance(given, str) and bool(given)
 
 
-def report(kb: KnowledgeBase, lang: str, data: Path = DATA) -> list[Finding]:
+def report(kb: KnowledgeBase, lang: str, data: Path | None = None) -> list[Finding]:
     """Every entry whose translation is missing, unstamped, stale or incomplete."""
     found = checked(kb, lang, data)
     findings: list[Finding] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cramp_cli.i18n import overlay
-from cramp_cli.i18n.overlay_build import DATA, _read, _units, english_sections, folder
+from cramp_cli.i18n.overlay_build import _read, _units, english_sections, folder
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.lines import LineDict
 
@@ -75,7 +75,7 @@ def stamp_file(path: Path, english: dict[str, list[dict[str, Any]]], shown_name:
     return filled
 
 
-def stamp(kb: KnowledgeBase, lang: str, data: Path = DATA) -> dict[str, int]:
+def stamp(kb: KnowledgeBase, lang: str, data: Path | None = None) -> dict[str, int]:
     """Stamp every translation file of `lang`: {file name: values filled}."""
     english = english_sections(kb)
     done: dict[str, int] = {}
