@@ -252,7 +252,12 @@ def test_sources_are_never_translated(data: Path) -> None:
 
 
 def test_muscle_aliases_are_accepted_and_nowhere_else(data: Path) -> None:
-    _write(data, "muscles.yaml", "muscles:\n  - id: back-calf\n    aliases: [小腿, 腿肚子]\n")
+    _write(
+        data,
+        "muscles.yaml",
+        "muscles:\n  - id: back-calf\n    aliases: [腿肚子]\n    assumed_from: [小腿]\n"
+        "  - id: back-thigh\n    shared_names: [大腿]\n",
+    )
     overlay_build.checked(load_builtin(), ZH, data)
     message = _refused(
         data, "tags.yaml", "tags:\n  who:\n    - id: everyone\n      aliases: [人]\n"
@@ -297,6 +302,8 @@ def test_the_hash_is_of_the_english_text_only() -> None:
     assert overlay.english_hash(entry) == overlay.english_hash(same)
     assert overlay.english_hash(entry) != overlay.english_hash({**entry, "title": "B"})
     assert len(overlay.english_hash(entry)) == 12
+    # An empty list has nothing to translate: it neither changes the hash nor is missing.
+    assert overlay.english_hash({**entry, "short_steps": []}) == overlay.english_hash(entry)
 
 
 def test_the_report_lists_stale_unstamped_partial_and_missing_entries(data: Path) -> None:

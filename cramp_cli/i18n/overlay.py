@@ -104,7 +104,7 @@ def text_of(english: dict[str, Any]) -> dict[str, Any]:
     holds, but not those of nested entries with an id (they carry their own hash)."""
     found: dict[str, Any] = {}
     for key, value in english.items():
-        if is_text(key, value):
+        if is_text(key, value) and value != []:  # an empty list has nothing to translate
             found[key] = value
         elif isinstance(value, dict) and match_key(value) is None:
             inner = text_of(value)

@@ -37,8 +37,10 @@ LIST_SECTIONS = (
 )
 # Sections that are never translated (a source's title is the title it was published under).
 NOT_TRANSLATED = frozenset({"sources"})
-# Fields a translation may carry that are not laid over: muscles' Chinese aliases (names16).
-EXTRA_FIELDS = {"muscles": frozenset({"aliases"})}
+# Fields a translation may carry that are not laid over: the names people type for a muscle
+# in that language (aliases, vague words, words several muscles share), read by the names
+# code whatever the language of the run.
+EXTRA_FIELDS = {"muscles": frozenset({"aliases", "assumed_from", "shared_names"})}
 
 
 def folder(lang: str, data: Path | None = None) -> Path:
