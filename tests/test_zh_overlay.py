@@ -246,6 +246,12 @@ def test_a_lost_placeholder_is_refused(data: Path) -> None:
     assert "{emergency}" in message and "placeholders" in message
 
 
+def test_a_block_keeps_the_id_of_its_english_block(data: Path) -> None:
+    text = "triage:\n  default_region:\n    id: cn\n    name: 中国\n"
+    message = _refused(data, "triage.yaml", text)
+    assert "triage: id: the id must be the English one" in message
+
+
 def test_sources_are_never_translated(data: Path) -> None:
     message = _refused(data, "sources.yaml", "sources:\n  - id: nhs-leg-cramps\n    title: 抽筋\n")
     assert "sources cannot be translated" in message

@@ -107,6 +107,14 @@ def _check(english: Any, given: Any, file: str, item: str, section: str, top: bo
             if top and key in EXTRA_FIELDS.get(section, ()):
                 continue
             if key in overlay.MATCH_KEYS and key == overlay.match_key(english):
+                if value != english[key]:
+                    raise KnowledgeBaseError(
+                        f"the {key} must be the English one ({english[key]})",
+                        file=file,
+                        line=line,
+                        item=item,
+                        field=key,
+                    )
                 continue
             if key not in english or english[key] is None:
                 what = "no such field" if key not in english else "the English entry has no text"
