@@ -252,6 +252,13 @@ def test_a_block_keeps_the_id_of_its_english_block(data: Path) -> None:
     assert "triage: id: the id must be the English one" in message
 
 
+def test_a_number_is_not_text_but_the_default_regions_emergency_text_is(data: Path) -> None:
+    assert not overlay.is_text("emergency", "999")
+    assert overlay.is_text("emergency", "your local emergency number (999 in the UK)")
+    text = "triage:\n  regions:\n    - id: gb\n      emergency: 九九九\n"
+    assert "not a text field" in _refused(data, "triage.yaml", text)
+
+
 def test_sources_are_never_translated(data: Path) -> None:
     message = _refused(data, "sources.yaml", "sources:\n  - id: nhs-leg-cramps\n    title: 抽筋\n")
     assert "sources cannot be translated" in message

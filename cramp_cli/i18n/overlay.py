@@ -33,6 +33,7 @@ TEXT_FIELDS: Final = frozenset(
         "caution",
         "description",
         "urgent",
+        "emergency",
         "differs",
         "points_to",
         "reason",
@@ -67,9 +68,11 @@ def is_text(key: str, value: Any) -> bool:
     """Whether the English field `key` (holding `value`) is text a translation gives."""
     if key not in TEXT_FIELDS:
         return False
-    return isinstance(value, str) or (
-        isinstance(value, list) and all(isinstance(item, str) for item in value)
-    )
+    if isinstance(value, str):
+        # A value without a letter ("999", a region's emergency number) has nothing to
+        # translate; the default region's emergency text has.
+        return any(character.isalpha() for character in value)
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def match_key(entry: dict[str, Any]) -> str | None:
