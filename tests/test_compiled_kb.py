@@ -26,7 +26,17 @@ from cramp_cli.knowledge.loader import load_builtin
 from cramp_cli.knowledge.search_index import SearchIndex, documents_from_kb
 
 REPO = Path(__file__).resolve().parents[1]
-TABLES = ("meta", "entries", "origins", "disabled", "cites", "documents", "words", "postings")
+TABLES = (
+    "meta",
+    "entries",
+    "origins",
+    "disabled",
+    "cites",
+    "documents",
+    "words",
+    "postings",
+    "translations",
+)
 
 USER_FILE = """\
 causes:

@@ -11,6 +11,7 @@ a hazard.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -206,6 +207,13 @@ def _disable(copy: Path, control: Control) -> None:
         assert len(spots) == 1, f"no single 'level:' line in {disable.lower!r}"
         lines[spots[0]] = level.sub(rf"\g<1>{disable.to}", lines[spots[0]])
     path.write_text("".join(lines), encoding="utf-8")
+    if isinstance(disable, Remove):
+        # Its translations go with it: a translation of an entry English lacks is refused.
+        for translation in sorted((copy / "data" / "i18n").glob(f"*/{path.name}")):
+            with contextlib.suppress(AssertionError):  # not translated
+                lines, _, start, end = _entry_place(translation, disable.remove)
+                del lines[start - 1 : (end - 1) if end else len(lines)]
+                translation.write_text("".join(lines), encoding="utf-8")
 
 
 def _pytest_runs(specs: tuple[str, ...] | list[str]) -> Iterator[list[str]]:

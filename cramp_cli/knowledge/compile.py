@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ CREATE TABLE cites (
 CREATE TABLE documents (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE words (word TEXT PRIMARY KEY, length INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX words_by_length ON words (length, word);
+CREATE TABLE translations (
+    lang TEXT NOT NULL, section TEXT NOT NULL, size INTEGER NOT NULL, position INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (lang, section, size, position)
+) WITHOUT ROWID;
 CREATE TABLE postings (
     word TEXT NOT NULL, position INTEGER NOT NULL, weight REAL NOT NULL,
     PRIMARY KEY (word, position)
@@ -63,9 +67,14 @@ def _section(kb: KnowledgeBase, name: str) -> tuple[Any, ...]:
     return (kb.triage,) if name == "triage" else tuple(getattr(kb, name))
 
 
-def rows(kb: KnowledgeBase) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def rows(
+    kb: KnowledgeBase, translations: Iterable[tuple[str, str, int, Any]] = ()
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """(table, row) for everything a compiled file holds: the single source of its content,
-    for writing it and for comparing two of them."""
+    for writing it and for comparing two of them. `translations` are (language, section,
+    position, translated JSON) of the built-in entries (cramp_cli.i18n.overlay_build); each
+    is found by the exact English JSON it was laid over (its size, then the entry itself),
+    so an entry a user's file wrote or changed never finds one."""
     user_layers = any(layer != "built-in" for layer, _, _ in kb.files)
     meta = {
         "format": FORMAT,
@@ -84,6 +93,9 @@ def rows(kb: KnowledgeBase) -> Iterator[tuple[str, tuple[Any, ...]]]:
                 origin = kb.origins.get(origin_key(entry))
                 if origin is not None:
                     yield "origins", (origin_key(entry), _dumps(origin_json(origin)))
+    for lang, name, position, data in translations:
+        english = _dumps(json_of(_section(kb, name)[position]))
+        yield "translations", (lang, name, len(english), position, _dumps(data))
     for key, origin in kb.disabled.items():
         yield "disabled", (key, _dumps(origin_json(origin)))
     index = MemoryIndex(documents_from_kb(kb))
@@ -104,7 +116,12 @@ def rows(kb: KnowledgeBase) -> Iterator[tuple[str, tuple[Any, ...]]]:
             yield "postings", (word, position, weight)
 
 
-def write(kb: KnowledgeBase, path: Path, extra_meta: dict[str, str] | None = None) -> None:
+def write(
+    kb: KnowledgeBase,
+    path: Path,
+    extra_meta: dict[str, str] | None = None,
+    translations: Iterable[tuple[str, str, int, Any]] = (),
+) -> None:
     """Compile `kb` into `path`, atomically: a reader sees the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=path.parent)
@@ -116,7 +133,7 @@ def write(kb: KnowledgeBase, path: Path, extra_meta: dict[str, str] | None = Non
             conn.executescript(TABLES)
             with conn:
                 batch: dict[str, list[tuple[Any, ...]]] = {}
-                for table, row in rows(kb):
+                for table, row in rows(kb, translations):
                     batch.setdefault(table, []).append(row)
                 for key, value in (extra_meta or {}).items():
                     batch["meta"].append((key, value))
@@ -137,11 +154,19 @@ def write(kb: KnowledgeBase, path: Path, extra_meta: dict[str, str] | None = Non
 
 def compile_builtin(path: Path = BUILT_IN_PATH) -> Path:
     """Compile the shipped data/ folder (read from YAML and checked in full) into `path`."""
+    from cramp_cli.i18n import AVAILABLE, ENGLISH
+    from cramp_cli.i18n.overlay_build import translated
     from cramp_cli.knowledge.loader import load_builtin
 
     kb = load_builtin()
     _require_complete_sources(kb)
-    write(kb, path)
+    translations = [
+        (lang, section, position, data)
+        for lang in AVAILABLE
+        if lang != ENGLISH
+        for section, position, data in translated(kb, lang)
+    ]
+    write(kb, path, translations=translations)
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cramp_cli import i18n
 from cramp_cli.knowledge.models import (
     GRADES,
     LEVELS,
@@ -135,12 +136,14 @@ class KnowledgeBase:
 
     def __init__(self, sections: Sections) -> None:
         self._sections = sections
-        self._read: dict[str, tuple[Any, ...]] = {}
+        self._read: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     def _section(self, name: str) -> tuple[Any, ...]:
-        found = self._read.get(name)
+        # Per language: a compiled knowledge base reads the entries in the run's language.
+        key = (name, i18n.current())
+        found = self._read.get(key)
         if found is None:
-            found = self._read[name] = self._sections.section(name)
+            found = self._read[key] = self._sections.section(name)
         return found
 
     @property

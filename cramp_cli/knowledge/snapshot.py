@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cramp_cli import i18n
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, Entry, KnowledgeBase, Origin
 from cramp_cli.knowledge.models import (
     ENTRY_SHAPES,
@@ -103,14 +104,22 @@ class SnapshotSections:
             self._meta = dict(self._conn.execute("SELECT key, value FROM meta"))
         return self._meta.get(key)
 
-    def _built(self, section: str, data: str) -> Any:
+    def _built(self, section: str, data: str, translated: dict[str, str] | None = None) -> Any:
+        lang = i18n.current()
+        if lang != i18n.ENGLISH:
+            if translated is not None:
+                data = translated.get(data, data)
+            else:
+                data = translation(lang, section, data) or data
         entry = build(SECTION_SHAPES[section], json.loads(data))
         if self._check is not None:
             self._check(section, entry, data)
         return entry
 
     def section(self, name: str) -> tuple[Any, ...]:
-        return tuple(self._built(name, data) for _, data in self.rows(name))
+        lang = i18n.current()
+        translated = None if lang == i18n.ENGLISH else translations(lang, name)
+        return tuple(self._built(name, data, translated) for _, data in self.rows(name))
 
     def entry(self, entry_id: str) -> Entry | None:
         rows = self._conn.execute("SELECT section, data FROM entries WHERE id = ?", (entry_id,))
@@ -243,6 +252,50 @@ class SnapshotIndex:
 def open_kb(path: Path, check: Callable[[str, Any, str], None] | None = None) -> KnowledgeBase:
     """The knowledge base in a compiled file; SnapshotError if it cannot be read."""
     return KnowledgeBase(SnapshotSections(connect(path), check))
+
+
+@functools.cache
+def _translations() -> sqlite3.Connection | None:
+    try:
+        return connect(BUILT_IN_PATH)
+    except SnapshotError:
+        return None
+
+
+def translation(lang: str, section: str, english: str) -> str | None:
+    """The stored JSON of a built-in entry in `lang`, laid over the English entry whose JSON
+    is `english` (cramp_cli.i18n.overlay); None for an entry a user's file wrote or changed,
+    which is shown as written."""
+    conn = _translations()
+    if conn is None:
+        return None
+    try:
+        row = conn.execute(
+            "SELECT t.data FROM translations t JOIN entries e "
+            "ON e.section = t.section AND e.position = t.position "
+            "WHERE t.lang = ? AND t.section = ? AND t.size = ? AND e.data = ?",
+            (lang, section, len(english), english),
+        ).fetchone()
+    except sqlite3.Error:  # a snapshot from before translations
+        return None
+    return str(row[0]) if row else None
+
+
+def translations(lang: str, section: str) -> dict[str, str]:
+    """{English JSON: JSON in `lang`} for every built-in entry of a section, in one query."""
+    conn = _translations()
+    if conn is None:
+        return {}
+    try:
+        rows = conn.execute(
+            "SELECT e.data, t.data FROM translations t JOIN entries e "
+            "ON e.section = t.section AND e.position = t.position "
+            "WHERE t.lang = ? AND t.section = ?",
+            (lang, section),
+        )
+        return dict(rows)
+    except sqlite3.Error:  # a snapshot from before translations
+        return {}
 
 
 @functools.cache
