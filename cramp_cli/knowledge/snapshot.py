@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, Entry, KnowledgeBase, Origin
 from cramp_cli.knowledge.models import (
     ENTRY_SHAPES,
+    GlossaryTerm,
+    MuscleName,
     PatternRule,
     Symptom,
     Tag,
@@ -40,6 +42,8 @@ SECTION_SHAPES: dict[str, type[Any]] = {
     "triage": Triage,
     "patterns": PatternRule,
     "symptoms": Symptom,
+    "names": MuscleName,
+    "glossary": GlossaryTerm,
 }
 
 
