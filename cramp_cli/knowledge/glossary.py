@@ -19,7 +19,7 @@ Only the fields above are read here; the translated text of the muscles (name, d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +208,18 @@ def _file_names(language: str) -> list[str]:
         entry = files("cramp_cli.data") / FOLDER / language
         names = [item.name for item in entry.iterdir()] if entry.is_dir() else []
     return sorted(name for name in names if name.endswith(".yaml") and name != GLOSSARY_FILE)
+
+
+def missing_terms(
+    english: str, translated: str, terms: Iterable[GlossaryTerm]
+) -> list[GlossaryTerm]:
+    """The glossary terms a translation should use and does not: those whose `patterns`
+    match the English text while the translation holds neither the term nor a form the
+    glossary also accepts."""
+    missing = []
+    for term in terms:
+        if not any(re.search(pattern, english, re.IGNORECASE) for pattern in term.patterns):
+            continue
+        if not any(form in translated for form in (term.term, *term.also_accepted)):
+            missing.append(term)
+    return missing
