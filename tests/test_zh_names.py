@@ -147,6 +147,16 @@ def test_a_phrase_without_spaces_is_found() -> None:
     assert ("muscle", "back-calf") in _hits("腿肚子")
 
 
+def test_a_question_around_a_word_still_finds_it() -> None:
+    """怎么办 (what to do) and the seam 筋怎 are in no entry: the question still ranks as
+    腿抽筋 alone does."""
+
+    def scored(query: str) -> list[tuple[str, float]]:
+        return [(item["id"], item["score"]) for item in run_json("search", query)["items"]]
+
+    assert scored("腿抽筋怎么办")[:5] == scored("腿抽筋")[:5]
+
+
 def test_a_single_character_finds_the_words_that_start_with_it() -> None:
     assert ("relief", "relief-foot") in _hits("脚")
 

@@ -247,6 +247,10 @@ class SearchIndex:
         if limit < 1:
             raise ValueError(f"the limit must be at least 1 (got {limit})")
         words = _query_words(query)
+        # A pair of Chinese characters found nowhere is a seam between two words (筋怎 in
+        # 腿抽筋怎么办), not a word the documents could have: it is left out, so the words
+        # either side of it can still earn the bonuses. A Latin word found nowhere counts.
+        words = [word for word in words if not is_han(word) or self._candidates(word)]
         if not words:
             return []
         # per document: for each query word, its best (score, quality, shown form)
