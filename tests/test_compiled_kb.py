@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from cramp_cli.knowledge import compile as compiler
 from cramp_cli.knowledge import snapshot
 from cramp_cli.knowledge.loader import load_builtin
-from cramp_cli.knowledge.search_index import SearchIndex, documents_from_kb
 
 REPO = Path(__file__).resolve().parents[1]
 TABLES = (
@@ -82,7 +81,7 @@ def test_the_snapshot_reads_back_as_the_yaml_knowledge_base() -> None:
         assert compiled.citing(source.id) == from_yaml.citing(source.id)
 
 
-_MEMORY_INDEX = SearchIndex(documents_from_kb(load_builtin()))
+_MEMORY_INDEX = load_builtin().search_index()
 _WORDS = sorted(
     {word for word in _MEMORY_INDEX._data.vocabulary if len(word) > 2}  # type: ignore[attr-defined]
 )

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from cramp_cli import __version__
-from cramp_cli.knowledge.kb import ENTRY_SECTIONS, KnowledgeBase, Origin, origin_key
+from cramp_cli.knowledge.glossary import translated_texts
+from cramp_cli.knowledge.kb import (
+    ENTRY_SECTIONS,
+    OTHER_SECTIONS,
+    KnowledgeBase,
+    Origin,
+    origin_key,
+)
 from cramp_cli.knowledge.search_index import MemoryIndex, documents_from_kb
 from cramp_cli.knowledge.snapshot import BUILT_IN_PATH, FORMAT
 from cramp_cli.shapes import json_of
@@ -52,7 +59,7 @@ CREATE TABLE postings (
 """
 
 # Every section a compiled file holds, entries first, in `KnowledgeBase.entries` order.
-SECTIONS = (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns", "symptoms")
+SECTIONS = (*ENTRY_SECTIONS, *OTHER_SECTIONS)
 
 
 def _dumps(value: Any) -> str:
@@ -98,7 +105,8 @@ def rows(
         yield "translations", (lang, name, len(english), position, _dumps(data))
     for key, origin in kb.disabled.items():
         yield "disabled", (key, _dumps(origin_json(origin)))
-    index = MemoryIndex(documents_from_kb(kb))
+    # Every entry, with its translated texts.
+    index = MemoryIndex(documents_from_kb(kb, translated_texts()))
     for position, document in enumerate(index.documents):
         data = [
             document.kind,

@@ -9,10 +9,12 @@ from cramp_cli.knowledge.models import (
     GRADES,
     LEVELS,
     Cause,
+    GlossaryTerm,
     Grade,
     Level,
     Lookalike,
     Muscle,
+    MuscleName,
     PatternRule,
     Prevention,
     Relief,
@@ -128,6 +130,8 @@ ENTRY_SECTIONS = (
     "muscles",
     "sources",
 )
+# The sections without ids of their own.
+OTHER_SECTIONS = ("who_tags", "when_tags", "triage", "patterns", "symptoms", "names", "glossary")
 
 
 class KnowledgeBase:
@@ -203,6 +207,16 @@ class KnowledgeBase:
         return self._section("patterns")
 
     @property
+    def names(self) -> tuple[MuscleName, ...]:
+        """The muscles' names in other languages (data/i18n/<language>/muscles.yaml)."""
+        return self._section("names")
+
+    @property
+    def glossary(self) -> tuple[GlossaryTerm, ...]:
+        """One term per medical concept in other languages (data/i18n/<language>/glossary.yaml)."""
+        return self._section("glossary")
+
+    @property
     def triage(self) -> Triage:
         triage: Triage = self._section("triage")[0]
         return triage
@@ -224,7 +238,7 @@ class KnowledgeBase:
             return NotImplemented
         return all(
             self._section(name) == other._section(name)
-            for name in (*ENTRY_SECTIONS, "who_tags", "when_tags", "triage", "patterns", "symptoms")
+            for name in (*ENTRY_SECTIONS, *OTHER_SECTIONS)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -277,6 +291,9 @@ class KnowledgeBase:
             names[muscle.id] = muscle.id
             for alias in muscle.aliases:
                 names[normalise_name(alias)] = muscle.id
+        for other in self.names:
+            if other.kind == "alias":
+                names[normalise_name(other.name)] = other.muscles[0]
         return names
 
     def vague_names(self) -> dict[str, tuple[str, ...]]:
@@ -288,6 +305,9 @@ class KnowledgeBase:
                 key = normalise_name(name)
                 if muscle.id not in vague.get(key, ()):
                     vague[key] = (*vague.get(key, ()), muscle.id)
+        for other in self.names:
+            if other.kind != "alias":
+                vague[normalise_name(other.name)] = other.muscles
         return vague
 
     def muscle(self, muscle_id: str) -> Muscle:
@@ -314,6 +334,8 @@ class MemorySections:
         self.origin_table = origin_table or {}
         self.disabled_table = disabled_table or {}
         self.file_list = file_list
+        # The translated texts search indexes (glossary.translated_texts), set by the loader.
+        self.translated: Any = None
         self._index: Any = None
 
     def section(self, name: str) -> tuple[Any, ...]:
@@ -355,7 +377,8 @@ class MemorySections:
         if self._index is None:
             from cramp_cli.knowledge.search_index import SearchIndex, documents_from_kb
 
-            self._index = SearchIndex(documents_from_kb(KnowledgeBase(self)))
+            documents = documents_from_kb(KnowledgeBase(self), self.translated)
+            self._index = SearchIndex(documents)
         return self._index
 
 

@@ -962,13 +962,18 @@ def load_builtin() -> KnowledgeBase:
 
 
 def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
-    """The knowledge base with the diary patterns (data/patterns.yml) checked against it."""
+    """The knowledge base with the diary patterns (data/patterns.yml) checked against it,
+    and the names and glossary of the other languages (data/i18n/)."""
+    from cramp_cli.knowledge.glossary import load_glossary, load_names, translated_texts
     from cramp_cli.knowledge.kb import MemorySections
     from cramp_cli.knowledge.patterns import load_patterns
 
     sections = kb._sections
     assert isinstance(sections, MemorySections)
     sections.content["patterns"] = load_patterns(kb)
+    sections.content["names"] = load_names(kb)
+    sections.content["glossary"] = load_glossary()
+    sections.translated = translated_texts()
     return kb
 
 

@@ -371,6 +371,63 @@ ENTRY_SHAPES: dict[str, type[Any]] = {
 }
 
 
+# ---------------------------------------------------------------- names in other languages
+# data/i18n/<language>/muscles.yaml (the `aliases`, `assumed_from` and `shared_names` of each
+# muscle) and data/i18n/<language>/glossary.yaml, read by cramp_cli.knowledge.glossary.
+
+NameKind = Literal["alias", "assumed", "shared"]
+GlossaryAuthority = Literal["official", "professional", "low", "none-found"]
+
+
+class MuscleName(StrictModel):
+    """A name typed for a muscle in another language; it works whatever the language.
+    `alias` names one muscle; `assumed` is a vague word taken to mean one muscle (with a
+    note); `shared` fits several muscles, each of which is offered."""
+
+    name: Text
+    lang: Text
+    kind: NameKind
+    muscles: Annotated[tuple[Id, ...], Items(min_length=1)]
+
+
+class GlossarySource(StrictModel):
+    """Where the term's use in the language was read."""
+
+    authority: GlossaryAuthority
+    title: Text | None = None
+    publisher: Text | None = None
+    address: Text | None = None
+    note: Text | None = None
+
+    def __post_init__(self) -> None:
+        if self.authority != "none-found" and self.title is None:
+            raise problem("value_error", "a source needs a title")
+        if self.authority in ("official", "professional") and self.address is None:
+            raise problem("value_error", "an official or professional source needs an address")
+
+
+class GlossaryTerm(StrictModel):
+    """One medical concept: the one term translations use, and the words people search by.
+    `patterns` (regular expressions, matched case-insensitively on the English text) say
+    which English texts must be translated with `term` (or one of `also_accepted`)."""
+
+    id: Id
+    english: Annotated[tuple[Text, ...], Items(min_length=1)]
+    term: Text
+    lang: Text = "zh-Hans"
+    synonyms: tuple[Text, ...] = ()
+    also_accepted: tuple[Text, ...] = ()
+    patterns: tuple[Text, ...] = ()
+    source: GlossarySource
+    note: Text | None = None
+
+
+class GlossaryFile(StrictModel):
+    """data/i18n/<language>/glossary.yaml."""
+
+    glossary: Annotated[tuple[GlossaryTerm, ...], Items(min_length=1)]
+
+
 # ---------------------------------------------------------------- diary patterns
 # data/patterns.yml: when a diary's numbers meet a warning sign (`cramp report`).
 

@@ -16,6 +16,14 @@ A document scores, for each query word, its best quality * field weight over its
 bonuses: when every query word matched, when the query is a phrase of the title, when it is
 the whole title, and for the share of the title's words the query matched (so the shortest
 title that says what was asked comes first).
+
+Chinese is written without spaces: a run of Han characters is indexed, and searched, as its
+overlapping pairs of characters (腿抽筋: 腿抽, 抽筋), so a word is found inside any text that
+holds it; a single character also finds the pairs that start with it. Pairs are matched
+exactly (no typo tolerance: one wrong character is another word). Other languages' names and
+terms reach the English entries through the glossary and the muscles' names
+(cramp_cli.knowledge.glossary), and translated text through documents_from_kb's
+`translated` argument.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
 TITLE_WEIGHT = 3.0
@@ -77,11 +85,31 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
+# Han characters (the CJK blocks and their extensions): written without spaces between words.
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
 
 
 def tokenise(text: str) -> list[str]:
-    """The words of a text, case-folded, split on anything that is not a letter or digit."""
-    return _WORD.findall(text.casefold())
+    """The words of a text, case-folded, split on anything that is not a letter or digit;
+    a run of Han characters gives its overlapping pairs (one character alone stays one)."""
+    words: list[str] = []
+    for word in _WORD.findall(text.casefold()):
+        if not _HAN.search(word):
+            words.append(word)
+            continue
+        for part in _HAN.split(word):
+            if not part:
+                continue
+            if not _HAN.fullmatch(part) or len(part) == 1:
+                words.append(part)
+            else:
+                words.extend(part[start : start + 2] for start in range(len(part) - 1))
+    return words
+
+
+def is_han(word: str) -> bool:
+    """Whether a word is all Han characters (the pairs and single characters of tokenise)."""
+    return _HAN.fullmatch(word) is not None
 
 
 def content_words(text: str) -> list[str]:
@@ -219,6 +247,10 @@ class SearchIndex:
         if limit < 1:
             raise ValueError(f"the limit must be at least 1 (got {limit})")
         words = _query_words(query)
+        # A pair of Chinese characters found nowhere is a seam between two words (筋怎 in
+        # 腿抽筋怎么办), not a word the documents could have: it is left out, so the words
+        # either side of it can still earn the bonuses. A Latin word found nowhere counts.
+        words = [word for word in words if not is_han(word) or self._candidates(word)]
         if not words:
             return []
         # per document: for each query word, its best (score, quality, shown form)
@@ -286,10 +318,10 @@ class SearchIndex:
         found: dict[str, _Candidate] = {}
         if self._data.has_word(word):
             found[word] = _Candidate(word, EXACT, word)
-        if len(word) >= PREFIX_MIN:
+        if len(word) >= PREFIX_MIN or (len(word) == 1 and is_han(word)):
             for other in self._data.words_starting(word):
                 found[other] = _Candidate(other, PREFIX, word)
-        if len(word) >= FUZZY_MIN:
+        if len(word) >= FUZZY_MIN and not is_han(word):
             for other in difflib.get_close_matches(
                 word, self._fuzzy_pool(word), n=FUZZY_MATCHES, cutoff=FUZZY_CUTOFF
             ):
@@ -423,12 +455,70 @@ _SECTIONS: tuple[tuple[str, str, str, tuple[tuple[str, float], ...]], ...] = (
 )
 
 
-def documents_from_kb(kb: Any) -> list[Document]:
+# (kind, id) -> the entry's translated texts, each with its weight (translated_fields).
+Translated = Mapping[tuple[str, str], Sequence[tuple[str, float]]]
+
+
+def section_kind(section: str) -> str | None:
+    """The kind of document a knowledge-base section gives ("causes": "cause"), or None."""
+    return next((kind for kind, name, _, _ in _SECTIONS if name == section), None)
+
+
+def translated_fields(section: str, entry: Mapping[str, Any]) -> list[tuple[str, float]]:
+    """The texts of one translated entry (a mapping of field to text, as in a translation
+    file), each weighted as the English field of the same name; nested texts (an evidence
+    note) and fields the English section does not index weigh least."""
+    weights = next((dict(weighted) for _, name, _, weighted in _SECTIONS if name == section), {})
+    fields: list[tuple[str, float]] = []
+
+    def walk(value: Any, weight: float) -> None:
+        if isinstance(value, str):
+            if value.strip():
+                fields.append((value, weight))
+        elif isinstance(value, Mapping):
+            for inner in value.values():
+                walk(inner, OTHER_WEIGHT)
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                walk(inner, weight)
+
+    for name, value in entry.items():
+        if name not in ("id", "from", "level"):
+            walk(value, weights.get(name, OTHER_WEIGHT))
+    return fields
+
+
+def _glossary_matchers(kb: Any) -> list[tuple[re.Pattern[str], str]]:
+    """For each glossary term: what finds its English words, and the words it adds."""
+    matchers = []
+    for term in getattr(kb, "glossary", ()) or ():
+        english = [rf"\b{re.escape(phrase)}(?:s|es)?\b" for phrase in term.english]
+        pattern = re.compile("|".join([*english, *term.patterns]), re.IGNORECASE)
+        words = " ".join(dict.fromkeys((term.term, *term.also_accepted, *term.synonyms)))
+        matchers.append((pattern, words))
+    return matchers
+
+
+def _other_names(kb: Any) -> dict[str, list[str]]:
+    """Muscle id -> its names in other languages."""
+    names: dict[str, list[str]] = {}
+    for name in getattr(kb, "names", ()) or ():
+        for muscle_id in name.muscles:
+            names.setdefault(muscle_id, []).append(name.name)
+    return names
+
+
+def documents_from_kb(kb: Any, translated: Translated | None = None) -> list[Document]:
     """Every entry of a knowledge base as a document; sections it lacks are skipped.
 
     Duck-typed: any object with the sections as attributes will do, so a knowledge base with
-    or without warning signs and lookalikes gives the documents it has.
+    or without warning signs and lookalikes gives the documents it has. Beside each entry's
+    own text, a document holds the glossary's words for the concepts its English text names
+    (at the weight of the field naming them), a muscle's names in other languages, and the
+    entry's translated texts when `translated` has them.
     """
+    matchers = _glossary_matchers(kb)
+    other_names = _other_names(kb)
     documents: list[Document] = []
     for kind, section, title_attribute, weighted in _SECTIONS:
         for entry in getattr(kb, section, ()) or ():
@@ -437,6 +527,15 @@ def documents_from_kb(kb: Any) -> list[Document]:
             weak_reason = getattr(evidence, "weak_reason", None)
             applies_to = getattr(evidence, "applies_to", None)
             fields = [(_id_text(entry.id), TITLE_WEIGHT), *_texts(entry, weighted)]
+            fields.extend((name, TITLE_WEIGHT) for name in other_names.get(entry.id, ()))
+            if translated is not None:
+                fields.extend(translated.get((kind, entry.id), ()))
+            terms: dict[str, float] = {}
+            for text, weight in fields:
+                for pattern, words in matchers:
+                    if weight > terms.get(words, 0.0) and pattern.search(text):
+                        terms[words] = weight
+            fields.extend(terms.items())
             documents.append(
                 Document(
                     kind=kind,

@@ -20,6 +20,8 @@ from cramp_cli import i18n
 from cramp_cli.knowledge.kb import ENTRY_SECTIONS, Entry, KnowledgeBase, Origin
 from cramp_cli.knowledge.models import (
     ENTRY_SHAPES,
+    GlossaryTerm,
+    MuscleName,
     PatternRule,
     Symptom,
     Tag,
@@ -41,6 +43,8 @@ SECTION_SHAPES: dict[str, type[Any]] = {
     "triage": Triage,
     "patterns": PatternRule,
     "symptoms": Symptom,
+    "names": MuscleName,
+    "glossary": GlossaryTerm,
 }
 
 
