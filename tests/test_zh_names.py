@@ -151,10 +151,11 @@ def test_a_question_around_a_word_still_finds_it() -> None:
     """怎么办 (what to do) and the seam 筋怎 are in no entry: the question still ranks as
     腿抽筋 alone does."""
 
-    def scored(query: str) -> list[tuple[str, float]]:
-        return [(item["id"], item["score"]) for item in run_json("search", query)["items"]]
+    def ranked(query: str) -> list[str]:
+        return [item["id"] for item in run_json("search", query)["items"]]
 
-    assert scored("腿抽筋怎么办")[:5] == scored("腿抽筋")[:5]
+    # Ids, not scores: 怎么 itself is in the translated text, so it may add a little.
+    assert ranked("腿抽筋怎么办")[:5] == ranked("腿抽筋")[:5]
 
 
 def test_a_single_character_finds_the_words_that_start_with_it() -> None:
