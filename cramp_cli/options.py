@@ -18,6 +18,7 @@ import typer
 
 from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, ExitCode, UsageError
+from cramp_cli.i18n.text import N_, _
 
 if TYPE_CHECKING:
     from cramp_cli.diary.store import Diary
@@ -110,7 +111,7 @@ WhoOption = Annotated[
 def examples(*commands: str) -> str:
     """A command's examples for its --help, one per line: the \\b line tells Click not to
     re-wrap them into one paragraph."""
-    label = "Examples:" if len(commands) > 1 else "Example:"
+    label = N_("Examples:") if len(commands) > 1 else N_("Example:")
     return "\b\n" + label + "\n" + "\n".join(f"  {command}" for command in commands)
 
 
@@ -236,7 +237,7 @@ def _page(text: str) -> bool:
 
 
 def error_line(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(_("Error: ") + message, err=True)
 
 
 def json_error(code: str, message: str, hint: str | None) -> None:
