@@ -62,15 +62,17 @@ FORMAT_VARIABLE = "CRAMP_FORMAT"
 
 
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document on stdout, for scripts.")
+    bool, typer.Option("--json", help=N_("Print one JSON document on stdout, for scripts."))
 ]
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format",
         "-f",
-        help="Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
-        "plain otherwise. jsonl prints one item per line.",
+        help=N_(
+            "Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
+            "plain otherwise. jsonl prints one item per line."
+        ),
         case_sensitive=False,
     ),
 ]
@@ -81,20 +83,22 @@ DbOption = Annotated[
         metavar="PATH",
         envvar="CRAMP_DB",
         parser=lambda value: Path(locations.given_path(value, "--db")),
-        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
+        help=N_("The diary file. Default: diary.sqlite3 in cramp's user data folder."),
     ),
 ]
 NoColorOption = Annotated[
-    bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR=1).")
+    bool, typer.Option("--no-color", help=N_("No colour in terminal output (also NO_COLOR=1)."))
 ]
 MinEvidenceOption = Annotated[
     str | None,
     typer.Option(
         "--min-evidence",
         metavar="GRADE",
-        help="Only what has at least this grade, strongest first: strong (or good, good "
-        "evidence), moderate (or some, some evidence), weak, none (or no evidence, no evidence "
-        "found), against (or evidence against). Case, spaces and hyphens do not matter.",
+        help=N_(
+            "Only what has at least this grade, strongest first: strong (or good, good "
+            "evidence), moderate (or some, some evidence), weak, none (or no evidence, no evidence "
+            "found), against (or evidence against). Case, spaces and hyphens do not matter."
+        ),
     ),
 ]
 WhoOption = Annotated[
@@ -102,7 +106,7 @@ WhoOption = Annotated[
     typer.Option(
         "--who",
         metavar="TAG",
-        help="Only what applies to TAG (e.g. pregnancy, athletes).",
+        help=N_("Only what applies to TAG (e.g. pregnancy, athletes)."),
         autocompletion=completion.who_tags,
     ),
 ]
