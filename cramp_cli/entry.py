@@ -51,16 +51,15 @@ def _run() -> None:
 
 def _choose_language() -> None:
     """Choose the language of this run before Typer is imported (it translates some of its
-    words at import). `--lang` with a language cramp lacks is a usage error (exit 2)."""
+    words at import)."""
     import os
 
     from cramp_cli import i18n
     from cramp_cli.i18n import language
 
     choice = language.choose(sys.argv[1:], os.environ)
-    if choice.error is not None:
-        sys.stderr.write(f"Error: {choice.error}\n")
-        raise SystemExit(2)
+    # `--lang` with a language cramp lacks (choice.error): English here, and the CLI reports
+    # the usage error as it reports any other (one line, or JSON with --json; exit 2).
     for line in (choice.warning, choice.note):
         if line is not None:
             sys.stderr.write(line + "\n")

@@ -158,6 +158,16 @@ def test_unknown_lang_is_a_one_line_usage_error() -> None:
     assert "'fr'" in lines[0] and "en, zh" in lines[0]
 
 
+def test_unknown_lang_with_json_is_a_json_usage_error() -> None:
+    import json
+
+    done = _cramp("--lang", "fr", "why", "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    error = json.loads(done.stderr)["error"]
+    assert error["code"] == "usage" and "en, zh" in error["message"]
+
+
 def test_unknown_cramp_lang_warns_once_and_answers_in_english() -> None:
     done = _cramp("why", "--format", "plain", CRAMP_LANG="fr")
     assert done.returncode == 0
