@@ -180,7 +180,21 @@ class _HelpFormatter(click.HelpFormatter):
     the catalogue, at the time the help is shown (the language is known by then)."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+        if i18n.current() == i18n.ENGLISH or prefix is not None:
+            super().write_usage(prog, args, prefix)
+            return
+        from cramp_cli.i18n import wrap
+
+        head = f"{'':>{self.current_indent}}{_('Usage: ')}{prog} "
+        room = self.width - wrap.width(head)
+        if room >= 20:  # the arguments to the right of the prefix, as Click lays them out
+            lines = wrap.wrap(args, room) or [""]
+            indent = " " * wrap.width(head)
+            self.write(head + lines[0] + "\n" + "".join(f"{indent}{line}\n" for line in lines[1:]))
+        else:
+            indent = " " * (self.current_indent + 4)
+            lines = wrap.wrap(args, self.width - len(indent))
+            self.write(head.rstrip() + "\n" + "".join(f"{indent}{line}\n" for line in lines))
 
     def write_heading(self, heading: str) -> None:
         if i18n.current() == i18n.ENGLISH:
@@ -190,12 +204,28 @@ class _HelpFormatter(click.HelpFormatter):
             self.write(f"{'':>{self.current_indent}}{_(heading)}{colon}\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(translated_help(text))
+        if i18n.current() == i18n.ENGLISH:
+            super().write_text(text)
+            return
+        from cramp_cli.i18n import wrap
+
+        indent = " " * self.current_indent
+        paragraphs = []
+        for paragraph in translated_help(text).split("\n\n"):
+            if paragraph.startswith("\b\n"):  # kept as written (examples)
+                lines = paragraph[2:].splitlines()
+            else:
+                lines = wrap.wrap(" ".join(paragraph.split()), self.width - len(indent))
+            paragraphs.append("".join(f"{indent}{line}\n" for line in lines))
+        self.write("\n".join(paragraphs))
 
     def write_dl(
         self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
         rows = [(term, _translated_row(text)) for term, text in rows]
+        if i18n.current() != i18n.ENGLISH:
+            self._write_wide_dl(rows, col_max, col_spacing)
+            return
         first = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
         if self.width - self.current_indent - first >= 30:
             super().write_dl(rows, col_max, col_spacing)
@@ -213,6 +243,26 @@ class _HelpFormatter(click.HelpFormatter):
                     break_on_hyphens=False,
                 )
                 self.write("".join(f"{indent}{line}\n" for line in lines))
+
+    def _write_wide_dl(self, rows: list[tuple[str, str]], col_max: int, col_spacing: int) -> None:
+        """write_dl for text with wide characters: Click's layout, wrapped by columns."""
+        from cramp_cli.i18n import wrap
+
+        first = min(max((len(term) for term, _text in rows), default=0), col_max) + col_spacing
+        narrow = self.width - self.current_indent - first < 30
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if narrow or len(term) > first - col_spacing:
+                self.write("\n")
+                indent = self.current_indent + (4 if narrow else first)
+            else:
+                self.write(" " * (first - len(term)))
+                indent = self.current_indent + first
+            lines = wrap.wrap(text, self.width - indent) if text else []
+            if not narrow and len(term) <= first - col_spacing:
+                self.write(f"{lines[0] if lines else ''}\n")
+                lines = lines[1:]
+            self.write("".join(f"{'':>{indent}}{line}\n" for line in lines))
 
 
 class _Context(typer.Context):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,6 @@ def test_every_message_is_translated_and_none_is_fuzzy() -> None:
 
 
 def test_translations_keep_their_placeholders() -> None:
-    import re
-
     for msgid, msgstr in _catalogue().items():
         assert sorted(re.findall(r"\{[^}]*\}", msgid)) == sorted(
             re.findall(r"\{[^}]*\}", msgstr)
@@ -214,3 +213,42 @@ def test_english_usage_errors_are_unchanged() -> None:
     done = run("relieve", "--nope")
     assert done.exit_code == 2
     assert "Error: No such option: --nope" in done.stderr
+
+
+# Help in Chinese fits the terminal: wide characters count two columns, lines break between
+# them, and no line starts with closing punctuation.
+
+
+def _columns(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+@pytest.mark.parametrize("command", [[], ["relieve"], ["check"], ["why"], ["now"], ["report"]])
+def test_chinese_help_fits_the_terminal(command: list[str], columns: int) -> None:
+    done = run("--lang", "zh", *command, "--help", env={"COLUMNS": str(columns)})
+    assert done.exit_code == 0
+    wide_lines = [line for line in done.stdout.splitlines() if _columns(line) != len(line)]
+    assert wide_lines
+    for line in wide_lines:
+        assert _columns(line) <= columns - 2, line
+        assert line.strip()[:1] not in set("，。、；：？！）"), line
+        assert not line.endswith("（"), line
+
+
+def test_wrapping_keeps_latin_words_whole_and_punctuation_with_its_word() -> None:
+    from cramp_cli.i18n.wrap import width, wrap
+
+    sample = "只显示证据至少达到这一评级的内容：strong（也可写 good、good evidence）、moderate。"
+    words = {"strong", "good", "evidence", "moderate"}
+    for columns in range(12, 40):
+        lines = wrap(sample, columns)
+        assert "".join(lines).replace(" ", "") == sample.replace(" ", "")
+        for line in lines:
+            assert width(line) <= columns, (columns, lines)
+            assert line[:1] not in set("，。、；：？！）"), (columns, lines)
+            assert not line.endswith("（"), (columns, lines)
+        latin = {word for line in lines for word in re.findall(r"[a-z]+", line)}
+        assert latin == words, (columns, lines)  # no word cut in two
