@@ -13,8 +13,10 @@ Standard library only, and cheap: it runs on every start, before Typer is import
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 ENGLISH = "en"
 CHINESE = "zh-Hans"
@@ -30,17 +32,33 @@ TRADITIONAL_NOTE = (
 )
 
 
-class Choice(NamedTuple):
+class Choice:
     """The language chosen, and what to say about the choice.
 
     `error` is set when `--lang` names a language cramp lacks (a usage error, exit 2);
     `warning` when CRAMP_LANG does (English, with the warning on stderr); `note` when a
-    Traditional Chinese locale gets Simplified Chinese."""
+    Traditional Chinese locale gets Simplified Chinese. (A plain class: a NamedTuple costs
+    a millisecond to declare, on every start.)"""
 
-    code: str
-    note: str | None = None
-    warning: str | None = None
-    error: str | None = None
+    __slots__ = ("code", "error", "note", "warning")
+
+    def __init__(
+        self,
+        code: str,
+        note: str | None = None,
+        warning: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.code = code
+        self.note = note
+        self.warning = warning
+        self.error = error
+
+    def __repr__(self) -> str:
+        return (
+            f"Choice({self.code!r}, note={self.note!r}, warning={self.warning!r}, "
+            f"error={self.error!r})"
+        )
 
 
 def _parts(value: str) -> list[str]:
