@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import (
     Entry,
     KnowledgeBase,
@@ -142,9 +143,9 @@ def match_muscle(kb: KnowledgeBase, name: str) -> MuscleMatch:
         found = tuple(kb.muscle(muscle_id) for muscle_id in vague[key])
         typed = " ".join(name.split())
         if len(found) == 1:
-            note = ASSUMED_MUSCLE.format(name=typed, muscle=found[0].name.lower())
+            note = _(ASSUMED_MUSCLE).format(name=typed, muscle=found[0].name.lower())
         else:
-            note = SHARED_MUSCLE.format(name=typed, choices=_either(found))
+            note = _(SHARED_MUSCLE).format(name=typed, choices=_either(found))
         return MuscleMatch(found, note)
     nearest: list[str] = []
     for close in _nearest(key, [*names, *vague], n=6):
@@ -286,8 +287,8 @@ def why(
     )
     return WhyResult(
         filters=Filters(who=who, when=when, min_evidence=grade),
-        note=WHY_NOTE,
-        medicine_safety=MEDICINE_SAFETY,
+        note=_(WHY_NOTE),
+        medicine_safety=_(MEDICINE_SAFETY),
         items=tuple(items),
         best=best_supported(cause for cause in items if cause.group != "mechanism"),
         user_claims=_user_claims(kb, items),
@@ -318,7 +319,7 @@ def relieve(
         filters=Filters(min_evidence=grade),
         muscle=match.muscles[0] if len(match.muscles) == 1 else None,
         notes=(match.note,) if match.note else (),
-        safety=RELIEF_SAFETY,
+        safety=_(RELIEF_SAFETY),
         items=items,
         user_claims=_user_claims(kb, items),
         muscles=kb.muscles if not match.muscles else (),
@@ -344,7 +345,7 @@ def prevent(
         doctor_treatments = ()
     return PreventResult(
         filters=Filters(who=who, min_evidence=grade),
-        note=PREVENT_NOTE,
+        note=_(PREVENT_NOTE),
         items=items,
         doctor_treatments=doctor_treatments,
         best=best,
@@ -475,7 +476,7 @@ def lookalikes(kb: KnowledgeBase) -> LookalikesResult:
     def danger(item: Lookalike) -> int:
         return level_rank(item.level) if item.level is not None else len(LEVELS)
 
-    return LookalikesResult(note=LOOKALIKES_NOTE, items=tuple(sorted(kb.lookalikes, key=danger)))
+    return LookalikesResult(note=_(LOOKALIKES_NOTE), items=tuple(sorted(kb.lookalikes, key=danger)))
 
 
 def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
@@ -591,7 +592,7 @@ def check(
         ),
         fired=tuple(fired),
         not_sure=tuple(sorted(unsure)),
-        pointers=SELF_CARE_POINTERS if level == "self-care" else (),
+        pointers=tuple(map(_, SELF_CARE_POINTERS)) if level == "self-care" else (),
         level_sources=tuple(kb.source(source_id) for source_id in advice.sources),
         safety_net=triage.safety_net,
     )
@@ -610,7 +611,7 @@ def interview_verdict(
             "answered": answered,
             "questions": total,
             "partial_note": (
-                PARTIAL_VERDICT.format(answered=answered, total=total) if cut_short else None
+                _(PARTIAL_VERDICT).format(answered=answered, total=total) if cut_short else None
             ),
         }
     )
@@ -629,7 +630,7 @@ def not_assessed(kb: KnowledgeBase, interview: Interview) -> NotAssessedResult:
     return NotAssessedResult(
         answered=answered,
         questions=total,
-        message=NOT_ASSESSED.format(answered=answered, total=total),
+        message=_(NOT_ASSESSED).format(answered=answered, total=total),
         emergency_signs=tuple(sign for sign in _question_order(kb) if sign.level == "emergency"),
         safety_net=kb.triage.safety_net,
     )

@@ -43,9 +43,27 @@ def _run() -> None:
 
         sys.stdout.write(f"cramp {__version__}\n")
         return
+    _choose_language()
     from cramp_cli.cli import main as cli_main
 
     cli_main()
+
+
+def _choose_language() -> None:
+    """Choose the language of this run before Typer is imported (it translates some of its
+    words at import)."""
+    import os
+
+    from cramp_cli import i18n
+    from cramp_cli.i18n import language
+
+    choice = language.choose(sys.argv[1:], os.environ)
+    # `--lang` with a language cramp lacks (choice.error): English here, and the CLI reports
+    # the usage error as it reports any other (one line, or JSON with --json; exit 2).
+    for line in (choice.warning, choice.note):
+        if line is not None:
+            sys.stderr.write(line + "\n")
+    i18n.set_current(choice.code)
 
 
 def _unraisable(hook_args: "sys.UnraisableHookArgs") -> None:

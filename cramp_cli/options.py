@@ -18,6 +18,7 @@ import typer
 
 from cramp_cli import completion, locations
 from cramp_cli.errors import CrampError, ExitCode, UsageError
+from cramp_cli.i18n.text import N_, _
 
 if TYPE_CHECKING:
     from cramp_cli.diary.store import Diary
@@ -61,15 +62,17 @@ FORMAT_VARIABLE = "CRAMP_FORMAT"
 
 
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document on stdout, for scripts.")
+    bool, typer.Option("--json", help=N_("Print one JSON document on stdout, for scripts."))
 ]
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format",
         "-f",
-        help="Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
-        "plain otherwise. jsonl prints one item per line.",
+        help=N_(
+            "Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
+            "plain otherwise. jsonl prints one item per line."
+        ),
         case_sensitive=False,
     ),
 ]
@@ -80,20 +83,22 @@ DbOption = Annotated[
         metavar="PATH",
         envvar="CRAMP_DB",
         parser=lambda value: Path(locations.given_path(value, "--db")),
-        help="The diary file. Default: diary.sqlite3 in cramp's user data folder.",
+        help=N_("The diary file. Default: diary.sqlite3 in cramp's user data folder."),
     ),
 ]
 NoColorOption = Annotated[
-    bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR=1).")
+    bool, typer.Option("--no-color", help=N_("No colour in terminal output (also NO_COLOR=1)."))
 ]
 MinEvidenceOption = Annotated[
     str | None,
     typer.Option(
         "--min-evidence",
         metavar="GRADE",
-        help="Only what has at least this grade, strongest first: strong (or good, good "
-        "evidence), moderate (or some, some evidence), weak, none (or no evidence, no evidence "
-        "found), against (or evidence against). Case, spaces and hyphens do not matter.",
+        help=N_(
+            "Only what has at least this grade, strongest first: strong (or good, good "
+            "evidence), moderate (or some, some evidence), weak, none (or no evidence, no evidence "
+            "found), against (or evidence against). Case, spaces and hyphens do not matter."
+        ),
     ),
 ]
 WhoOption = Annotated[
@@ -101,7 +106,7 @@ WhoOption = Annotated[
     typer.Option(
         "--who",
         metavar="TAG",
-        help="Only what applies to TAG (e.g. pregnancy, athletes).",
+        help=N_("Only what applies to TAG (e.g. pregnancy, athletes)."),
         autocompletion=completion.who_tags,
     ),
 ]
@@ -110,7 +115,7 @@ WhoOption = Annotated[
 def examples(*commands: str) -> str:
     """A command's examples for its --help, one per line: the \\b line tells Click not to
     re-wrap them into one paragraph."""
-    label = "Examples:" if len(commands) > 1 else "Example:"
+    label = N_("Examples:") if len(commands) > 1 else N_("Example:")
     return "\b\n" + label + "\n" + "\n".join(f"  {command}" for command in commands)
 
 
@@ -236,7 +241,7 @@ def _page(text: str) -> bool:
 
 
 def error_line(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(_("Error: ") + message, err=True)
 
 
 def json_error(code: str, message: str, hint: str | None) -> None:

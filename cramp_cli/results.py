@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, Literal
 
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
     GRADES,
@@ -30,7 +31,7 @@ from cramp_cli.knowledge.models import (
 )
 from cramp_cli.knowledge.trail import TrailFinding
 from cramp_cli.shapes import Shape, hidden
-from cramp_cli.wording import BELIEF_COUNTS, DISCLAIMER, grade_words
+from cramp_cli.wording import BELIEF_COUNTS, DISCLAIMER, disclaimer, grade_words
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +50,12 @@ class Result(Part):
     schema_version: int = SCHEMA_VERSION
     command: str
     disclaimer: str = DISCLAIMER
+
+    def __post_init__(self) -> None:
+        # The default is the English disclaimer (the schema shows it); an answer carries the
+        # disclaimer in the language of the run.
+        if self.disclaimer == DISCLAIMER:
+            object.__setattr__(self, "disclaimer", disclaimer())
 
 
 class Filters(Part):
@@ -86,7 +93,10 @@ def grade_counts(items: Iterable[Item]) -> str:
     counts = []
     for grade in GRADES:
         # An old belief's grade is counted apart: it grades the belief, not the item.
-        for belief, words in ((False, grade_words(grade)), (True, BELIEF_COUNTS.get(grade))):
+        for belief, words in (
+            (False, grade_words(grade)),
+            (True, _(BELIEF_COUNTS[grade]) if grade in BELIEF_COUNTS else None),
+        ):
             count = evidence.count((grade, belief))
             if count and words:
                 counts.append(f"{count} {words}")

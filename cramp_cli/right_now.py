@@ -4,6 +4,7 @@ do once it eases, and when it may not be a cramp. Built from the knowledge base 
 from __future__ import annotations
 
 from cramp_cli.answers import match_muscle
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.models import Muscle, Relief, Sign
 from cramp_cli.results import NowResult, Stretch
@@ -41,12 +42,12 @@ def now(kb: KnowledgeBase, muscle: str | None = None) -> NowResult:
     notes: list[str] = []
     if muscle is None:
         chosen = [kb.muscle(DEFAULT_MUSCLE)]
-        notes.append(NOW_DEFAULT_MUSCLE)
+        notes.append(_(NOW_DEFAULT_MUSCLE))
     else:  # "leg" is the back of the calf, "thigh" both thighs: each with a note saying so
         match = match_muscle(kb, muscle)
         chosen = list(match.muscles)
         if len(chosen) > 1:  # one short line, so that both stretches fit the screen
-            notes.append(NOW_SHARED_NAME.format(name=" ".join(muscle.split())))
+            notes.append(_(NOW_SHARED_NAME).format(name=" ".join(muscle.split())))
         elif match.note:
             notes.append(match.note)
     stretches = tuple(
@@ -56,7 +57,7 @@ def now(kb: KnowledgeBase, muscle: str | None = None) -> NowResult:
     return NowResult(
         notes=tuple(notes),
         stretches=stretches,
-        warning=NOW_WARNING.format(minutes=limit),
+        warning=_(NOW_WARNING).format(minutes=limit),
         long_cramp_minutes=limit,
         long_cramp=long_cramp_sign(kb),
     )

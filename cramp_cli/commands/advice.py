@@ -7,6 +7,7 @@ import typer
 
 from cramp_cli import completion
 from cramp_cli.errors import UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -36,7 +37,7 @@ def why(
         typer.Option(
             "--when",
             metavar="TAG",
-            help="Only what applies at TAG (e.g. night, after-exercise).",
+            help=N_("Only what applies at TAG (e.g. night, after-exercise)."),
             autocompletion=completion.when_tags,
         ),
     ] = None,
@@ -69,7 +70,7 @@ def relieve(
         str | None,
         typer.Argument(
             metavar="[MUSCLE]",
-            help="The cramping muscle, as with --muscle: 'cramp relieve calf'.",
+            help=N_("The cramping muscle, as with --muscle: 'cramp relieve calf'."),
             autocompletion=completion.muscles,
             show_default=False,
         ),
@@ -77,18 +78,20 @@ def relieve(
     muscle: Annotated[
         str | None,
         muscle_option(
-            "The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
-            "Without it, the measures that help any cramp."
+            N_(
+                "The cramping muscle: a name from 'cramp muscles' (calf, shin, foot, ...). "
+                "Without it, the measures that help any cramp."
+            )
         ),
     ] = None,
     list_names: Annotated[
-        bool, typer.Option("--list", help="Print the muscle ids, one per line, and exit.")
+        bool, typer.Option("--list", help=N_("Print the muscle ids, one per line, and exit."))
     ] = False,
     details: Annotated[
         bool,
         typer.Option(
             "--details",
-            help="Also show every measure's steps, evidence, details and sources.",
+            help=N_("Also show every measure's steps, evidence, details and sources."),
         ),
     ] = False,
     min_evidence: MinEvidenceOption = None,
@@ -127,8 +130,10 @@ def prevent(
         bool,
         typer.Option(
             "--top",
-            help="Only the three best-supported things you can do "
-            "(strongest evidence, then most sources).",
+            help=N_(
+                "Only the three best-supported things you can do "
+                "(strongest evidence, then most sources)."
+            ),
         ),
     ] = False,
     min_evidence: MinEvidenceOption = None,

@@ -21,6 +21,7 @@ from typer.core import TyperGroup, TyperOption
 
 from cramp_cli import completion
 from cramp_cli.errors import CrampError, ExitCode, UnknownNameError, UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -60,24 +61,26 @@ SideOption = Annotated[
     typer.Option(
         "--side",
         metavar="SIDE",
-        help="Which leg: left, right or both.",
+        help=N_("Which leg: left, right or both."),
         autocompletion=completion.sides,
     ),
 ]
 MinutesOption = Annotated[
     str | None,
-    typer.Option("--minutes", metavar="N", help="How long it lasted, in minutes (0.5 is fine)."),
+    typer.Option(
+        "--minutes", metavar="N", help=N_("How long it lasted, in minutes (0.5 is fine).")
+    ),
 ]
 SeverityOption = Annotated[
     str | None,
-    typer.Option("--severity", metavar="1-10", help="How bad it was, from 1 (mild) to 10."),
+    typer.Option("--severity", metavar="1-10", help=N_("How bad it was, from 1 (mild) to 10.")),
 ]
 TriggerOption = Annotated[
     list[str] | None,
     typer.Option(
         "--trigger",
         metavar="TAG",
-        help="What may have brought it on, e.g. long-walk (repeatable, or a,b).",
+        help=N_("What may have brought it on, e.g. long-walk (repeatable, or a,b)."),
     ),
 ]
 ReliefOption = Annotated[
@@ -85,23 +88,27 @@ ReliefOption = Annotated[
     typer.Option(
         "--relief",
         metavar="WORD",
-        help="What you did: stretch (the stretch for the muscle), toe, rub, walk, shake, "
-        "heat, cold, legs up, nothing; or an id from 'cramp relieve'.",
+        help=N_(
+            "What you did: stretch (the stretch for the muscle), toe, rub, walk, shake, "
+            "heat, cold, legs up, nothing; or an id from 'cramp relieve'."
+        ),
         autocompletion=completion.relief_ids,
     ),
 ]
 NoteOption = Annotated[
     str | None,
-    typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+    typer.Option("--note", metavar="TEXT", help=N_("A note, up to 1,000 characters.")),
 ]
 WithOption = Annotated[
     list[str] | None,
     typer.Option(
         "--with",
         metavar="WORDS",
-        help="What else you noticed: swelling, one-sided-swelling, numbness, weakness, "
-        "walking-pain, twitching, dark-urine, urge-to-move, tingling, leg-jerks (repeatable, "
-        "or a,b). A warning sign is asked about at once on a terminal.",
+        help=N_(
+            "What else you noticed: swelling, one-sided-swelling, numbness, weakness, "
+            "walking-pain, twitching, dark-urine, urge-to-move, tingling, leg-jerks (repeatable, "
+            "or a,b). A warning sign is asked about at once on a terminal."
+        ),
         autocompletion=completion.symptom_words,
     ),
 ]
@@ -251,7 +258,7 @@ class LogGroup(TyperGroup):
 log_app = typer.Typer(
     cls=LogGroup,
     name="log",
-    help="Record a cramp in your diary; or edit or delete an entry.",
+    help=N_("Record a cramp in your diary; or edit or delete an entry."),
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode=None,
@@ -274,14 +281,18 @@ def log(
         list[str] | None,
         typer.Argument(
             metavar="[MUSCLE [SIDE] [DURATION]]",
-            help="The muscle first, then the side and how long, in any order: "
-            "'cramp log calf left 3m'. Durations: 3 (minutes), 3m, 3min, 90s, 1m30s.",
+            help=N_(
+                "The muscle first, then the side and how long, in any order: "
+                "'cramp log calf left 3m'. Durations: 3 (minutes), 3m, 3min, 90s, 1m30s."
+            ),
             show_default=False,
         ),
     ] = None,
     muscle: Annotated[
         str | None,
-        muscle_option("The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...)."),
+        muscle_option(
+            N_("The muscle that cramped: a name from 'cramp muscles' (calf, shin, ...).")
+        ),
     ] = None,
     side: SideOption = None,
     minutes: MinutesOption = None,
@@ -291,12 +302,14 @@ def log(
         typer.Option(
             "--at",
             metavar="TIME",
-            help="When it started: now; a date and time such as 2025-03-05T02:10 (local "
-            "time unless it has an offset); a time, 02:10 or 3am (the most recent); "
-            "'yesterday 03:00'; or a time ago, -5h or '90 minutes ago'.",
+            help=N_(
+                "When it started: now; a date and time such as 2025-03-05T02:10 (local "
+                "time unless it has an offset); a time, 02:10 or 3am (the most recent); "
+                "'yesterday 03:00'; or a time ago, -5h or '90 minutes ago'."
+            ),
         ),
     ] = "now",
-    woke: Annotated[bool, typer.Option("--woke", help="It woke me up.")] = False,
+    woke: Annotated[bool, typer.Option("--woke", help=N_("It woke me up."))] = False,
     trigger: TriggerOption = None,
     relief: ReliefOption = None,
     note: NoteOption = None,
@@ -308,8 +321,9 @@ def log(
             metavar="REGION",
             autocompletion=completion.regions,
             envvar="CRAMP_REGION",
-            help="Where you are, for the numbers to call if a warning sign applies: gb, us, "
-            "eu, au.",
+            help=N_(
+                "Where you are, for the numbers to call if a warning sign applies: gb, us, eu, au."
+            ),
         ),
     ] = None,
     db: DbOption = None,
@@ -540,40 +554,44 @@ def edit(
         str,
         typer.Argument(
             metavar="ID",
-            help="The entry's id from 'cramp history', or its first 4 or more hex digits, "
-            "or 'last' for the newest entry.",
+            help=N_(
+                "The entry's id from 'cramp history', or its first 4 or more hex digits, "
+                "or 'last' for the newest entry."
+            ),
         ),
     ],
     muscle: Annotated[
         str | None,
-        muscle_option("The muscle that cramped."),
+        muscle_option(N_("The muscle that cramped.")),
     ] = None,
     side: SideOption = None,
     minutes: MinutesOption = None,
     severity: SeverityOption = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="TIME", help="When it started (see 'cramp log --help')."),
+        typer.Option("--at", metavar="TIME", help=N_("When it started (see 'cramp log --help').")),
     ] = None,
     woke: Annotated[
-        bool | None, typer.Option("--woke/--no-woke", help="Whether it woke you up.")
+        bool | None, typer.Option("--woke/--no-woke", help=N_("Whether it woke you up."))
     ] = None,
     trigger: Annotated[
         list[str] | None,
         typer.Option(
-            "--trigger", metavar="TAG", help="Replace the triggers with these (repeatable)."
+            "--trigger", metavar="TAG", help=N_("Replace the triggers with these (repeatable).")
         ),
     ] = None,
     relief: ReliefOption = None,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="Replace the note.")
+        str | None, typer.Option("--note", metavar="TEXT", help=N_("Replace the note."))
     ] = None,
     clear: Annotated[
         list[str] | None,
         typer.Option(
             "--clear",
             metavar="FIELD",
-            help="Remove a value: side, minutes, severity, triggers, relief or note (repeatable).",
+            help=N_(
+                "Remove a value: side, minutes, severity, triggers, relief or note (repeatable)."
+            ),
         ),
     ] = None,
     db: DbOption = None,
@@ -658,13 +676,17 @@ def delete(
         str,
         typer.Argument(
             metavar="ID",
-            help="The entry's id from 'cramp history', or its first 4 or more hex digits, "
-            "or 'last' for the newest entry.",
+            help=N_(
+                "The entry's id from 'cramp history', or its first 4 or more hex digits, "
+                "or 'last' for the newest entry."
+            ),
         ),
     ],
     yes: Annotated[
         bool,
-        typer.Option("--yes", "-y", help="Delete without asking (needed when not on a terminal)."),
+        typer.Option(
+            "--yes", "-y", help=N_("Delete without asking (needed when not on a terminal).")
+        ),
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -703,23 +725,23 @@ app.add_typer(log_app, name="log")
 def history(
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="From this night on (2025-03-01)."),
+        typer.Option("--since", metavar="DATE", help=N_("From this night on (2025-03-01).")),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", metavar="DATE", help="Up to and including this night."),
+        typer.Option("--until", metavar="DATE", help=N_("Up to and including this night.")),
     ] = None,
     muscle: Annotated[
         str | None,
-        muscle_option("Only cramps of this muscle."),
+        muscle_option(N_("Only cramps of this muscle.")),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", metavar="N", help="At most N entries, newest first.")
+        int, typer.Option("--limit", metavar="N", help=N_("At most N entries, newest first."))
     ] = 20,
     long: Annotated[
         bool,
         typer.Option(
-            "--long", help="On a terminal, every field of each entry, instead of one line each."
+            "--long", help=N_("On a terminal, every field of each entry, instead of one line each.")
         ),
     ] = False,
     db: DbOption = None,
@@ -802,21 +824,25 @@ def report(
         typer.Option(
             "--days",
             metavar="N",
-            help="The last N nights, tonight included (default 30; with --for-doctor, the "
-            "whole diary).",
+            help=N_(
+                "The last N nights, tonight included (default 30; with --for-doctor, the "
+                "whole diary)."
+            ),
         ),
     ] = None,
     for_doctor: Annotated[
         bool,
         typer.Option(
             "--for-doctor",
-            help="A summary to take to the doctor: how often, how long, medicines, signs, "
-            "what helped, questions to ask.",
+            help=N_(
+                "A summary to take to the doctor: how often, how long, medicines, signs, "
+                "what helped, questions to ask."
+            ),
         ),
     ] = False,
     entries_too: Annotated[
         bool,
-        typer.Option("--entries", help="With --for-doctor: add the list of every entry."),
+        typer.Option("--entries", help=N_("With --for-doctor: add the list of every entry.")),
     ] = False,
     output: Annotated[
         Path | None,
@@ -824,13 +850,15 @@ def report(
             "--output",
             "-o",
             metavar="FILE",
-            help="With --for-doctor: write to a new file (it appears only when complete; "
-            "the format follows its name: .html, .md, .json, else plain).",
+            help=N_(
+                "With --for-doctor: write to a new file (it appears only when complete; "
+                "the format follows its name: .html, .md, .json, else plain)."
+            ),
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="With --output: replace the file if it exists."),
+        typer.Option("--force", help=N_("With --output: replace the file if it exists.")),
     ] = False,
     region: Annotated[
         str | None,
@@ -838,7 +866,7 @@ def report(
             "--region",
             metavar="REGION",
             envvar="CRAMP_REGION",
-            help="Where you are, for the numbers to call: gb, us, eu, au.",
+            help=N_("Where you are, for the numbers to call: gb, us, eu, au."),
         ),
     ] = None,
     db: DbOption = None,
@@ -848,8 +876,10 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
-            "plain otherwise. html only with --for-doctor.",
+            help=N_(
+                "Output format. Default: CRAMP_FORMAT if set, else table on a terminal and "
+                "plain otherwise. html only with --for-doctor."
+            ),
             case_sensitive=False,
         ),
     ] = None,
@@ -973,7 +1003,7 @@ def _html(result: object) -> str:
 def export(
     fmt: Annotated[
         ExportFormat,
-        typer.Option("--format", help="csv or json.", case_sensitive=False),
+        typer.Option("--format", help=N_("csv or json."), case_sensitive=False),
     ] = ExportFormat.JSON,
     as_json: JsonOption = False,
     output: Annotated[
@@ -982,13 +1012,15 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to a new file (readable only by you) instead of stdout; it appears "
-            "only when complete.",
+            help=N_(
+                "Write to a new file (readable only by you) instead of stdout; it appears "
+                "only when complete."
+            ),
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="With --output: replace the file if it exists."),
+        typer.Option("--force", help=N_("With --output: replace the file if it exists.")),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -1029,14 +1061,14 @@ def import_(
         str,
         typer.Argument(
             metavar="FILE",
-            help="A file from 'cramp export' (CSV or JSON), a named pipe, or - for stdin.",
+            help=N_("A file from 'cramp export' (CSV or JSON), a named pipe, or - for stdin."),
         ),
     ],
     kind: Annotated[
         ExportFormat | None,
         typer.Option(
             "--format",
-            help="csv or json (default: from the name or the content).",
+            help=N_("csv or json (default: from the name or the content)."),
             case_sensitive=False,
         ),
     ] = None,

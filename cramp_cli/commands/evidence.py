@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from cramp_cli import completion
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -30,7 +31,7 @@ def sources(
         str | None,
         typer.Argument(
             metavar="[ID]",
-            help="Show one source and what cites it.",
+            help=N_("Show one source and what cites it."),
             autocompletion=completion.source_ids,
         ),
     ] = None,
@@ -72,7 +73,9 @@ def show(
     entry_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="Any id from another command.", autocompletion=completion.entry_ids
+            metavar="ID",
+            help=N_("Any id from another command."),
+            autocompletion=completion.entry_ids,
         ),
     ],
     as_json: JsonOption = False,
@@ -87,9 +90,11 @@ def show(
 
 @app.command(epilog=examples("cramp search magnesium", "cramp search 'calf stretch' --limit 5"))
 def search(
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to look for; typos are fine.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help=N_("Words to look for; typos are fine."))
+    ],
     limit: Annotated[
-        int, typer.Option("--limit", metavar="N", min=1, max=500, help="At most N results.")
+        int, typer.Option("--limit", metavar="N", min=1, max=500, help=N_("At most N results."))
     ] = 20,
     as_json: JsonOption = False,
     fmt: FormatOption = None,

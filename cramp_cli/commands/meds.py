@@ -84,6 +84,7 @@ def _result(
 ) -> "MedsResult":
     from cramp_cli import answers
     from cramp_cli.diary.results import MedicineClass, MedsResult
+    from cramp_cli.i18n.text import _
     from cramp_cli.wording import MEDICINE_SAFETY
 
     classes: tuple[MedicineClass, ...] = ()
@@ -102,7 +103,7 @@ def _result(
         action=action,  # type: ignore[arg-type]
         items=tuple(items),
         classes=classes,
-        safety=MEDICINE_SAFETY if classes else None,
+        safety=_(MEDICINE_SAFETY) if classes else None,
     )
 
 

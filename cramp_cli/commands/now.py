@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli import completion
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -41,15 +42,17 @@ def now(
         str | None,
         typer.Argument(
             metavar="[MUSCLE]",
-            help="The cramping muscle (calf, shin, foot, thigh, ...). Default: the back of "
-            "the calf, where most night cramps are.",
+            help=N_(
+                "The cramping muscle (calf, shin, foot, thigh, ...). Default: the back of "
+                "the calf, where most night cramps are."
+            ),
             autocompletion=completion.muscles,
             show_default=False,
         ),
     ] = None,
     no_timer: Annotated[
         bool,
-        typer.Option("--no-timer", help="Show the stretch and exit: no timer, no questions."),
+        typer.Option("--no-timer", help=N_("Show the stretch and exit: no timer, no questions.")),
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,

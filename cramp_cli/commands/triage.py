@@ -6,6 +6,7 @@ import typer
 
 from cramp_cli import completion
 from cramp_cli.errors import ExitCode, UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -46,24 +47,24 @@ def check(
             "-s",
             metavar="ID",
             autocompletion=completion.signs,
-            help="A warning sign that applies (repeatable, or comma-separated). See --list.",
+            help=N_("A warning sign that applies (repeatable, or comma-separated). See --list."),
         ),
     ] = None,
     minutes: Annotated[
         int | None,
         typer.Option(
-            "--minutes", metavar="N", min=0, help="How long the cramp lasted, in minutes."
+            "--minutes", metavar="N", min=0, help=N_("How long the cramp lasted, in minutes.")
         ),
     ] = None,
-    none: Annotated[bool, typer.Option("--none", help="No warning sign applies.")] = False,
+    none: Annotated[bool, typer.Option("--none", help=N_("No warning sign applies."))] = False,
     list_signs: Annotated[
-        bool, typer.Option("--list", help="List the warning signs, most urgent first.")
+        bool, typer.Option("--list", help=N_("List the warning signs, most urgent first."))
     ] = False,
     ask: Annotated[
         bool,
-        typer.Option("--ask", help="Ask the questions even when stdin is not a terminal."),
+        typer.Option("--ask", help=N_("Ask the questions even when stdin is not a terminal.")),
     ] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Show which rules fired.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=N_("Show which rules fired."))] = False,
     region: Annotated[
         str | None,
         typer.Option(
@@ -71,14 +72,14 @@ def check(
             metavar="REGION",
             autocompletion=completion.regions,
             envvar="CRAMP_REGION",
-            help="Where you are, for the numbers to call: gb, us, eu, au.",
+            help=N_("Where you are, for the numbers to call: gb, us, eu, au."),
         ),
     ] = None,
     exit_code: Annotated[
         bool,
         typer.Option(
             "--exit-code",
-            help="Exit with the level: 0 self-care, 3 see-doctor, 4 urgent, 5 emergency.",
+            help=N_("Exit with the level: 0 self-care, 3 see-doctor, 4 urgent, 5 emergency."),
         ),
     ] = False,
     as_json: JsonOption = False,

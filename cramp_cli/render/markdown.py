@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
 from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
@@ -54,7 +55,7 @@ def _ref_grade(ref: EntryRef) -> str:
 
 
 def _claim(entry_id: str, user_claims: tuple[str, ...]) -> str:
-    return f" ({USER_CLAIM})" if entry_id in user_claims else ""
+    return f" ({_(USER_CLAIM)})" if entry_id in user_claims else ""
 
 
 def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> Iterator[str]:
@@ -143,7 +144,7 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
         yield ""
         yield "## First, stretch the cramping muscle"
         yield ""
-        yield esc(STRETCH_FIRST)
+        yield esc(_(STRETCH_FIRST))
         yield ""
         for muscle in result.muscles:
             yield (
@@ -202,7 +203,7 @@ def _prevent(result: PreventResult) -> Iterator[str]:
         yield ""
         if result.groups():
             yield from _in_short(result.summary_counts(), result.best_items(), result.user_claims)
-        for heading, _, items in result.groups():
+        for heading, _short, items in result.groups():
             yield f"## {heading}"
             yield ""
             yield from _items_table(items, result.user_claims)
@@ -434,5 +435,5 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
 def render_markdown(result: Result) -> str:
     render = _RENDERERS.get(type(result)) or _diary_renderers()[type(result)]
     lines = list(render(result))
-    lines.append(f"*{esc(DISCLAIMER)}*")
+    lines.append(f"*{esc(_(DISCLAIMER))}*")
     return "\n".join(lines) + "\n"

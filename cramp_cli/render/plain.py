@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
 from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
@@ -72,7 +73,7 @@ def _relief_lines(item: Relief, result: ReliefResult, steps: bool) -> Iterator[s
         if not result.details and caveat(item.evidence):
             yield f"  Evidence: {caveat(item.evidence)}"
     if result.details:
-        claim = f" ({USER_CLAIM})" if item.id in result.user_claims else ""
+        claim = f" ({_(USER_CLAIM)})" if item.id in result.user_claims else ""
         yield f"  Evidence{claim}: {grade_label(item.evidence)}: {item.evidence.note}"
         yield f"  Details: {item.details}"
         if item.article_claim:
@@ -89,7 +90,7 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
     if result.muscle is not None:
         yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
     elif not main:
-        yield f"Stretch first: {STRETCH_FIRST}"
+        yield f"Stretch first: {_(STRETCH_FIRST)}"
         for muscle in result.muscles:
             yield f"  cramp relieve {muscle_word(muscle)}\t{muscle.name}. {muscle.cramp_pulls}"
     for item in main:
@@ -127,7 +128,7 @@ def _prevent(result: PreventResult) -> Iterator[str]:
     elif result.groups():
         yield f"Summary: {result.summary_counts()}."
         yield f"Best supported: {', '.join(result.best) or '-'}"
-    for heading, _, items in [] if result.top else result.groups():
+    for heading, _short, items in [] if result.top else result.groups():
         yield f"{heading}:"
         for item in items:
             doctor = f"\t({_who_can_help(item)})" if isinstance(item, Treatment) else ""
@@ -185,7 +186,7 @@ def _show(result: ShowResult) -> Iterator[str]:
     entry = result.items[0]
     title = title_of(entry)
     yield f"{result.kind}\t{entry.id}\t{title}"
-    claim = f" ({USER_CLAIM})" if entry.id in result.user_claims else ""
+    claim = f" ({_(USER_CLAIM)})" if entry.id in result.user_claims else ""
     if isinstance(entry, Item):
         grade = entry.evidence.grade
         yield f"Evidence{claim}: {grade} ({grade_label(entry.evidence)}): {entry.evidence.note}"
@@ -317,5 +318,5 @@ def render_plain(result: Result) -> str:
     render = _RENDERERS.get(type(result)) or _diary_renderers()[type(result)]
     lines = list(render(result))
     if result.ends_with_disclaimer:
-        lines.append(f"Disclaimer: {DISCLAIMER}")
+        lines.append(f"Disclaimer: {_(DISCLAIMER)}")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
@@ -94,7 +95,7 @@ def _styled_grade(words: str, grade: str, user_claim: bool) -> Text:
 def _evidence_line(item: Item, user_claims: tuple[str, ...]) -> Text:
     """'Evidence: words - note'; for the user's own item the label says whose claim it is."""
     if item.id in user_claims:
-        label = f"Evidence ({USER_CLAIM})"
+        label = f"Evidence ({_(USER_CLAIM)})"
         words = Text(grade_label(item.evidence), style=USER_CLAIM_STYLE)
     else:
         label, words = "Evidence", _grade(item)
@@ -268,14 +269,14 @@ def _grade_meanings(items: Iterable[Item]) -> Group:
                 continue
             words = grade_words_for(grade, None, "claim") if belief else grade_words(grade)
             line = Text(words, style=GRADE_STYLES[grade])
-            line.append(f": {BELIEF_MEANING if belief else meaning}", style="")
+            line.append(f": {_(BELIEF_MEANING if belief else meaning)}", style="")
             blocks.append(Padding(line, (0, 0, 0, 2)))
     return Group(*blocks)
 
 
 def _stretch_first(result: ReliefResult) -> Panel:
     """Without a muscle: the stretch comes first, with the command for each muscle."""
-    body = Text(STRETCH_FIRST)
+    body = Text(_(STRETCH_FIRST))
     for muscle in result.muscles:
         body.append("\n")
         body.append(f"cramp relieve {muscle_word(muscle)}", style="bold")
@@ -363,7 +364,7 @@ def _prevent(result: PreventResult) -> list[RenderableType]:
                     result.user_claims,
                 )
             )
-        for heading_text, _, items in result.groups():
+        for heading_text, _short, items in result.groups():
             parts.append(_items_list(heading_text, items, _prevention_summary, result.user_claims))
     if not result.items and not result.doctor_treatments:
         parts.append(Text("Nothing matches these filters."))
@@ -482,7 +483,7 @@ def _show(result: ShowResult) -> list[RenderableType]:
         parts.append(_labelled(label, shown))
     if result.sources:
         parts.append(
-            _sources_list(f"Sources ({USER_CLAIM})" if user else "Sources", result.sources)
+            _sources_list(f"Sources ({_(USER_CLAIM)})" if user else "Sources", result.sources)
         )
     if result.see_also:
         parts.append(_refs_list("See also", result.see_also))
@@ -750,7 +751,7 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
 def render_rich(result: Result) -> RenderableType:
     view = _VIEWS.get(type(result)) or _diary_views()[type(result)]
     parts = [_fitting(part) for part in view(result)]
-    parts.append(Text(DISCLAIMER, style="italic dim"))
+    parts.append(Text(_(DISCLAIMER), style="italic dim"))
     return Group(*parts)
 
 
