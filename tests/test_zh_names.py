@@ -114,8 +114,8 @@ def test_a_name_for_an_unknown_muscle_is_refused(
 # ---------------------------------------------------------------- search
 
 
-def _hits(query: str) -> list[tuple[str, str]]:
-    document = run_json("search", query)
+def _hits(query: str, limit: int = 20) -> list[tuple[str, str]]:
+    document = run_json("search", query, "--limit", str(limit))
     return [(item["kind"], item["id"]) for item in document["items"]]
 
 
@@ -143,7 +143,10 @@ def test_a_clot_finds_the_lookalike_and_the_belief() -> None:
 def test_a_phrase_without_spaces_is_found() -> None:
     """腿抽筋 inside a longer query, and a word inside a longer synonym."""
     hits = _hits("半夜腿抽筋怎么办")
-    assert hits[0] == ("source", "afp-2012-nocturnal-leg-cramps")  # "nocturnal leg cramps"
+    # Found through "nocturnal leg cramps" in its English title, but after the advice: a
+    # source's title is not what a Chinese question looks for first (test_zh_search_views).
+    assert ("source", "afp-2012-nocturnal-leg-cramps") in _hits("半夜腿抽筋怎么办", limit=60)
+    assert hits[0][0] != "source"
     assert ("muscle", "back-calf") in _hits("腿肚子")
 
 

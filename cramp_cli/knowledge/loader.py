@@ -964,7 +964,7 @@ def load_builtin() -> KnowledgeBase:
 def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
     """The knowledge base with the diary patterns (data/patterns.yml) checked against it,
     and the names and glossary of the other languages (data/i18n/)."""
-    from cramp_cli.knowledge.glossary import load_glossary, load_names, translated_texts
+    from cramp_cli.knowledge.glossary import load_glossary, load_names
     from cramp_cli.knowledge.kb import MemorySections
     from cramp_cli.knowledge.patterns import load_patterns
 
@@ -973,8 +973,45 @@ def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
     sections.content["patterns"] = load_patterns(kb)
     sections.content["names"] = load_names(kb)
     sections.content["glossary"] = load_glossary()
-    sections.translated = translated_texts()
+    sections.translated = lambda: search_translations(kb)
     return kb
+
+
+def search_translations(kb: KnowledgeBase) -> Any:
+    """What search indexes of the translated entries (search_index.Translations), from the
+    translation overlay, the one reader of data/i18n: with CRAMP_DATA_DIR, that folder's
+    translation files laid over `kb`; otherwise the built-in snapshot's translated entries,
+    for the entries it holds unchanged."""
+    from cramp_cli.knowledge.layers import data_dir
+    from cramp_cli.knowledge.search_index import translations_from
+
+    folder = data_dir()
+    if folder is None:
+        from cramp_cli.knowledge.compile import _built_in_translations
+
+        return translations_from(_built_in_translations(kb))
+    from cramp_cli.i18n import AVAILABLE, ENGLISH, overlay
+    from cramp_cli.i18n import overlay_build as build
+
+    entries: list[tuple[str, str, Any]] = []
+    for lang in AVAILABLE:
+        if lang == ENGLISH:
+            continue
+        try:
+            found = build.checked(kb, lang, Path(folder))
+        except KnowledgeBaseError:
+            # A translation that no longer fits (a file changed under it) stops the compile;
+            # search still finds the entries it does fit.
+            try:
+                found = build.read_translations(lang, Path(folder))
+            except KnowledgeBaseError:
+                continue
+        for section, english_entries in build.english_sections(kb).items():
+            given = found.get(section, ("", None))[1]
+            for english in english_entries:
+                part = build._part(section, english, given)
+                entries.append((lang, section, overlay.laid_over(english, part)))
+    return translations_from(entries)
 
 
 def load_folder(folder: Path) -> KnowledgeBase:

@@ -180,7 +180,7 @@ class SnapshotIndex:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._documents: dict[int, tuple[Document, tuple[str, ...]]] = {}
+        self._documents: dict[int, tuple[Document, tuple[tuple[str, ...], ...]]] = {}
 
     def __len__(self) -> int:
         row = self._conn.execute("SELECT count(*) FROM documents").fetchone()
@@ -224,7 +224,7 @@ class SnapshotIndex:
         rows = self._conn.execute("SELECT DISTINCT length FROM words ORDER BY length")
         return [length for (length,) in rows]
 
-    def _read(self, position: int) -> tuple[Document, tuple[str, ...]]:
+    def _read(self, position: int) -> tuple[Document, tuple[tuple[str, ...], ...]]:
         found = self._documents.get(position)
         if found is None:
             row = self._conn.execute(
@@ -232,8 +232,10 @@ class SnapshotIndex:
             ).fetchone()
             from cramp_cli.knowledge.search_index import Document
 
-            # A snapshot from before `applies_to` has six fields.
+            # A snapshot from before `applies_to` has six fields, from before translated
+            # titles seven.
             kind, entry_id, title, grade, weak_reason, title_words, *rest = json.loads(row[0])
+            translated = rest[1] if len(rest) > 1 else []
             document = Document(
                 kind=kind,
                 id=entry_id,
@@ -242,14 +244,19 @@ class SnapshotIndex:
                 fields=(),
                 weak_reason=weak_reason,
                 applies_to=rest[0] if rest else None,
+                titles=tuple((str(lang), str(text)) for lang, text, _ in translated),
             )
-            found = self._documents[position] = (document, tuple(title_words))
+            words = (tuple(title_words), *(tuple(more) for _, _, more in translated))
+            found = self._documents[position] = (document, words)
         return found
 
     def document(self, position: int) -> Document:
         return self._read(position)[0]
 
     def title_words(self, position: int) -> tuple[str, ...]:
+        return self._read(position)[1][0]
+
+    def all_title_words(self, position: int) -> tuple[tuple[str, ...], ...]:
         return self._read(position)[1]
 
 
