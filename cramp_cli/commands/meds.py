@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli.errors import UnknownNameError, UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -109,6 +110,7 @@ def _result(
 
 @meds_app.command(
     "add",
+    help=N_("Add a medicine you take (over-the-counter ones too)."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds add 'magnesium tablets' --note 'from the chemist'",
@@ -157,6 +159,7 @@ def add(
 
 @meds_app.command(
     "stop",
+    help=N_("Record that you stopped taking a medicine (it stays in the list, with its dates)."),
     epilog=examples("cramp meds stop atorvastatin", "cramp meds stop atorvastatin --on 2025-04-01"),
 )
 def stop(
@@ -217,7 +220,11 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     )
 
 
-@meds_app.command("list", epilog=examples("cramp meds list", "cramp meds list --json"))
+@meds_app.command(
+    "list",
+    help=N_("List your medicines, with their dates, and those linked with cramps."),
+    epilog=examples("cramp meds list", "cramp meds list --json"),
+)
 def list_(
     db: DbOption = None,
     as_json: JsonOption = False,

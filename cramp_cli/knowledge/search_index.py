@@ -590,7 +590,7 @@ def documents_from_kb(
     if isinstance(translated, Translations):
         texts, titles = translated.texts, translated.titles
     elif translated is not None:
-        texts = cast(Translated, translated)
+        texts = translated
     matchers = _glossary_matchers(kb)
     other_names = _other_names(kb)
     documents: list[Document] = []
