@@ -899,6 +899,11 @@ class _Checker:
                     )
         region_names: set[str] = set()
         for position, region in enumerate(triage.regions):
+            for index, source_id in enumerate(region.sources):
+                if source_id not in sources:
+                    self._fail_triage(
+                        f"unknown source {source_id!r}", "regions", position, "sources", index
+                    )
             for name in (region.id, *region.aliases):
                 if name in region_names:
                     self._fail_triage(f"region name {name!r} is used twice", "regions", position)
