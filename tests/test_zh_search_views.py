@@ -135,6 +135,11 @@ def test_kb_views_in_chinese() -> None:
     )
 
 
+def test_a_groups_list_of_subcommands_in_english_is_cut_as_before() -> None:
+    listing = run("kb", "--help", env={"COLUMNS": "200"}).stdout
+    assert "validate  Check knowledge-base files and report every problem (exit 1..." in listing
+
+
 def test_english_labels_are_unchanged() -> None:
     assert "cited by" in run("sources", "--format", "plain").stdout
     assert "Precedence: --kb, then CRAMP_KB" in run("kb", "paths", "--format", "plain").stdout
@@ -146,15 +151,26 @@ def test_english_labels_are_unchanged() -> None:
 @pytest.mark.parametrize(
     "command",
     [
+        ["kb"],
         ["kb", "paths"],
         ["kb", "show"],
         ["kb", "validate"],
         ["schema"],
         ["sources"],
+        ["meds"],
+        ["meds", "stop"],
+        ["log"],
+        ["log", "delete"],
+        ["lookalikes"],
+        ["muscles"],
+        ["export"],
+        ["import"],
     ],
 )
 def test_help_has_no_english_sentence_left(command: list[str]) -> None:
     result = run(*ZH, *command, "--help", env={"COLUMNS": "200"})
+    english = run(*command, "--help", env={"COLUMNS": "200"})
+    assert english.stdout != result.stdout
     assert result.exit_code == 0
     for line in result.stdout.splitlines():
         if "cramp " in line:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 meds_app = typer.Typer(
     name="meds",
-    help="Keep the list of medicines you take, for your doctor.",
+    help=N_("Keep the list of medicines you take, for your doctor."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds stop atorvastatin --on 2025-04-01",
@@ -47,7 +47,7 @@ NameArgument = Annotated[
     str,
     typer.Argument(
         metavar="NAME",
-        help="The medicine's name as on the box, e.g. atorvastatin or Ventolin.",
+        help=N_("The medicine's name as on the box, e.g. atorvastatin or Ventolin."),
         show_default=False,
     ),
 ]
@@ -120,11 +120,11 @@ def add(
     name: NameArgument,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="When you started it, e.g. 2025-03-02."),
+        typer.Option("--since", metavar="DATE", help=N_("When you started it, e.g. 2025-03-02.")),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+        typer.Option("--note", metavar="TEXT", help=N_("A note, up to 1,000 characters.")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -166,7 +166,7 @@ def stop(
     name: NameArgument,
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", help="When you stopped it (default: today)."),
+        typer.Option("--on", metavar="DATE", help=N_("When you stopped it (default: today).")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
