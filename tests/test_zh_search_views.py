@@ -143,7 +143,8 @@ def test_sources_check_in_chinese() -> None:
 
 def test_show_in_chinese_labels_its_fields() -> None:
     shown = _plain("show", "relief-back-calf")
-    assert "证据:" in shown and "来源:" in shown and "步骤:" in shown
+    assert "证据：" in shown and "\n来源：\n" in shown and "\n步骤：\n" in shown
+    assert "\n摘要：" in shown  # a full-width colon, no space, after Chinese words
     assert "Evidence" not in shown and "Sources:" not in shown
     markdown = run(*ZH, "show", "magnesium", "--format", "markdown").stdout
     assert "## 来源" in markdown and "| Id | 标题 | 发布者 | 年份 | 网址 |" in markdown

@@ -57,6 +57,15 @@ FIELD_LABELS = (
 )
 
 
+def labelled(label: str, text: str = "") -> str:
+    """'Label: text' ('Label:' without text); after Chinese words a full-width colon, with
+    no space after it."""
+    colon = _(":")
+    if colon == ":":
+        return f"{label}: {text}" if text else f"{label}:"
+    return f"{label}{colon}{text}"
+
+
 def no_authority() -> str:
     """'low (not given)' in the language of the run."""
     return _(NO_AUTHORITY)

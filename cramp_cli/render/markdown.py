@@ -12,7 +12,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render.fields import entry_fields, no_authority, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
@@ -253,7 +253,7 @@ def _source(result: SourceResult) -> Iterator[str]:
     yield from table(_source_headers(), map(_source_row, result.items))
     for source in result.items:
         for label, shown in source_details(source):
-            yield f"- **{label}:** {esc(shown)}"
+            yield f"- **{labelled(label)}** {esc(shown)}"
         yield ""
     yield f"## {_('Cited by ({count})').format(count=len(result.cited_by))}"
     yield ""
@@ -268,10 +268,11 @@ def _show(result: ShowResult) -> Iterator[str]:
     claim = _claim(entry.id, result.user_claims)
     if isinstance(entry, Item):
         evidence = _("Evidence")
-        yield f"**{evidence}{claim}:** {grade_label(entry.evidence)}: {esc(entry.evidence.note)}"
+        graded = labelled(grade_label(entry.evidence), esc(entry.evidence.note))
+        yield f"**{labelled(evidence + claim)}** {graded}"
         yield ""
     for label, shown in entry_fields(entry):
-        yield f"- **{label}:** {esc(shown)}"
+        yield f"- **{labelled(label)}** {esc(shown)}"
     yield ""
     if isinstance(entry, Relief):
         for number, step in enumerate(entry.steps, start=1):

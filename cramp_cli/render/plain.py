@@ -11,7 +11,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
-from cramp_cli.render.fields import entry_fields, no_authority, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -176,9 +176,9 @@ def _source(result: SourceResult) -> Iterator[str]:
     for source in result.items:
         yield _source_line(source)
         for label, shown in source_details(source):
-            yield f"{label}: {shown}"
+            yield labelled(label, shown)
         if source.note:
-            yield f"{_('Note')}: {source.note}"
+            yield labelled(_("Note"), source.note)
     yield _("Cited by {count}:").format(count=len(result.cited_by))
     for ref in result.cited_by:
         yield _ref_line(ref)
@@ -191,20 +191,21 @@ def _show(result: ShowResult) -> Iterator[str]:
     claim = f" ({_(USER_CLAIM)})" if entry.id in result.user_claims else ""
     if isinstance(entry, Item):
         grade = entry.evidence.grade
-        evidence = _("Evidence")
-        yield f"{evidence}{claim}: {grade} ({grade_label(entry.evidence)}): {entry.evidence.note}"
+        evidence = _("Evidence") + claim
+        graded = labelled(f"{grade} ({grade_label(entry.evidence)})", entry.evidence.note)
+        yield labelled(evidence, graded)
     for label, shown in entry_fields(entry):
-        yield f"{label}: {shown}"
+        yield labelled(label, shown)
     if isinstance(entry, Relief):
-        yield _("Steps") + ":"
+        yield labelled(_("Steps"))
         for number, step in enumerate(entry.steps, start=1):
             yield f"  {number}. {step}"
     if result.sources:
-        yield f"{_('Sources')}{claim}:"
+        yield labelled(_("Sources") + claim)
         for source in result.sources:
             yield _source_line(source)
     if result.see_also:
-        yield f"{_('See also')}:"
+        yield labelled(_("See also"))
         for ref in result.see_also:
             yield _ref_line(ref)
 
