@@ -187,11 +187,25 @@ def test_translated_text_is_searched_when_given() -> None:
     assert not SearchIndex(documents_from_kb(kb)).search("肌腱")
 
 
-def test_a_translation_file_is_indexed(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_translation_file_is_indexed(kb_copy: Path, tmp_path: Path) -> None:
+    """A translation file, laid over by the translation overlay and compiled, is searched:
+    the index reads the overlay's compiled entries, never the YAML files a second time."""
+    from cramp_cli.i18n import overlay_build
+    from cramp_cli.knowledge import compile as compiler
+    from cramp_cli.knowledge.loader import load_builtin
+    from cramp_cli.knowledge.snapshot import open_kb
+
     (kb_copy / "i18n" / "zh-Hans" / "causes.yaml").write_text(
         'causes:\n  - id: ageing\n    from: ""\n    title: 年龄增长\n'
         "    summary: 年纪越大肌腱越短越容易抽筋。\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("CRAMP_DATA_DIR", str(kb_copy))
-    assert _hits("肌腱")[0] == ("cause", "ageing")
+    kb = load_builtin()
+    laid = [
+        ("zh-Hans", section, position, data)
+        for section, position, data in overlay_build.translated(kb, "zh-Hans", kb_copy)
+    ]
+    compiler.write(kb, tmp_path / "kb.sqlite3", translations=laid)
+    hits = open_kb(tmp_path / "kb.sqlite3").search_index().search("肌腱")
+    assert hits[0].document.id == "ageing"
+    assert hits[0].document.title_in("zh-Hans") == "年龄增长"

@@ -11,7 +11,6 @@ that an answer needs neither YAML, nor Pydantic, nor rebuilding the index.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -28,7 +27,7 @@ from cramp_cli.knowledge.kb import (
     origin_key,
 )
 from cramp_cli.knowledge.search_index import MemoryIndex, documents_from_kb, translations_from
-from cramp_cli.knowledge.snapshot import BUILT_IN_PATH, FORMAT
+from cramp_cli.knowledge.snapshot import BUILT_IN_PATH, FORMAT, built_in_translations, stored_json
 from cramp_cli.shapes import json_of
 
 TABLES = """
@@ -62,7 +61,7 @@ SECTIONS = (*ENTRY_SECTIONS, *OTHER_SECTIONS)
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return stored_json(value)
 
 
 def origin_json(origin: Origin) -> list[Any]:
@@ -109,7 +108,7 @@ def rows(
     # user's store those the built-in snapshot lays over the entries it holds unchanged.
     given = [(lang, name, data) for lang, name, _, data in translations]
     if not given:
-        given = list(_built_in_translations(kb))
+        given = list(built_in_translations(kb))
     index = MemoryIndex(documents_from_kb(kb, translations_from(given)))
     for position, document in enumerate(index.documents):
         data = [
@@ -132,23 +131,6 @@ def rows(
         yield "words", (word, len(word))
         for position, weight in index.postings(word).items():
             yield "postings", (word, position, weight)
-
-
-def _built_in_translations(kb: KnowledgeBase) -> Iterator[tuple[str, str, Any]]:
-    """(language, section, translated entry) for each entry of `kb` the built-in snapshot
-    holds word for word, as the answers show it (snapshot.translations)."""
-    from cramp_cli.i18n import AVAILABLE, ENGLISH
-    from cramp_cli.knowledge.snapshot import translations as stored
-
-    for lang in AVAILABLE:
-        if lang == ENGLISH:
-            continue
-        for name in ENTRY_SECTIONS:
-            table = stored(lang, name)
-            for entry in _section(kb, name) if table else ():
-                found = table.get(_dumps(json_of(entry)))
-                if found is not None:
-                    yield lang, name, json.loads(found)
 
 
 def write(

@@ -983,40 +983,13 @@ def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
 
 
 def search_translations(kb: KnowledgeBase) -> Any:
-    """What search indexes of the translated entries (search_index.Translations), from the
-    translation overlay, the one reader of data/i18n: with CRAMP_DATA_DIR, that folder's
-    translation files laid over `kb`; otherwise the built-in snapshot's translated entries,
-    for the entries it holds unchanged."""
-    from cramp_cli.knowledge.layers import data_dir
+    """What search indexes of the translated entries (search_index.Translations): the
+    translation overlay's entries compiled into the built-in snapshot, for the entries of
+    `kb` it holds word for word, as the answers show them (snapshot.built_in_translations)."""
     from cramp_cli.knowledge.search_index import translations_from
+    from cramp_cli.knowledge.snapshot import built_in_translations
 
-    folder = data_dir()
-    if folder is None:
-        from cramp_cli.knowledge.compile import _built_in_translations
-
-        return translations_from(_built_in_translations(kb))
-    from cramp_cli.i18n import AVAILABLE, ENGLISH, overlay
-    from cramp_cli.i18n import overlay_build as build
-
-    entries: list[tuple[str, str, Any]] = []
-    for lang in AVAILABLE:
-        if lang == ENGLISH:
-            continue
-        try:
-            found = build.checked(kb, lang, Path(folder))
-        except KnowledgeBaseError:
-            # A translation that no longer fits (a file changed under it) stops the compile;
-            # search still finds the entries it does fit.
-            try:
-                found = build.read_translations(lang, Path(folder))
-            except KnowledgeBaseError:
-                continue
-        for section, english_entries in build.english_sections(kb).items():
-            given = found.get(section, ("", None))[1]
-            for english in english_entries:
-                part = build._part(section, english, given)
-                entries.append((lang, section, overlay.laid_over(english, part)))
-    return translations_from(entries)
+    return translations_from(built_in_translations(kb))
 
 
 def load_folder(folder: Path) -> KnowledgeBase:

@@ -12,7 +12,7 @@ import functools
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from cramp_cli.knowledge.models import (
     Tag,
     Triage,
 )
-from cramp_cli.shapes import build
+from cramp_cli.shapes import build, json_of
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.search_index import Document
@@ -290,6 +290,26 @@ def translation(lang: str, section: str, english: str) -> str | None:
     except sqlite3.Error:  # a snapshot from before translations
         return None
     return str(row[0]) if row else None
+
+
+def stored_json(value: Any) -> str:
+    """The JSON a compiled file stores for an entry (compile writes it, translations are
+    found by it)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def built_in_translations(kb: KnowledgeBase) -> Iterator[tuple[str, str, Any]]:
+    """(language, section, translated entry) for each entry of `kb` the built-in snapshot
+    holds word for word: the translation overlay's entries, as the answers show them."""
+    for lang in i18n.AVAILABLE:
+        if lang == i18n.ENGLISH:
+            continue
+        for name in ENTRY_SECTIONS:
+            table = translations(lang, name)
+            for entry in getattr(kb, name) if table else ():
+                found = table.get(stored_json(json_of(entry)))
+                if found is not None:
+                    yield lang, name, json.loads(found)
 
 
 def translations(lang: str, section: str) -> dict[str, str]:
