@@ -488,13 +488,16 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
     if not text.strip():
         raise UsageError("the search text is empty.")
     hits = kb.search_index().search(text, limit=limit)
+    from cramp_cli import i18n
+
+    language = i18n.current()
     return SearchResult(
         query=text,
         items=tuple(
             SearchHit(
                 kind=hit.document.kind,
                 id=hit.document.id,
-                title=hit.document.title,
+                title=hit.document.title_in(language),
                 grade=hit.document.grade,
                 weak_reason=hit.document.weak_reason,
                 applies_to=hit.document.applies_to,

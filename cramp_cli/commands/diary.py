@@ -547,6 +547,7 @@ def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tupl
 
 @log_app.command(
     "edit",
+    help=N_("Change a diary entry: give only the values to change."),
     epilog=examples("cramp log edit last --minutes 4", "cramp log edit 3f9a --clear relief"),
 )
 def edit(
@@ -669,7 +670,9 @@ def edit(
 
 
 @log_app.command(
-    "delete", epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes")
+    "delete",
+    help=N_("Delete a diary entry (asks first on a terminal)."),
+    epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes"),
 )
 def delete(
     entry_id: Annotated[

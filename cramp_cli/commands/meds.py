@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli.errors import UnknownNameError, UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 meds_app = typer.Typer(
     name="meds",
-    help="Keep the list of medicines you take, for your doctor.",
+    help=N_("Keep the list of medicines you take, for your doctor."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds stop atorvastatin --on 2025-04-01",
@@ -46,7 +47,7 @@ NameArgument = Annotated[
     str,
     typer.Argument(
         metavar="NAME",
-        help="The medicine's name as on the box, e.g. atorvastatin or Ventolin.",
+        help=N_("The medicine's name as on the box, e.g. atorvastatin or Ventolin."),
         show_default=False,
     ),
 ]
@@ -109,6 +110,7 @@ def _result(
 
 @meds_app.command(
     "add",
+    help=N_("Add a medicine you take (over-the-counter ones too)."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds add 'magnesium tablets' --note 'from the chemist'",
@@ -118,11 +120,11 @@ def add(
     name: NameArgument,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="When you started it, e.g. 2025-03-02."),
+        typer.Option("--since", metavar="DATE", help=N_("When you started it, e.g. 2025-03-02.")),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+        typer.Option("--note", metavar="TEXT", help=N_("A note, up to 1,000 characters.")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -157,13 +159,14 @@ def add(
 
 @meds_app.command(
     "stop",
+    help=N_("Record that you stopped taking a medicine (it stays in the list, with its dates)."),
     epilog=examples("cramp meds stop atorvastatin", "cramp meds stop atorvastatin --on 2025-04-01"),
 )
 def stop(
     name: NameArgument,
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", help="When you stopped it (default: today)."),
+        typer.Option("--on", metavar="DATE", help=N_("When you stopped it (default: today).")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -217,7 +220,11 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     )
 
 
-@meds_app.command("list", epilog=examples("cramp meds list", "cramp meds list --json"))
+@meds_app.command(
+    "list",
+    help=N_("List your medicines, with their dates, and those linked with cramps."),
+    epilog=examples("cramp meds list", "cramp meds list --json"),
+)
 def list_(
     db: DbOption = None,
     as_json: JsonOption = False,

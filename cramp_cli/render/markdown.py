@@ -12,7 +12,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
@@ -220,17 +220,21 @@ def _muscles(result: MusclesResult) -> Iterator[str]:
     )
 
 
+def _source_headers() -> list[str]:
+    return [_("Id"), _("Title"), _("Publisher"), _("Year"), _("Address")]
+
+
 def _source_row(source: Source) -> list[str]:
     return [source.id, source.title, source.publisher, source.year, source.url or "-"]
 
 
 def _sources(result: SourcesResult) -> Iterator[str]:
-    yield "# Sources"
+    yield f"# {_('Sources')}"
     yield ""
     yield from table(
-        ["Id", "Title", "Publisher", "Year", "Authority", "Cited by"],
+        [_("Id"), _("Title"), _("Publisher"), _("Year"), _("Authority"), _("Cited by")],
         (
-            [s.id, s.title, s.publisher, s.year, s.authority or NO_AUTHORITY, str(s.cited_by)]
+            [s.id, s.title, s.publisher, s.year, s.authority or no_authority(), str(s.cited_by)]
             for s in result.items
         ),
     )
@@ -238,22 +242,20 @@ def _sources(result: SourcesResult) -> Iterator[str]:
 
 def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
     yield from table(
-        ["Kind", "Id", "Title", "Evidence"],
+        [_("Kind"), _("Id"), _("Title"), _("Evidence")],
         ([ref.kind, ref.id, ref.title, _ref_grade(ref)] for ref in refs),
     )
 
 
 def _source(result: SourceResult) -> Iterator[str]:
-    yield "# Source"
+    yield f"# {_('Source')}"
     yield ""
-    yield from table(
-        ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.items)
-    )
+    yield from table(_source_headers(), map(_source_row, result.items))
     for source in result.items:
         for label, shown in source_details(source):
-            yield f"- **{label}:** {esc(shown)}"
+            yield f"- **{labelled(label)}** {esc(shown)}"
         yield ""
-    yield f"## Cited by ({len(result.cited_by)})"
+    yield f"## {_('Cited by ({count})').format(count=len(result.cited_by))}"
     yield ""
     yield from _refs(result.cited_by)
 
@@ -265,23 +267,23 @@ def _show(result: ShowResult) -> Iterator[str]:
     yield ""
     claim = _claim(entry.id, result.user_claims)
     if isinstance(entry, Item):
-        yield f"**Evidence{claim}:** {grade_label(entry.evidence)}: {esc(entry.evidence.note)}"
+        evidence = _("Evidence")
+        graded = labelled(grade_label(entry.evidence), esc(entry.evidence.note))
+        yield f"**{labelled(evidence + claim)}** {graded}"
         yield ""
     for label, shown in entry_fields(entry):
-        yield f"- **{label}:** {esc(shown)}"
+        yield f"- **{labelled(label)}** {esc(shown)}"
     yield ""
     if isinstance(entry, Relief):
         for number, step in enumerate(entry.steps, start=1):
             yield f"{number}. {esc(step)}"
         yield ""
     if result.sources:
-        yield f"## Sources{claim}"
+        yield f"## {_('Sources')}{claim}"
         yield ""
-        yield from table(
-            ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.sources)
-        )
+        yield from table(_source_headers(), map(_source_row, result.sources))
     if result.see_also:
-        yield "## See also"
+        yield f"## {_('See also')}"
         yield ""
         yield from _refs(result.see_also)
 
@@ -302,12 +304,12 @@ def _lookalikes(result: LookalikesResult) -> Iterator[str]:
 
 
 def _search(result: SearchResult) -> Iterator[str]:
-    yield f"# Search: {esc(result.query)}"
+    yield f"# {_('Search: {query}').format(query=esc(result.query))}"
     yield ""
     if result.items:
         yield from _refs(result.items)
     else:
-        yield "No match."
+        yield _("No match.")
         yield ""
 
 
@@ -424,10 +426,12 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     CheckResult: _check,
     NotAssessedResult: _not_assessed,
     KbPathsResult: lambda r: kb_views.markdown_lines(
-        kb_views.plain_paths(r), "Knowledge-base files"
+        kb_views.plain_paths(r), _(kb_views.PATHS_TITLE)
     ),
-    KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
-    KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
+    KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), _(kb_views.SHOW_TITLE)),
+    KbValidateResult: lambda r: kb_views.markdown_lines(
+        kb_views.plain_validate(r), _(kb_views.VALIDATE_TITLE)
+    ),
     TrailCheck: kb_views.markdown_trail,
 }
 

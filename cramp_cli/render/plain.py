@@ -11,7 +11,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -147,7 +147,7 @@ def _muscles(result: MusclesResult) -> Iterator[str]:
 
 
 def _source_line(source: Source) -> str:
-    url = source.url or "no public address"
+    url = source.url or _("no public address")
     return f"{source.id}\t{source.kind}\t{source.year}\t{source.title}\t{source.publisher}\t{url}"
 
 
@@ -162,11 +162,13 @@ def _ref_line(ref: EntryRef) -> str:
 
 def _sources(result: SourcesResult) -> Iterator[str]:
     for item in result.items:
-        url = item.url or "no public address"
-        low = "\tlow authority" if item.low_authority else ""
+        url = item.url or _("no public address")
+        low = "\t" + _("low authority") if item.low_authority else ""
+        cited = _("cited by {count}").format(count=item.cited_by)
+        authority = _("authority: {level}").format(level=item.authority or no_authority())
         yield (
             f"{item.id}\t{item.kind}\t{item.year}\t{item.title}\t{item.publisher}\t{url}"
-            f"\tcited by {item.cited_by}\tauthority: {item.authority or NO_AUTHORITY}{low}"
+            f"\t{cited}\t{authority}{low}"
         )
 
 
@@ -174,10 +176,10 @@ def _source(result: SourceResult) -> Iterator[str]:
     for source in result.items:
         yield _source_line(source)
         for label, shown in source_details(source):
-            yield f"{label}: {shown}"
+            yield labelled(label, shown)
         if source.note:
-            yield f"Note: {source.note}"
-    yield f"Cited by {len(result.cited_by)}:"
+            yield labelled(_("Note"), source.note)
+    yield _("Cited by {count}:").format(count=len(result.cited_by))
     for ref in result.cited_by:
         yield _ref_line(ref)
 
@@ -189,19 +191,21 @@ def _show(result: ShowResult) -> Iterator[str]:
     claim = f" ({_(USER_CLAIM)})" if entry.id in result.user_claims else ""
     if isinstance(entry, Item):
         grade = entry.evidence.grade
-        yield f"Evidence{claim}: {grade} ({grade_label(entry.evidence)}): {entry.evidence.note}"
+        evidence = _("Evidence") + claim
+        graded = labelled(f"{grade} ({grade_label(entry.evidence)})", entry.evidence.note)
+        yield labelled(evidence, graded)
     for label, shown in entry_fields(entry):
-        yield f"{label}: {shown}"
+        yield labelled(label, shown)
     if isinstance(entry, Relief):
-        yield "Steps:"
+        yield labelled(_("Steps"))
         for number, step in enumerate(entry.steps, start=1):
             yield f"  {number}. {step}"
     if result.sources:
-        yield f"Sources{claim}:"
+        yield labelled(_("Sources") + claim)
         for source in result.sources:
             yield _source_line(source)
     if result.see_also:
-        yield "See also:"
+        yield labelled(_("See also"))
         for ref in result.see_also:
             yield _ref_line(ref)
 
@@ -220,7 +224,7 @@ def _search(result: SearchResult) -> Iterator[str]:
     for hit in result.items:
         yield _ref_line(hit)
     if not result.items:
-        yield f"No match for {result.query!r}."
+        yield _("No match for {query}.").format(query=repr(result.query))
 
 
 def _signs(result: SignsResult) -> Iterator[str]:

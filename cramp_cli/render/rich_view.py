@@ -19,7 +19,7 @@ from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, no_authority, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -95,10 +95,10 @@ def _styled_grade(words: str, grade: str, user_claim: bool) -> Text:
 def _evidence_line(item: Item, user_claims: tuple[str, ...]) -> Text:
     """'Evidence: words - note'; for the user's own item the label says whose claim it is."""
     if item.id in user_claims:
-        label = f"Evidence ({_(USER_CLAIM)})"
+        label = f"{_('Evidence')} ({_(USER_CLAIM)})"
         words = Text(grade_label(item.evidence), style=USER_CLAIM_STYLE)
     else:
-        label, words = "Evidence", _grade(item)
+        label, words = _("Evidence"), _grade(item)
     words.append(f" - {item.evidence.note}", style="")
     return _labelled(label, words)
 
@@ -410,8 +410,8 @@ def _source_text(source: Source) -> Text:
     text.append(source.title, style="bold")
     text.append(f"\n{source.publisher}, {source.year} ({source.kind})")
     if source.low_authority:
-        text.append(" - low authority", style="yellow")
-    text.append(f"\n{source.url or 'no public address'}", style="dim")
+        text.append(_(" - low authority"), style="yellow")
+    text.append(f"\n{source.url or _('no public address')}", style="dim")
     for label, shown in source_details(source):
         text.append(f"\n{label}: {shown}", style="dim")
     if source.note:
@@ -444,26 +444,26 @@ def _refs_list(title: str, refs: Iterable[EntryRef]) -> Group:
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
     table = _fitting_table(
-        "Sources",
-        _col("Id", whole=True),
-        _col("Source", labelled=False),
-        _col("Cited by", whole=True, justify="right"),
+        _("Sources"),
+        _col(_("Id"), whole=True),
+        _col(_("Source"), labelled=False),
+        _col(_("Cited by"), whole=True, justify="right"),
     )
     for item in result.items:
         text = Text()
         text.append(item.title, style="bold")
         text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
         if item.low_authority:
-            text.append(" - low authority", style="yellow")
-        text.append(f"\nAuthority: {item.authority or NO_AUTHORITY}", style="dim")
+            text.append(_(" - low authority"), style="yellow")
+        text.append(f"\n{_('Authority')}: {item.authority or no_authority()}", style="dim")
         table.add_row(Text(item.id, style="dim"), text, str(item.cited_by))
-    return [table, Text("One source in full: cramp sources ID", style="dim")]
+    return [table, Text(_("One source in full: cramp sources ID"), style="dim")]
 
 
 def _source(result: SourceResult) -> list[RenderableType]:
     return [
-        _sources_list("Source", result.items),
-        _refs_list(f"Cited by ({len(result.cited_by)})", result.cited_by),
+        _sources_list(_("Source"), result.items),
+        _refs_list(_("Cited by ({count})").format(count=len(result.cited_by)), result.cited_by),
     ]
 
 
@@ -483,10 +483,12 @@ def _show(result: ShowResult) -> list[RenderableType]:
         parts.append(_labelled(label, shown))
     if result.sources:
         parts.append(
-            _sources_list(f"Sources ({_(USER_CLAIM)})" if user else "Sources", result.sources)
+            _sources_list(
+                f"{_('Sources')} ({_(USER_CLAIM)})" if user else _("Sources"), result.sources
+            )
         )
     if result.see_also:
-        parts.append(_refs_list("See also", result.see_also))
+        parts.append(_refs_list(_("See also"), result.see_also))
     return parts
 
 
@@ -519,8 +521,14 @@ def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
 
 def _search(result: SearchResult) -> list[RenderableType]:
     if not result.items:
-        return [Text(f"No match for {result.query!r}. Try fewer or other words.")]
-    return [_refs_list(f"Search: {result.query}", result.items)]
+        return [
+            Text(
+                _("No match for {query}. Try fewer or other words.").format(
+                    query=repr(result.query)
+                )
+            )
+        ]
+    return [_refs_list(_("Search: {query}").format(query=result.query), result.items)]
 
 
 def _sign_heading(sign_id: str, level: Level, indent: str = "") -> Text:
@@ -629,12 +637,12 @@ def _trail(result: TrailCheck) -> list[RenderableType]:
     """`cramp sources --check`: the problems, then the notes, each a block that folds."""
     parts: list[RenderableType] = []
     for title, findings, style in (
-        ("Problems", result.problems, "bold red"),
-        ("Notes", result.notes, "bold"),
+        (_("Problems ({count})"), result.problems, "bold red"),
+        (_("Notes ({count})"), result.notes, "bold"),
     ):
         if not findings:
             continue
-        blocks: list[RenderableType] = [Text(f"{title} ({len(findings)})", style=style)]
+        blocks: list[RenderableType] = [Text(title.format(count=len(findings)), style=style)]
         for found in findings:
             block = Text()
             block.append(found.id, style="bold")
@@ -741,9 +749,9 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     SignsResult: _signs,
     CheckResult: _check,
     NotAssessedResult: _not_assessed,
-    KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
-    KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
-    KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
+    KbPathsResult: lambda r: _lines(_(kb_views.PATHS_TITLE), kb_views.plain_paths(r)),
+    KbShowResult: lambda r: _lines(_(kb_views.SHOW_TITLE), kb_views.plain_show(r)),
+    KbValidateResult: lambda r: _lines(_(kb_views.VALIDATE_TITLE), kb_views.plain_validate(r)),
     TrailCheck: _trail,
 }
 
