@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from cramp_cli import i18n
 from cramp_cli.diary import day_words
-from cramp_cli.i18n.text import N_, _, ngettext
+from cramp_cli.i18n.text import N_, _
 
 if TYPE_CHECKING:
     from cramp_cli.diary.results import DoctorReport, Period, SignMet
@@ -40,7 +40,7 @@ def long_date(day: date) -> str:
 
 
 def _nights_word(count: int) -> str:
-    return ngettext("{count} night", "{count} nights", count).format(count=count)
+    return (_("{count} night") if count == 1 else _("{count} nights")).format(count=count)
 
 
 def _week(week: Any) -> tuple[date, int, bool]:
@@ -89,7 +89,7 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
         f'<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
         f'viewBox="0 0 {_WIDTH} {_HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="11">',
-        f'<title id="chart-title">{escape(_("Nights with a cramp, week by week"))}</title>',
+        '<title id="chart-title">' + escape(_("Nights with a cramp, week by week")) + "</title>",
         f'<desc id="chart-desc">{escape(_chart_words(rows))}</desc>',
         "<defs>"
         '<pattern id="partial-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
@@ -301,7 +301,7 @@ def render_html(report: DoctorReport) -> str:
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{_e(_('Night-time leg cramps: diary summary for the doctor'))}</h1>",
+        "<h1>" + _e(_("Night-time leg cramps: diary summary for the doctor")) + "</h1>",
         '<p class="meta">'
         + _(
             "<b>Period:</b> {first} to {last} ({days}). "
@@ -342,8 +342,8 @@ def _warning_signs(report: DoctorReport, cite: _Cites) -> list[str]:
     if not report.warning_signs:
         return [
             '<section class="signs">',
-            f"<h2>{_e(_('Warning signs met'))}</h2>",
-            f"<p>{_e(_('No warning sign was logged or met in this diary.'))}</p>",
+            "<h2>" + _e(_("Warning signs met")) + "</h2>",
+            "<p>" + _e(_("No warning sign was logged or met in this diary.")) + "</p>",
             "</section>",
         ]
     out = [
@@ -409,7 +409,7 @@ def _summary(report: DoctorReport) -> list[str]:
     ]
     out = [
         '<section class="summary">',
-        f"<h2>{_e(_('Summary over {weeks} weeks').format(weeks=f'{summary.weeks:g}'))}</h2>",
+        "<h2>" + _e(_("Summary over {weeks} weeks").format(weeks=f"{summary.weeks:g}")) + "</h2>",
         '<div class="figures">',
     ]
     out += [f"<div><span>{_e(label)}</span><b>{_e(value)}</b></div>" for label, value in figures]
@@ -418,7 +418,7 @@ def _summary(report: DoctorReport) -> list[str]:
         _("<p><b>Muscles:</b> {shares}.</p>").format(shares=_e(_shares(summary.muscles))),
         _("<p><b>Sides:</b> {shares}.</p>").format(shares=_e(_shares(summary.sides))),
         _("<p><b>Time of night:</b> {shares}.</p>").format(shares=_e(_shares(summary.times))),
-        f"<h3>{_e(_('Nights with a cramp, week by week'))}</h3>",
+        "<h3>" + _e(_("Nights with a cramp, week by week")) + "</h3>",
         weekly_svg(report.weekly),
         "</section>",
     ]
@@ -429,7 +429,8 @@ def _period_row(label: str, period: Period | None) -> str:
     if period is None:
         return (
             f"<tr><th>{_e(label)}</th><td colspan=5>"
-            f"{_e(_('not enough nights to compare'))}</td></tr>"
+            + _e(_("not enough nights to compare"))
+            + "</td></tr>"
         )
     span = _("{first} to {last}").format(
         first=day_month(period.first_night), last=day_month(period.last_night)
@@ -452,12 +453,12 @@ def _then_and_now(report: DoctorReport) -> list[str]:
     )
     out = [
         '<section class="then-now">',
-        f"<h2>{_e(_('Then and now'))}</h2>",
-        f"<table><thead><tr><th></th><th>{_e(_('Nights'))}</th>"
-        f'<th class="num">{_e(_("Nights with a cramp"))}</th>'
-        f'<th class="num">{_e(_("Cramps"))}</th>'
-        f'<th class="num">{_e(_("Per week"))}</th>'
-        f'<th class="num">{_e(_("Median duration"))}</th></tr></thead>',
+        "<h2>" + _e(_("Then and now")) + "</h2>",
+        "<table><thead><tr><th></th><th>" + _e(_("Nights")) + "</th>"
+        '<th class="num">' + _e(_("Nights with a cramp")) + "</th>"
+        '<th class="num">' + _e(_("Cramps")) + "</th>"
+        '<th class="num">' + _e(_("Per week")) + "</th>"
+        '<th class="num">' + _e(_("Median duration")) + "</th></tr></thead>",
         "<tbody>",
         _period_row(first, compare.then),
         _period_row(last, compare.now),
@@ -470,9 +471,9 @@ def _then_and_now(report: DoctorReport) -> list[str]:
 
 
 def _medicines(report: DoctorReport, cite: _Cites) -> list[str]:
-    out = ['<section class="medicines">', f"<h2>{_e(_('Medicines'))}</h2>"]
+    out = ['<section class="medicines">', "<h2>" + _e(_("Medicines")) + "</h2>"]
     if not report.medicines:
-        out.append(f"<p>{_e(_('No medicines recorded in the diary.'))}</p>")
+        out.append("<p>" + _e(_("No medicines recorded in the diary.")) + "</p>")
     else:
         out.append("<ul>")
         for line in report.medicines:
@@ -505,14 +506,17 @@ def _medicines(report: DoctorReport, cite: _Cites) -> list[str]:
 
 
 def _elsewhere(report: DoctorReport, cite: _Cites) -> list[str]:
-    out = ['<section class="elsewhere">', f"<h2>{_e(_('Signs that point elsewhere'))}</h2>"]
+    out = ['<section class="elsewhere">', "<h2>" + _e(_("Signs that point elsewhere")) + "</h2>"]
     if not report.elsewhere:
-        out += [f"<p>{_e(_('No other symptom was logged with the cramps.'))}</p>", "</section>"]
+        out += [
+            "<p>" + _e(_("No other symptom was logged with the cramps.")) + "</p>",
+            "</section>",
+        ]
         return out
     out.append(
-        f"<table><thead><tr><th>{_e(_('Logged symptom'))}</th>"
-        f'<th class="num">{_e(_("Cramps"))}</th>'
-        f"<th>{_e(_('Nights'))}</th><th>{_e(_('May point to'))}</th></tr></thead><tbody>"
+        "<table><thead><tr><th>" + _e(_("Logged symptom")) + "</th>"
+        '<th class="num">' + _e(_("Cramps")) + "</th>"
+        "<th>" + _e(_("Nights")) + "</th><th>" + _e(_("May point to")) + "</th></tr></thead><tbody>"
     )
     for line in report.elsewhere:
         points = line.lookalike_title or line.points_to or "-"
@@ -542,13 +546,17 @@ def _what_helped(report: DoctorReport) -> list[str]:
         f"<h2>{_e(title)}</h2>",
     ]
     if not report.what_helped:
-        out.append(f"<p>{_e(_('No relief was logged.'))}</p>")
+        out.append("<p>" + _e(_("No relief was logged.")) + "</p>")
     else:
         out.append(
-            f"<table><thead><tr><th>{_e(_('Relief'))}</th>"
-            f'<th class="num">{_e(_("Used"))}</th>'
-            f'<th class="num">{_e(_("Median"))}</th><th class="num">{_e(_("Longest"))}</th>'
-            f"<th>{_e(_('Their notes'))}</th></tr></thead><tbody>"
+            "<table><thead><tr><th>" + _e(_("Relief")) + "</th>"
+            '<th class="num">' + _e(_("Used")) + "</th>"
+            '<th class="num">'
+            + _e(_("Median"))
+            + '</th><th class="num">'
+            + _e(_("Longest"))
+            + "</th>"
+            "<th>" + _e(_("Their notes")) + "</th></tr></thead><tbody>"
         )
         for line in report.what_helped:
             words = _("; ").join(f"\u201c{word}\u201d" for word in line.words) or "-"
@@ -570,7 +578,7 @@ def _questions(report: DoctorReport, cite: _Cites) -> list[str]:
         return []
     out = [
         '<section class="questions">',
-        f"<h2>{_e(_('Questions to ask the doctor'))}</h2>",
+        "<h2>" + _e(_("Questions to ask the doctor")) + "</h2>",
         "<ol>",
     ]
     out += [
@@ -598,7 +606,7 @@ def _sources(report: DoctorReport) -> list[str]:
         )
     return [
         '<section class="sources">',
-        f"<h2>{_e(_('Sources'))}</h2>",
+        "<h2>" + _e(_("Sources")) + "</h2>",
         f"<p>{' '.join(cited)}</p>",
         "</section>",
     ]
@@ -611,12 +619,28 @@ def _entries(report: DoctorReport) -> list[str]:
     reliefs = {line.id: line.title for line in report.what_helped if line.title}
     out = [
         '<section class="entries">',
-        f"<h2>{_e(_('Every entry ({count})').format(count=len(report.entries)))}</h2>",
+        "<h2>" + _e(_("Every entry ({count})").format(count=len(report.entries))) + "</h2>",
         "<table><thead><tr>"
-        f"<th>{_e(_('When'))}</th><th>{_e(_('Muscle'))}</th><th>{_e(_('Side'))}</th>"
-        f'<th class="num">{_e(_("Minutes"))}</th><th class="num">{_e(_("Severity"))}</th>'
-        f"<th>{_e(_('Woke'))}</th><th>{_e(_('Relief'))}</th><th>{_e(_('Symptoms'))}</th>"
-        f"<th>{_e(_('Note'))}</th></tr></thead><tbody>",
+        "<th>"
+        + _e(_("When"))
+        + "</th><th>"
+        + _e(_("Muscle"))
+        + "</th><th>"
+        + _e(_("Side"))
+        + "</th>"
+        '<th class="num">'
+        + _e(_("Minutes"))
+        + '</th><th class="num">'
+        + _e(_("Severity"))
+        + "</th>"
+        "<th>"
+        + _e(_("Woke"))
+        + "</th><th>"
+        + _e(_("Relief"))
+        + "</th><th>"
+        + _e(_("Symptoms"))
+        + "</th>"
+        "<th>" + _e(_("Note")) + "</th></tr></thead><tbody>",
     ]
     for entry in report.entries:
         minutes = "-" if entry.minutes is None else f"{entry.minutes:g}"
@@ -627,7 +651,9 @@ def _entries(report: DoctorReport) -> list[str]:
             f"<tr><td>{_e(entry.local_time)}</td><td>{_e(names.get(entry.muscle, entry.muscle))}"
             f"</td><td>{_e(side_word(entry.side) if entry.side else '-')}</td>"
             f'<td class="num">{_e(minutes)}</td>'
-            f'<td class="num">{_e(severity)}</td><td>{_e(_("yes") if entry.woke else _("no"))}</td>'
+            f'<td class="num">{_e(severity)}</td><td>'
+            + _e(_("yes") if entry.woke else _("no"))
+            + f"</td>"
             f"<td>{_e(relief)}</td><td>{_e(symptoms)}</td><td>{_e(entry.note)}</td></tr>"
         )
     out += ["</tbody></table>", "</section>"]

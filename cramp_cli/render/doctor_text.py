@@ -23,7 +23,7 @@ from cramp_cli.diary.results import (
     SymptomLine,
     WeekNights,
 )
-from cramp_cli.i18n.text import N_, _, ngettext
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.models import NO_ADDRESS
 from cramp_cli.render.markdown_text import esc, table
 
@@ -56,11 +56,11 @@ def level_word(level: str) -> str:
 
 
 def nights_count(count: int) -> str:
-    return ngettext("{count} night", "{count} nights", count).format(count=f"{count:,}")
+    return (_("{count} night") if count == 1 else _("{count} nights")).format(count=f"{count:,}")
 
 
 def cramps_count(count: int) -> str:
-    return ngettext("{count} cramp", "{count} cramps", count).format(count=f"{count:,}")
+    return (_("{count} cramp") if count == 1 else _("{count} cramps")).format(count=f"{count:,}")
 
 
 def heading(title: str, under: str) -> list[str]:
@@ -79,8 +79,11 @@ def percent(share: float | None) -> str:
 
 
 def shares(items: tuple[Share, ...]) -> str:
-    return ", ".join(
-        f"{item.name or side_word(item.id)} {item.count} ({percent(item.share)})" for item in items
+    return _(", ").join(
+        _("{name} {count} ({share})").format(
+            name=item.name or side_word(item.id), count=item.count, share=percent(item.share)
+        )
+        for item in items
     )
 
 
@@ -262,7 +265,7 @@ def entry_words(entry: Entry) -> str:
     if entry.severity is not None:
         facts.append(_("severity {severity}").format(severity=entry.severity))
     facts.append(_("woke") if entry.woke else _("did not wake"))
-    text = f"{entry.local_time}  {_(', ').join(facts)}"
+    text = entry.local_time + "  " + _(", ").join(facts)
     if entry.relief:
         text += _("; relief: {relief}").format(relief=entry.relief)
     if entry.symptoms:
@@ -402,16 +405,16 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
     yield f"# {_(TITLE)}"
     yield ""
     for label, value in header_lines(report):
-        yield f"- **{label}{_(':')}** {esc(value)}"
+        yield f"- **{label}" + _(":") + f"** {esc(value)}"
     yield ""
     yield f"*{esc(report.disclaimer)}*"
     yield ""
-    yield f"## {_('Summary')}"
+    yield "## " + _("Summary")
     yield ""
     for label, value in summary_lines(report):
-        yield f"- **{label}{_(':')}** {esc(value)}"
+        yield f"- **{label}" + _(":") + f"** {esc(value)}"
     yield ""
-    yield f"### {_('Nights with cramps per week')}"
+    yield "### " + _("Nights with cramps per week")
     yield ""
     yield _("Counted from the first entry; a partial week is marked.")
     yield ""
@@ -422,12 +425,12 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
             for week in report.weekly
         ),
     )
-    yield f"## {_('Then and now')}"
+    yield "## " + _("Then and now")
     yield ""
     for line in _then_and_now(report):
         yield esc(line) if not line.startswith("- ") else "- " + esc(line[2:])
     yield ""
-    yield f"## {_('Medicines')}"
+    yield "## " + _("Medicines")
     yield ""
     if not report.medicines:
         yield _("None recorded in the diary.")
@@ -441,14 +444,14 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         yield ""
     yield f"**{esc(report.medicine_note)}**"
     yield ""
-    yield f"## {_('Signs that point elsewhere')}"
+    yield "## " + _("Signs that point elsewhere")
     yield ""
     if not report.elsewhere:
         yield _("None logged.")
     for symptom in report.elsewhere:
         yield f"- {esc(symptom_line(symptom))}"
     yield ""
-    yield f"## {_('Warning signs met')}"
+    yield "## " + _("Warning signs met")
     yield ""
     if not report.warning_signs:
         yield _("None in the diary.")
@@ -461,7 +464,7 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         for advice in sign.advised:
             yield f"  {label_line(_advised(sign), esc(advice))}"
     yield ""
-    yield f"## {_('What helped, in their own words')}"
+    yield "## " + _("What helped, in their own words")
     yield ""
     if not report.what_helped:
         yield _("No relief recorded.")
@@ -473,13 +476,13 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         yield ""
         yield esc(report.what_helped_note)
     yield ""
-    yield f"## {_('Questions to ask the doctor')}"
+    yield "## " + _("Questions to ask the doctor")
     yield ""
     for question in report.questions:
         yield f"- {question_line(esc(question.text), esc(', '.join(question.sources)))}"
     yield ""
     if report.sources:
-        yield f"## {_('Sources')}"
+        yield "## " + _("Sources")
         yield ""
         for source in report.sources:
             where = f" <{source.url}>" if source.url and source.url != NO_ADDRESS else ""
@@ -489,7 +492,7 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
             )
         yield ""
     if report.entries:
-        yield f"## {_('Every entry')}"
+        yield "## " + _("Every entry")
         yield ""
         yield from table(entry_headers(), (entry_cells(entry) for entry in report.entries))
 
