@@ -243,33 +243,47 @@ def help_line(line: HelpLine) -> str:
     return text + _(".")
 
 
-def entry_cells(entry: Entry) -> list[str]:
+def entry_names(report: DoctorReport) -> dict[str, str]:
+    """In a Chinese report, the names of the ids an entry holds (muscles, reliefs, symptoms);
+    the English report has always shown the ids themselves."""
+    if not day_words.chinese():
+        return {}
+    names = {share.id: share.name for share in report.summary.muscles if share.name}
+    names.update((line.id, line.title) for line in report.what_helped if line.title)
+    names.update((line.word, line.label) for line in report.elsewhere)
+    return names
+
+
+def entry_cells(entry: Entry, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
     return [
         entry.local_time,
-        entry.muscle,
+        names.get(entry.muscle, entry.muscle),
         side_word(entry.side) if entry.side else "-",
         format_minutes(entry.minutes),
         "-" if entry.severity is None else str(entry.severity),
         _("yes") if entry.woke else _("no"),
-        entry.relief or "-",
-        ", ".join(entry.symptoms) or "-",
+        names.get(entry.relief, entry.relief) if entry.relief else "-",
+        _(", ").join(names.get(word, word) for word in entry.symptoms) or "-",
         " ".join(entry.note.split()),
     ]
 
 
-def entry_words(entry: Entry) -> str:
+def entry_words(entry: Entry, names: dict[str, str] | None = None) -> str:
     """One entry as a line of words: '2025-03-04 03:20  calf, left, 2 min, severity 5,
     woke; relief: ...; symptoms: ...; note: ...'."""
+    names = names or {}
     side = side_word(entry.side) if entry.side else _("side not given")
-    facts = [entry.muscle, side, minutes(entry.minutes)]
+    facts = [names.get(entry.muscle, entry.muscle), side, minutes(entry.minutes)]
     if entry.severity is not None:
         facts.append(_("severity {severity}").format(severity=entry.severity))
     facts.append(_("woke") if entry.woke else _("did not wake"))
     text = entry.local_time + "  " + _(", ").join(facts)
     if entry.relief:
-        text += _("; relief: {relief}").format(relief=entry.relief)
+        text += _("; relief: {relief}").format(relief=names.get(entry.relief, entry.relief))
     if entry.symptoms:
-        text += _("; symptoms: {symptoms}").format(symptoms=", ".join(entry.symptoms))
+        words = _(", ").join(names.get(word, word) for word in entry.symptoms)
+        text += _("; symptoms: {symptoms}").format(symptoms=words)
     note = " ".join(entry.note.split())
     return text + (_("; note: {note}").format(note=note) if note else "")
 
@@ -319,9 +333,10 @@ def _plain(report: DoctorReport) -> Iterator[str]:
         yield label_line(label, value)
     yield ""
     yield _("Nights with cramps per week (counted from the first entry)")
+    label_width = max([16, *(day_words.cells(week_label(week)) for week in report.weekly)])
     for week in report.weekly:
         yield (
-            f"  {day_words.pad(week_label(week), 16)} {bar(week.nights):<{BAR_WIDTH}} "
+            f"  {day_words.pad(week_label(week), label_width)} {bar(week.nights):<{BAR_WIDTH}} "
             f"{week.nights}{week_note(week)}"
         ).rstrip()
     yield ""
@@ -376,7 +391,7 @@ def _plain(report: DoctorReport) -> Iterator[str]:
         yield from heading(_("Every entry"), "-")
         yield "\t".join(entry_headers())
         for entry in report.entries:
-            yield "\t".join(entry_cells(entry))
+            yield "\t".join(entry_cells(entry, entry_names(report)))
 
 
 def _then_and_now(report: DoctorReport) -> Iterator[str]:
@@ -494,7 +509,8 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
     if report.entries:
         yield "## " + _("Every entry")
         yield ""
-        yield from table(entry_headers(), (entry_cells(entry) for entry in report.entries))
+        names = entry_names(report)
+        yield from table(entry_headers(), (entry_cells(entry, names) for entry in report.entries))
 
 
 # ---------------------------------------------------------------- rich (the terminal)
@@ -589,7 +605,7 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
         parts.append(
             section(
                 _("Every entry"),
-                [entry_words(entry) for entry in report.entries],
+                [entry_words(entry, entry_names(report)) for entry in report.entries],
             )
         )
     return parts
