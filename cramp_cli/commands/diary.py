@@ -354,7 +354,9 @@ def log(
         named, side, minutes = _entry_words(kb, words, side, minutes)
         if muscle is not None and named != muscle:
             raise UsageError(
-                f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them."
+                _("two muscles given, {first} and --muscle {second}: give one of them.").format(
+                    first=repr(named), second=repr(muscle)
+                )
             )
         muscle = named
     assert muscle is not None
@@ -642,7 +644,9 @@ def edit(
             key = "triggers"
         if key not in clearable:
             raise UsageError(
-                f"--clear takes side, minutes, severity, triggers, relief or note, not {name!r}."
+                _(
+                    "--clear takes side, minutes, severity, triggers, relief or note, not {name}."
+                ).format(name=repr(name))
             )
         updates[key] = clearable[key]
     kb = current_kb()
@@ -672,7 +676,7 @@ def edit(
     updates.update(given)
     if not updates and relief is None:
         raise UsageError(
-            "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
+            _("nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD.")
         )
     with _opened(db) as diary:
         entry = _find(diary, entry_id)
@@ -724,13 +728,13 @@ def delete(
         if not yes:
             if machine_output(as_json, fmt) or not can_prompt():
                 raise UsageError(
-                    "deleting needs --yes when there is no terminal to ask on.",
+                    _("deleting needs --yes when there is no terminal to ask on."),
                     hint=_("Run 'cramp log delete {id} --yes'.").format(id=entry.id),
                 )
             if not _confirm(entry):
-                raise CrampError("nothing was deleted.")
+                raise CrampError(_("nothing was deleted."))
         if not diary.delete(entry.id):
-            raise CrampError(f"the entry {entry.id} was already deleted.")
+            raise CrampError(_("the entry {id} was already deleted.").format(id=entry.id))
     emit(LogResult(action="deleted", items=(entry,)), as_json, fmt, no_color)
 
 
