@@ -194,3 +194,131 @@ def test_the_chinese_page_prints_on_two_pages_with_a_cjk_font(
     assert f"有抽筋的夜晚：{head['days']}晚中的{head['nights_with_cramps']}晚" in compact
     assert "2025年6月2日" in compact
     assert "不要自行停药" in everything.replace(" ", "")
+
+
+# ------------------------------------------------------------------- the diary commands
+
+
+def zh(*args: str, env: dict[str, str] | None = None) -> Any:
+    """A diary command in Chinese, through the real entry point."""
+    return CliRunner().invoke(app, ["--lang", "zh", *args], env=env, catch_exceptions=False)
+
+
+def en(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "diary.sqlite3")
+
+
+def test_log_takes_chinese_words_and_answers_in_chinese(db: str) -> None:
+    result = zh("log", "小腿", "left", "3m", "--severity", "6", "--db", db, "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "已添加：记录" in out and "修改：cramp log edit" in out
+    assert "\t左腿\t3 分钟\t严重程度 6\t" in out
+    assert "back-calf" in out  # the id stays the id
+    for english in ("Added:", "Change it", "severity", "night of", " min\t"):
+        assert english not in out, english
+
+
+def test_log_of_a_long_cramp_warns_in_chinese(db: str) -> None:
+    result = zh("log", "腿肚子", "12m", "--db", db, "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert "警告：抽筋超过 10 分钟是警示症状：请运行 cramp check --minutes 12。" in result.stdout
+
+
+def test_history_in_chinese_plain_and_on_a_terminal(db: str) -> None:
+    assert zh("log", "calf", "both", "2m", "--woke", "--db", db).exit_code == 0
+    assert zh("log", "脚底", "--db", db).exit_code == 0
+    plain = zh("history", "--db", db, "--format", "plain").stdout
+    assert "显示：共 2 条中的 2 条，最新的在前。" in plain
+    assert "\t双腿\t2 分钟\t" in plain and "\t醒来\t" in plain
+    assert "Shown" not in plain and "newest" not in plain
+    for width in (40, 60, 80):
+        screen = zh("history", "--db", db, "--format", "table", env={"COLUMNS": str(width)}).stdout
+        assert "抽筋日记：共 2 条记录，显示 2 条，最新的在前" in screen.replace("\n", "")
+        assert "小腿肚（小腿后侧）" in screen.replace("\n", "").replace(" ", "")
+        assert "Cramp diary" not in screen and "newest" not in screen
+        from rich.cells import cell_len
+
+        assert max(cell_len(line) for line in screen.splitlines()) <= width
+    assert en("history", "--db", db, "--format", "plain").stdout.count("Shown: 2 of 2") == 1
+
+
+def test_the_report_in_chinese_keeps_the_level_and_the_numbers(db: str) -> None:
+    assert zh("log", "小腿", "left", "12m", "--db", db).exit_code == 0
+    result = zh("report", "--db", db, "--format", "plain", "--region", "cn")
+    english = en("report", "--db", db, "--format", "plain", "--region", "cn")
+    assert result.exit_code == english.exit_code
+    out = result.stdout
+    for words in (
+        "报告：",
+        "的 30 晚",
+        "抽筋次数：",
+        "持续时间：",
+        "您的日记中：long-cramp（尽快：今天就医）",
+    ):
+        assert words in out, words
+    assert "日记只能显示规律" in out
+    for label in ("Report:", "Cramps:", "Woken:", "Duration:", "In your diary", "What to do"):
+        assert label not in out, label
+    for width in (40, 60, 80):
+        screen = zh(
+            "report",
+            "--db",
+            db,
+            "--format",
+            "table",
+            "--region",
+            "cn",
+            env={"COLUMNS": str(width)},
+        ).stdout
+        from rich.cells import cell_len
+
+        assert max(cell_len(line) for line in screen.splitlines()) <= width
+        assert "抽筋日记：最近 30 晚" in screen
+        assert "Cramp diary" not in screen and "Cramps per week" not in screen
+
+
+def test_meds_add_list_and_stop_in_chinese(db: str) -> None:
+    added = zh(
+        "meds", "add", "atorvastatin", "--since", "2025-03-02", "--db", db, "--format", "plain"
+    )
+    assert added.exit_code == 0, added.stderr
+    assert "已添加：atorvastatin（编号 " in added.stdout
+    assert "\t正在使用\t自2025年3月2日起\t" in added.stdout
+    assert "可能与抽筋有关" in added.stdout
+    assert "重要：" in added.stdout
+    listed = zh("meds", "list", "--db", db, "--format", "markdown").stdout
+    assert "# 您的药物" in listed and "| 药物 | 现在 | 日期 | 是否与抽筋有关 | 备注 |" in listed
+    stopped = zh(
+        "meds", "stop", "atorvastatin", "--on", "2025-04-01", "--db", db, "--format", "plain"
+    )
+    assert stopped.exit_code == 0, stopped.stderr
+    assert "已停用：atorvastatin，2025年4月1日。" in stopped.stdout
+    for out in (added.stdout, listed, stopped.stdout):
+        assert not re.search(r"\b(Added|Stopped|taking|since|Important|Your medicines)\b", out)
+    english = en("meds", "list", "--db", db, "--format", "plain").stdout
+    assert "\tstopped\tsince 2025-03-02, stopped 2025-04-01\t" in english
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("log",), 2, "请说明哪块肌肉抽筋"),
+        (("log", "小腿", "left", "right"), 2, "给出了两个腿侧：'left' 和 'right'"),
+        (("log", "delete", "zz"), 2, "编号必须是记录编号的十六进制数字"),
+        (("meds", "stop", "nothing-here"), 2, "您的药物清单中没有 'nothing-here'"),
+    ],
+)
+def test_diary_errors_are_one_chinese_line(
+    db: str, args: tuple[str, ...], code: int, words: str
+) -> None:
+    result = zh(*args, "--db", db)
+    assert result.exit_code == code, result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("错误：") and words in result.stderr
