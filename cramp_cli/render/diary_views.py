@@ -785,7 +785,8 @@ def rich_report(
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, text in _stats(result):
-        grid.add_row(label, Text(text))
+        # Chinese has no spaces to wrap at: a long run folds instead of being cut.
+        grid.add_row(label, Text(text, overflow="fold" if day_words.chinese() else None))
     parts.append(grid)
     weeks = _weeks(result)
     if weeks and result.cramps:

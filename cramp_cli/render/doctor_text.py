@@ -530,7 +530,8 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for label, value in rows:
-            table.add_row(label, Text(value))
+            # Chinese has no spaces to wrap at: a long run folds instead of being cut.
+            table.add_row(label, Text(value, overflow="fold" if day_words.chinese() else None))
         return table
 
     def section(title: str, lines: Iterator[str] | list[str]) -> Any:
