@@ -672,7 +672,9 @@ def edit(
             given["note"] = models.parse_note(note)
     both = sorted(set(updates) & {*given, *(["relief"] if relief is not None else [])})
     if both:
-        raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
+        raise UsageError(
+            _("--clear {field} and a new {field} disagree: give one of them.").format(field=both[0])
+        )
     updates.update(given)
     if not updates and relief is None:
         raise UsageError(
@@ -783,9 +785,15 @@ def history(
         first = models.parse_night(since, "since") if since is not None else None
         last = models.parse_night(until, "until") if until is not None else None
     if first is not None and last is not None and first > last:
-        raise UsageError(f"--since {first} is after --until {last}.")
+        raise UsageError(
+            _("--since {first} is after --until {last}.").format(first=first, last=last)
+        )
     if not 1 <= limit <= MAX_LIMIT:
-        raise UsageError(f"--limit must be from 1 to {MAX_LIMIT:,}, not {limit}.")
+        raise UsageError(
+            _("--limit must be from 1 to {most}, not {given}.").format(
+                most=f"{MAX_LIMIT:,}", given=limit
+            )
+        )
     muscle_id = None
     if muscle is not None:
         with _bad_values():
@@ -917,7 +925,11 @@ def report(
     from cramp_cli.diary.store import no_entries
 
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
+        raise UsageError(
+            _("--days must be from 1 to {most}, not {given}.").format(
+                most=f"{MAX_DAYS:,}", given=days
+            )
+        )
     # The clock: a test passes its own through the context object (CliRunner's obj=).
     clock = ctx.obj.get("now") if isinstance(ctx.obj, dict) else None
     now = clock if isinstance(clock, datetime) else datetime.now().astimezone()
@@ -926,9 +938,11 @@ def report(
         return
     for flag, given in (("--entries", entries_too), ("--output", output), ("--force", force)):
         if given:
-            raise UsageError(f"{flag} goes with --for-doctor: add --for-doctor.")
+            raise UsageError(
+                _("{flag} goes with --for-doctor: add --for-doctor.").format(flag=flag)
+            )
     if fmt is ReportFormat.HTML:
-        raise UsageError("--format html is for the doctor's report: add --for-doctor.")
+        raise UsageError(_("--format html is for the doctor's report: add --for-doctor."))
     days = 30 if days is None else days
     kb = current_kb()
     rules = kb.patterns
@@ -959,11 +973,13 @@ def _doctor_report(
     from cramp_cli.diary.doctor import build_doctor_report
 
     if force and output is None:
-        raise UsageError("--force replaces the file given with --output: give --output FILE.")
+        raise UsageError(_("--force replaces the file given with --output: give --output FILE."))
     if as_json and fmt not in (None, ReportFormat.JSON):
-        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        raise UsageError(
+            _("--json and --format {format} disagree: give one of them.").format(format=fmt.value)
+        )
     if fmt is ReportFormat.JSONL:
-        raise UsageError("--format jsonl has no items to list here: use --format json.")
+        raise UsageError(_("--format jsonl has no items to list here: use --format json."))
     chosen: ReportFormat | None = ReportFormat.JSON if as_json else fmt
     if chosen is None and output is not None:
         chosen = _FORMAT_BY_SUFFIX.get(output.suffix.lower(), ReportFormat.PLAIN)
@@ -971,7 +987,7 @@ def _doctor_report(
         chosen = ReportFormat(chosen_format(False, None).value)
         chosen = ReportFormat.JSON if chosen is ReportFormat.JSONL else chosen
     if chosen is ReportFormat.TABLE and output is not None:
-        raise UsageError("--format table is for the screen: give html, markdown, plain or json.")
+        raise UsageError(_("--format table is for the screen: give html, markdown, plain or json."))
     kb = current_kb()
     entries: list[Entry] = []
     medicines: list[Medicine] = []
@@ -1052,9 +1068,11 @@ def export(
 ) -> None:
     """Write every diary entry, oldest first, as CSV or JSON."""
     if as_json and fmt is not ExportFormat.JSON:
-        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        raise UsageError(
+            _("--json and --format {format} disagree: give one of them.").format(format=fmt.value)
+        )
     if force and output is None:
-        raise UsageError("--force replaces the file given with --output: give --output FILE.")
+        raise UsageError(_("--force replaces the file given with --output: give --output FILE."))
     diary = open_diary(db, write=False)
     with contextlib.ExitStack() as stack:
         entries: Iterator[Entry] = iter(())
