@@ -158,7 +158,7 @@ def test_search_views_in_chinese() -> None:
 
 def test_kb_views_in_chinese() -> None:
     paths = _plain("kb", "paths")
-    assert "个条目" in paths and "优先顺序" in paths and "entries" not in paths
+    assert "条记录" in paths and "优先顺序" in paths and "entries" not in paths
     checked = _plain("kb", "validate")
     assert "已检查" in checked
     assert run(*ZH, "kb", "show", "magnesium", "--format", "markdown").stdout.startswith(

@@ -63,11 +63,21 @@ def _date(value: str | None, option: str) -> date | None:
         day = models.parse_date(value, option)
     except models.ValueProblem as err:
         raise UsageError(f"{option} {err.message}.") from None
+    from cramp_cli.i18n.text import _
+
     today = models.clock().astimezone().date()
     if day > today:
-        raise UsageError(f"{option} is in the future: {day} (today is {today}).")
+        raise UsageError(
+            _("{option} is in the future: {day} (today is {today}).").format(
+                option=option, day=day, today=today
+            )
+        )
     if day < models.FIRST_NIGHT:
-        raise UsageError(f"{option} is before {models.FIRST_NIGHT}: {day}.")
+        raise UsageError(
+            _("{option} is before {first}: {day}.").format(
+                option=option, first=models.FIRST_NIGHT, day=day
+            )
+        )
     return day
 
 
@@ -201,6 +211,8 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     unknown name, naming the nearest ones."""
     import difflib
 
+    from cramp_cli.i18n.text import _
+
     key = text.casefold()
     for medicine in current:
         if medicine.name.casefold() == key:
@@ -208,15 +220,22 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     names = [medicine.name for medicine in current]
     if not names:
         return UnknownNameError(
-            f"no medicine {text!r} is in your list, or it was stopped already.",
-            hint="Add one: cramp meds add NAME",
+            _("no medicine {name} is in your list, or it was stopped already.").format(
+                name=repr(text)
+            ),
+            hint=_("Add one: cramp meds add NAME"),
         )
     by_key = {name.casefold(): name for name in names}
     close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)
-    hint = f"Did you mean {' or '.join(repr(by_key[c]) for c in close)}? " if close else ""
+    hint = ""
+    if close:
+        hint = _("Did you mean {names}? ").format(
+            names=_(" or ").join(repr(by_key[c]) for c in close)
+        )
     return UnknownNameError(
-        f"no medicine {text!r} that is not stopped is in your list.",
-        hint=f"{hint}Taking now: {', '.join(names)} (see 'cramp meds list').",
+        _("no medicine {name} that is not stopped is in your list.").format(name=repr(text)),
+        hint=hint
+        + _("Taking now: {names} (see 'cramp meds list').").format(names=", ".join(names)),
     )
 
 
