@@ -147,7 +147,7 @@ def test_show_in_chinese_labels_its_fields() -> None:
     assert "\n摘要：" in shown  # a full-width colon, no space, after Chinese words
     assert "Evidence" not in shown and "Sources:" not in shown
     markdown = run(*ZH, "show", "magnesium", "--format", "markdown").stdout
-    assert "## 来源" in markdown and "| Id | 标题 | 发布者 | 年份 | 网址 |" in markdown
+    assert "## 来源" in markdown and "| 编号 | 标题 | 发布者 | 年份 | 网址 |" in markdown
 
 
 def test_search_views_in_chinese() -> None:
