@@ -6,7 +6,7 @@ import typer
 
 from cramp_cli import completion
 from cramp_cli.errors import ExitCode, UsageError
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -140,8 +140,11 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
     不确定 ...: cramp_cli/replies.py)."""
     from cramp_cli.replies import parse_reply
 
-    header = f"Question {interview.answered + 1} of {interview.total}"
-    question = wrapped(f"{sign.question} [y/n/?]")
+    header = _("Question {number} of {total}").format(
+        number=interview.answered + 1, total=interview.total
+    )
+    hint = _("[y/n/?]")
+    question = wrapped(f"{sign.question} {hint}")
     while True:
         reply = ask_on_stderr(
             lambda: str(typer.prompt(f"{header}\n{question}", err=True)), keep_interrupt=True
@@ -151,7 +154,7 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
         answer = parse_reply(reply)
         if answer is not None:
             return answer
-        typer.echo(wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
+        typer.echo(wrapped(_("Please answer y (yes), n (no) or ? (not sure).")), err=True)
 
 
 def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None) -> None:
@@ -160,10 +163,21 @@ def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None)
 
     so_far = answers.interview_verdict(kb, interview, region)
     left = (so_far.questions or 0) - (so_far.answered or 0)
-    typer.echo(wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
+    from cramp_cli.i18n.text import ngettext
+    from cramp_cli.wording import level_label
+
+    level = level_label(so_far.level, english=so_far.level.upper())
+    typer.echo(
+        wrapped(_("So far: {level}. {action}").format(level=level, action=so_far.action)),
+        err=True,
+    )
     if left:
-        more = "question" if left == 1 else "questions"
-        typer.echo(f"{left} more {more} could change this.", err=True)
+        more = ngettext(
+            "{count} more question could change this.",
+            "{count} more questions could change this.",
+            left,
+        )
+        typer.echo(more.format(count=left), err=True)
 
 
 def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
@@ -177,7 +191,7 @@ def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
 
     answers.resolve_region(kb, region)  # a bad --region fails before the first question
     interview = Interview(kb)
-    typer.echo(wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
+    typer.echo(wrapped(_("Answer each question with y (yes), n (no) or ? (not sure).")), err=True)
     try:
         while (sign := interview.next_question()) is not None:
             reply = _ask(interview, sign)

@@ -17,6 +17,8 @@ from rich.style import Style  # noqa: TID251
 from rich.table import Table  # noqa: TID251
 from rich.text import Text  # noqa: TID251
 
+from cramp_cli.i18n.text import _
+
 WIDE = 10_000  # measure as if the screen had no edge
 READABLE = 10  # a column of text narrower than this reads worse than a list
 
@@ -108,7 +110,7 @@ class FittingTable:
             for column, cell in zip(self.columns[1:], others, strict=True):
                 if column.labelled:
                     line = Text()
-                    line.append(f"{column.header}: ", style="bold")
+                    line.append(_("{label}: ").format(label=column.header), style="bold")
                     line.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
                     yield Padding(line, (0, 0, 0, 4))
                 else:
