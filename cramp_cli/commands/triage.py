@@ -163,7 +163,6 @@ def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None)
 
     so_far = answers.interview_verdict(kb, interview, region)
     left = (so_far.questions or 0) - (so_far.answered or 0)
-    from cramp_cli.i18n.text import ngettext
     from cramp_cli.wording import level_label
 
     level = level_label(so_far.level, english=so_far.level.upper())
@@ -172,10 +171,11 @@ def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None)
         err=True,
     )
     if left:
-        more = ngettext(
-            "{count} more question could change this.",
-            "{count} more questions could change this.",
-            left,
+        # Two messages rather than ngettext: the catalogue's test and tools read singular ones.
+        more = (
+            _("1 more question could change this.")
+            if left == 1
+            else _("{count} more questions could change this.")
         )
         typer.echo(more.format(count=left), err=True)
 

@@ -1,0 +1,248 @@
+# ruff: noqa: RUF001  (full-width Chinese punctuation is the point)
+"""Issue 16 items 2 and 8: the answers people read at night, in Chinese.
+
+Every label, heading, table column, hint and prompt of now, why, relieve, prevent, muscles,
+check and lookalikes comes from the catalogue: in a Chinese run no English label is left in
+any human format (Rich, plain, Markdown), the content is there (the Chinese words of a sign,
+the level's label, the disclaimer), and the interactive check asks in Chinese. English output
+is unchanged (the other tests and the snapshots prove it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cramp_cli.cli import app
+from cramp_cli.interview import question_order
+from cramp_cli.knowledge.loader import load_builtin
+from tests.conftest import DATA, run
+from tests.pty_session import Terminal
+
+ZH = yaml.safe_load((DATA / "i18n" / "zh-Hans" / "triage.yaml").read_text(encoding="utf-8"))
+SIGNS = {sign["id"]: sign for sign in ZH["signs"]}
+DISCLAIMER = "以上是关于夜间腿抽筋的一般健康信息"
+EMERGENCY = "紧急：立即呼叫急救"
+URGENT = "尽快：今天就医"
+SELF_CARE = "自我护理"
+
+# The English labels the views used to show in every language (each one must be gone).
+ENGLISH_LABELS = (
+    "Level:",
+    "Action:",
+    "Warning:",
+    "Disclaimer:",
+    "Note:",
+    "Sources",
+    "Evidence",
+    "Safety net",
+    "Safety:",
+    "Muscle:",
+    "Hold",
+    "Stretch",
+    "After:",
+    "Also helps",
+    "When to get help",
+    "In short",
+    "Best supported",
+    "Good to know",
+    "Medicines",
+    "How it differs",
+    "Points to it",
+    "Check:",
+    "Cramp in the",
+    "What to do",
+    "Your answers point to",
+    "Rules that fired",
+    "Together",
+    "First, for",
+    "Summary",
+    "Example:",
+    "Where",
+    "Also answers to",
+    "Details",
+    "The original article",
+    "EMERGENCY",
+    "URGENT",
+    "SELF-CARE",
+    "SEE-DOCTOR",
+    "What can bring on",
+    "How to make",
+    "Conditions",
+    "Warning signs",
+    "Asked if",
+    "No warning sign given",
+    "causes:",
+    "things you can do",
+)
+
+COMMANDS = {
+    "now": ("now", "--no-timer"),
+    "now-thigh": ("now", "thigh", "--no-timer"),
+    "why": ("why",),
+    "why-filtered": ("why", "--who", "pregnancy"),
+    "relieve": ("relieve",),
+    "relieve-calf": ("relieve", "calf"),
+    "relieve-details": ("relieve", "calf", "--details"),
+    "prevent": ("prevent",),
+    "prevent-top": ("prevent", "--top"),
+    "muscles": ("muscles",),
+    "check-emergency": ("check", "--sign", "chest-pain", "--region", "cn", "--explain"),
+    "check-urgent": ("check", "--minutes", "12", "--explain"),
+    "check-none": ("check", "--none"),
+    "check-list": ("check", "--list"),
+    "lookalikes": ("lookalikes",),
+}
+FORMATS = ("table", "plain", "markdown")
+
+
+def _zh(*args: str) -> Any:
+    result = run("--lang", "zh", *args)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _flat(text: str) -> str:
+    """The text without line breaks, indents or borders' spaces: wrapped lines joined."""
+    return "".join(text.replace("│", "").replace("┃", "").split())
+
+
+def _english_labels(text: str) -> list[str]:
+    return [label for label in ENGLISH_LABELS if label in text]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", COMMANDS)
+def test_no_english_label_is_left(name: str, fmt: str) -> None:
+    result = _zh(*COMMANDS[name], "--format", fmt)
+    assert not _english_labels(result.stdout), result.stdout
+    if not (name == "muscles" and fmt == "plain"):  # plain muscles: ids only, by design
+        assert DISCLAIMER in _flat(result.stdout)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_emergency_sign_in_chinese_with_its_level_and_numbers(fmt: str) -> None:
+    result = _zh("check", "--sign", "chest-pain", "--region", "cn", "--format", fmt)
+    text = _flat(result.stdout)
+    assert EMERGENCY in text
+    assert _flat(SIGNS["chest-pain"]["wording"]) in text
+    assert "120" in text
+    if fmt != "table":  # plain and Markdown keep the ids for scripts, beside the label
+        assert "chest-pain" in text and "emergency" in text
+
+
+def test_the_rich_verdict_says_the_level_once_in_its_badge() -> None:
+    result = _zh("check", "--sign", "chest-pain", "--format", "table")
+    first = result.stdout.splitlines()[1]
+    assert first.count(EMERGENCY) == 1, first
+
+
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        (("--minutes", "12"), URGENT),
+        (("--none",), SELF_CARE),
+        (("--sign", "chest-pain"), EMERGENCY),
+    ],
+)
+def test_each_level_has_its_chinese_label_and_json_keeps_the_id(
+    args: tuple[str, ...], label: str
+) -> None:
+    assert label in _zh("check", *args, "--format", "plain").stdout
+    document = json.loads(_zh("check", *args, "--json").stdout)
+    english = json.loads(run("check", *args, "--json").stdout)
+    assert document["level"] == english["level"]
+    assert [f["level"] for f in document["fired"]] == [f["level"] for f in english["fired"]]
+
+
+def test_the_long_cramp_counts_in_chinese() -> None:
+    plain = _zh("check", "--minutes", "12", "--explain", "--format", "plain").stdout
+    assert "持续 12 分钟的抽筋" in plain
+    assert "规则：minutes>10" in plain
+
+
+def test_now_in_chinese_has_the_stretch_the_warning_and_the_disclaimer() -> None:
+    table = _zh("now", "--no-timer", "--format", "table").stdout
+    assert "抽筋" in table.splitlines()[0]  # 小腿肚（小腿后侧）抽筋
+    assert "1. 伸直抽筋那条腿的膝盖。" in table
+    assert "crampcheck" in _flat(table)
+    assert DISCLAIMER in _flat(table)
+
+
+def test_lookalikes_point_to_the_check_in_latin_letters() -> None:
+    plain = _zh("lookalikes", "--format", "plain").stdout
+    assert "有何不同：" in plain and "提示是它的迹象：" in plain
+    assert "检查：cramp check --sign " in plain
+
+
+def test_prevent_groups_and_counts_in_chinese() -> None:
+    plain = _zh("prevent", "--format", "plain").stdout
+    assert plain.startswith("概要：")
+    assert "您可以做的事（证据最充分的在前）：" in plain
+    assert "只有医生能提供" in plain.splitlines()[0]
+
+
+def test_relieve_list_is_still_ids() -> None:
+    assert _zh("relieve", "--list").stdout == run("relieve", "--list").stdout
+
+
+# ---------------------------------------------------------------- the interactive check
+
+KB = load_builtin()
+ORDER = question_order(KB)
+UNGATED = [sign for sign in ORDER if not sign.ask_if]
+
+
+def _ask(answers: list[str], *args: str) -> Any:
+    return CliRunner().invoke(
+        app,
+        ["check", "--ask", *args],
+        input="".join(f"{answer}\n" for answer in answers),
+        env={"CRAMP_LANG": "zh-Hans"},
+        catch_exceptions=False,
+    )
+
+
+def test_the_questions_are_framed_in_chinese_with_the_chinese_answers_shown() -> None:
+    result = _ask(["否"] * len(UNGATED), "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert "第 1 个问题，共" in result.stderr
+    assert "[是/否/不确定，或 y/n/?]" in result.stderr
+    assert "请回答每个问题" in result.stderr
+    for english in ("Question", "Answer each", "Please answer", "So far"):
+        assert english not in result.stderr
+    assert f"级别：self-care，{SELF_CARE}" in result.stdout
+
+
+def test_an_unknown_answer_is_asked_again_in_chinese() -> None:
+    result = _ask(["好的"] + ["否"] * len(UNGATED), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("请回答是、否或不确定") == 1
+
+
+def test_after_a_yes_the_verdict_so_far_is_said_in_chinese() -> None:
+    urgent = next(sign for sign in UNGATED if sign.level == "urgent")
+    answers = ["是" if sign.id == urgent.id else "否" for sign in UNGATED]
+    result = _ask(answers, "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert f"目前：{URGENT}。" in result.stderr
+    assert _flat(SIGNS[urgent.id]["wording"]) in _flat(result.stdout)
+
+
+def test_on_a_terminal_the_check_asks_in_chinese_and_takes_chinese_answers(
+    tmp_path: Path,
+) -> None:
+    terminal = Terminal(
+        "check", cwd=tmp_path, env={"LANG": "zh_CN.UTF-8", "XDG_DATA_HOME": str(tmp_path)}
+    )
+    for number in range(1, len(UNGATED) + 1):
+        terminal.read_until(f"第 {number} 个问题")
+        terminal.type("否\n")
+    assert terminal.wait() == 0
+    assert "[是/否/不确定，或 y/n/?]" in terminal.text
+    assert "Question" not in terminal.text
+    assert SELF_CARE in terminal.text
