@@ -6,6 +6,8 @@ cut, and nothing is cut short with "…"."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from rich.cells import cell_len
 
@@ -62,3 +64,20 @@ def test_panels_line_up_their_right_border(columns: int) -> None:
     panel = [line for line in result.stdout.split("\n") if line and line[0] in "╭│╰"]
     assert any("保持：" in line for line in panel)
     assert len({cell_len(line.rstrip()) for line in panel}) == 1, "\n".join(panel)
+
+
+def _bare(line: str) -> str:
+    return line.strip().strip("│┃").strip()
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("name", ["now", "check", "check-minutes", "why", "prevent"])
+def test_chinese_wraps_between_characters_not_only_at_spaces(name: str, columns: int) -> None:
+    """A number stays with the Chinese after it ("10 分钟"), a line never starts with closing
+    punctuation."""
+    args, _heading = COMMANDS[name]
+    result = run("--lang", "zh", *args, "--format", "table", env={"COLUMNS": str(columns)})
+    lines = [_bare(line) for line in result.stdout.split("\n")]
+    for line, after in pairwise(lines):
+        assert not (line[-1:].isdigit() and after.startswith("分钟")), (line, after)
+        assert not (after and after[0] in "，。、；：？！）"), (line, after)

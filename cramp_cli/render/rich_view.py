@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from cramp_cli import i18n
 from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
@@ -788,6 +789,10 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
 
 
 def render_rich(result: Result) -> RenderableType:
+    if i18n.current() != i18n.ENGLISH:
+        from cramp_cli.render.rich_parts import wrap_between_wide_characters
+
+        wrap_between_wide_characters()
     view = _VIEWS.get(type(result)) or _diary_views()[type(result)]
     parts = [_fitting(part) for part in view(result)]
     parts.append(Text(_(DISCLAIMER), style="italic dim"))
