@@ -99,7 +99,12 @@ def grade_counts(items: Iterable[Item]) -> str:
         ):
             count = evidence.count((grade, belief))
             if count and words:
-                counts.append(_("{count} {words}").format(count=count, words=words))
+                # The belief words count themselves ("4 条民间说法……"); a grade's words are
+                # counted by the catalogue's order ("证据充分 1 项").
+                if belief:
+                    counts.append(f"{count} {words}")
+                else:
+                    counts.append(_("{count} {words}").format(count=count, words=words))
     return _(", ").join(counts)
 
 

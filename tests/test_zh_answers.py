@@ -9,6 +9,7 @@ is unchanged (the other tests and the snapshots prove it)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,10 @@ def test_no_english_label_is_left(name: str, fmt: str) -> None:
     result = _zh(*COMMANDS[name], "--format", fmt)
     assert not _english_labels(result.stdout), result.stdout
     assert DISCLAIMER in _flat(result.stdout)
+    if fmt == "markdown":
+        # CommonMark closes ** only if it does not sit between punctuation and a letter:
+        # "**有何不同**：" is bold, "**有何不同：**疼痛" is not.
+        assert not re.search(r"[：。，；]\*\*[^\s*]", result.stdout), result.stdout
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -142,7 +147,7 @@ def test_an_emergency_sign_in_chinese_with_its_level_and_numbers(fmt: str) -> No
         # the closing line, which says the level again after the lists
         "table": f"{EMERGENCY}立即拨打急救电话（120）。以上是",
         "plain": f"级别：emergency，{EMERGENCY}该怎么做：立即拨打急救电话（120）。",
-        "markdown": f"**级别：emergency，{EMERGENCY}。**立即拨打急救电话（120）。",
+        "markdown": f"**级别：emergency，{EMERGENCY}**。立即拨打急救电话（120）。",
     }[fmt] in text
     if fmt != "table":
         assert "chest-pain" in text
