@@ -354,9 +354,9 @@ def test_on_an_80x24_terminal_in_chinese_the_stretch_warning_and_disclaimer_fit(
     assert "遇到紧急情况，请拨打当地急救电话。" in shown
     assert "Press Enter" not in terminal.text
     terminal.type("\n")
-    terminal.read_until("[y/N]")
+    terminal.read_until("[是/否，y/N]")
     assert "要记到日记里吗" in terminal.text
-    terminal.type("n\n")
+    terminal.type("否\n")
     assert terminal.wait() == 0
     assert not diary.exists()
 
@@ -371,8 +371,10 @@ def test_in_chinese_ten_minutes_bring_the_advice_and_a_yes_logs_it(tmp_path: Pat
     assert "尽快：今天就医" in text
     assert " URGENT " not in text
     terminal.type("\n")
-    terminal.read_until("[y/N]")
-    terminal.type("y\n")
+    terminal.read_until("[是/否，y/N]")
+    terminal.type("好\n")  # neither yes nor no: asked again
+    terminal.read_until("请回答是或否")
+    terminal.type("是\n")
     assert terminal.wait() == 0
     assert "已记录，编号" in terminal.text
     assert "请运行 cramp check --minutes" in terminal.text

@@ -127,15 +127,39 @@ def _which_to_log(stretches: tuple[Stretch, ...], minutes: float) -> Stretch | N
         chosen = ask_which_muscle([stretch.muscle for stretch in stretches], _("Which muscle?"))
         return next((stretch for stretch in stretches if stretch.muscle.id == chosen), None)
     (stretch,) = stretches
-    question = wrapped(
-        _("Log it in your diary: {muscle}, {minutes} min, eased by stretching?").format(
-            muscle=stretch.muscle.name.lower(), minutes=f"{minutes:g}"
-        ),
-        room=len(" [y/N]: "),
+    offer = _("Log it in your diary: {muscle}, {minutes} min, eased by stretching?").format(
+        muscle=stretch.muscle.name.lower(), minutes=f"{minutes:g}"
     )
+    from cramp_cli import i18n
+
+    if i18n.current() != i18n.ENGLISH:
+        return stretch if _yes_or_no(offer) else None
+    question = wrapped(offer, room=len(" [y/N]: "))
     return (
         stretch if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)) else None
     )
+
+
+def _yes_or_no(offer: str) -> bool:
+    """Click's confirm knows only y and n: in Chinese, 是 and 否 (cramp_cli/replies.py) too.
+    Enter alone, or the end of the input, is no."""
+    from cramp_cli.i18n.wrap import width
+    from cramp_cli.replies import parse_reply
+
+    hint = _("[y/N]")
+    question = wrapped(offer, room=width(hint) + 3)
+    while True:
+        reply = ask_on_stderr(
+            lambda: str(
+                typer.prompt(f"{question} {hint}", default="", show_default=False, err=True)
+            )
+        )
+        if reply is None or not reply.strip():
+            return False
+        answer = parse_reply(reply)
+        if answer in ("yes", "no"):
+            return answer == "yes"
+        typer.echo(_("Please answer y (yes) or n (no)."), err=True)
 
 
 def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> str:
