@@ -260,3 +260,27 @@ def test_on_a_terminal_the_check_asks_in_chinese_and_takes_chinese_answers(
     assert "[是/否/不确定，或 y/n/?]" in terminal.text
     assert "Question" not in terminal.text
     assert SELF_CARE in terminal.text
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("check", "--none", "--minutes", "3"), "--none 不能与 --sign 或 --minutes 一起使用。"),
+        (("check",), "没有给出回答，也没有可以提问的终端。"),
+        (("relieve", "calf", "--muscle", "foot"), "给出了两块肌肉"),
+    ],
+)
+def test_the_usage_errors_of_these_commands_are_in_chinese(
+    args: tuple[str, ...], words: str
+) -> None:
+    result = run("--lang", "zh", *args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_input_that_ends_before_any_answer_says_so_in_chinese() -> None:
+    result = _ask([], "--format", "plain")
+    assert result.exit_code == 2
+    assert "在回答第 1 个问题" in result.stderr
+    assert "级别：未评估" in result.stdout

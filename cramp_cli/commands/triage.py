@@ -95,13 +95,15 @@ def check(
         return
     signs = list(sign or [])
     if none and (signs or minutes is not None):
-        raise UsageError("--none cannot be combined with --sign or --minutes.")
+        raise UsageError(_("--none cannot be combined with --sign or --minutes."))
     if not (signs or minutes is not None or none):
         if not (ask or (not machine_output(as_json, fmt) and can_prompt())):
             raise UsageError(
-                "no answers given, and no terminal to ask on.",
-                hint="Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
-                "sign applies; or --ask to answer the questions on stdin.",
+                _("no answers given, and no terminal to ask on."),
+                hint=_(
+                    "Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
+                    "sign applies; or --ask to answer the questions on stdin."
+                ),
             )
         shown = _run_interview(kb, region)
         status = shown.exit_status(exit_code)
@@ -217,10 +219,14 @@ def _stopped(
     if not interrupted:
         question = interview.answered + 1
         error = UsageError(
-            f"the input ended before question {question} of {interview.total} was answered; "
-            "nothing was judged.",
-            hint="Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
-            "--none instead.",
+            _(
+                "the input ended before question {number} of {total} was answered; "
+                "nothing was judged."
+            ).format(number=question, total=interview.total),
+            hint=_(
+                "Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
+                "--none instead."
+            ),
         )
     return _Outcome(answers.not_assessed(kb, interview), interrupted=interrupted, error=error)
 
