@@ -76,6 +76,7 @@ from cramp_cli.wording import (
     WEAK_LABEL,
     WEAK_REASON_LABELS,
     WHY_NOTE,
+    level_label,
 )
 
 if TYPE_CHECKING:
@@ -551,8 +552,9 @@ def check(
             FiredRule(
                 rule=f"minutes>{triage.minutes.more_than}",
                 level=long_sign.level,
-                reason=f"A cramp of {minutes} minutes counts as '{long_sign.id}' "
-                f"(more than {triage.minutes.more_than} minutes).",
+                reason=_(
+                    "A cramp of {minutes} minutes counts as '{sign}' (more than {limit} minutes)."
+                ).format(minutes=minutes, sign=long_sign.id, limit=triage.minutes.more_than),
             )
         )
     given = {sign.id for sign in chosen}
@@ -560,7 +562,9 @@ def check(
     for sign in sorted(chosen, key=lambda sign: level_rank(sign.level)):
         fired.append(
             FiredRule(
-                rule=f"sign:{sign.id}", level=sign.level, reason=f"{sign.title}: {sign.level}."
+                rule=f"sign:{sign.id}",
+                level=sign.level,
+                reason=_("{sign}: {level}.").format(sign=sign.title, level=level_label(sign.level)),
             )
         )
         level = _more_urgent(level, sign.level)
@@ -569,7 +573,9 @@ def check(
             fired.append(FiredRule(rule=f"rule:{rule.id}", level=rule.level, reason=rule.reason))
             level = _more_urgent(level, rule.level)
     if not chosen:
-        fired.append(FiredRule(rule="no-signs", level="self-care", reason="No warning sign given."))
+        fired.append(
+            FiredRule(rule="no-signs", level="self-care", reason=_("No warning sign given."))
+        )
     chosen_region = resolve_region(kb, region)
     advice = next(item for item in triage.levels if item.level == level)
     fill = {"emergency": chosen_region.emergency, "urgent": chosen_region.urgent}
