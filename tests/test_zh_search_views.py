@@ -213,7 +213,7 @@ def _cells(line: str) -> int:
         (["sources"], "来源"),
         (["sources", "nhs-leg-cramps"], "被引用"),
         (["sources", "--check"], "已检查"),
-        (["show", "relief-back-calf"], "证据: "),
+        (["show", "relief-back-calf"], "证据："),
         (["search", "小腿抽筋"], "搜索："),
         (["kb", "paths"], "优先顺序"),
         (["kb", "validate"], "已检查"),
