@@ -88,6 +88,16 @@ def test_lang_with_a_language_cramp_lacks_is_an_error_listing_the_languages() ->
     assert "'fr'" in choice.error and "en, zh" in choice.error
 
 
+@pytest.mark.parametrize("value", ["\r", "a\nb", "zh\x1b[31m", "\u2028"])
+def test_an_unknown_language_with_control_characters_stays_one_line(value: str) -> None:
+    """Found by the CLI fuzz: `cramp kb --lang $'\\r'` printed a carriage return."""
+    error = choose(["--lang", value], {}).error
+    warning = choose([], {"CRAMP_LANG": value}).warning
+    assert error is not None and error.isprintable(), repr(error)
+    # A blank CRAMP_LANG is ignored; any warning is one printable line.
+    assert warning is None or warning.isprintable(), repr(warning)
+
+
 def test_cramp_lang_with_a_language_cramp_lacks_warns_and_speaks_english() -> None:
     choice = choose(["why"], {"CRAMP_LANG": "fr", "LANG": "zh_CN.UTF-8"})
     assert choice.code == ENGLISH

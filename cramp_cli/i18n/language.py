@@ -97,9 +97,15 @@ def given_lang(argv: Sequence[str]) -> str | None:
     return given
 
 
+def _shown(value: str) -> str:
+    """The value as one printable line: control characters escaped, long ones cut."""
+    printable = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value)
+    return printable if len(printable) <= 40 else printable[:37] + "..."
+
+
 def unknown_lang(value: str) -> str:
     """The usage error for `--lang` with a language cramp does not have."""
-    shown = value if len(value) <= 40 else value[:37] + "..."
+    shown = _shown(value)
     return f"cramp has no language '{shown}' (--lang); the languages it has: {', '.join(OFFERED)}."
 
 
@@ -120,7 +126,7 @@ def choose(argv: Sequence[str], environ: Mapping[str, str]) -> Choice:
     if not is_silent(wanted):
         code, traditional = read(wanted)
         if code is None:
-            shown = wanted if len(wanted) <= 40 else wanted[:37] + "..."
+            shown = _shown(wanted)
             return Choice(
                 ENGLISH,
                 warning=f"Warning: cramp has no language '{shown}' (CRAMP_LANG); using English. "
