@@ -151,3 +151,18 @@ def test_compiling_the_shipped_kb_refuses_an_incomplete_source() -> None:
     message = str(caught.value)
     assert message.startswith("data/sources.yaml: thin: incomplete source:")
     assert "no date" in message and "no authority" in message and "no address" in message
+
+
+def test_plain_show_of_an_item_gives_each_sources_authority_last() -> None:
+    """Issue 15 item 6: `cramp show ITEM --format plain` lists the item's sources one per line;
+    the authority is the last column, after the ones scripts already read."""
+    result = run("show", "low-blood-calcium", "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    rows = {
+        line.split("\t")[0]: line.split("\t")
+        for line in result.stdout.splitlines()
+        if line.count("\t") >= 6
+    }
+    assert rows["aan-2010-press"][1] == "article"  # kind stays in its column
+    assert rows["aan-2010-press"][-1] == "press"
+    assert rows["nice-cks-leg-cramps"][-1] == "guideline"

@@ -160,7 +160,12 @@ def _muscles(result: MusclesResult) -> Iterator[str]:
 
 def _source_line(source: Source) -> str:
     url = source.url or _("no public address")
-    return f"{source.id}\t{source.kind}\t{source.year}\t{source.title}\t{source.publisher}\t{url}"
+    # The authority comes last, so the columns scripts already read keep their places.
+    authority = source.authority or no_authority()
+    return (
+        f"{source.id}\t{source.kind}\t{source.year}\t{source.title}\t{source.publisher}\t{url}"
+        f"\t{authority}"
+    )
 
 
 def _ref_line(ref: EntryRef) -> str:
