@@ -76,6 +76,7 @@ from cramp_cli.wording import (
     WEAK_LABEL,
     WEAK_REASON_LABELS,
     WHY_NOTE,
+    level_label,
 )
 
 if TYPE_CHECKING:
@@ -488,13 +489,16 @@ def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
     if not text.strip():
         raise UsageError("the search text is empty.")
     hits = kb.search_index().search(text, limit=limit)
+    from cramp_cli import i18n
+
+    language = i18n.current()
     return SearchResult(
         query=text,
         items=tuple(
             SearchHit(
                 kind=hit.document.kind,
                 id=hit.document.id,
-                title=hit.document.title,
+                title=hit.document.title_in(language),
                 grade=hit.document.grade,
                 weak_reason=hit.document.weak_reason,
                 applies_to=hit.document.applies_to,
@@ -548,8 +552,9 @@ def check(
             FiredRule(
                 rule=f"minutes>{triage.minutes.more_than}",
                 level=long_sign.level,
-                reason=f"A cramp of {minutes} minutes counts as '{long_sign.id}' "
-                f"(more than {triage.minutes.more_than} minutes).",
+                reason=_(
+                    "A cramp of {minutes} minutes counts as '{sign}' (more than {limit} minutes)."
+                ).format(minutes=minutes, sign=long_sign.id, limit=triage.minutes.more_than),
             )
         )
     given = {sign.id for sign in chosen}
@@ -557,7 +562,9 @@ def check(
     for sign in sorted(chosen, key=lambda sign: level_rank(sign.level)):
         fired.append(
             FiredRule(
-                rule=f"sign:{sign.id}", level=sign.level, reason=f"{sign.title}: {sign.level}."
+                rule=f"sign:{sign.id}",
+                level=sign.level,
+                reason=_("{sign}: {level}.").format(sign=sign.title, level=level_label(sign.level)),
             )
         )
         level = _more_urgent(level, sign.level)
@@ -566,7 +573,9 @@ def check(
             fired.append(FiredRule(rule=f"rule:{rule.id}", level=rule.level, reason=rule.reason))
             level = _more_urgent(level, rule.level)
     if not chosen:
-        fired.append(FiredRule(rule="no-signs", level="self-care", reason="No warning sign given."))
+        fired.append(
+            FiredRule(rule="no-signs", level="self-care", reason=_("No warning sign given."))
+        )
     chosen_region = resolve_region(kb, region)
     advice = next(item for item in triage.levels if item.level == level)
     fill = {"emergency": chosen_region.emergency, "urgent": chosen_region.urgent}

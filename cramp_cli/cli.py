@@ -11,7 +11,7 @@ them, and a command line imports and builds only the command it runs.
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, NoReturn
 
@@ -307,6 +307,19 @@ def _turn_off_pager(ctx: click.Context, param: click.Parameter, value: bool) -> 
         SESSION.pager = False
 
 
+def _short_help(command: click.Command) -> Callable[[int], str]:
+    english = command.get_short_help_str
+
+    def short_help(limit: int = 45) -> str:
+        if i18n.current() != i18n.ENGLISH and command.help and not command.short_help:
+            translated = translated_help(command.help)
+            if translated != command.help:
+                return translated
+        return english(limit)
+
+    return short_help
+
+
 def _with_no_pager(command: click.Command) -> click.Command:
     """`--no-pager` after the command too (`cramp why --no-pager`), on every command and
     subcommand with the answer formats (--format table).
@@ -314,6 +327,10 @@ def _with_no_pager(command: click.Command) -> click.Command:
     command.context_class = _Context
     for sub in getattr(command, "commands", {}).values():
         _with_no_pager(sub)
+        # A group's list of subcommands (cramp kb --help): Click cuts each help to 45
+        # characters, which no catalogue entry matches; in another language the whole help
+        # is looked up instead (the layout wraps it). English is left to Click.
+        setattr(sub, "get_short_help_str", _short_help(sub))  # noqa: B010
     # `cramp search 抽筋 --lang zh`: the language after the command too.
     command.params.append(
         typer.core.TyperOption(

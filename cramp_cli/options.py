@@ -286,9 +286,10 @@ def ask_on_stderr(ask: Callable[[], _Reply], keep_interrupt: bool = False) -> _R
         return None
 
 
-def ask_which_muscle(muscles: Sequence[Muscle], question: str = "Which one?") -> str | None:
+def ask_which_muscle(muscles: Sequence[Muscle], question: str | None = None) -> str | None:
     """Which of the muscles a shared name fits, by number or id; None for no answer (an
     empty one, or the end of input)."""
+    question = question if question is not None else _("Which one?")
     for number, muscle in enumerate(muscles, start=1):
         typer.echo(f"  {number}. {muscle.name} ({muscle.id})", err=True)
     choices = {str(number): muscle.id for number, muscle in enumerate(muscles, start=1)}
@@ -306,7 +307,12 @@ def ask_which_muscle(muscles: Sequence[Muscle], question: str = "Which one?") ->
             return choices[key]
         if not key:
             return None
-        typer.echo(f"Answer 1 to {len(muscles)}, or one of: {', '.join(choices)}.", err=True)
+        typer.echo(
+            _("Answer 1 to {last}, or one of: {choices}.").format(
+                last=len(muscles), choices=", ".join(choices)
+            ),
+            err=True,
+        )
 
 
 def open_diary(db: Path | None, *, write: bool, create: bool | None = None) -> Diary | None:
@@ -336,7 +342,16 @@ def wrapped(text: str, room: int = 0) -> str:
     the last line (for a prompt's ' [y/N]: ')."""
     import textwrap
 
+    from cramp_cli import i18n
+
     width = max(20, screen_width() - 1)
+    if i18n.current() != i18n.ENGLISH:  # Chinese: no spaces, and two columns a character
+        from cramp_cli.i18n import wrap
+
+        lines = wrap.wrap(text, width)
+        if room and lines and wrap.width(lines[-1]) + room > width:
+            lines += wrap.wrap(lines.pop(), width - room)
+        return "\n".join(lines)
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
     if room and lines and len(lines[-1]) + room > width:
         last = lines.pop()

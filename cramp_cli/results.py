@@ -105,8 +105,13 @@ def grade_counts(items: Iterable[Item]) -> str:
         ):
             count = evidence.count((grade, belief))
             if count and words:
-                counts.append(f"{count} {words}")
-    return ", ".join(counts)
+                # The belief words count themselves ("4 条民间说法……"); a grade's words are
+                # counted by the catalogue's order ("证据充分 1 项").
+                if belief:
+                    counts.append(f"{count} {words}")
+                else:
+                    counts.append(_("{count} {words}").format(count=count, words=words))
+    return _(", ").join(counts)
 
 
 class ReliefResult(Result):
@@ -229,21 +234,29 @@ class PreventResult(Result):
         """(heading, short name for the summary, items) for each group that has items, in
         the order every view lists them."""
         groups: list[tuple[str, str, list[Prevention | Treatment]]] = [
-            ("Things you can do, best supported first", "things you can do", [*self.can_do()]),
             (
-                "Only a doctor can offer these (not advice to take them)",
-                "only a doctor can offer",
+                _("Things you can do, best supported first"),
+                _("things you can do"),
+                [*self.can_do()],
+            ),
+            (
+                _("Only a doctor can offer these (not advice to take them)"),
+                _("only a doctor can offer"),
                 [*self.doctor_only()],
             ),
             (
-                "Ask a doctor or pharmacist about these",
-                "to ask a doctor or pharmacist about",
+                _("Ask a doctor or pharmacist about these"),
+                _("to ask a doctor or pharmacist about"),
                 [*self.ask_about()],
             ),
-            ("No evidence found that these help", "no evidence found", [*self.no_evidence()]),
             (
-                "Not recommended: the evidence is against these",
-                "not recommended",
+                _("No evidence found that these help"),
+                _("no evidence found"),
+                [*self.no_evidence()],
+            ),
+            (
+                _("Not recommended: the evidence is against these"),
+                _("not recommended"),
                 [*self.not_recommended()],
             ),
         ]
@@ -251,7 +264,10 @@ class PreventResult(Result):
 
     def summary_counts(self) -> str:
         """'12 things you can do, 4 only a doctor can offer, ...'."""
-        return ", ".join(f"{len(items)} {short}" for _, short, items in self.groups())
+        return _(", ").join(
+            _("{count} {words}").format(count=len(items), words=short)
+            for _heading, short, items in self.groups()
+        )
 
 
 class MusclesResult(Result):

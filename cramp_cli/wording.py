@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from cramp_cli import i18n
 from cramp_cli.i18n.text import N_, _
 
 if TYPE_CHECKING:
@@ -198,3 +199,28 @@ NOW_SHARED_NAME: Final = N_("'{name}' could mean either muscle: the stretch for 
 def disclaimer() -> str:
     """The disclaimer every answer carries, in the language of the run."""
     return _(DISCLAIMER)
+
+
+# The four levels as people read them in a language other than English (the plan's labels).
+# English views show the level id (or its capitals) as they always have; JSON keeps the ids.
+LEVEL_LABELS: Final = {
+    "emergency": N_("Emergency: call an ambulance now"),
+    "urgent": N_("Urgent: see a doctor today"),
+    "see-doctor": N_("See a doctor: make an appointment"),
+    "self-care": N_("Self-care"),
+}
+
+
+def level_label(level: str, english: str | None = None) -> str:
+    """A level for people: `english` (by default the level id) in an English run, the
+    level's label in any other language."""
+    if i18n.current() == i18n.ENGLISH:
+        return level if english is None else english
+    return _(LEVEL_LABELS[level])
+
+
+def level_with_id(level: str) -> str:
+    """A level in plain output: the id, and in another language the label beside it."""
+    if i18n.current() == i18n.ENGLISH:
+        return level
+    return _("{level} ({label})").format(level=level, label=_(LEVEL_LABELS[level]))

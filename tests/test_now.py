@@ -325,3 +325,57 @@ def test_a_note_is_said_once_whatever_the_number_of_stretches() -> None:
     assert plain.count("could mean either muscle") == 1
     assert plain.count("Muscle: ") == 2
     assert run("now", "leg", "--format", "plain").stdout.count("Note: ") == 1
+
+
+# ---------------------------------------------------------------- in Chinese (issue 16)
+
+
+def _columns(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+def test_on_an_80x24_terminal_in_chinese_the_stretch_warning_and_disclaimer_fit(
+    tmp_path: Path,
+) -> None:
+    diary = tmp_path / "diary.sqlite3"
+    terminal = Terminal("now", env={"LANG": "zh_CN.UTF-8", "CRAMP_DB": str(diary)})
+    terminal.read_until("缓解后请按 Enter。")
+    screen = terminal.screen()
+    assert all(_columns(line) <= 80 for line in screen), "\n".join(screen)
+    # The whole answer is on the 24 rows: from its heading to the timer's line.
+    assert "小腿肚（小腿后侧）抽筋" in terminal.text.split("\n")[0]
+    assert len(terminal.text.rstrip("\n").split("\n")) <= 24
+    shown = "".join("".join(screen).replace("│", "").split())
+    assert "1.伸直抽筋那条腿的膝盖。" in shown
+    assert "5.拉伸要轻、要稳，一直保持到抽筋缓解。" in shown
+    assert "请停下来运行crampcheck：这可能不是抽筋。" in shown
+    assert "遇到紧急情况，请拨打当地急救电话。" in shown
+    assert "Press Enter" not in terminal.text
+    terminal.type("\n")
+    terminal.read_until("[是/否，y/N]")
+    assert "要记到日记里吗" in terminal.text
+    terminal.type("否\n")
+    assert terminal.wait() == 0
+    assert not diary.exists()
+
+
+def test_in_chinese_ten_minutes_bring_the_advice_and_a_yes_logs_it(tmp_path: Path) -> None:
+    diary = tmp_path / "diary.sqlite3"
+    terminal = Terminal(
+        "now", "shin", env={"LANG": "zh_CN.UTF-8", "CRAMP_DB": str(diary)}, code=FAST_CLOCK
+    )
+    terminal.read_until("缓解后请按 Enter。")
+    text = terminal.read_until("已经过去 10 分钟。", timeout=30)
+    assert "尽快：今天就医" in text
+    assert " URGENT " not in text
+    terminal.type("\n")
+    terminal.read_until("[是/否，y/N]")
+    terminal.type("好\n")  # neither yes nor no: asked again
+    terminal.read_until("请回答是或否")
+    terminal.type("是\n")
+    assert terminal.wait() == 0
+    assert "已记录，编号" in terminal.text
+    assert "请运行 cramp check --minutes" in terminal.text
+    assert len(_diary_rows(diary)) == 1

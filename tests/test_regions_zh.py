@@ -5,6 +5,7 @@ not change with the language."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,30 @@ def test_the_numbers_have_official_sources_in_the_source_list() -> None:
     # The triage file says where its numbers come from.
     triage_text = (DATA / "triage.yaml").read_text(encoding="utf-8")
     assert "region-* entries in sources.yaml" in triage_text
+
+
+def test_each_new_region_cites_the_pages_of_its_numbers() -> None:
+    """The region entries themselves cite their sources, so `sources --check` sees them cited
+    and `cramp sources ID` can say what the page backs."""
+    triage = yaml.safe_load((DATA / "triage.yaml").read_text(encoding="utf-8"))["triage"]
+    cited = {region["id"]: set(region.get("sources", ())) for region in triage["regions"]}
+    assert cited["cn"] == {"region-cn-beijing-120"}
+    assert {"region-hk-fsd-ambulance", "region-hk-ha-holiday-clinics"} <= cited["hk"]
+    assert {"region-tw-hsinchu-119", "region-tw-kaohsiung-119"} <= cited["tw"]
+    result = run("sources", "--check", "--json")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["problems"] == []
+
+
+def test_a_region_citing_an_unknown_source_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    triage_file = data / "triage.yaml"
+    text = triage_file.read_text(encoding="utf-8")
+    triage_file.write_text(
+        text.replace("sources: [region-cn-beijing-120]", "sources: [no-such-page]"),
+        encoding="utf-8",
+    )
+    result = run("check", "--none", env={"CRAMP_DATA_DIR": str(data)})
+    assert result.exit_code != 0
+    assert "unknown source 'no-such-page'" in result.stderr

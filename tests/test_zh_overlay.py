@@ -140,9 +140,8 @@ def _sign(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_check_in_chinese_keeps_its_level_exit_code_and_ids(chinese: None) -> None:
-    result = run("check", "--sign", "chest-pain", "--json")
     title = snapshot.built_in().signs[0].title  # Chinese, or English marked until translated
-    i18n.set_current(i18n.ENGLISH)
+    result = run("--lang", "zh", "check", "--sign", "chest-pain", "--json")
     english = run("check", "--sign", "chest-pain", "--json")
     assert result.exit_code == english.exit_code
     chinese_doc, english_doc = json.loads(result.stdout), json.loads(english.stdout)
@@ -168,13 +167,13 @@ def test_a_users_own_entry_is_shown_as_written(chinese: None, tmp_path: Path) ->
         encoding="utf-8",
     )
     env = {"XDG_CACHE_HOME": str(tmp_path)}
-    result = run("--kb", str(mine), "show", "my-own-note", env=env)
+    title = snapshot.built_in().entry("dehydration")
+    result = run("--lang", "zh", "--kb", str(mine), "show", "my-own-note", env=env)
     assert result.exit_code == 0, result.stderr
     assert "Long days on my feet" in result.stdout
     assert overlay.MARK not in result.stdout
     # The built-in entries beside it still read in Chinese (or English, marked).
-    built_in = run("--kb", str(mine), "show", "dehydration", env=env)
-    title = snapshot.built_in().entry("dehydration")
+    built_in = run("--lang", "zh", "--kb", str(mine), "show", "dehydration", env=env)
     assert title is not None and title.title != "Not drinking enough"
     assert title.title in built_in.stdout
 

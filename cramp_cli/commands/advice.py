@@ -7,7 +7,7 @@ import typer
 
 from cramp_cli import completion
 from cramp_cli.errors import UsageError
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -103,7 +103,11 @@ def relieve(
     from cramp_cli import answers
 
     if named is not None and muscle is not None and named != muscle:
-        raise UsageError(f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them.")
+        raise UsageError(
+            _("two muscles given, {named} and --muscle {muscle}: give one of them.").format(
+                named=repr(named), muscle=repr(muscle)
+            )
+        )
     muscle = muscle if muscle is not None else named
     kb = current_kb()
     if list_names:

@@ -21,7 +21,7 @@ from typer.core import TyperGroup, TyperOption
 
 from cramp_cli import completion
 from cramp_cli.errors import CrampError, ExitCode, UnknownNameError, UsageError
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -164,16 +164,18 @@ def _entry_key(entry_id: str) -> str:
         return key
     if not 4 <= len(key) <= 32 or any(char not in "0123456789abcdef" for char in key):
         raise UsageError(
-            f"ID must be the hex digits of an entry id (4 or more), like 3f9a0c1b2d, or "
-            f"'last', not {entry_id[:40]!r}.",
-            hint="Run 'cramp history' for the ids.",
+            _(
+                "ID must be the hex digits of an entry id (4 or more), like 3f9a0c1b2d, or "
+                "'last', not {given}."
+            ).format(given=repr(entry_id[:40])),
+            hint=_("Run 'cramp history' for the ids."),
         )
     return key
 
 
 def _no_entries() -> UnknownNameError:
     return UnknownNameError(
-        "the diary has no entries yet.", hint="Log one: cramp log --muscle calf"
+        _("the diary has no entries yet."), hint=_("Log one: cramp log --muscle calf")
     )
 
 
@@ -200,12 +202,14 @@ def _find(diary: "Diary | None", entry_id: str) -> "Entry":
     if len(starting) > 1:
         shown = ", ".join(starting[:3]) + (" ..." if len(starting) > 3 else "")
         raise UsageError(
-            f"{entry_id!r} is the start of more than one entry id ({shown}).",
-            hint="Give more of the id.",
+            _("{given} is the start of more than one entry id ({shown}).").format(
+                given=repr(entry_id), shown=shown
+            ),
+            hint=_("Give more of the id."),
         )
     raise UnknownNameError(
-        f"no diary entry with id {entry_id!r}.",
-        hint="Run 'cramp history' for the ids.",
+        _("no diary entry with id {given}.").format(given=repr(entry_id)),
+        hint=_("Run 'cramp history' for the ids."),
     )
 
 
@@ -213,8 +217,10 @@ def _advice(kb: "KnowledgeBase", entry: "Entry") -> tuple[str, ...]:
     limit = kb.triage.minutes
     if entry.minutes is not None and entry.minutes > limit.more_than:
         return (
-            f"A cramp of more than {limit.more_than} minutes is a warning sign: "
-            f"run 'cramp check --minutes {entry.minutes:g}'.",
+            _(
+                "A cramp of more than {limit} minutes is a warning sign: "
+                "run 'cramp check --minutes {minutes}'."
+            ).format(limit=limit.more_than, minutes=f"{entry.minutes:g}"),
         )
     return ()
 
@@ -340,15 +346,17 @@ def log(
 
     if not words and muscle is None:
         raise UsageError(
-            "say which muscle cramped: cramp log calf, or --muscle NAME.",
-            hint="Run 'cramp muscles' for the names, 'cramp log --help' for every option.",
+            _("say which muscle cramped: cramp log calf, or --muscle NAME."),
+            hint=_("Run 'cramp muscles' for the names, 'cramp log --help' for every option."),
         )
     kb = current_kb()
     if words:
         named, side, minutes = _entry_words(kb, words, side, minutes)
         if muscle is not None and named != muscle:
             raise UsageError(
-                f"two muscles given, {named!r} and --muscle {muscle!r}: give one of them."
+                _("two muscles given, {first} and --muscle {second}: give one of them.").format(
+                    first=repr(named), second=repr(muscle)
+                )
             )
         muscle = named
     assert muscle is not None
@@ -416,7 +424,7 @@ def _ask_signs(
     unsure: list[str] = []
     unanswered: list[Sign] = []
     interrupted = False
-    typer.echo("You noticed a warning sign. Answer y (yes), n (no) or ? (not sure).", err=True)
+    typer.echo(_("You noticed a warning sign. Answer y (yes), n (no) or ? (not sure)."), err=True)
     for index, sign in enumerate(signs):
         reply = None
         try:
@@ -429,7 +437,7 @@ def _ask_signs(
                 reply = parse_reply(typed)
                 if reply is not None:
                     break
-                typer.echo("Please answer y (yes), n (no) or ? (not sure).", err=True)
+                typer.echo(_("Please answer y (yes), n (no) or ? (not sure)."), err=True)
         except KeyboardInterrupt:
             interrupted = True
         if reply is None:
@@ -467,8 +475,10 @@ def _entry_words(
     known = {*kb.muscle_names(), *kb.vague_names()}
     if first == 0:
         raise UsageError(
-            f"the muscle comes first, before {words[0]!r}: cramp log calf left 3m.",
-            hint="Run 'cramp muscles' for the names.",
+            _("the muscle comes first, before {word}: cramp log calf left 3m.").format(
+                word=repr(words[0])
+            ),
+            hint=_("Run 'cramp muscles' for the names."),
         )
     # A word that is neither, right after the muscle's name, is reported as the bad word.
     for end in range(first, 0, -1):
@@ -481,17 +491,26 @@ def _entry_words(
         found = kind(word)
         if found is None:
             raise UsageError(
-                f"{word!r} is neither a side nor a duration.",
-                hint=f"After the muscle: left, right or both, and how long: "
-                f"{models.DURATIONS_ACCEPTED}.",
+                _("{word} is neither a side nor a duration.").format(word=repr(word)),
+                hint=_("After the muscle: left, right or both, and how long: {accepted}.").format(
+                    accepted=models.DURATIONS_ACCEPTED
+                ),
             )
         if found in given:
-            raise UsageError(f"two {found}s given, {given[found]!r} and {word!r}: give one.")
+            twice = _("two sides given") if found == "side" else _("two durations given")
+            raise UsageError(
+                _("{twice}, {first} and {second}: give one.").format(
+                    twice=twice, first=repr(given[found]), second=repr(word)
+                )
+            )
         given[found] = word
     for found, option, value in (("side", "--side", side), ("duration", "--minutes", minutes)):
         if found in given and value is not None and value != given[found]:
+            twice = _("two sides given") if found == "side" else _("two durations given")
             raise UsageError(
-                f"two {found}s given, {given[found]!r} and {option} {value!r}: give one of them."
+                _("{twice}, {first} and {option} {second}: give one of them.").format(
+                    twice=twice, first=repr(given[found]), option=option, second=repr(value)
+                )
             )
     return named, given.get("side", side), given.get("duration", minutes)
 
@@ -525,7 +544,12 @@ def _subcommand_hint(words: list[str]) -> Iterator[None]:
             raise
         rest = " ".join(words[1:]) or "last"
         raise UnknownNameError(
-            err.message, hint=f"To {meant} an entry: 'cramp log {meant} {rest}'."
+            err.message,
+            hint=(
+                _("To edit an entry: {command}.")
+                if meant == "edit"
+                else _("To delete an entry: {command}.")
+            ).format(command=f"'cramp log {meant} {rest}'"),
         ) from None
 
 
@@ -547,6 +571,7 @@ def _one_muscle(kb: "KnowledgeBase", name: str, *, ask: bool) -> tuple[str, tupl
 
 @log_app.command(
     "edit",
+    help=N_("Change a diary entry: give only the values to change."),
     epilog=examples("cramp log edit last --minutes 4", "cramp log edit 3f9a --clear relief"),
 )
 def edit(
@@ -620,7 +645,9 @@ def edit(
             key = "triggers"
         if key not in clearable:
             raise UsageError(
-                f"--clear takes side, minutes, severity, triggers, relief or note, not {name!r}."
+                _(
+                    "--clear takes side, minutes, severity, triggers, relief or note, not {name}."
+                ).format(name=repr(name))
             )
         updates[key] = clearable[key]
     kb = current_kb()
@@ -646,11 +673,13 @@ def edit(
             given["note"] = models.parse_note(note)
     both = sorted(set(updates) & {*given, *(["relief"] if relief is not None else [])})
     if both:
-        raise UsageError(f"--clear {both[0]} and a new {both[0]} disagree: give one of them.")
+        raise UsageError(
+            _("--clear {field} and a new {field} disagree: give one of them.").format(field=both[0])
+        )
     updates.update(given)
     if not updates and relief is None:
         raise UsageError(
-            "nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD."
+            _("nothing to change: give the new values, e.g. --minutes 4, or --clear FIELD.")
         )
     with _opened(db) as diary:
         entry = _find(diary, entry_id)
@@ -669,7 +698,9 @@ def edit(
 
 
 @log_app.command(
-    "delete", epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes")
+    "delete",
+    help=N_("Delete a diary entry (asks first on a terminal)."),
+    epilog=examples("cramp log delete last", "cramp log delete 3f9a0c1b2d --yes"),
 )
 def delete(
     entry_id: Annotated[
@@ -702,13 +733,13 @@ def delete(
         if not yes:
             if machine_output(as_json, fmt) or not can_prompt():
                 raise UsageError(
-                    "deleting needs --yes when there is no terminal to ask on.",
-                    hint=f"Run 'cramp log delete {entry.id} --yes'.",
+                    _("deleting needs --yes when there is no terminal to ask on."),
+                    hint=_("Run 'cramp log delete {id} --yes'.").format(id=entry.id),
                 )
             if not _confirm(entry):
-                raise CrampError("nothing was deleted.")
+                raise CrampError(_("nothing was deleted."))
         if not diary.delete(entry.id):
-            raise CrampError(f"the entry {entry.id} was already deleted.")
+            raise CrampError(_("the entry {id} was already deleted.").format(id=entry.id))
     emit(LogResult(action="deleted", items=(entry,)), as_json, fmt, no_color)
 
 
@@ -757,9 +788,15 @@ def history(
         first = models.parse_night(since, "since") if since is not None else None
         last = models.parse_night(until, "until") if until is not None else None
     if first is not None and last is not None and first > last:
-        raise UsageError(f"--since {first} is after --until {last}.")
+        raise UsageError(
+            _("--since {first} is after --until {last}.").format(first=first, last=last)
+        )
     if not 1 <= limit <= MAX_LIMIT:
-        raise UsageError(f"--limit must be from 1 to {MAX_LIMIT:,}, not {limit}.")
+        raise UsageError(
+            _("--limit must be from 1 to {most}, not {given}.").format(
+                most=f"{MAX_LIMIT:,}", given=limit
+            )
+        )
     muscle_id = None
     if muscle is not None:
         with _bad_values():
@@ -891,7 +928,11 @@ def report(
     from cramp_cli.diary.store import no_entries
 
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise UsageError(f"--days must be from 1 to {MAX_DAYS:,}, not {days}.")
+        raise UsageError(
+            _("--days must be from 1 to {most}, not {given}.").format(
+                most=f"{MAX_DAYS:,}", given=days
+            )
+        )
     # The clock: a test passes its own through the context object (CliRunner's obj=).
     clock = ctx.obj.get("now") if isinstance(ctx.obj, dict) else None
     now = clock if isinstance(clock, datetime) else datetime.now().astimezone()
@@ -900,9 +941,11 @@ def report(
         return
     for flag, given in (("--entries", entries_too), ("--output", output), ("--force", force)):
         if given:
-            raise UsageError(f"{flag} goes with --for-doctor: add --for-doctor.")
+            raise UsageError(
+                _("{flag} goes with --for-doctor: add --for-doctor.").format(flag=flag)
+            )
     if fmt is ReportFormat.HTML:
-        raise UsageError("--format html is for the doctor's report: add --for-doctor.")
+        raise UsageError(_("--format html is for the doctor's report: add --for-doctor."))
     days = 30 if days is None else days
     kb = current_kb()
     rules = kb.patterns
@@ -933,11 +976,13 @@ def _doctor_report(
     from cramp_cli.diary.doctor import build_doctor_report
 
     if force and output is None:
-        raise UsageError("--force replaces the file given with --output: give --output FILE.")
+        raise UsageError(_("--force replaces the file given with --output: give --output FILE."))
     if as_json and fmt not in (None, ReportFormat.JSON):
-        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        raise UsageError(
+            _("--json and --format {format} disagree: give one of them.").format(format=fmt.value)
+        )
     if fmt is ReportFormat.JSONL:
-        raise UsageError("--format jsonl has no items to list here: use --format json.")
+        raise UsageError(_("--format jsonl has no items to list here: use --format json."))
     chosen: ReportFormat | None = ReportFormat.JSON if as_json else fmt
     if chosen is None and output is not None:
         chosen = _FORMAT_BY_SUFFIX.get(output.suffix.lower(), ReportFormat.PLAIN)
@@ -945,7 +990,7 @@ def _doctor_report(
         chosen = ReportFormat(chosen_format(False, None).value)
         chosen = ReportFormat.JSON if chosen is ReportFormat.JSONL else chosen
     if chosen is ReportFormat.TABLE and output is not None:
-        raise UsageError("--format table is for the screen: give html, markdown, plain or json.")
+        raise UsageError(_("--format table is for the screen: give html, markdown, plain or json."))
     kb = current_kb()
     entries: list[Entry] = []
     medicines: list[Medicine] = []
@@ -1026,9 +1071,11 @@ def export(
 ) -> None:
     """Write every diary entry, oldest first, as CSV or JSON."""
     if as_json and fmt is not ExportFormat.JSON:
-        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        raise UsageError(
+            _("--json and --format {format} disagree: give one of them.").format(format=fmt.value)
+        )
     if force and output is None:
-        raise UsageError("--force replaces the file given with --output: give --output FILE.")
+        raise UsageError(_("--force replaces the file given with --output: give --output FILE."))
     diary = open_diary(db, write=False)
     with contextlib.ExitStack() as stack:
         entries: Iterator[Entry] = iter(())
@@ -1110,8 +1157,10 @@ def import_(
     # without rows has nothing that could be missing.
     if not rows.marked and outcome.rows:
         typer.echo(
-            f"Warning: {source.name} has no completeness mark (an older export, or another "
-            "program's file), so cramp could not check that it is complete.",
+            _(
+                "Warning: {name} has no completeness mark (an older export, or another "
+                "program's file), so cramp could not check that it is complete."
+            ).format(name=source.name),
             err=True,
         )
 
@@ -1142,22 +1191,33 @@ def _unsafe_input() -> Iterator[None]:
     try:
         yield
     except TooLarge as err:
-        raise UsageError(f"{err.name} {err.reason}; nothing was imported.") from None
+        raise UsageError(
+            _("{name} {reason}; nothing was imported.").format(name=err.name, reason=err.reason)
+        ) from None
     except UnsafeFile as err:
         if err.reason == "no such file":
-            raise UsageError(f"no such file: {err.name}.") from None
-        raise CrampError(f"cannot import {err.name}: {err.reason}.") from None
+            raise UsageError(_("no such file: {name}.").format(name=err.name)) from None
+        raise CrampError(
+            _("cannot import {name}: {reason}.").format(name=err.name, reason=err.reason)
+        ) from None
 
 
 def _confirm(entry: "Entry") -> bool:
     from cramp_cli.diary.models import format_minutes
+    from cramp_cli.render.diary_views import SIDE_WORDS
 
+    side = _(SIDE_WORDS[entry.side]) if entry.side in SIDE_WORDS else entry.side
     typer.echo(
-        f"Entry {entry.id}: {entry.local_time}, night of {entry.night}, {entry.muscle}, "
-        f"{entry.side or 'side not given'}, {format_minutes(entry.minutes)} min.",
+        _("Entry {id}: {time}, night of {night}, {muscle}, {side}, {minutes} min.").format(
+            id=entry.id,
+            time=entry.local_time,
+            night=entry.night,
+            muscle=entry.muscle,
+            side=side or _("side not given"),
+            minutes=format_minutes(entry.minutes),
+        ),
         err=True,
     )
+    question = _("Delete entry {id}?").format(id=entry.id)
     # No answer (the input ended) is no.
-    return bool(
-        ask_on_stderr(lambda: typer.confirm(f"Delete entry {entry.id}?", default=False, err=True))
-    )
+    return bool(ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)))

@@ -39,8 +39,10 @@ def sources(
         bool,
         typer.Option(
             "--check",
-            help="Check the evidence trail offline: every source complete and cited, no claim "
-            "resting only on press, low authority or an unverified copy (exit 1 if not).",
+            help=N_(
+                "Check the evidence trail offline: every source complete and cited, no claim "
+                "resting only on press, low authority or an unverified copy (exit 1 if not)."
+            ),
         ),
     ] = False,
     as_json: JsonOption = False,

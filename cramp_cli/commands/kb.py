@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cramp_cli import completion
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     SESSION,
     FormatOption,
@@ -23,14 +24,18 @@ app = typer.Typer()
 
 kb_app = typer.Typer(
     name="kb",
-    help="Inspect and check knowledge-base files, your own included.",
+    help=N_("Inspect and check knowledge-base files, your own included."),
     epilog=examples("cramp kb paths", "cramp kb validate my-notes.yaml"),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
 
-@kb_app.command("paths", epilog=examples("cramp kb paths", "cramp --kb my-notes.yaml kb paths"))
+@kb_app.command(
+    "paths",
+    help=N_("Show which files are loaded, from where, highest precedence first."),
+    epilog=examples("cramp kb paths", "cramp --kb my-notes.yaml kb paths"),
+)
 def paths(
     as_json: JsonOption = False, fmt: FormatOption = None, no_color: NoColorOption = False
 ) -> None:
@@ -54,11 +59,15 @@ def paths(
     emit(result, as_json, fmt, no_color)
 
 
-@kb_app.command("show", epilog=examples("cramp kb show magnesium"))
+@kb_app.command(
+    "show",
+    help=N_("Show where an entry came from, and what it overrides."),
+    epilog=examples("cramp kb show magnesium"),
+)
 def show(
     entry_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="Any entry id.", autocompletion=completion.entry_ids),
+        typer.Argument(metavar="ID", help=N_("Any entry id."), autocompletion=completion.entry_ids),
     ],
     as_json: JsonOption = False,
     fmt: FormatOption = None,
@@ -70,12 +79,17 @@ def show(
     emit(answers.kb_origin(current_kb(), entry_id), as_json, fmt, no_color)
 
 
-@kb_app.command("validate", epilog=examples("cramp kb validate", "cramp kb validate my-notes.yaml"))
+@kb_app.command(
+    "validate",
+    help=N_("Check knowledge-base files and report every problem (exit 1 if any)."),
+    epilog=examples("cramp kb validate", "cramp kb validate my-notes.yaml"),
+)
 def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...", help="Files or folders to check on top of what is loaded."
+            metavar="[PATH]...",
+            help=N_("Files or folders to check on top of what is loaded."),
         ),
     ] = None,
     as_json: JsonOption = False,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli.errors import UnknownNameError, UsageError
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 meds_app = typer.Typer(
     name="meds",
-    help="Keep the list of medicines you take, for your doctor.",
+    help=N_("Keep the list of medicines you take, for your doctor."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds stop atorvastatin --on 2025-04-01",
@@ -46,7 +47,7 @@ NameArgument = Annotated[
     str,
     typer.Argument(
         metavar="NAME",
-        help="The medicine's name as on the box, e.g. atorvastatin or Ventolin.",
+        help=N_("The medicine's name as on the box, e.g. atorvastatin or Ventolin."),
         show_default=False,
     ),
 ]
@@ -62,11 +63,21 @@ def _date(value: str | None, option: str) -> date | None:
         day = models.parse_date(value, option)
     except models.ValueProblem as err:
         raise UsageError(f"{option} {err.message}.") from None
+    from cramp_cli.i18n.text import _
+
     today = models.clock().astimezone().date()
     if day > today:
-        raise UsageError(f"{option} is in the future: {day} (today is {today}).")
+        raise UsageError(
+            _("{option} is in the future: {day} (today is {today}).").format(
+                option=option, day=day, today=today
+            )
+        )
     if day < models.FIRST_NIGHT:
-        raise UsageError(f"{option} is before {models.FIRST_NIGHT}: {day}.")
+        raise UsageError(
+            _("{option} is before {first}: {day}.").format(
+                option=option, first=models.FIRST_NIGHT, day=day
+            )
+        )
     return day
 
 
@@ -109,6 +120,7 @@ def _result(
 
 @meds_app.command(
     "add",
+    help=N_("Add a medicine you take (over-the-counter ones too)."),
     epilog=examples(
         "cramp meds add atorvastatin --since 2025-03-02",
         "cramp meds add 'magnesium tablets' --note 'from the chemist'",
@@ -118,11 +130,11 @@ def add(
     name: NameArgument,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="When you started it, e.g. 2025-03-02."),
+        typer.Option("--since", metavar="DATE", help=N_("When you started it, e.g. 2025-03-02.")),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", metavar="TEXT", help="A note, up to 1,000 characters."),
+        typer.Option("--note", metavar="TEXT", help=N_("A note, up to 1,000 characters.")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -157,13 +169,14 @@ def add(
 
 @meds_app.command(
     "stop",
+    help=N_("Record that you stopped taking a medicine (it stays in the list, with its dates)."),
     epilog=examples("cramp meds stop atorvastatin", "cramp meds stop atorvastatin --on 2025-04-01"),
 )
 def stop(
     name: NameArgument,
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", help="When you stopped it (default: today)."),
+        typer.Option("--on", metavar="DATE", help=N_("When you stopped it (default: today).")),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -198,6 +211,8 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     unknown name, naming the nearest ones."""
     import difflib
 
+    from cramp_cli.i18n.text import _
+
     key = text.casefold()
     for medicine in current:
         if medicine.name.casefold() == key:
@@ -205,19 +220,30 @@ def _current_named(current: "list[Medicine]", text: str) -> "Medicine | UnknownN
     names = [medicine.name for medicine in current]
     if not names:
         return UnknownNameError(
-            f"no medicine {text!r} is in your list, or it was stopped already.",
-            hint="Add one: cramp meds add NAME",
+            _("no medicine {name} is in your list, or it was stopped already.").format(
+                name=repr(text)
+            ),
+            hint=_("Add one: cramp meds add NAME"),
         )
     by_key = {name.casefold(): name for name in names}
     close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)
-    hint = f"Did you mean {' or '.join(repr(by_key[c]) for c in close)}? " if close else ""
+    hint = ""
+    if close:
+        hint = _("Did you mean {names}? ").format(
+            names=_(" or ").join(repr(by_key[c]) for c in close)
+        )
     return UnknownNameError(
-        f"no medicine {text!r} that is not stopped is in your list.",
-        hint=f"{hint}Taking now: {', '.join(names)} (see 'cramp meds list').",
+        _("no medicine {name} that is not stopped is in your list.").format(name=repr(text)),
+        hint=hint
+        + _("Taking now: {names} (see 'cramp meds list').").format(names=", ".join(names)),
     )
 
 
-@meds_app.command("list", epilog=examples("cramp meds list", "cramp meds list --json"))
+@meds_app.command(
+    "list",
+    help=N_("List your medicines, with their dates, and those linked with cramps."),
+    epilog=examples("cramp meds list", "cramp meds list --json"),
+)
 def list_(
     db: DbOption = None,
     as_json: JsonOption = False,

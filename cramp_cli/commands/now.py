@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli import completion
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -78,7 +78,8 @@ def _time_it(result: NowResult, no_color: bool) -> Timing:
     from cramp_cli.render.rich_view import long_cramp_alert, make_console
 
     def tick(seconds: float) -> None:
-        sys.stderr.write(f"\r{stopwatch.clock_face(seconds)}  Press Enter when it eases.\x1b[K")
+        eases = _("Press Enter when it eases.")
+        sys.stderr.write(f"\r{stopwatch.clock_face(seconds)}  {eases}\x1b[K")
         sys.stderr.flush()
 
     def alert(seconds: float) -> None:
@@ -105,12 +106,15 @@ def _offer_to_log(result: NowResult, timing: Timing, db: Path | None) -> None:
     stretch = _which_to_log(result.stretches, minutes)
     if stretch is not None:
         entry_id = _log(stretch, minutes, timing.seconds, db)
-        typer.echo(wrapped(f"Logged as entry {entry_id}. Add to it: cramp log edit last --woke"))
+        logged = _("Logged as entry {id}. Add to it: cramp log edit last --woke")
+        typer.echo(wrapped(logged.format(id=entry_id)))
     if timing.passed_limit:
         typer.echo(
             wrapped(
-                f"It lasted more than {result.long_cramp_minutes} minutes: a warning sign. "
-                f"Run 'cramp check --minutes {minutes:g}'."
+                _(
+                    "It lasted more than {limit} minutes: a warning sign. "
+                    "Run 'cramp check --minutes {minutes}'."
+                ).format(limit=result.long_cramp_minutes, minutes=f"{minutes:g}")
             )
         )
 
@@ -118,20 +122,44 @@ def _offer_to_log(result: NowResult, timing: Timing, db: Path | None) -> None:
 def _which_to_log(stretches: tuple[Stretch, ...], minutes: float) -> Stretch | None:
     """The stretch (and so the muscle) to log, once the person says yes; None for no."""
     if len(stretches) > 1:  # "thigh": ask which muscle it was
-        typer.echo(
-            wrapped(f"Log it in your diary ({minutes:g} min)? Enter alone for no."), err=True
-        )
-        chosen = ask_which_muscle([stretch.muscle for stretch in stretches], "Which muscle?")
+        offer = _("Log it in your diary ({minutes} min)? Enter alone for no.")
+        typer.echo(wrapped(offer.format(minutes=f"{minutes:g}")), err=True)
+        chosen = ask_which_muscle([stretch.muscle for stretch in stretches], _("Which muscle?"))
         return next((stretch for stretch in stretches if stretch.muscle.id == chosen), None)
     (stretch,) = stretches
-    question = wrapped(
-        f"Log it in your diary: {stretch.muscle.name.lower()}, "
-        f"{minutes:g} min, eased by stretching?",
-        room=len(" [y/N]: "),
+    offer = _("Log it in your diary: {muscle}, {minutes} min, eased by stretching?").format(
+        muscle=stretch.muscle.name.lower(), minutes=f"{minutes:g}"
     )
+    from cramp_cli import i18n
+
+    if i18n.current() != i18n.ENGLISH:
+        return stretch if _yes_or_no(offer) else None
+    question = wrapped(offer, room=len(" [y/N]: "))
     return (
         stretch if ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)) else None
     )
+
+
+def _yes_or_no(offer: str) -> bool:
+    """Click's confirm knows only y and n: in Chinese, 是 and 否 (cramp_cli/replies.py) too.
+    Enter alone, or the end of the input, is no."""
+    from cramp_cli.i18n.wrap import width
+    from cramp_cli.replies import parse_reply
+
+    hint = _("[y/N]")
+    question = wrapped(offer, room=width(hint) + 3)
+    while True:
+        reply = ask_on_stderr(
+            lambda: str(
+                typer.prompt(f"{question} {hint}", default="", show_default=False, err=True)
+            )
+        )
+        if reply is None or not reply.strip():
+            return False
+        answer = parse_reply(reply)
+        if answer in ("yes", "no"):
+            return answer == "yes"
+        typer.echo(_("Please answer y (yes) or n (no)."), err=True)
 
 
 def _log(stretch: Stretch, minutes: float, seconds: float, db: Path | None) -> str:

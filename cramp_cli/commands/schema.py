@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from cramp_cli.i18n.text import N_
 from cramp_cli.options import examples
 
 app = typer.Typer()
@@ -23,8 +24,10 @@ def schema(
         str,
         typer.Argument(
             metavar="COMMAND",
-            help="The command whose --json output to describe ('kb validate' or kb-validate "
-            "for a kb command, or 'error').",
+            help=N_(
+                "The command whose --json output to describe ('kb validate' or kb-validate "
+                "for a kb command, or 'error')."
+            ),
         ),
     ],
 ) -> None:

@@ -6,7 +6,7 @@ import typer
 
 from cramp_cli import completion
 from cramp_cli.errors import ExitCode, UsageError
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -95,13 +95,15 @@ def check(
         return
     signs = list(sign or [])
     if none and (signs or minutes is not None):
-        raise UsageError("--none cannot be combined with --sign or --minutes.")
+        raise UsageError(_("--none cannot be combined with --sign or --minutes."))
     if not (signs or minutes is not None or none):
         if not (ask or (not machine_output(as_json, fmt) and can_prompt())):
             raise UsageError(
-                "no answers given, and no terminal to ask on.",
-                hint="Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
-                "sign applies; or --ask to answer the questions on stdin.",
+                _("no answers given, and no terminal to ask on."),
+                hint=_(
+                    "Pass --sign ID (see 'cramp check --list'), --minutes N, or --none if no "
+                    "sign applies; or --ask to answer the questions on stdin."
+                ),
             )
         shown = _run_interview(kb, region)
         status = shown.exit_status(exit_code)
@@ -140,8 +142,11 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
     不确定 ...: cramp_cli/replies.py)."""
     from cramp_cli.replies import parse_reply
 
-    header = f"Question {interview.answered + 1} of {interview.total}"
-    question = wrapped(f"{sign.question} [y/n/?]")
+    header = _("Question {number} of {total}").format(
+        number=interview.answered + 1, total=interview.total
+    )
+    hint = _("[y/n/?]")
+    question = wrapped(f"{sign.question} {hint}")
     while True:
         reply = ask_on_stderr(
             lambda: str(typer.prompt(f"{header}\n{question}", err=True)), keep_interrupt=True
@@ -151,7 +156,7 @@ def _ask(interview: "Interview", sign: "Sign") -> "Reply | None":
         answer = parse_reply(reply)
         if answer is not None:
             return answer
-        typer.echo(wrapped("Please answer y (yes), n (no) or ? (not sure)."), err=True)
+        typer.echo(wrapped(_("Please answer y (yes), n (no) or ? (not sure).")), err=True)
 
 
 def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None) -> None:
@@ -160,10 +165,21 @@ def _say_so_far(kb: "KnowledgeBase", interview: "Interview", region: str | None)
 
     so_far = answers.interview_verdict(kb, interview, region)
     left = (so_far.questions or 0) - (so_far.answered or 0)
-    typer.echo(wrapped(f"So far: {so_far.level.upper()}. {so_far.action}"), err=True)
+    from cramp_cli.wording import level_label
+
+    level = level_label(so_far.level, english=so_far.level.upper())
+    typer.echo(
+        wrapped(_("So far: {level}. {action}").format(level=level, action=so_far.action)),
+        err=True,
+    )
     if left:
-        more = "question" if left == 1 else "questions"
-        typer.echo(f"{left} more {more} could change this.", err=True)
+        # Two messages rather than ngettext: the catalogue's test and tools read singular ones.
+        more = (
+            _("1 more question could change this.")
+            if left == 1
+            else _("{count} more questions could change this.")
+        )
+        typer.echo(more.format(count=left), err=True)
 
 
 def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
@@ -177,7 +193,7 @@ def _run_interview(kb: "KnowledgeBase", region: str | None) -> "_Outcome":
 
     answers.resolve_region(kb, region)  # a bad --region fails before the first question
     interview = Interview(kb)
-    typer.echo(wrapped("Answer each question with y (yes), n (no) or ? (not sure)."), err=True)
+    typer.echo(wrapped(_("Answer each question with y (yes), n (no) or ? (not sure).")), err=True)
     try:
         while (sign := interview.next_question()) is not None:
             reply = _ask(interview, sign)
@@ -203,10 +219,14 @@ def _stopped(
     if not interrupted:
         question = interview.answered + 1
         error = UsageError(
-            f"the input ended before question {question} of {interview.total} was answered; "
-            "nothing was judged.",
-            hint="Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
-            "--none instead.",
+            _(
+                "the input ended before question {number} of {total} was answered; "
+                "nothing was judged."
+            ).format(number=question, total=interview.total),
+            hint=_(
+                "Give one answer per line (y, n or ?), or pass --sign ID, --minutes N or "
+                "--none instead."
+            ),
         )
     return _Outcome(answers.not_assessed(kb, interview), interrupted=interrupted, error=error)
 

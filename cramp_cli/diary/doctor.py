@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from cramp_cli.diary import day_words
 from cramp_cli.diary.models import Entry, Medicine, night_of
 from cramp_cli.diary.results import (
     DoctorHeader,
@@ -33,6 +34,7 @@ from cramp_cli.diary.results import (
     ThenAndNow,
     WeekNights,
 )
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.models import Cause, Level, Source
 
 if TYPE_CHECKING:
@@ -43,22 +45,23 @@ FEW_CRAMPS = 5  # a comparison resting on fewer cramps than this says so
 MAX_WORDS = 3  # notes quoted per relief
 WORDS_CHARS = 120
 
-MEDICINE_CAUTION = (
+MEDICINE_CAUTION = N_(
     "This does not show that the medicine caused them; do not stop it on your own; ask your doctor."
 )
-MEDICINE_NOTE = (
+MEDICINE_NOTE = N_(
     "Never stop or change a prescribed medicine on your own: ask your doctor or pharmacist."
 )
-SMALL_NUMBERS = (
+SMALL_NUMBERS = N_(
     "The numbers are small (fewer than {few} cramps in a period), so a difference may be chance."
 )
-FEW_RELIEF = "Some of these rest on fewer than {few} cramps, too few to compare them."
+FEW_RELIEF = N_("Some of these rest on fewer than {few} cramps, too few to compare them.")
+LOGGED_SIGN = N_("A warning sign cramp was told about when the cramp was logged")
 # Local-time bands for "time of night"; a night runs from 12:00 to 11:59 the next day.
 TIME_BANDS: tuple[tuple[str, str, int, int], ...] = (
-    ("evening", "before midnight", 12, 24),
-    ("00-03", "midnight to 3 am", 0, 3),
-    ("03-06", "3 to 6 am", 3, 6),
-    ("06-12", "after 6 am", 6, 12),
+    ("evening", N_("before midnight"), 12, 24),
+    ("00-03", N_("midnight to 3 am"), 0, 3),
+    ("03-06", N_("3 to 6 am"), 3, 6),
+    ("06-12", N_("after 6 am"), 6, 12),
 )
 # What cramp tells the person to run is not for the doctor's page: a parenthesis naming a
 # command goes, and so does a sentence that does ("If it comes back, run 'cramp check'.").
@@ -69,6 +72,10 @@ _COMMAND = (
 _COMMAND_ASIDE = re.compile(r"\s*\((?:see )?" + _COMMAND + r"[^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _MENTIONS_COMMAND = re.compile(_COMMAND)
+# The same in Chinese text: a full-width parenthesis naming a command, and sentences ending
+# in 。！？ (no space after them).
+_COMMAND_ASIDE_ZH = re.compile(r"\s*（[^（）]*" + _COMMAND + r"[^）]*）")
+_SENTENCE_END_ZH = re.compile(r"(?<=[。！？])\s*")
 _LEVEL_ORDER: tuple[Level, ...] = ("emergency", "urgent", "see-doctor", "self-care")
 
 
@@ -84,8 +91,16 @@ def _rate(count: int, days: int) -> float:
 def for_doctor(text: str) -> str:
     """The text without its instructions to run a cramp command."""
     text = _COMMAND_ASIDE.sub("", " ".join(text.split()))
-    kept = [part for part in _SENTENCE_END.split(text) if not _MENTIONS_COMMAND.search(part)]
-    return " ".join(kept).strip()
+    text = _COMMAND_ASIDE_ZH.sub("", text)
+    kept = [
+        "".join(
+            sentence
+            for sentence in _SENTENCE_END_ZH.split(part)
+            if not _MENTIONS_COMMAND.search(sentence)
+        )
+        for part in _SENTENCE_END.split(text)
+    ]
+    return " ".join(part for part in kept if part).strip()
 
 
 def _period(entries: Sequence[Entry], first: date, last: date) -> Period:
@@ -167,16 +182,13 @@ def _then_and_now(entries: Sequence[Entry], first: date, last: date) -> ThenAndN
         split="four-weeks" if split == "four-weeks" else "halves",
         then=then,
         now=now,
-        caveat=SMALL_NUMBERS.format(few=FEW_CRAMPS) if small else None,
+        caveat=_(SMALL_NUMBERS).format(few=FEW_CRAMPS) if small else None,
     )
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _short(day: date) -> str:
-    """14 Apr 2025, in English whatever the locale (the page's other dates are too)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """14 Apr 2025 (English month names whatever the locale), or 2025年4月14日 in Chinese."""
+    return day_words.day(day)
 
 
 def _cause(kb: KnowledgeBase, class_id: str | None) -> Cause | None:
@@ -205,10 +217,16 @@ def _medicine(
             before = _period(entries, start, since - timedelta(days=1))
         after = _period(entries, since, end)
         if before is not None:
-            comparison = (
-                f"After starting {medicine.name} on {_short(since)}, nights with cramps went "
-                f"from {before.nights_per_week:g} to {after.nights_per_week:g} a week "
-                f"({before.days} nights before, {after.days} after)."
+            comparison = _(
+                "After starting {name} on {since}, nights with cramps went from {before} to "
+                "{after} a week ({days_before} nights before, {days_after} after)."
+            ).format(
+                name=medicine.name,
+                since=_short(since),
+                before=f"{before.nights_per_week:g}",
+                after=f"{after.nights_per_week:g}",
+                days_before=before.days,
+                days_after=after.days,
             )
     return MedicineLine(
         name=medicine.name,
@@ -222,7 +240,7 @@ def _medicine(
         before=before,
         after=after,
         comparison=comparison,
-        caution=MEDICINE_CAUTION,
+        caution=_(MEDICINE_CAUTION),
     )
 
 
@@ -281,7 +299,7 @@ def _signs(kb: KnowledgeBase, entries: Sequence[Entry]) -> tuple[SignMet, ...]:
     lines: list[SignMet] = [
         SignMet(
             id=f"logged-{level}",
-            title="A warning sign cramp was told about when the cramp was logged",
+            title=_(LOGGED_SIGN),
             level=level,
             nights=tuple(sorted({entry.night for entry in logged})),
             advised=tuple(
@@ -381,7 +399,7 @@ def build_doctor_report(
     total = max(len(chosen), 1)
     woke = sum(entry.woke for entry in chosen)
     timed = [entry.minutes for entry in chosen if entry.minutes is not None]
-    band_names = {band: label for band, label, _, _ in TIME_BANDS}
+    band_names = {band: _(label) for band, label, _start, _end in TIME_BANDS}
     summary = DoctorSummary(
         weeks=round(days_covered / 7, 1),
         nights_per_week=_rate(nights, days_covered),
@@ -429,13 +447,13 @@ def build_doctor_report(
         warning_signs=signs,
         what_helped=helped,
         what_helped_note=(
-            FEW_RELIEF.format(few=FEW_CRAMPS)
+            _(FEW_RELIEF).format(few=FEW_CRAMPS)
             if any(line.uses < FEW_CRAMPS for line in helped)
             else None
         ),
         questions=questions,
         weekly=weekly(chosen, first, last),
-        medicine_note=MEDICINE_NOTE,
+        medicine_note=_(MEDICINE_NOTE),
         sources=tuple(known[source] for source in dict.fromkeys(cited) if source in known),
         entries=tuple(chosen) if with_entries else (),
     )

@@ -19,10 +19,11 @@ from cramp_cli import answers
 from cramp_cli.diary.models import FIRST_NIGHT, ValueProblem
 from cramp_cli.diary.results import Count, Occasion, PatternFinding, ReliefUse, ReportResult, Week
 from cramp_cli.diary.store import Aggregates, Seen
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.kb import KnowledgeBase
 from cramp_cli.knowledge.models import Level, Measure, PatternRule
 
-REPORT_NOTE = (
+REPORT_NOTE = N_(
     "A diary shows patterns only. It cannot see other warning signs, such as one swollen, "
     "warm or red leg, chest pain or breathlessness: if you have any, run 'cramp check'."
 )
@@ -32,11 +33,11 @@ RECENT = timedelta(hours=24)  # an entry this recent makes the report's level th
 # the urgency of its level (help today), since cramp cannot tell how the leg is now; it is
 # only not announced as what is happening now. Other levels use the sign's own advice.
 PAST_ADVICE: dict[Level, str] = {
-    "emergency": (
+    "emergency": N_(
         "If it is still going on, or comes back, call {emergency} now. If it has passed, it "
         "still needs a doctor today: contact {urgent}, and tell them what happened."
     ),
-    "urgent": (
+    "urgent": N_(
         "It has passed, but it still needs a doctor today: contact {urgent}, and tell them "
         "what happened. If it is happening again now, run 'cramp check'."
     ),
@@ -104,7 +105,7 @@ def build_report(
         if recent or sign.level not in PAST_ADVICE:
             advice = sign.advice or level_actions[sign.level]
         else:
-            advice = PAST_ADVICE[sign.level].format(**fill)
+            advice = _(PAST_ADVICE[sign.level]).format(**fill)
         findings.append(
             PatternFinding(
                 id=sign.id,
@@ -188,7 +189,7 @@ def build_report(
         check=check,
         latest_at=agg.latest_at,
         current=agg.latest_at is not None and now - agg.latest_at <= RECENT,
-        note=REPORT_NOTE,
+        note=_(REPORT_NOTE),
     )
 
 

@@ -11,7 +11,6 @@ that an answer needs neither YAML, nor Pydantic, nor rebuilding the index.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from cramp_cli import __version__
-from cramp_cli.knowledge.glossary import translated_texts
 from cramp_cli.knowledge.kb import (
     ENTRY_SECTIONS,
     OTHER_SECTIONS,
@@ -28,8 +26,8 @@ from cramp_cli.knowledge.kb import (
     Origin,
     origin_key,
 )
-from cramp_cli.knowledge.search_index import MemoryIndex, documents_from_kb
-from cramp_cli.knowledge.snapshot import BUILT_IN_PATH, FORMAT
+from cramp_cli.knowledge.search_index import MemoryIndex, documents_from_kb, translations_from
+from cramp_cli.knowledge.snapshot import BUILT_IN_PATH, FORMAT, built_in_translations, stored_json
 from cramp_cli.shapes import json_of
 
 TABLES = """
@@ -63,7 +61,7 @@ SECTIONS = (*ENTRY_SECTIONS, *OTHER_SECTIONS)
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return stored_json(value)
 
 
 def origin_json(origin: Origin) -> list[Any]:
@@ -100,13 +98,18 @@ def rows(
                 origin = kb.origins.get(origin_key(entry))
                 if origin is not None:
                     yield "origins", (origin_key(entry), _dumps(origin_json(origin)))
+    translations = list(translations)
     for lang, name, position, data in translations:
         english = _dumps(json_of(_section(kb, name)[position]))
         yield "translations", (lang, name, len(english), position, _dumps(data))
     for key, origin in kb.disabled.items():
         yield "disabled", (key, _dumps(origin_json(origin)))
-    # Every entry, with its translated texts.
-    index = MemoryIndex(documents_from_kb(kb, translated_texts()))
+    # Every entry, with its translated texts and titles: those laid over it above, or for a
+    # user's store those the built-in snapshot lays over the entries it holds unchanged.
+    given = [(lang, name, data) for lang, name, _, data in translations]
+    if not given:
+        given = list(built_in_translations(kb))
+    index = MemoryIndex(documents_from_kb(kb, translations_from(given)))
     for position, document in enumerate(index.documents):
         data = [
             document.kind,
@@ -116,6 +119,12 @@ def rows(
             document.weak_reason,
             list(index.title_words(position)),
             document.applies_to,
+            [
+                [lang, title, list(words)]
+                for (lang, title), words in zip(
+                    document.titles, index.all_title_words(position)[1:], strict=True
+                )
+            ],
         ]
         yield "documents", (position, _dumps(data))
     for word in index.vocabulary:

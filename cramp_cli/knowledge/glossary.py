@@ -171,45 +171,6 @@ def _muscle_names(kb: KnowledgeBase, language: str, raw: Any, name: str) -> Iter
         yield MuscleName(name=typed[key], lang=language, kind=kind, muscles=tuple(muscle_list))
 
 
-def translated_texts() -> dict[tuple[str, str], list[tuple[str, float]]]:
-    """What search indexes of the translated entries: (kind, id) -> weighted texts, read from
-    every data/i18n/<language>/*.yaml but the glossary. Each list of entries with ids (the
-    layout of the translation files) is read; whether a file is a proper translation (its
-    fields, its `from` stamps) is the translation overlay's check, not this one."""
-    from cramp_cli.knowledge.search_index import section_kind, translated_fields
-
-    found: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    for language in _languages():
-        for file_name in _file_names(language):
-            read = _read(language, file_name)
-            if read is None or not isinstance(read[0], dict):
-                continue
-            for section, entries in read[0].items():
-                kind = section_kind(str(section))
-                if kind is None or not isinstance(entries, list):
-                    continue
-                for entry in entries:
-                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                        fields = translated_fields(str(section), entry)
-                        found.setdefault((kind, entry["id"]), []).extend(fields)
-    return found
-
-
-def _file_names(language: str) -> list[str]:
-    from cramp_cli.knowledge.layers import data_dir, folder_files, is_folder
-
-    folder = data_dir()
-    if folder is not None:
-        path = Path(folder) / FOLDER / language
-        names = [file.name for file in folder_files(path)] if is_folder(path) else []
-    else:
-        from importlib.resources import files
-
-        entry = files("cramp_cli.data") / FOLDER / language
-        names = [item.name for item in entry.iterdir()] if entry.is_dir() else []
-    return sorted(name for name in names if name.endswith(".yaml") and name != GLOSSARY_FILE)
-
-
 def missing_terms(
     english: str, translated: str, terms: Iterable[GlossaryTerm]
 ) -> list[GlossaryTerm]:

@@ -334,7 +334,8 @@ class MemorySections:
         self.origin_table = origin_table or {}
         self.disabled_table = disabled_table or {}
         self.file_list = file_list
-        # The translated texts search indexes (glossary.translated_texts), set by the loader.
+        # What search indexes of the translated entries (loader.search_translations), or a
+        # function that gives it, set by the loader.
         self.translated: Any = None
         self._index: Any = None
 
@@ -377,7 +378,8 @@ class MemorySections:
         if self._index is None:
             from cramp_cli.knowledge.search_index import SearchIndex, documents_from_kb
 
-            documents = documents_from_kb(KnowledgeBase(self), self.translated)
+            translated = self.translated() if callable(self.translated) else self.translated
+            documents = documents_from_kb(KnowledgeBase(self), translated)
             self._index = SearchIndex(documents)
         return self._index
 

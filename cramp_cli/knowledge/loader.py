@@ -899,6 +899,11 @@ class _Checker:
                     )
         region_names: set[str] = set()
         for position, region in enumerate(triage.regions):
+            for index, source_id in enumerate(region.sources):
+                if source_id not in sources:
+                    self._fail_triage(
+                        f"unknown source {source_id!r}", "regions", position, "sources", index
+                    )
             for name in (region.id, *region.aliases):
                 if name in region_names:
                     self._fail_triage(f"region name {name!r} is used twice", "regions", position)
@@ -964,7 +969,7 @@ def load_builtin() -> KnowledgeBase:
 def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
     """The knowledge base with the diary patterns (data/patterns.yml) checked against it,
     and the names and glossary of the other languages (data/i18n/)."""
-    from cramp_cli.knowledge.glossary import load_glossary, load_names, translated_texts
+    from cramp_cli.knowledge.glossary import load_glossary, load_names
     from cramp_cli.knowledge.kb import MemorySections
     from cramp_cli.knowledge.patterns import load_patterns
 
@@ -973,8 +978,18 @@ def with_patterns(kb: KnowledgeBase) -> KnowledgeBase:
     sections.content["patterns"] = load_patterns(kb)
     sections.content["names"] = load_names(kb)
     sections.content["glossary"] = load_glossary()
-    sections.translated = translated_texts()
+    sections.translated = lambda: search_translations(kb)
     return kb
+
+
+def search_translations(kb: KnowledgeBase) -> Any:
+    """What search indexes of the translated entries (search_index.Translations): the
+    translation overlay's entries compiled into the built-in snapshot, for the entries of
+    `kb` it holds word for word, as the answers show them (snapshot.built_in_translations)."""
+    from cramp_cli.knowledge.search_index import translations_from
+    from cramp_cli.knowledge.snapshot import built_in_translations
+
+    return translations_from(built_in_translations(kb))
 
 
 def load_folder(folder: Path) -> KnowledgeBase:

@@ -272,6 +272,8 @@ class Region(StrictModel):
     emergency: Text
     urgent: Text
     aliases: tuple[Id, ...] = ()
+    # Where the numbers and services come from (the official page of each).
+    sources: tuple[Id, ...] = ()
 
 
 class DoctorQuestion(StrictModel):

@@ -85,6 +85,11 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+")
+# The words of a Chinese question (how, why, what, and the particles that end one): stop
+# words of a query, never of a document.
+_HAN_QUESTION = re.compile(
+    "怎么办|怎么样|怎么|怎样|如何|为什么|为何|是什么|什么|[吗呢吧啊呀]+(?=\\W|$)"
+)
 # Han characters (the CJK blocks and their extensions): written without spaces between words.
 _HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
 
@@ -127,6 +132,12 @@ class Document(NamedTuple):
     fields: tuple[tuple[str, float], ...]
     weak_reason: str | None = None
     applies_to: str | None = None
+    # (language, title) for each language the entry is translated into.
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title_in(self, language: str) -> str:
+        """The entry's title in `language`, or the English one when it has none there."""
+        return next((title for lang, title in self.titles if lang == language), self.title)
 
 
 class Hit(NamedTuple):
@@ -152,6 +163,7 @@ class MemoryIndex:
         # word -> {document position: highest weight of a field holding the word}
         self.postings_table: dict[str, dict[int, float]] = {}
         self.titles: list[tuple[str, ...]] = []
+        self.other_titles: list[tuple[tuple[str, ...], ...]] = []
         for position, document in enumerate(self.documents):
             for text, weight in document.fields:
                 for word in tokenise(text):
@@ -159,6 +171,9 @@ class MemoryIndex:
                     if postings.get(position, 0.0) < weight:
                         postings[position] = weight
             self.titles.append(tuple(content_words(document.title)))
+            self.other_titles.append(
+                tuple(tuple(content_words(title)) for _, title in document.titles)
+            )
         self.vocabulary = sorted(self.postings_table)
         self.by_length: dict[int, list[str]] = {}
         for word in self.vocabulary:
@@ -200,6 +215,9 @@ class MemoryIndex:
     def title_words(self, position: int) -> tuple[str, ...]:
         return self.titles[position]
 
+    def all_title_words(self, position: int) -> tuple[tuple[str, ...], ...]:
+        return (self.titles[position], *self.other_titles[position])
+
 
 class IndexData(Protocol):
     """What a search reads: the memory index above, or the compiled snapshot's tables."""
@@ -217,6 +235,10 @@ class IndexData(Protocol):
     def document(self, position: int) -> Document: ...
 
     def title_words(self, position: int) -> tuple[str, ...]: ...
+
+    def all_title_words(self, position: int) -> tuple[tuple[str, ...], ...]:
+        """The words of the English title, then of each translated one."""
+        ...
 
 
 def sort_key(document: Document) -> tuple[int, str, str]:
@@ -293,9 +315,15 @@ class SearchIndex:
         ]
 
     def _bonus(self, position: int, accepted: list[frozenset[str]]) -> float:
-        """The bonus of a document that matched every query word."""
-        bonus = ALL_WORDS_BONUS
-        title = self._data.title_words(position)
+        """The bonus of a document that matched every query word: its title's bonus, in
+        the language whose title the query fits best (a translated title is a title)."""
+        return ALL_WORDS_BONUS + max(
+            self._title_bonus(title, accepted) for title in self._data.all_title_words(position)
+        )
+
+    @staticmethod
+    def _title_bonus(title: tuple[str, ...], accepted: list[frozenset[str]]) -> float:
+        bonus = 0.0
         if not title:
             return bonus
         if _is_phrase(accepted, title):
@@ -359,8 +387,11 @@ class SearchIndex:
 
 
 def _query_words(query: str) -> list[str]:
-    """The query's words, without stop words (unless it is only stop words), each once."""
-    words = tokenise(query)
+    """The query's words, without stop words (unless it is only stop words), each once.
+    A Chinese question's words (怎么办, 为什么 ...) are stop words too: they are taken out
+    before the text is cut into pairs, so 半夜腿抽筋怎么办 searches as 半夜腿抽筋."""
+    asked = _HAN_QUESTION.sub(" ", query)
+    words = tokenise(asked) if asked.strip() else tokenise(query)
     content = [word for word in words if word not in STOP_WORDS] or words
     return list(dict.fromkeys(content))
 
@@ -508,15 +539,58 @@ def _other_names(kb: Any) -> dict[str, list[str]]:
     return names
 
 
-def documents_from_kb(kb: Any, translated: Translated | None = None) -> list[Document]:
+class Translations(NamedTuple):
+    """What search indexes of the translated entries, by (kind, id): their weighted texts,
+    and their titles as (language, title)."""
+
+    texts: Translated
+    titles: Mapping[tuple[str, str], Sequence[tuple[str, str]]]
+
+
+def translations_from(entries: Iterable[tuple[str, str, Mapping[str, Any]]]) -> Translations:
+    """The Translations of (language, section, translated entry) triples: the entries the
+    translation overlay lays over the English ones (cramp_cli.i18n.overlay). Only their
+    text fields are read, and a text the overlay marks as English (no translation yet) is
+    left out: the English entry is indexed already."""
+    from cramp_cli.i18n.overlay import MARK, text_of
+
+    texts: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    titles: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for language, section, entry in entries:
+        kind = section_kind(section)
+        entry_id = entry.get("id")
+        if kind is None or not isinstance(entry_id, str):
+            continue
+        fields = [
+            (text, weight)
+            for text, weight in translated_fields(section, text_of(dict(entry)))
+            if not text.startswith(MARK)
+        ]
+        if fields:
+            texts.setdefault((kind, entry_id), []).extend(fields)
+        title = entry.get("name" if section == "muscles" else "title")
+        if isinstance(title, str) and title.strip() and not title.startswith(MARK):
+            titles.setdefault((kind, entry_id), []).append((language, title))
+    return Translations(texts, titles)
+
+
+def documents_from_kb(
+    kb: Any, translated: Translations | Translated | None = None
+) -> list[Document]:
     """Every entry of a knowledge base as a document; sections it lacks are skipped.
 
     Duck-typed: any object with the sections as attributes will do, so a knowledge base with
     or without warning signs and lookalikes gives the documents it has. Beside each entry's
     own text, a document holds the glossary's words for the concepts its English text names
     (at the weight of the field naming them), a muscle's names in other languages, and the
-    entry's translated texts when `translated` has them.
+    entry's translated texts and titles when `translated` has them.
     """
+    titles: Mapping[tuple[str, str], Sequence[tuple[str, str]]] = {}
+    texts: Translated | None = None
+    if isinstance(translated, Translations):
+        texts, titles = translated.texts, translated.titles
+    elif translated is not None:
+        texts = translated
     matchers = _glossary_matchers(kb)
     other_names = _other_names(kb)
     documents: list[Document] = []
@@ -528,10 +602,16 @@ def documents_from_kb(kb: Any, translated: Translated | None = None) -> list[Doc
             applies_to = getattr(evidence, "applies_to", None)
             fields = [(_id_text(entry.id), TITLE_WEIGHT), *_texts(entry, weighted)]
             fields.extend((name, TITLE_WEIGHT) for name in other_names.get(entry.id, ()))
-            if translated is not None:
-                fields.extend(translated.get((kind, entry.id), ()))
+            if texts is not None:
+                fields.extend(texts.get((kind, entry.id), ()))
             terms: dict[str, float] = {}
             for text, weight in fields:
+                # A glossary's words say what an entry is about, not what it is called: they
+                # weigh at most as a summary, so an entry whose (translated) title says what
+                # was asked ranks above one whose English title only names the concept.
+                # A source's title is its publication's, in its language: a concept found
+                # there is a hint, never what a Chinese query looks for first.
+                weight = min(weight, OTHER_WEIGHT if kind == "source" else SUMMARY_WEIGHT)
                 for pattern, words in matchers:
                     if weight > terms.get(words, 0.0) and pattern.search(text):
                         terms[words] = weight
@@ -545,6 +625,7 @@ def documents_from_kb(kb: Any, translated: Translated | None = None) -> list[Doc
                     fields=tuple(fields),
                     weak_reason=weak_reason if isinstance(weak_reason, str) else None,
                     applies_to=applies_to if isinstance(applies_to, str) else None,
+                    titles=tuple(titles.get((kind, entry.id), ())),
                 )
             )
     return documents

@@ -12,7 +12,7 @@ import functools
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from cramp_cli.knowledge.models import (
     Tag,
     Triage,
 )
-from cramp_cli.shapes import build
+from cramp_cli.shapes import build, json_of
 
 if TYPE_CHECKING:
     from cramp_cli.knowledge.search_index import Document
@@ -180,7 +180,7 @@ class SnapshotIndex:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._documents: dict[int, tuple[Document, tuple[str, ...]]] = {}
+        self._documents: dict[int, tuple[Document, tuple[tuple[str, ...], ...]]] = {}
 
     def __len__(self) -> int:
         row = self._conn.execute("SELECT count(*) FROM documents").fetchone()
@@ -224,7 +224,7 @@ class SnapshotIndex:
         rows = self._conn.execute("SELECT DISTINCT length FROM words ORDER BY length")
         return [length for (length,) in rows]
 
-    def _read(self, position: int) -> tuple[Document, tuple[str, ...]]:
+    def _read(self, position: int) -> tuple[Document, tuple[tuple[str, ...], ...]]:
         found = self._documents.get(position)
         if found is None:
             row = self._conn.execute(
@@ -232,8 +232,10 @@ class SnapshotIndex:
             ).fetchone()
             from cramp_cli.knowledge.search_index import Document
 
-            # A snapshot from before `applies_to` has six fields.
+            # A snapshot from before `applies_to` has six fields, from before translated
+            # titles seven.
             kind, entry_id, title, grade, weak_reason, title_words, *rest = json.loads(row[0])
+            translated = rest[1] if len(rest) > 1 else []
             document = Document(
                 kind=kind,
                 id=entry_id,
@@ -242,14 +244,19 @@ class SnapshotIndex:
                 fields=(),
                 weak_reason=weak_reason,
                 applies_to=rest[0] if rest else None,
+                titles=tuple((str(lang), str(text)) for lang, text, _ in translated),
             )
-            found = self._documents[position] = (document, tuple(title_words))
+            words = (tuple(title_words), *(tuple(more) for _, _, more in translated))
+            found = self._documents[position] = (document, words)
         return found
 
     def document(self, position: int) -> Document:
         return self._read(position)[0]
 
     def title_words(self, position: int) -> tuple[str, ...]:
+        return self._read(position)[1][0]
+
+    def all_title_words(self, position: int) -> tuple[tuple[str, ...], ...]:
         return self._read(position)[1]
 
 
@@ -283,6 +290,26 @@ def translation(lang: str, section: str, english: str) -> str | None:
     except sqlite3.Error:  # a snapshot from before translations
         return None
     return str(row[0]) if row else None
+
+
+def stored_json(value: Any) -> str:
+    """The JSON a compiled file stores for an entry (compile writes it, translations are
+    found by it)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def built_in_translations(kb: KnowledgeBase) -> Iterator[tuple[str, str, Any]]:
+    """(language, section, translated entry) for each entry of `kb` the built-in snapshot
+    holds word for word: the translation overlay's entries, as the answers show them."""
+    for lang in i18n.AVAILABLE:
+        if lang == i18n.ENGLISH:
+            continue
+        for name in ENTRY_SECTIONS:
+            table = translations(lang, name)
+            for entry in getattr(kb, name) if table else ():
+                found = table.get(stored_json(json_of(entry)))
+                if found is not None:
+                    yield lang, name, json.loads(found)
 
 
 def translations(lang: str, section: str) -> dict[str, str]:

@@ -88,6 +88,8 @@ def _citations(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     yield "safety-net", "triage", triage.safety_net_sources
     for question in triage.doctor_questions:
         yield "doctor-questions", "triage", question.sources
+    for region in triage.regions:
+        yield region.id, "region", region.sources
 
 
 def _claims(kb: KnowledgeBase) -> Iterator[tuple[str, str, tuple[str, ...], Item | None]]:

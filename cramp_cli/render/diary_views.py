@@ -13,6 +13,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from cramp_cli.diary import day_words
 from cramp_cli.diary.models import Entry, format_minutes
 from cramp_cli.diary.results import (
     Count,
@@ -23,21 +24,88 @@ from cramp_cli.diary.results import (
     ReportResult,
     Week,
 )
-from cramp_cli.render.markdown_text import counted as _n
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import CheckResult
 
 MEASURE_WORDS = {
-    "longest_minutes": "the longest cramp (minutes)",
-    "nights_per_week": "nights with cramps a week",
-    "cramps_per_week": "cramps a week",
-    "woke_nights_per_week": "nights woken a week",
-    "mean_severity": "the mean severity",
+    "longest_minutes": N_("the longest cramp (minutes)"),
+    "nights_per_week": N_("nights with cramps a week"),
+    "cramps_per_week": N_("cramps a week"),
+    "woke_nights_per_week": N_("nights woken a week"),
+    "mean_severity": N_("the mean severity"),
 }
 CHART_WEEKS = 26  # the human chart shows the most recent weeks; JSON has them all
 BAR_WIDTH = 30
 
 # ---------------------------------------------------------------- shared wording
+
+
+def _number(count: float) -> str:
+    return f"{count:,}" if isinstance(count, int) else f"{count:g}"
+
+
+def _nights(count: float) -> str:
+    """'1 night', '3 nights', '2.5 nights' (as markdown_text.counted), or '3 晚'."""
+    return (_("{count} night") if count == 1 else _("{count} nights")).format(count=_number(count))
+
+
+def _cramps(count: float) -> str:
+    return (_("{count} cramp") if count == 1 else _("{count} cramps")).format(count=_number(count))
+
+
+def _entries(count: int) -> str:
+    return (_("{count} entry") if count == 1 else _("{count} entries")).format(count=_number(count))
+
+
+def _medicines(count: int) -> str:
+    return (_("{count} medicine") if count == 1 else _("{count} medicines")).format(
+        count=_number(count)
+    )
+
+
+def _minutes_n(count: float) -> str:
+    return (_("{count} minute") if count == 1 else _("{count} minutes")).format(
+        count=_number(count)
+    )
+
+
+def _min(value: float | None) -> str:
+    return _("{minutes} min").format(minutes=format_minutes(value))
+
+
+SIDE_WORDS = {"left": N_("left"), "right": N_("right"), "both": N_("both")}
+
+
+def _side(side: str | None) -> str:
+    """The side in words; in an English run the word is the id itself."""
+    if not side:
+        return ""
+    return _(SIDE_WORDS[side]) if side in SIDE_WORDS else side
+
+
+LEVEL_WORDS = {
+    "emergency": N_("emergency"),
+    "urgent": N_("urgent"),
+    "see-doctor": N_("see-doctor"),
+    "self-care": N_("self-care"),
+}
+
+
+def _level(level: str) -> str:
+    """The level in words; in an English run the word is the id itself."""
+    return _(LEVEL_WORDS[level]) if level in LEVEL_WORDS else level
+
+
+def _date(day: date) -> str:
+    """2026-12-06 (ISO, as the English report has always shown it), or 2026年12月6日."""
+    return day_words.day(day) if day_words.chinese() else str(day)
+
+
+def _week_days(week: Week) -> str:
+    if day_words.chinese():
+        return f"{day_words.short_day(week.start)} - {day_words.short_day(week.end)}"
+    return f"{week.start:%d %b} - {week.end:%d %b}"
 
 
 def _dash(value: object) -> str:
@@ -52,12 +120,14 @@ def _fields(entry: Entry) -> list[str]:
     return [
         entry.id,
         entry.local_time,
-        f"night of {entry.night}",
+        _("night of {night}").format(night=entry.night),
         entry.muscle,
-        entry.side or "-",
-        f"{format_minutes(entry.minutes)} min" if entry.minutes is not None else "-",
-        f"severity {entry.severity}" if entry.severity is not None else "-",
-        "woke" if entry.woke else "-",
+        _side(entry.side) or "-",
+        _min(entry.minutes) if entry.minutes is not None else "-",
+        _("severity {severity}").format(severity=entry.severity)
+        if entry.severity is not None
+        else "-",
+        _("woke") if entry.woke else "-",
         ",".join(entry.triggers) or "-",
         entry.relief or "-",
         _one_line(entry.note) or "-",
@@ -65,12 +135,14 @@ def _fields(entry: Entry) -> list[str]:
 
 
 def _finding_words(finding: PatternFinding) -> str:
-    measure = MEASURE_WORDS[finding.measure]
+    measure = _(MEASURE_WORDS[finding.measure])
     if finding.more_than is not None:
-        rule = f"more than {finding.more_than:g}"
+        rule = _("more than {number}").format(number=f"{finding.more_than:g}")
     else:
-        rule = f"at least {finding.at_least:g}"
-    return f"{measure}: {finding.value:g}, {rule}"
+        rule = _("at least {number}").format(number=f"{finding.at_least:g}")
+    return _("{measure}: {value}, {rule}").format(
+        measure=measure, value=f"{finding.value:g}", rule=rule
+    )
 
 
 SEEN_SHOWN = 6  # nights or cramps a human view names for one sign; then "and N more"
@@ -81,6 +153,8 @@ NBSP = "\u00a0"  # holds a date together: the Rich view wraps only at plain spac
 
 def _day(night: date, last: date) -> str:
     """'3 Dec', with the year when it is not the year of the report's last night."""
+    if day_words.chinese():
+        return day_words.day(night) if night.year != last.year else day_words.short_day(night)
     year = f"{NBSP}{night.year}" if night.year != last.year else ""
     return f"{night.day}{NBSP}{night:%b}{year}"
 
@@ -92,28 +166,32 @@ def _seen_words(finding: PatternFinding, last: date, shown: int | None = SEEN_SH
     more = finding.count - len(listed)
     if finding.measure == "longest_minutes":
         parts = [
-            f"{_day(item.night, last)}: a cramp of {_n(item.minutes or 0, 'minute')}"
+            _("{day}: a cramp of {minutes}").format(
+                day=_day(item.night, last), minutes=_minutes_n(item.minutes or 0)
+            )
             for item in listed
         ]
-        text = "; ".join(parts)
-        return text + (f"; and {more:,} more" if more else "")
-    lead = {
-        "nights_per_week": f"Cramps on {_n(finding.count, 'night')} ({finding.value:g} a week)",
-        "woke_nights_per_week": (
-            f"Woken on {_n(finding.count, 'night')} ({finding.value:g} a week)"
-        ),
-        "cramps_per_week": f"{finding.value:g} cramps a week, on {_n(finding.count, 'night')}",
-        "mean_severity": (
-            f"A mean severity of {finding.value:g} of 10, over {_n(finding.count, 'night')}"
-        ),
-    }[finding.measure]
-    text = ", ".join(_day(item.night, last) for item in listed)
-    return f"{lead}: {text}" + (f" and {more:,} more" if more else "")
+        text = _("; ").join(parts)
+        return text + (_("; and {more} more").format(more=f"{more:,}") if more else "")
+    nights, value = _nights(finding.count), f"{finding.value:g}"
+    if finding.measure == "nights_per_week":
+        lead = _("Cramps on {nights} ({value} a week)").format(nights=nights, value=value)
+    elif finding.measure == "woke_nights_per_week":
+        lead = _("Woken on {nights} ({value} a week)").format(nights=nights, value=value)
+    elif finding.measure == "cramps_per_week":
+        lead = _("{value} cramps a week, on {nights}").format(nights=nights, value=value)
+    else:
+        lead = _("A mean severity of {value} of 10, over {nights}").format(
+            nights=nights, value=value
+        )
+    text = _(", ").join(_day(item.night, last) for item in listed)
+    more_words = _(" and {more} more").format(more=f"{more:,}") if more else ""
+    return _("{lead}: {text}").format(lead=lead, text=text) + more_words
 
 
 def _past_note(result: ReportResult) -> str:
     """Said instead of a level when every entry is older than 24 hours."""
-    return (
+    return _(
         "These signs are from the diary; its latest entry is more than 24 hours old, so "
         "cramp cannot tell how you are now. If you have a cramp or any warning sign now, run "
         "'cramp check'."
@@ -121,68 +199,110 @@ def _past_note(result: ReportResult) -> str:
 
 
 def _count_words(counts: tuple[Count, ...], total: int) -> str:
-    return ", ".join(f"{item.id} {item.count} of {total}" for item in counts)
+    return _(", ").join(
+        _("{id} {count} of {total}").format(id=item.id, count=item.count, total=total)
+        for item in counts
+    )
 
 
 def _stats(result: ReportResult) -> list[tuple[str, str]]:
     """(label, text) pairs of the report's numbers, for every view."""
     rows: list[tuple[str, str]] = []
     rate_basis = (
-        f" (the diary covers only {_n(result.covered_days, 'night')} so far)"
+        _(" (the diary covers only {nights} so far)").format(nights=_nights(result.covered_days))
         if result.covered_days < result.days
         else ""
     )
     rows.append(
         (
-            "Cramps",
-            f"{result.cramps} on {result.nights_with_cramps} of {_n(result.days, 'night')}; "
-            f"{_n(result.cramps_per_week, 'cramp')} and {_n(result.nights_per_week, 'night')} "
-            f"a week{rate_basis}",
+            _("Cramps"),
+            _("{cramps} on {nights} of {days}; {per_week} and {nights_per_week} a week").format(
+                cramps=result.cramps,
+                nights=result.nights_with_cramps,
+                days=_nights(result.days),
+                per_week=_cramps(result.cramps_per_week),
+                nights_per_week=_nights(result.nights_per_week),
+            )
+            + rate_basis,
         )
     )
     rows.append(
         (
-            "Woken",
-            f"{_n(result.nights_woken, 'night')} ({result.woke_nights_per_week:g} a week)",
+            _("Woken"),
+            _("{nights} ({value} a week)").format(
+                nights=_nights(result.nights_woken), value=f"{result.woke_nights_per_week:g}"
+            ),
         )
     )
     if result.timed_cramps:
         rows.append(
             (
-                "Duration",
-                f"mean {format_minutes(result.mean_minutes)} min, longest "
-                f"{format_minutes(result.longest_minutes)} min "
-                f"({result.timed_cramps} of {result.cramps} timed)",
+                _("Duration"),
+                _("mean {mean}, longest {longest} ({timed} of {cramps} timed)").format(
+                    mean=_min(result.mean_minutes),
+                    longest=_min(result.longest_minutes),
+                    timed=result.timed_cramps,
+                    cramps=result.cramps,
+                ),
             )
         )
     if result.rated_cramps:
         rows.append(
             (
-                "Severity",
-                f"mean {result.mean_severity:g} of 10 ({result.rated_cramps} of "
-                f"{result.cramps} rated)",
+                _("Severity"),
+                _("mean {mean} of 10 ({rated} of {cramps} rated)").format(
+                    mean=f"{result.mean_severity:g}",
+                    rated=result.rated_cramps,
+                    cramps=result.cramps,
+                ),
             )
         )
     if result.muscle is not None:
-        name = f" ({result.muscle.name})" if result.muscle.name else ""
+        name = _(" ({title})").format(title=result.muscle.name) if result.muscle.name else ""
         rows.append(
-            ("Muscle", f"{result.muscle.id}{name}, {result.muscle.count} of {result.cramps}")
+            (
+                _("Muscle"),
+                _("{id}{name}, {count} of {total}").format(
+                    id=result.muscle.id, name=name, count=result.muscle.count, total=result.cramps
+                ),
+            )
         )
     if result.side is not None:
-        rows.append(("Side", f"{result.side.id}, {result.side.count} of {result.cramps}"))
+        side = _side(result.side.id)
+        rows.append(
+            (
+                _("Side"),
+                _("{id}{name}, {count} of {total}").format(
+                    id=side, name="", count=result.side.count, total=result.cramps
+                ),
+            )
+        )
     if result.triggers:
-        rows.append(("Triggers", _count_words(result.triggers, result.cramps)))
+        rows.append((_("Triggers"), _count_words(result.triggers, result.cramps)))
     for relief in result.reliefs:
         lasted = (
-            f"; those cramps lasted {format_minutes(relief.mean_minutes)} min on average "
-            f"(longest {format_minutes(relief.longest_minutes)})"
+            _("; those cramps lasted {mean} min on average (longest {longest})").format(
+                mean=format_minutes(relief.mean_minutes),
+                longest=format_minutes(relief.longest_minutes),
+            )
             if relief.mean_minutes is not None
             else ""
         )
-        title = f" ({relief.title})" if relief.title else ""
-        uses = "once" if relief.uses == 1 else f"{relief.uses} times"
-        rows.append(("Relief", f"{relief.id}{title}: used {uses}{lasted}"))
+        title = _(" ({title})").format(title=relief.title) if relief.title else ""
+        uses = _("once") if relief.uses == 1 else _("{count} times").format(count=relief.uses)
+        rows.append(
+            (
+                _("Relief"),
+                _("{id}{title}: used {uses}{lasted}").format(
+                    id=relief.id, title=title, uses=uses, lasted=lasted
+                ),
+            )
+        )
     return rows
+
+
+def _last_weeks(count: int) -> str:
+    return _(" (the last {count})").format(count=count)
 
 
 def _weeks(result: ReportResult) -> list[Any]:
@@ -193,7 +313,7 @@ def _partial(week: Week) -> str:
     """' (partial: 3 of 7 nights)' for a week the report's nights do not fill, else ''."""
     if not week.partial:
         return ""
-    return f" (partial: {(week.end - week.start).days + 1} of 7 nights)"
+    return _(" (partial: {length} of 7 nights)").format(length=(week.end - week.start).days + 1)
 
 
 def _bar(count: int, most: int, width: int = BAR_WIDTH) -> int:
@@ -209,18 +329,18 @@ def plain_log(result: LogResult) -> Iterator[str]:
     for entry in result.items:
         yield "\t".join(_fields(entry))
         if result.action == "added":
-            yield (
-                f"Added: entry {entry.id}. Change it: cramp log edit {entry.id} ...; "
-                f"remove it: cramp log delete {entry.id}"
-            )
+            yield _(
+                "Added: entry {id}. Change it: cramp log edit {id} ...; "
+                "remove it: cramp log delete {id}"
+            ).format(id=entry.id)
         elif result.action == "edited":
-            yield f"Edited: entry {entry.id}."
+            yield _("Edited: entry {id}.").format(id=entry.id)
         else:
-            yield f"Deleted: entry {entry.id}."
+            yield _("Deleted: entry {id}.").format(id=entry.id)
     for line in result.notes:
-        yield f"Note: {line}"
+        yield _("Note: {line}").format(line=line)
     for line in result.advice:
-        yield f"Warning: {line}"
+        yield _("Warning: {line}").format(line=line)
 
 
 def plain_history(result: HistoryResult) -> Iterator[str]:
@@ -229,56 +349,62 @@ def plain_history(result: HistoryResult) -> Iterator[str]:
     if not result.items:
         yield _empty_history(result)
     else:
-        yield f"Shown: {len(result.items)} of {result.total}, newest first."
+        yield _("Shown: {shown} of {total}, newest first.").format(
+            shown=len(result.items), total=result.total
+        )
 
 
 def _empty_history(result: HistoryResult) -> str:
     filters = result.filters
     if filters.since or filters.until or filters.muscle:
-        return "No diary entries match."
-    return "No diary entries yet. Log one: cramp log --muscle calf --minutes 2"
+        return _("No diary entries match.")
+    return _("No diary entries yet. Log one: cramp log --muscle calf --minutes 2")
 
 
 def plain_report(
     result: ReportResult, check_lines: Callable[[CheckResult], Iterator[str]]
 ) -> Iterator[str]:
-    yield f"Report: the {result.days} nights from {result.first_night} to {result.last_night}"
+    yield _("Report: the {days} nights from {first} to {last}").format(
+        days=result.days, first=_date(result.first_night), last=_date(result.last_night)
+    )
     if not result.cramps:
-        yield "No cramps logged in these nights."
+        yield _("No cramps logged in these nights.")
     for label, text in _stats(result):
-        yield f"{label}: {text}"
+        yield _("{label}: {value}").format(label=label, value=text)
     weeks = _weeks(result)
     most = max((week.cramps for week in weeks), default=0)
     for week in weeks:
         bar = "#" * _bar(week.cramps, most)
-        counts = f"{_n(week.cramps, 'cramp')}\t{_n(week.nights, 'night')}"
-        yield f"Week\t{week.start}\t{week.end}\t{counts}\t{bar}{_partial(week)}"
+        counts = f"{_cramps(week.cramps)}\t{_nights(week.nights)}"
+        yield _("Week") + f"\t{week.start}\t{week.end}\t{counts}\t{bar}{_partial(week)}"
     for finding in result.items:
-        yield (
-            f"In your diary: {finding.id} ({finding.level}): "
-            f"{_seen_words(finding, result.last_night).replace(NBSP, ' ')}"
+        yield _("In your diary: {id} ({level}): {seen}").format(
+            id=finding.id,
+            level=_level(finding.level),
+            seen=_seen_words(finding, result.last_night).replace(NBSP, " "),
         )
-        yield f"  Meaning: {finding.wording}"
-        yield f"  What to do: {finding.advice}"
-        yield f"  Why: {_finding_words(finding)}. {finding.reason}"
+        yield "  " + _("Meaning: {text}").format(text=finding.wording)
+        yield "  " + _("What to do: {text}").format(text=finding.advice)
+        yield "  " + _("Why: {words}. {reason}").format(
+            words=_finding_words(finding), reason=finding.reason
+        )
     if result.check is None:
-        yield "Signs: the pattern meets none of the warning-sign rules."
+        yield _("Signs: the pattern meets none of the warning-sign rules.")
     elif result.current:
         yield from check_lines(result.check)
     else:
-        yield f"Now: {_past_note(result)}"
+        yield _("Now: {text}").format(text=_past_note(result))
         for line in result.check.safety_net:
-            yield f"Safety net: {line}"
-    yield f"Note: {result.note}"
+            yield _("Safety net: {line}").format(line=line)
+    yield _("Note: {line}").format(line=result.note)
 
 
 def plain_import(result: ImportResult) -> Iterator[str]:
-    yield (
-        f"Imported: {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
-        "already in the diary."
+    yield _("Imported: {entries}; skipped {skipped} already in the diary.").format(
+        entries=_entries(result.imported), skipped=f"{result.skipped:,}"
     )
     if result.medicines:
-        yield f"Imported: {_n(result.medicines, 'medicine')}."
+        yield _("Imported: {medicines}.").format(medicines=_medicines(result.medicines))
 
 
 # ---------------------------------------------------------------- markdown
@@ -293,8 +419,8 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> Iterator[str]:
 
 
 def _md_entries(entries: tuple[Entry, ...]) -> Iterator[str]:
-    headers = ["Id", "When", "Night", "Muscle", "Side", "Minutes", "Severity", "Woke"]
-    headers += ["Triggers", "Relief", "Note"]
+    headers = [_("Id"), _("When"), _("Night"), _("Muscle"), _("Side"), _("Minutes")]
+    headers += [_("Severity"), _("Woke"), _("Triggers"), _("Relief"), _("Note")]
     rows = []
     for entry in entries:
         rows.append(
@@ -303,10 +429,10 @@ def _md_entries(entries: tuple[Entry, ...]) -> Iterator[str]:
                 entry.local_time,
                 str(entry.night),
                 entry.muscle,
-                _dash(entry.side),
+                _side(entry.side) or "-",
                 format_minutes(entry.minutes),
                 _dash(entry.severity),
-                "yes" if entry.woke else "no",
+                _("yes") if entry.woke else _("no"),
                 ", ".join(entry.triggers) or "-",
                 _dash(entry.relief),
                 _one_line(entry.note) or "-",
@@ -316,78 +442,91 @@ def _md_entries(entries: tuple[Entry, ...]) -> Iterator[str]:
 
 
 def markdown_log(result: LogResult) -> Iterator[str]:
-    yield f"# Diary entry {result.action}"
+    title = {
+        "added": _("Diary entry added"),
+        "edited": _("Diary entry edited"),
+        "deleted": _("Diary entry deleted"),
+    }
+    yield f"# {title.get(result.action, result.action)}"
     yield ""
     yield from _md_entries(result.items)
     for line in result.notes:
         yield f"> {_esc(line)}"
         yield ""
     for line in result.advice:
-        yield f"> **Warning:** {_esc(line)}"
+        yield "> " + _("**Warning:** {line}").format(line=_esc(line))
         yield ""
 
 
 def markdown_history(result: HistoryResult) -> Iterator[str]:
-    yield "# Cramp diary"
+    yield "# " + _("Cramp diary")
     yield ""
     if not result.items:
         yield _esc(_empty_history(result))
         yield ""
         return
     yield from _md_entries(result.items)
-    yield f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}, newest first."
+    yield _("{shown} of {entries}, newest first.").format(
+        shown=f"{len(result.items):,}", entries=_entries(result.total)
+    )
     yield ""
 
 
 def markdown_report(
     result: ReportResult, check_lines: Callable[[CheckResult], Iterator[str]]
 ) -> Iterator[str]:
-    yield f"# Cramp diary: the {result.days} nights to {result.last_night}"
+    yield "# " + _("Cramp diary: the {days} nights to {last}").format(
+        days=result.days, last=_date(result.last_night)
+    )
     yield ""
     if not result.cramps:
-        yield "No cramps logged in these nights."
+        yield _("No cramps logged in these nights.")
         yield ""
     for label, text in _stats(result):
-        yield f"- **{label}:** {_esc(text)}"
+        yield "- **" + _("{label}:").format(label=label) + f"** {_esc(text)}"
     yield ""
     weeks = _weeks(result)
     if weeks:
-        shown = f" (the last {len(weeks)})" if len(weeks) < len(result.weeks) else ""
-        yield f"## Cramps per week{shown}"
+        shown = _last_weeks(len(weeks)) if len(weeks) < len(result.weeks) else ""
+        yield "## " + _("Cramps per week{shown}").format(shown=shown)
         yield ""
         most = max(week.cramps for week in weeks)
         rows = [
             [
-                f"{w.start} to {w.end}{_partial(w)}",
+                _("{first} to {last}").format(first=_date(w.start), last=_date(w.end))
+                + _partial(w),
                 str(w.cramps),
                 str(w.nights),
                 "█" * _bar(w.cramps, most),
             ]
             for w in weeks
         ]
-        yield from _md_table(["Week", "Cramps", "Nights", ""], rows)
-    yield "## In your diary"
+        yield from _md_table([_("Week"), _("Cramps"), _("Nights"), ""], rows)
+    yield "## " + _("In your diary")
     yield ""
     if not result.items:
-        yield "The pattern meets none of the warning-sign rules."
+        yield _("The pattern meets none of the warning-sign rules.")
         yield ""
     for finding in result.items:
-        yield (
-            f"- **{finding.id}** ({finding.level}): "
-            f"{_esc(_seen_words(finding, result.last_night).replace(NBSP, ' '))}.  "
+        yield _("- **{id}** ({level}): {seen}.  ").format(
+            id=finding.id,
+            level=_level(finding.level),
+            seen=_esc(_seen_words(finding, result.last_night).replace(NBSP, " ")),
         )
         yield f"  {_esc(finding.wording)}  "
-        yield f"  **What to do:** {_esc(finding.advice)}  "
-        yield f"  *Why:* {_esc(_finding_words(finding))}. {_esc(finding.reason)}"
+        yield "  " + _("**What to do:** {text}  ").format(text=_esc(finding.advice))
+        yield "  " + _("*Why:* {words}. {reason}").format(
+            words=_esc(_finding_words(finding)), reason=_esc(finding.reason)
+        )
     if result.items:
         yield ""
     if result.check is not None and result.current:
         for line in check_lines(result.check):
             yield f"#{line}" if line.startswith("#") else line
     elif result.check is not None:
-        yield f"**Now:** {_esc(_past_note(result))}"
+        yield _("**Now:** {text}").format(text=_esc(_past_note(result)))
         yield ""
-        yield "## Safety net"
+        yield "## " + _("Safety net")
         yield ""
         for line in result.check.safety_net:
             yield f"- {_esc(line)}"
@@ -397,11 +536,10 @@ def markdown_report(
 
 
 def markdown_import(result: ImportResult) -> Iterator[str]:
-    yield "# Import"
+    yield "# " + _("Import")
     yield ""
-    yield (
-        f"Imported {_n(result.imported, 'entry', 'entries')}; skipped {result.skipped:,} "
-        "already in the diary."
+    yield _("Imported {entries}; skipped {skipped} already in the diary.").format(
+        entries=_entries(result.imported), skipped=f"{result.skipped:,}"
     )
     yield ""
 
@@ -417,34 +555,41 @@ def _entry_table(title: str, entries: tuple[Entry, ...], *, logged: bool = False
     from cramp_cli.render.rich_parts import titled_table
 
     table = titled_table(title, show_lines=True)
-    table.add_column("When", no_wrap=True)
-    table.add_column("Cramp", ratio=1, overflow="fold")
+    table.add_column(_("When"), no_wrap=True)
+    table.add_column(_("Cramp"), ratio=1, overflow="fold")
     for entry in entries:
         when = Text(entry.local_time.replace(" ", "\n"), style="bold")
         when.append(f"\n{entry.id}", style="dim")
         what = Text(entry.muscle, style="bold")
+        comma = _(", ")
         if entry.side:
-            what.append(f", {entry.side}")
+            what.append(comma + _side(entry.side))
         facts = []
         if entry.minutes is not None:
-            facts.append(f"{format_minutes(entry.minutes)} min")
+            facts.append(_min(entry.minutes))
         if entry.severity is not None:
-            facts.append(f"severity {entry.severity}/10")
+            facts.append(_("severity {severity}/10").format(severity=entry.severity))
         if facts:
-            what.append(f"\n{', '.join(facts)}")
+            what.append("\n" + comma.join(facts))
         if entry.woke:
-            what.append(f"{', ' if facts else chr(10)}woke me", style="yellow")
+            what.append((comma if facts else "\n") + _("woke me"), style="yellow")
         if entry.triggers:
-            what.append(f"\ntriggers: {', '.join(entry.triggers)}")
+            what.append("\n" + _("triggers: {words}").format(words=", ".join(entry.triggers)))
         if entry.relief:
-            what.append(f"\nrelief: {entry.relief}", style="green")
+            what.append("\n" + _("relief: {relief}").format(relief=entry.relief), style="green")
         if entry.note:
             what.append(f"\n{entry.note}", style="italic")
         if entry.symptoms:
-            what.append(f"\nnoticed: {', '.join(entry.symptoms)}")
+            what.append("\n" + _("noticed: {words}").format(words=", ".join(entry.symptoms)))
         if logged and (entry.logged_level or entry.logged_advice):
-            level = f" ({entry.logged_level})" if entry.logged_level else ""
-            what.append(f"\nadvised when logged{level}:", style="bold red")
+            level = (
+                _(" ({title})").format(title=_level(entry.logged_level))
+                if entry.logged_level
+                else ""
+            )
+            what.append(
+                "\n" + _("advised when logged{level}:").format(level=level), style="bold red"
+            )
             for line in entry.logged_advice:
                 what.append(f"\n{line}", style="red")
         table.add_row(when, what)
@@ -455,15 +600,21 @@ def rich_log(result: LogResult) -> list[Any]:
     from rich.text import Text  # noqa: TID251
 
     entry = result.items[0]
-    titles = {"added": "Logged", "edited": "Edited", "deleted": "Deleted"}
-    parts: list[Any] = [_entry_table(f"{titles[result.action]}: entry {entry.id}", result.items)]
+    titles = {
+        "added": _("Logged: entry {id}"),
+        "edited": _("Edited: entry {id}"),
+        "deleted": _("Deleted: entry {id}"),
+    }
+    parts: list[Any] = [_entry_table(titles[result.action].format(id=entry.id), result.items)]
     parts += [Text(line, style="yellow") for line in result.notes]
     for line in result.advice:
         parts.append(Text(line, style="bold red"))
     if result.action == "added":
         parts.append(
             Text(
-                f"Change it: cramp log edit {entry.id} ...; remove it: cramp log delete {entry.id}",
+                _("Change it: cramp log edit {id} ...; remove it: cramp log delete {id}").format(
+                    id=entry.id
+                ),
                 style="dim",
             )
         )
@@ -475,8 +626,9 @@ def rich_history(result: HistoryResult) -> list[Any]:
 
     if not result.items:
         return [Text(_empty_history(result))]
-    shown = f"{len(result.items):,} of {_n(result.total, 'entry', 'entries')}"
-    title = f"Cramp diary: {shown}, newest first"
+    title = _("Cramp diary: {shown} of {entries}, newest first").format(
+        shown=f"{len(result.items):,}", entries=_entries(result.total)
+    )
     if result.long:
         return [_entry_table(title, result.items, logged=True)]
     parts: list[Any] = [Text(title, style="bold")]
@@ -489,12 +641,14 @@ def rich_history(result: HistoryResult) -> list[Any]:
     if warned:
         parts.append(
             Text(
-                f"! a cramp of more than {result.warning_minutes:g} minutes: a warning sign "
-                "(cramp check --minutes N).",
+                _(
+                    "! a cramp of more than {minutes} minutes: a warning sign "
+                    "(cramp check --minutes N)."
+                ).format(minutes=f"{result.warning_minutes:g}"),
                 style="dim",
             )
         )
-    parts.append(Text("Every field: cramp history --long", style="dim"))
+    parts.append(Text(_("Every field: cramp history --long"), style="dim"))
     return parts
 
 
@@ -539,13 +693,13 @@ def _entry_line(
     what = Text()
     what.append(names.get(entry.muscle, entry.muscle), style="bold")
     details = [
-        entry.side or "",
-        f"{format_minutes(entry.minutes)} min" if entry.minutes is not None else "",
+        _side(entry.side),
+        _min(entry.minutes) if entry.minutes is not None else "",
         names.get(entry.relief, entry.relief) if entry.relief else "",
     ]
     for detail in details:
         if detail:
-            what.append(f", {detail}")
+            what.append(_(", ") + detail)
     note = Text(" ".join(entry.note.split()), style="italic dim") if entry.note else None
     return _HistoryEntry(head, what, note)
 
@@ -616,54 +770,65 @@ def rich_report(
 
     from cramp_cli.render.rich_parts import Bar
 
-    heading = Text(f"Cramp diary: the last {result.days} nights", style="bold underline")
-    heading.append(f"  ({result.first_night} to {result.last_night})", style="dim")
+    heading = Text(
+        _("Cramp diary: the last {days} nights").format(days=result.days),
+        style="bold underline",
+    )
+    span = _("{first} to {last}").format(
+        first=_date(result.first_night), last=_date(result.last_night)
+    )
+    heading.append(_("  ({span})").format(span=span), style="dim")
     parts: list[Any] = [heading]
     if not result.cramps:
-        parts.append(Text("No cramps logged in these nights."))
+        parts.append(Text(_("No cramps logged in these nights.")))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, text in _stats(result):
-        grid.add_row(label, Text(text))
+        # Chinese has no spaces to wrap at: a long run folds instead of being cut.
+        grid.add_row(label, Text(text, overflow="fold" if day_words.chinese() else None))
     parts.append(grid)
     weeks = _weeks(result)
     if weeks and result.cramps:
-        shown = f" (the last {len(weeks)})" if len(weeks) < len(result.weeks) else ""
+        shown = _last_weeks(len(weeks)) if len(weeks) < len(result.weeks) else ""
         chart = Table(
-            title=f"Cramps per week{shown}",
+            title=_("Cramps per week{shown}").format(shown=shown),
             title_justify="left",
             title_style="bold",
             box=box.SIMPLE_HEAD,
         )
-        chart.add_column("Week", no_wrap=True)
-        chart.add_column("Cramps", justify="right", no_wrap=True)
+        chart.add_column(_("Week"), no_wrap=True)
+        chart.add_column(_("Cramps"), justify="right", no_wrap=True)
         chart.add_column("")  # the bars shrink to the room left
         most = max(week.cramps for week in weeks)
         for week in weeks:
-            label = f"{week.start:%d %b} - {week.end:%d %b}"
+            label = _week_days(week)
             if week.partial:  # on a line of its own: a narrow screen cuts nothing
-                label += f"\npartial: {(week.end - week.start).days + 1} of 7 nights"
+                length = (week.end - week.start).days + 1
+                label += "\n" + _("partial: {length} of 7 nights").format(length=length)
             chart.add_row(label, str(week.cramps), Bar(week.cramps / most, BAR_WIDTH))
         parts.append(chart)
     if result.items:
         # A list, not a table: at any width no sign id or level word is cut.
-        parts.append(Text("In your diary", style="bold"))
+        parts.append(Text(_("In your diary"), style="bold"))
         for finding in result.items:
             parts.append(sign_heading(finding.id, finding.level, "  "))
             seen = _Unbroken(_seen_words(finding, result.last_night), style="bold")
             body = Text(finding.wording)
-            body.append("\nWhat to do: ", style="bold")
+            body.append("\n" + _("What to do: "), style="bold")
             body.append(finding.advice)
-            body.append(f"\n{_finding_words(finding)}. {finding.reason}", style="dim")
+            why = _("{words}. {reason}").format(
+                words=_finding_words(finding), reason=finding.reason
+            )
+            body.append("\n" + why, style="dim")
             parts.append(Padding(Group(seen, body), (0, 0, 0, 4)))
     else:
-        parts.append(Text("The pattern meets none of the warning-sign rules.", style="green"))
+        parts.append(Text(_("The pattern meets none of the warning-sign rules."), style="green"))
     if result.check is not None and result.current:
         parts.extend(check_view(result.check))
     elif result.check is not None:
         parts.append(Text(_past_note(result), style="bold"))
-        net = Text("Safety net", style="bold red")
+        net = Text(_("Safety net"), style="bold red")
         for line in result.check.safety_net:
             net.append(f"\n{line}", style="none")
         parts.append(net)
@@ -674,6 +839,8 @@ def rich_report(
 def rich_import(result: ImportResult) -> list[Any]:
     from rich.text import Text  # noqa: TID251
 
-    text = Text(f"Imported {_n(result.imported, 'entry', 'entries')}", style="bold")
-    text.append(f"; skipped {result.skipped:,} already in the diary.")
+    text = Text(_("Imported {entries}").format(entries=_entries(result.imported)), style="bold")
+    text.append(
+        _("; skipped {skipped} already in the diary.").format(skipped=f"{result.skipped:,}")
+    )
     return [text]

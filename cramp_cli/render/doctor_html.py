@@ -22,19 +22,25 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from cramp_cli import i18n
+from cramp_cli.diary import day_words
+from cramp_cli.i18n.text import N_, _
+
 if TYPE_CHECKING:
     from cramp_cli.diary.results import DoctorReport, Period, SignMet
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 def day_month(day: date) -> str:
-    """`2 Mar`: the same in every locale (strftime's %b follows the C library's)."""
-    return f"{day.day} {_MONTHS[day.month - 1]}"
+    """`2 Mar` (the same in every locale: strftime's %b follows the C library's), or 3月2日."""
+    return day_words.short_day(day)
 
 
 def long_date(day: date) -> str:
-    return f"{day_month(day)} {day.year}"
+    return day_words.day(day)
+
+
+def _nights_word(count: int) -> str:
+    return (_("{count} night") if count == 1 else _("{count} nights")).format(count=count)
 
 
 def _week(week: Any) -> tuple[date, int, bool]:
@@ -83,7 +89,7 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
         f'<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
         f'viewBox="0 0 {_WIDTH} {_HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="11">',
-        '<title id="chart-title">Nights with a cramp, week by week</title>',
+        '<title id="chart-title">' + escape(_("Nights with a cramp, week by week")) + "</title>",
         f'<desc id="chart-desc">{escape(_chart_words(rows))}</desc>',
         "<defs>"
         '<pattern id="partial-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
@@ -122,24 +128,43 @@ def weekly_svg(weeks: Sequence[Any]) -> str:
                 f'<text x="{centre:.1f}" y="{base + 14}" text-anchor="middle" '
                 f'font-size="10">{day_month(start)}</text>'
             )
-    legend = "Weeks counted from the first entry; the date is the week's first night."
-    if any(partial for _, _, partial in rows):
-        legend += " Hatched bar, *: a partial week (fewer than 7 nights in the period)."
-    parts.append(f'<text x="{_LEFT}" y="{_HEIGHT - 4}" font-size="10">{legend}</text>')
+    legend = _("Weeks counted from the first entry; the date is the week's first night.")
+    if any(partial for _start, _nights, partial in rows):
+        legend += _(" Hatched bar, *: a partial week (fewer than 7 nights in the period).")
+    parts.append(f'<text x="{_LEFT}" y="{_HEIGHT - 4}" font-size="10">{escape(legend)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _chart_words(rows: Iterable[tuple[date, int, bool]]) -> str:
     words = [
-        f"week of {long_date(start)}: {nights} night{'' if nights == 1 else 's'}"
-        + (" (partial week)" if partial else "")
+        _("week of {date}: {nights}").format(date=long_date(start), nights=_nights_word(nights))
+        + (_(" (partial week)") if partial else "")
         for start, nights, partial in rows
     ]
     if not words:
-        return "No weeks in the diary yet."
-    return "Nights with a cramp per week, " + "; ".join(words) + "."
+        return _("No weeks in the diary yet.")
+    return _("Nights with a cramp per week, {weeks}.").format(weeks=_("; ").join(words))
 
+
+# The Chinese page: the same stylesheet, CJK fonts first (Latin letters and numbers take the
+# CJK font's own Latin glyphs), and the page numbers in Chinese.
+_CJK_FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+_CJK_FONTS += '"Microsoft YaHei", '
+
+
+def style() -> str:
+    """The stylesheet for the language of this run."""
+    if i18n.current() == i18n.ENGLISH:
+        return STYLE
+    return (
+        STYLE.replace('"Noto Sans", ', _CJK_FONTS + '"Noto Sans", ')
+        .replace('content: "Page " counter(page) " of " counter(pages);', PAGE_OF_ZH)
+        .replace("line-height: 1.35;", "line-height: 1.5;")
+    )
+
+
+PAGE_OF_ZH = 'content: "第 " counter(page) " 页，共 " counter(pages) " 页";'
 
 # One stylesheet for the screen and for print. Print: 10 pt type (9 pt after the summary),
 # margins that suit A4 (210 x 297 mm) and Letter (216 x 279 mm), page numbers, a page break
@@ -196,10 +221,10 @@ li, tr, p { break-inside: avoid; }
 
 
 _LEVEL_WORDS = {
-    "emergency": "emergency",
-    "urgent": "urgent: get help the same day",
-    "see-doctor": "see a doctor",
-    "self-care": "self-care",
+    "emergency": N_("emergency"),
+    "urgent": N_("urgent: get help the same day"),
+    "see-doctor": N_("see a doctor"),
+    "self-care": N_("self-care"),
 }
 
 
@@ -220,10 +245,10 @@ def _e(text: object) -> str:
 
 def _minutes(value: float | None) -> str:
     if value is None:
-        return "not timed"
+        return _("not timed")
     if value < 10 and value != int(value):
-        return f"{value:.1f} min"
-    return f"{value:.0f} min"
+        return _("{minutes} min").format(minutes=f"{value:.1f}")
+    return _("{minutes} min").format(minutes=f"{value:.0f}")
 
 
 def _percent(share: float | None) -> str:
@@ -236,9 +261,9 @@ def _per_week(value: float) -> str:
 
 def _nights(days: Iterable[date], limit: int = 8) -> str:
     shown = sorted(days)
-    words = ", ".join(day_month(day) for day in shown[:limit])
+    words = _(", ").join(day_month(day) for day in shown[:limit])
     if len(shown) > limit:
-        words += f" and {len(shown) - limit} more"
+        words = _("{listed} and {more} more").format(listed=words, more=len(shown) - limit)
     return words
 
 
@@ -261,22 +286,38 @@ def render_html(report: DoctorReport) -> str:
     head = report.header
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{i18n.current()}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Night cramps diary: {_e(long_date(head.first_night))} to "
-        f"{_e(long_date(head.last_night))}</title>",
-        f"<style>{STYLE}</style>",
+        "<title>"
+        + _e(
+            _("Night cramps diary: {first} to {last}").format(
+                first=long_date(head.first_night), last=long_date(head.last_night)
+            )
+        )
+        + "</title>",
+        f"<style>{style()}</style>",
         "</head>",
         "<body>",
         "<header>",
-        "<h1>Night-time leg cramps: diary summary for the doctor</h1>",
-        f'<p class="meta"><b>Period:</b> {_e(long_date(head.first_night))} to '
-        f"{_e(long_date(head.last_night))} ({head.days} night{'' if head.days == 1 else 's'}). "
-        f"<b>Nights with a cramp:</b> {head.nights_with_cramps} of {head.days}. "
-        f"<b>Cramps logged:</b> {head.cramps}. "
-        f"<b>Printed:</b> {_e(long_date(head.printed))}.</p>",
+        "<h1>" + _e(_("Night-time leg cramps: diary summary for the doctor")) + "</h1>",
+        '<p class="meta">'
+        + _(
+            "<b>Period:</b> {first} to {last} ({days}). "
+            "<b>Nights with a cramp:</b> {nights} of {all_days}. "
+            "<b>Cramps logged:</b> {cramps}. "
+            "<b>Printed:</b> {printed}."
+        ).format(
+            first=_e(long_date(head.first_night)),
+            last=_e(long_date(head.last_night)),
+            days=_e(_nights_word(head.days)),
+            nights=head.nights_with_cramps,
+            all_days=head.days,
+            cramps=head.cramps,
+            printed=_e(long_date(head.printed)),
+        )
+        + "</p>",
         f'<p class="disclaimer">{_e(report.disclaimer)}</p>',
         "</header>",
         "<main>",
@@ -301,21 +342,31 @@ def _warning_signs(report: DoctorReport, cite: _Cites) -> list[str]:
     if not report.warning_signs:
         return [
             '<section class="signs">',
-            "<h2>Warning signs met</h2>",
-            "<p>No warning sign was logged or met in this diary.</p>",
+            "<h2>" + _e(_("Warning signs met")) + "</h2>",
+            "<p>" + _e(_("No warning sign was logged or met in this diary.")) + "</p>",
             "</section>",
         ]
     out = [
         '<section class="signs warning">',
-        f"<h2>Warning signs met: {len(report.warning_signs)}</h2>",
+        "<h2>"
+        + _e(_("Warning signs met: {count}").format(count=len(report.warning_signs)))
+        + "</h2>",
         "<ul>",
     ]
     for sign in report.warning_signs:
         advised = " ".join(sign.advised)
+        level = _(_LEVEL_WORDS[sign.level]) if sign.level in _LEVEL_WORDS else sign.level
         out.append(
-            f"<li><b>{_e(sign.title)}</b> ({_e(_LEVEL_WORDS.get(sign.level, sign.level))})"
-            f"{cite(sign.sources)}. Nights: {_e(_nights(sign.nights))}."
-            + (f" <i>{_advised(sign)}:</i> {_e(advised)}" if advised else "")
+            f"<li><b>{_e(sign.title)}</b> ({_e(level)})"
+            + _("{cited}. Nights: {nights}.").format(
+                cited=cite(sign.sources), nights=_e(_nights(sign.nights))
+            )
+            + (
+                " "
+                + _("<i>{advised}:</i> {advice}").format(advised=_advised(sign), advice=_e(advised))
+                if advised
+                else ""
+            )
             + "</li>"
         )
     out += ["</ul>", "</section>"]
@@ -324,41 +375,50 @@ def _warning_signs(report: DoctorReport, cite: _Cites) -> list[str]:
 
 def _advised(sign: SignMet) -> str:
     """Whether the advice is what cramp said when the sign was logged, or the sign's own."""
-    return "Advised then" if sign.logged else "cramp's advice for this sign"
+    return _e(_("Advised then") if sign.logged else _("cramp's advice for this sign"))
 
 
 def _shares(shares: Iterable[Any]) -> str:
-    words = [f"{share.name or share.id} {_percent(share.share)}" for share in shares]
-    return ", ".join(words) or "-"
+    from cramp_cli.render.doctor_text import side_word
+
+    words = [f"{share.name or side_word(share.id)} {_percent(share.share)}" for share in shares]
+    return _(", ").join(words) or "-"
 
 
 def _summary(report: DoctorReport) -> list[str]:
     summary = report.summary
     woke = (
-        f"{summary.woke} of {report.header.cramps} ({_percent(summary.woke_share)})"
+        _("{woke} of {cramps} ({share})").format(
+            woke=summary.woke, cramps=report.header.cramps, share=_percent(summary.woke_share)
+        )
         if summary.woke_share is not None
         else "-"
     )
     figures = [
-        ("Nights with a cramp per week", _per_week(summary.nights_per_week)),
-        ("Cramps per week", _per_week(summary.cramps_per_week)),
-        ("Median duration", _minutes(summary.median_minutes)),
-        ("Longest", _minutes(summary.longest_minutes)),
-        ("Cramps timed", f"{summary.timed_cramps} of {report.header.cramps}"),
-        ("Woke the person", woke),
+        (_("Nights with a cramp per week"), _per_week(summary.nights_per_week)),
+        (_("Cramps per week"), _per_week(summary.cramps_per_week)),
+        (_("Median duration"), _minutes(summary.median_minutes)),
+        (_("Longest"), _minutes(summary.longest_minutes)),
+        (
+            _("Cramps timed"),
+            _("{timed} of {cramps}").format(
+                timed=summary.timed_cramps, cramps=report.header.cramps
+            ),
+        ),
+        (_("Woke the person"), woke),
     ]
     out = [
         '<section class="summary">',
-        f"<h2>Summary over {summary.weeks:g} weeks</h2>",
+        "<h2>" + _e(_("Summary over {weeks} weeks").format(weeks=f"{summary.weeks:g}")) + "</h2>",
         '<div class="figures">',
     ]
     out += [f"<div><span>{_e(label)}</span><b>{_e(value)}</b></div>" for label, value in figures]
     out += [
         "</div>",
-        f"<p><b>Muscles:</b> {_e(_shares(summary.muscles))}.</p>",
-        f"<p><b>Sides:</b> {_e(_shares(summary.sides))}.</p>",
-        f"<p><b>Time of night:</b> {_e(_shares(summary.times))}.</p>",
-        "<h3>Nights with a cramp, week by week</h3>",
+        _("<p><b>Muscles:</b> {shares}.</p>").format(shares=_e(_shares(summary.muscles))),
+        _("<p><b>Sides:</b> {shares}.</p>").format(shares=_e(_shares(summary.sides))),
+        _("<p><b>Time of night:</b> {shares}.</p>").format(shares=_e(_shares(summary.times))),
+        "<h3>" + _e(_("Nights with a cramp, week by week")) + "</h3>",
         weekly_svg(report.weekly),
         "</section>",
     ]
@@ -367,10 +427,17 @@ def _summary(report: DoctorReport) -> list[str]:
 
 def _period_row(label: str, period: Period | None) -> str:
     if period is None:
-        return f"<tr><th>{_e(label)}</th><td colspan=5>not enough nights to compare</td></tr>"
+        return (
+            f"<tr><th>{_e(label)}</th><td colspan=5>"
+            + _e(_("not enough nights to compare"))
+            + "</td></tr>"
+        )
+    span = _("{first} to {last}").format(
+        first=day_month(period.first_night), last=day_month(period.last_night)
+    )
     return (
         f"<tr><th>{_e(label)}</th>"
-        f"<td>{_e(day_month(period.first_night))} to {_e(day_month(period.last_night))}</td>"
+        f"<td>{_e(span)}</td>"
         f'<td class="num">{period.nights}</td><td class="num">{period.cramps}</td>'
         f'<td class="num">{_per_week(period.nights_per_week)}</td>'
         f'<td class="num">{_e(_minutes(period.median_minutes))}</td></tr>'
@@ -380,16 +447,18 @@ def _period_row(label: str, period: Period | None) -> str:
 def _then_and_now(report: DoctorReport) -> list[str]:
     compare = report.then_and_now
     first, last = (
-        ("First 4 weeks", "Last 4 weeks")
+        (_("First 4 weeks"), _("Last 4 weeks"))
         if compare.split == "four-weeks"
-        else ("First half", "Second half")
+        else (_("First half"), _("Second half"))
     )
     out = [
         '<section class="then-now">',
-        "<h2>Then and now</h2>",
-        "<table><thead><tr><th></th><th>Nights</th>"
-        '<th class="num">Nights with a cramp</th><th class="num">Cramps</th>'
-        '<th class="num">Per week</th><th class="num">Median duration</th></tr></thead>',
+        "<h2>" + _e(_("Then and now")) + "</h2>",
+        "<table><thead><tr><th></th><th>" + _e(_("Nights")) + "</th>"
+        '<th class="num">' + _e(_("Nights with a cramp")) + "</th>"
+        '<th class="num">' + _e(_("Cramps")) + "</th>"
+        '<th class="num">' + _e(_("Per week")) + "</th>"
+        '<th class="num">' + _e(_("Median duration")) + "</th></tr></thead>",
         "<tbody>",
         _period_row(first, compare.then),
         _period_row(last, compare.now),
@@ -402,24 +471,31 @@ def _then_and_now(report: DoctorReport) -> list[str]:
 
 
 def _medicines(report: DoctorReport, cite: _Cites) -> list[str]:
-    out = ['<section class="medicines">', "<h2>Medicines</h2>"]
+    out = ['<section class="medicines">', "<h2>" + _e(_("Medicines")) + "</h2>"]
     if not report.medicines:
-        out.append("<p>No medicines recorded in the diary.</p>")
+        out.append("<p>" + _e(_("No medicines recorded in the diary.")) + "</p>")
     else:
         out.append("<ul>")
         for line in report.medicines:
-            dates = f"since {long_date(line.since)}" if line.since else "start date not recorded"
+            if line.since:
+                dates = _("since {date}").format(date=long_date(line.since))
+            else:
+                dates = _("start date not recorded")
             if line.stopped:
-                dates += f", stopped {long_date(line.stopped)}"
-            text = f"<b>{_e(line.name)}</b> ({_e(dates)})"
+                dates += _(", stopped {date}").format(date=long_date(line.stopped))
+            text = _("<b>{name}</b> ({dates})").format(name=_e(line.name), dates=_e(dates))
             if line.note:
-                text += f": {_e(line.note)}"
+                text += _(": {note}").format(note=_e(line.note))
             if line.linked:
-                kind = f" ({_e(line.class_title)})" if line.class_title else ""
-                text += f". <b>May be linked to cramps</b>{kind}{cite(line.sources)}"
+                kind = (
+                    _(" ({title})").format(title=_e(line.class_title)) if line.class_title else ""
+                )
+                text += _(". <b>May be linked to cramps</b>{kind}{cited}").format(
+                    kind=kind, cited=cite(line.sources)
+                )
             elif line.class_title:
-                text += f" ({_e(line.class_title)})"
-            text += "."
+                text += _(" ({title})").format(title=_e(line.class_title))
+            text += _(".")
             if line.comparison:
                 text += f" {_e(line.comparison)}"
             text += f' <span class="caution">{_e(line.caution)}</span>'
@@ -430,23 +506,29 @@ def _medicines(report: DoctorReport, cite: _Cites) -> list[str]:
 
 
 def _elsewhere(report: DoctorReport, cite: _Cites) -> list[str]:
-    out = ['<section class="elsewhere">', "<h2>Signs that point elsewhere</h2>"]
+    out = ['<section class="elsewhere">', "<h2>" + _e(_("Signs that point elsewhere")) + "</h2>"]
     if not report.elsewhere:
-        out += ["<p>No other symptom was logged with the cramps.</p>", "</section>"]
+        out += [
+            "<p>" + _e(_("No other symptom was logged with the cramps.")) + "</p>",
+            "</section>",
+        ]
         return out
     out.append(
-        '<table><thead><tr><th>Logged symptom</th><th class="num">Cramps</th>'
-        "<th>Nights</th><th>May point to</th></tr></thead><tbody>"
+        "<table><thead><tr><th>" + _e(_("Logged symptom")) + "</th>"
+        '<th class="num">' + _e(_("Cramps")) + "</th>"
+        "<th>" + _e(_("Nights")) + "</th><th>" + _e(_("May point to")) + "</th></tr></thead><tbody>"
     )
     for line in report.elsewhere:
         points = line.lookalike_title or line.points_to or "-"
         if line.lookalike_title and line.points_to:
-            points = f"{line.lookalike_title}: {line.points_to}"
+            points = _("{title}: {points_to}").format(
+                title=line.lookalike_title, points_to=line.points_to
+            )
         if line.sign:
             points = (
-                f"{points}; also a warning sign (above)"
+                _("{points}; also a warning sign (above)").format(points=points)
                 if points != "-"
-                else "a warning sign: see Warning signs met"
+                else _("a warning sign: see Warning signs met")
             )
         out.append(
             f'<tr><td>{_e(line.label)}</td><td class="num">{line.count}</td>'
@@ -458,17 +540,26 @@ def _elsewhere(report: DoctorReport, cite: _Cites) -> list[str]:
 
 
 def _what_helped(report: DoctorReport) -> list[str]:
-    out = ['<section class="helped">', "<h2>What helped, in the person's own words</h2>"]
+    title = _("What helped, in the person's own words")
+    out = [
+        '<section class="helped">',
+        f"<h2>{_e(title)}</h2>",
+    ]
     if not report.what_helped:
-        out.append("<p>No relief was logged.</p>")
+        out.append("<p>" + _e(_("No relief was logged.")) + "</p>")
     else:
         out.append(
-            '<table><thead><tr><th>Relief</th><th class="num">Used</th>'
-            '<th class="num">Median</th><th class="num">Longest</th>'
-            "<th>Their notes</th></tr></thead><tbody>"
+            "<table><thead><tr><th>" + _e(_("Relief")) + "</th>"
+            '<th class="num">' + _e(_("Used")) + "</th>"
+            '<th class="num">'
+            + _e(_("Median"))
+            + '</th><th class="num">'
+            + _e(_("Longest"))
+            + "</th>"
+            "<th>" + _e(_("Their notes")) + "</th></tr></thead><tbody>"
         )
         for line in report.what_helped:
-            words = "; ".join(f"\u201c{word}\u201d" for word in line.words) or "-"
+            words = _("; ").join(f"\u201c{word}\u201d" for word in line.words) or "-"
             out.append(
                 f'<tr><td>{_e(line.title or line.id)}</td><td class="num">{line.uses}</td>'
                 f'<td class="num">{_e(_minutes(line.median_minutes))}</td>'
@@ -485,7 +576,11 @@ def _what_helped(report: DoctorReport) -> list[str]:
 def _questions(report: DoctorReport, cite: _Cites) -> list[str]:
     if not report.questions:
         return []
-    out = ['<section class="questions">', "<h2>Questions to ask the doctor</h2>", "<ol>"]
+    out = [
+        '<section class="questions">',
+        "<h2>" + _e(_("Questions to ask the doctor")) + "</h2>",
+        "<ol>",
+    ]
     out += [
         f"<li>{_e(question.text)}{cite(question.sources)}</li>" for question in report.questions
     ]
@@ -511,21 +606,41 @@ def _sources(report: DoctorReport) -> list[str]:
         )
     return [
         '<section class="sources">',
-        "<h2>Sources</h2>",
+        "<h2>" + _e(_("Sources")) + "</h2>",
         f"<p>{' '.join(cited)}</p>",
         "</section>",
     ]
 
 
 def _entries(report: DoctorReport) -> list[str]:
+    from cramp_cli.render.doctor_text import side_word
+
     names = {share.id: share.name for share in report.summary.muscles if share.name}
     reliefs = {line.id: line.title for line in report.what_helped if line.title}
     out = [
         '<section class="entries">',
-        f"<h2>Every entry ({len(report.entries)})</h2>",
-        "<table><thead><tr><th>When</th><th>Muscle</th><th>Side</th>"
-        '<th class="num">Minutes</th><th class="num">Severity</th><th>Woke</th>'
-        "<th>Relief</th><th>Symptoms</th><th>Note</th></tr></thead><tbody>",
+        "<h2>" + _e(_("Every entry ({count})").format(count=len(report.entries))) + "</h2>",
+        "<table><thead><tr>"
+        "<th>"
+        + _e(_("When"))
+        + "</th><th>"
+        + _e(_("Muscle"))
+        + "</th><th>"
+        + _e(_("Side"))
+        + "</th>"
+        '<th class="num">'
+        + _e(_("Minutes"))
+        + '</th><th class="num">'
+        + _e(_("Severity"))
+        + "</th>"
+        "<th>"
+        + _e(_("Woke"))
+        + "</th><th>"
+        + _e(_("Relief"))
+        + "</th><th>"
+        + _e(_("Symptoms"))
+        + "</th>"
+        "<th>" + _e(_("Note")) + "</th></tr></thead><tbody>",
     ]
     for entry in report.entries:
         minutes = "-" if entry.minutes is None else f"{entry.minutes:g}"
@@ -534,8 +649,11 @@ def _entries(report: DoctorReport) -> list[str]:
         symptoms = ", ".join(getattr(entry, "symptoms", ())) or "-"
         out.append(
             f"<tr><td>{_e(entry.local_time)}</td><td>{_e(names.get(entry.muscle, entry.muscle))}"
-            f'</td><td>{_e(entry.side or "-")}</td><td class="num">{_e(minutes)}</td>'
-            f'<td class="num">{_e(severity)}</td><td>{"yes" if entry.woke else "no"}</td>'
+            f"</td><td>{_e(side_word(entry.side) if entry.side else '-')}</td>"
+            f'<td class="num">{_e(minutes)}</td>'
+            f'<td class="num">{_e(severity)}</td><td>'
+            + _e(_("yes") if entry.woke else _("no"))
+            + f"</td>"
             f"<td>{_e(relief)}</td><td>{_e(symptoms)}</td><td>{_e(entry.note)}</td></tr>"
         )
     out += ["</tbody></table>", "</section>"]

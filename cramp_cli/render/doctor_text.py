@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from cramp_cli.diary import day_words
 from cramp_cli.diary.models import Entry, format_minutes
 from cramp_cli.diary.results import (
     DoctorReport,
@@ -22,27 +23,55 @@ from cramp_cli.diary.results import (
     SymptomLine,
     WeekNights,
 )
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.models import NO_ADDRESS
-from cramp_cli.render.markdown_text import counted, esc, table
+from cramp_cli.render.markdown_text import esc, table
 
-TITLE = "Night-time leg cramps: diary summary for a clinician"
+TITLE = N_("Night-time leg cramps: diary summary for a clinician")
 BAR_WIDTH = 28
+day = day_words.day
+short_day = day_words.short_day
+
+# Words of the page that name a value of the diary (the value itself stays in JSON and CSV).
+SIDE_WORDS = {
+    "left": N_("left"),
+    "right": N_("right"),
+    "both": N_("both"),
+    "not given": N_("not given"),
+}
+LEVEL_WORDS = {
+    "emergency": N_("emergency"),
+    "urgent": N_("urgent"),
+    "see-doctor": N_("see-doctor"),
+    "self-care": N_("self-care"),
+}
 
 
-def day(value: date) -> str:
-    """6 Dec 2026 (English month names whatever the locale)."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+def side_word(side: str) -> str:
+    return _(SIDE_WORDS[side]) if side in SIDE_WORDS else side
 
 
-def short_day(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]}"
+def level_word(level: str) -> str:
+    return _(LEVEL_WORDS[level]) if level in LEVEL_WORDS else level
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+def nights_count(count: int) -> str:
+    return (_("{count} night") if count == 1 else _("{count} nights")).format(count=f"{count:,}")
+
+
+def cramps_count(count: int) -> str:
+    return (_("{count} cramp") if count == 1 else _("{count} cramps")).format(count=f"{count:,}")
+
+
+def heading(title: str, under: str) -> list[str]:
+    """A plain-text heading, underlined to its width in columns."""
+    return [title, under * day_words.cells(title)]
 
 
 def minutes(value: float | None) -> str:
-    return "not timed" if value is None else f"{format_minutes(value)} min"
+    if value is None:
+        return _("not timed")
+    return _("{minutes} min").format(minutes=format_minutes(value))
 
 
 def percent(share: float | None) -> str:
@@ -50,41 +79,54 @@ def percent(share: float | None) -> str:
 
 
 def shares(items: tuple[Share, ...]) -> str:
-    return ", ".join(
-        f"{item.name or item.id} {item.count} ({percent(item.share)})" for item in items
+    return _(", ").join(
+        _("{name} {count} ({share})").format(
+            name=item.name or side_word(item.id), count=item.count, share=percent(item.share)
+        )
+        for item in items
     )
 
 
 def period_line(period: Period) -> str:
-    nights = "night" if period.nights == 1 else "nights"
-    cramps = "cramp" if period.cramps == 1 else "cramps"
-    return (
-        f"{short_day(period.first_night)} to {day(period.last_night)} "
-        f"({counted(period.days, 'night')}): "
-        f"{period.nights} {nights} with cramps ({period.nights_per_week:g} a week), "
-        f"{period.cramps} {cramps}, median {minutes(period.median_minutes)}"
+    return _(
+        "{first} to {last} ({days}): {nights} with cramps ({per_week} a week), "
+        "{cramps}, median {median}"
+    ).format(
+        first=short_day(period.first_night),
+        last=day(period.last_night),
+        days=nights_count(period.days),
+        nights=nights_count(period.nights),
+        per_week=f"{period.nights_per_week:g}",
+        cramps=cramps_count(period.cramps),
+        median=minutes(period.median_minutes),
     )
 
 
 def nights_list(nights: tuple[date, ...], most: int = 12) -> str:
     shown = [day(night) for night in nights[:most]]
     more = len(nights) - most
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    listed = _(", ").join(shown)
+    return _("{listed} and {more} more").format(listed=listed, more=more) if more > 0 else listed
 
 
 def header_lines(report: DoctorReport) -> list[tuple[str, str]]:
     header = report.header
     return [
         (
-            "Period",
-            f"{day(header.first_night)} to {day(header.last_night)} "
-            f"({counted(header.days, 'night')})",
+            _("Period"),
+            _("{first} to {last} ({days})").format(
+                first=day(header.first_night),
+                last=day(header.last_night),
+                days=nights_count(header.days),
+            ),
         ),
         (
-            "Nights with a cramp",
-            f"{header.nights_with_cramps} ({counted(header.cramps, 'cramp')} in all)",
+            _("Nights with a cramp"),
+            _("{nights} ({cramps} in all)").format(
+                nights=header.nights_with_cramps, cramps=cramps_count(header.cramps)
+            ),
         ),
-        ("Printed", day(header.printed)),
+        (_("Printed"), day(header.printed)),
     ]
 
 
@@ -92,24 +134,35 @@ def summary_lines(report: DoctorReport) -> list[tuple[str, str]]:
     summary = report.summary
     rows = [
         (
-            "How often",
-            f"{summary.nights_per_week:g} nights with cramps a week, {summary.cramps_per_week:g} "
-            f"cramps a week, over {summary.weeks:g} weeks",
+            _("How often"),
+            _(
+                "{nights} nights with cramps a week, {cramps} cramps a week, over {weeks} weeks"
+            ).format(
+                nights=f"{summary.nights_per_week:g}",
+                cramps=f"{summary.cramps_per_week:g}",
+                weeks=f"{summary.weeks:g}",
+            ),
         ),
         (
-            "How long",
-            f"median {minutes(summary.median_minutes)}, longest "
-            f"{minutes(summary.longest_minutes)} ({summary.timed_cramps} of "
-            f"{counted(report.header.cramps, 'cramp')} timed)",
+            _("How long"),
+            _("median {median}, longest {longest} ({timed} of {cramps} timed)").format(
+                median=minutes(summary.median_minutes),
+                longest=minutes(summary.longest_minutes),
+                timed=summary.timed_cramps,
+                cramps=cramps_count(report.header.cramps),
+            ),
         ),
-        ("Muscles", shares(summary.muscles) or "-"),
-        ("Sides", shares(summary.sides) or "-"),
+        (_("Muscles"), shares(summary.muscles) or "-"),
+        (_("Sides"), shares(summary.sides) or "-"),
         (
-            "Woke them",
-            f"{summary.woke} of {counted(report.header.cramps, 'cramp')} "
-            f"({percent(summary.woke_share)})",
+            _("Woke them"),
+            _("{woke} of {cramps} ({share})").format(
+                woke=summary.woke,
+                cramps=cramps_count(report.header.cramps),
+                share=percent(summary.woke_share),
+            ),
         ),
-        ("Time of night", shares(summary.times) or "-"),
+        (_("Time of night"), shares(summary.times) or "-"),
     ]
     return rows
 
@@ -123,7 +176,7 @@ def week_note(week: WeekNights) -> str:
     if not week.partial:
         return ""
     length = (week.end - week.start).days + 1
-    return f" (partial: {length} of 7 nights)"
+    return _(" (partial: {length} of 7 nights)").format(length=length)
 
 
 def bar(nights: int) -> str:
@@ -132,17 +185,22 @@ def bar(nights: int) -> str:
 
 
 def medicine_lines(line: MedicineLine) -> Iterator[str]:
-    dates = f"since {day(line.since)}" if line.since else "start date not given"
+    if line.since:
+        dates = _("since {date}").format(date=day(line.since))
+    else:
+        dates = _("start date not given")
     if line.stopped:
-        dates += f", stopped {day(line.stopped)}"
-    head = f"{line.name}: {dates}."
+        dates += _(", stopped {date}").format(date=day(line.stopped))
+    head = _("{name}: {dates}.").format(name=line.name, dates=dates)
     if line.class_title:
-        head += f" Class: {line.class_title}"
+        head += _(" Class: {title}").format(title=line.class_title)
         if line.linked:
-            head += f", may be linked to cramps (sources: {', '.join(line.sources)})"
-        head += "."
+            head += _(", may be linked to cramps (sources: {sources})").format(
+                sources=", ".join(line.sources)
+            )
+        head += _(".")
     if line.note:
-        head += f" Note: {line.note}"
+        head += _(" Note: {note}").format(note=line.note)
     yield head
     if line.comparison:
         yield line.comparison
@@ -150,78 +208,110 @@ def medicine_lines(line: MedicineLine) -> Iterator[str]:
 
 
 def symptom_line(line: SymptomLine) -> str:
-    times = "once" if line.count == 1 else f"{line.count} times"
-    text = f"{line.label}: logged {times} ({nights_list(line.nights)})."
+    times = _("once") if line.count == 1 else _("{count} times").format(count=line.count)
+    text = _("{label}: logged {times} ({nights}).").format(
+        label=line.label, times=times, nights=nights_list(line.nights)
+    )
     if line.lookalike_title:
-        text += f" May suggest: {line.lookalike_title}"
+        text += _(" May suggest: {title}").format(title=line.lookalike_title)
         if line.points_to:
-            text += f" ({line.points_to.rstrip('.')})"
-        text += f". Sources: {', '.join(line.sources)}."
+            text += _(" ({points_to})").format(points_to=line.points_to.rstrip(".。"))
+        text += _(". Sources: {sources}.").format(sources=", ".join(line.sources))
     return text
 
 
 def sign_line(line: SignMet) -> str:
-    return f"{line.title} [{line.level}]: {nights_list(line.nights)}."
+    return _("{title} [{level}]: {nights}.").format(
+        title=line.title, level=level_word(line.level), nights=nights_list(line.nights)
+    )
 
 
 def _advised(sign: SignMet) -> str:
-    return "Advised then" if sign.logged else "cramp's advice for this sign"
+    return _("Advised then") if sign.logged else _("cramp's advice for this sign")
 
 
 def help_line(line: HelpLine) -> str:
-    uses = "1 cramp" if line.uses == 1 else f"{line.uses} cramps"
-    text = f"{line.title or line.id}: used for {uses}"
+    text = _("{title}: used for {uses}").format(
+        title=line.title or line.id, uses=cramps_count(line.uses)
+    )
     if line.timed:
-        text += (
-            f"; those timed lasted a median of {minutes(line.median_minutes)}, longest "
-            f"{minutes(line.longest_minutes)}"
+        text += _("; those timed lasted a median of {median}, longest {longest}").format(
+            median=minutes(line.median_minutes), longest=minutes(line.longest_minutes)
         )
     if line.uses < 5:
-        text += " (too few to compare)"
-    return text + "."
+        text += _(" (too few to compare)")
+    return text + _(".")
 
 
-def entry_cells(entry: Entry) -> list[str]:
+def entry_names(report: DoctorReport) -> dict[str, str]:
+    """In a Chinese report, the names of the ids an entry holds (muscles, reliefs, symptoms);
+    the English report has always shown the ids themselves."""
+    if not day_words.chinese():
+        return {}
+    names = {share.id: share.name for share in report.summary.muscles if share.name}
+    names.update((line.id, line.title) for line in report.what_helped if line.title)
+    names.update((line.word, line.label) for line in report.elsewhere)
+    return names
+
+
+def entry_cells(entry: Entry, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
     return [
         entry.local_time,
-        entry.muscle,
-        entry.side or "-",
+        names.get(entry.muscle, entry.muscle),
+        side_word(entry.side) if entry.side else "-",
         format_minutes(entry.minutes),
         "-" if entry.severity is None else str(entry.severity),
-        "yes" if entry.woke else "no",
-        entry.relief or "-",
-        ", ".join(entry.symptoms) or "-",
+        _("yes") if entry.woke else _("no"),
+        names.get(entry.relief, entry.relief) if entry.relief else "-",
+        _(", ").join(names.get(word, word) for word in entry.symptoms) or "-",
         " ".join(entry.note.split()),
     ]
 
 
-def entry_words(entry: Entry) -> str:
+def entry_words(entry: Entry, names: dict[str, str] | None = None) -> str:
     """One entry as a line of words: '2025-03-04 03:20  calf, left, 2 min, severity 5,
     woke; relief: ...; symptoms: ...; note: ...'."""
-    facts = [entry.muscle, entry.side or "side not given", minutes(entry.minutes)]
+    names = names or {}
+    side = side_word(entry.side) if entry.side else _("side not given")
+    facts = [names.get(entry.muscle, entry.muscle), side, minutes(entry.minutes)]
     if entry.severity is not None:
-        facts.append(f"severity {entry.severity}")
-    facts.append("woke" if entry.woke else "did not wake")
-    text = f"{entry.local_time}  {', '.join(facts)}"
+        facts.append(_("severity {severity}").format(severity=entry.severity))
+    facts.append(_("woke") if entry.woke else _("did not wake"))
+    text = entry.local_time + "  " + _(", ").join(facts)
     if entry.relief:
-        text += f"; relief: {entry.relief}"
+        text += _("; relief: {relief}").format(relief=names.get(entry.relief, entry.relief))
     if entry.symptoms:
-        text += f"; symptoms: {', '.join(entry.symptoms)}"
+        words = _(", ").join(names.get(word, word) for word in entry.symptoms)
+        text += _("; symptoms: {symptoms}").format(symptoms=words)
     note = " ".join(entry.note.split())
-    return text + (f"; note: {note}" if note else "")
+    return text + (_("; note: {note}").format(note=note) if note else "")
 
 
-ENTRY_HEADERS = [
-    "When",
-    "Muscle",
-    "Side",
-    "Minutes",
-    "Severity",
-    "Woke",
-    "Relief",
-    "Symptoms",
-    "Note",
-]
+_ENTRY_HEADERS = (
+    N_("When"),
+    N_("Muscle"),
+    N_("Side"),
+    N_("Minutes"),
+    N_("Severity"),
+    N_("Woke"),
+    N_("Relief"),
+    N_("Symptoms"),
+    N_("Note"),
+)
+
+
+def entry_headers() -> list[str]:
+    return [_(header) for header in _ENTRY_HEADERS]
+
+
+def label_line(label: str, value: str) -> str:
+    """'Period: ...', or '时间段：...' in Chinese."""
+    return _("{label}: {value}").format(label=label, value=value)
+
+
+def question_line(text: str, sources: str) -> str:
+    return _("{text} (sources: {sources})").format(text=text, sources=sources)
 
 
 # ---------------------------------------------------------------- plain
@@ -232,32 +322,30 @@ def render_doctor_plain(report: DoctorReport) -> str:
 
 
 def _plain(report: DoctorReport) -> Iterator[str]:
-    yield TITLE
-    yield "=" * len(TITLE)
+    title = _(TITLE)
+    yield from heading(title, "=")
     for label, value in header_lines(report):
-        yield f"{label}: {value}"
-    yield f"Disclaimer: {report.disclaimer}"
+        yield label_line(label, value)
+    yield label_line(_("Disclaimer"), report.disclaimer)
     yield ""
-    yield "Summary"
-    yield "-------"
+    yield from heading(_("Summary"), "-")
     for label, value in summary_lines(report):
-        yield f"{label}: {value}"
+        yield label_line(label, value)
     yield ""
-    yield "Nights with cramps per week (counted from the first entry)"
+    yield _("Nights with cramps per week (counted from the first entry)")
+    label_width = max([16, *(day_words.cells(week_label(week)) for week in report.weekly)])
     for week in report.weekly:
         yield (
-            f"  {week_label(week):<16} {bar(week.nights):<{BAR_WIDTH}} "
+            f"  {day_words.pad(week_label(week), label_width)} {bar(week.nights):<{BAR_WIDTH}} "
             f"{week.nights}{week_note(week)}"
         ).rstrip()
     yield ""
-    yield "Then and now"
-    yield "------------"
+    yield from heading(_("Then and now"), "-")
     yield from _then_and_now(report)
     yield ""
-    yield "Medicines"
-    yield "---------"
+    yield from heading(_("Medicines"), "-")
     if not report.medicines:
-        yield "None recorded in the diary."
+        yield _("None recorded in the diary.")
     for line in report.medicines:
         first, *rest = medicine_lines(line)
         yield f"- {first}"
@@ -265,64 +353,58 @@ def _plain(report: DoctorReport) -> Iterator[str]:
             yield f"  {text}"
     yield report.medicine_note
     yield ""
-    yield "Signs that point elsewhere"
-    yield "--------------------------"
+    yield from heading(_("Signs that point elsewhere"), "-")
     if not report.elsewhere:
-        yield "None logged."
+        yield _("None logged.")
     for symptom in report.elsewhere:
         yield f"- {symptom_line(symptom)}"
     yield ""
-    yield "Warning signs met"
-    yield "-----------------"
+    yield from heading(_("Warning signs met"), "-")
     if not report.warning_signs:
-        yield "None in the diary."
+        yield _("None in the diary.")
     for sign in report.warning_signs:
         yield f"- {sign_line(sign)}"
         for advice in sign.advised:
-            yield f"  {_advised(sign)}: {advice}"
+            yield f"  {label_line(_advised(sign), advice)}"
     yield ""
-    yield "What helped, in their own words"
-    yield "-------------------------------"
+    yield from heading(_("What helped, in their own words"), "-")
     if not report.what_helped:
-        yield "No relief recorded."
+        yield _("No relief recorded.")
     for relief in report.what_helped:
         yield f"- {help_line(relief)}"
         for words in relief.words:
-            yield f'  "{words}"'
+            yield "  " + _('"{words}"').format(words=words)
     if report.what_helped_note:
         yield report.what_helped_note
     yield ""
-    yield "Questions to ask the doctor"
-    yield "---------------------------"
+    yield from heading(_("Questions to ask the doctor"), "-")
     for question in report.questions:
-        yield f"- {question.text} (sources: {', '.join(question.sources)})"
+        yield f"- {question_line(question.text, ', '.join(question.sources))}"
     if report.sources:
         yield ""
-        yield "Sources"
-        yield "-------"
+        yield from heading(_("Sources"), "-")
         for source in report.sources:
             where = f" {source.url}" if source.url and source.url != NO_ADDRESS else ""
             yield f"- {source.id}: {source.title}. {source.publisher}, {source.year}.{where}"
     if report.entries:
         yield ""
-        yield "Every entry"
-        yield "-----------"
-        yield "\t".join(ENTRY_HEADERS)
+        yield from heading(_("Every entry"), "-")
+        yield "\t".join(entry_headers())
         for entry in report.entries:
-            yield "\t".join(entry_cells(entry))
+            yield "\t".join(entry_cells(entry, entry_names(report)))
 
 
 def _then_and_now(report: DoctorReport) -> Iterator[str]:
     compared = report.then_and_now
     if compared.then is None or compared.now is None:
-        yield "The diary is too short to compare."
+        yield _("The diary is too short to compare.")
         return
     if compared.split == "four-weeks":
-        yield "The first 4 weeks of the diary against the last 4:"
+        yield _("The first 4 weeks of the diary against the last 4:")
     else:
-        yield "The first half of the diary against the second:"
-    yield f"- Then: {period_line(compared.then)}"
-    yield f"- Now: {period_line(compared.now)}"
+        yield _("The first half of the diary against the second:")
+    yield "- " + label_line(_("Then"), period_line(compared.then))
+    yield "- " + label_line(_("Now"), period_line(compared.now))
     if compared.caveat:
         yield compared.caveat
 
@@ -335,38 +417,38 @@ def render_doctor_markdown(report: DoctorReport) -> str:
 
 
 def _markdown(report: DoctorReport) -> Iterator[str]:
-    yield f"# {TITLE}"
+    yield f"# {_(TITLE)}"
     yield ""
     for label, value in header_lines(report):
-        yield f"- **{label}:** {esc(value)}"
+        yield f"- **{label}" + _(":") + f"** {esc(value)}"
     yield ""
     yield f"*{esc(report.disclaimer)}*"
     yield ""
-    yield "## Summary"
+    yield "## " + _("Summary")
     yield ""
     for label, value in summary_lines(report):
-        yield f"- **{label}:** {esc(value)}"
+        yield f"- **{label}" + _(":") + f"** {esc(value)}"
     yield ""
-    yield "### Nights with cramps per week"
+    yield "### " + _("Nights with cramps per week")
     yield ""
-    yield "Counted from the first entry; a partial week is marked."
+    yield _("Counted from the first entry; a partial week is marked.")
     yield ""
     yield from table(
-        ["Week", "Nights with cramps", "Cramps"],
+        [_("Week"), _("Nights with cramps"), _("Cramps")],
         (
             [week_label(week) + week_note(week), str(week.nights), str(week.cramps)]
             for week in report.weekly
         ),
     )
-    yield "## Then and now"
+    yield "## " + _("Then and now")
     yield ""
     for line in _then_and_now(report):
         yield esc(line) if not line.startswith("- ") else "- " + esc(line[2:])
     yield ""
-    yield "## Medicines"
+    yield "## " + _("Medicines")
     yield ""
     if not report.medicines:
-        yield "None recorded in the diary."
+        yield _("None recorded in the diary.")
         yield ""
     for medicine in report.medicines:
         first, *rest = medicine_lines(medicine)
@@ -377,26 +459,30 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         yield ""
     yield f"**{esc(report.medicine_note)}**"
     yield ""
-    yield "## Signs that point elsewhere"
+    yield "## " + _("Signs that point elsewhere")
     yield ""
     if not report.elsewhere:
-        yield "None logged."
+        yield _("None logged.")
     for symptom in report.elsewhere:
         yield f"- {esc(symptom_line(symptom))}"
     yield ""
-    yield "## Warning signs met"
+    yield "## " + _("Warning signs met")
     yield ""
     if not report.warning_signs:
-        yield "None in the diary."
+        yield _("None in the diary.")
     for sign in report.warning_signs:
-        yield f"- **{esc(sign.title)}** ({sign.level}): {esc(nights_list(sign.nights))}."
+        yield _("- **{title}** ({level}): {nights}.").format(
+            title=esc(sign.title),
+            level=level_word(sign.level),
+            nights=esc(nights_list(sign.nights)),
+        )
         for advice in sign.advised:
-            yield f"  {_advised(sign)}: {esc(advice)}"
+            yield f"  {label_line(_advised(sign), esc(advice))}"
     yield ""
-    yield "## What helped, in their own words"
+    yield "## " + _("What helped, in their own words")
     yield ""
     if not report.what_helped:
-        yield "No relief recorded."
+        yield _("No relief recorded.")
     for relief in report.what_helped:
         yield f"- {esc(help_line(relief))}"
         for words in relief.words:
@@ -405,13 +491,13 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
         yield ""
         yield esc(report.what_helped_note)
     yield ""
-    yield "## Questions to ask the doctor"
+    yield "## " + _("Questions to ask the doctor")
     yield ""
     for question in report.questions:
-        yield f"- {esc(question.text)} (sources: {esc(', '.join(question.sources))})"
+        yield f"- {question_line(esc(question.text), esc(', '.join(question.sources)))}"
     yield ""
     if report.sources:
-        yield "## Sources"
+        yield "## " + _("Sources")
         yield ""
         for source in report.sources:
             where = f" <{source.url}>" if source.url and source.url != NO_ADDRESS else ""
@@ -421,9 +507,10 @@ def _markdown(report: DoctorReport) -> Iterator[str]:
             )
         yield ""
     if report.entries:
-        yield "## Every entry"
+        yield "## " + _("Every entry")
         yield ""
-        yield from table(ENTRY_HEADERS, (entry_cells(entry) for entry in report.entries))
+        names = entry_names(report)
+        yield from table(entry_headers(), (entry_cells(entry, names) for entry in report.entries))
 
 
 # ---------------------------------------------------------------- rich (the terminal)
@@ -443,7 +530,8 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for label, value in rows:
-            table.add_row(label, Text(value))
+            # Chinese has no spaces to wrap at: a long run folds instead of being cut.
+            table.add_row(label, Text(value, overflow="fold" if day_words.chinese() else None))
         return table
 
     def section(title: str, lines: Iterator[str] | list[str]) -> Any:
@@ -453,65 +541,72 @@ def rich_doctor(report: DoctorReport) -> list[Any]:
             text.append(f"\n{line}", style="none")
         return text
 
-    parts: list[Any] = [Text(TITLE, style="bold"), grid(header_lines(report))]
+    parts: list[Any] = [Text(_(TITLE), style="bold"), grid(header_lines(report))]
     parts.append(Text(report.disclaimer, style="italic"))
-    parts.append(section("Summary", []))
+    parts.append(section(_("Summary"), []))
     parts.append(grid(summary_lines(report)))
     chart = Table(
-        title="Nights with cramps per week (from the first entry)",
+        title=_("Nights with cramps per week (from the first entry)"),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
     )
-    chart.add_column("Week", no_wrap=True)
-    chart.add_column("Nights", justify="right", no_wrap=True)
+    chart.add_column(_("Week"), no_wrap=True)
+    chart.add_column(_("Nights"), justify="right", no_wrap=True)
     chart.add_column("")
     for week in report.weekly:
         label = week_label(week)
         if week.partial:  # on a line of its own: a narrow screen cuts nothing
-            label += f"\npartial: {(week.end - week.start).days + 1} of 7 nights"
+            length = (week.end - week.start).days + 1
+            label += "\n" + _("partial: {length} of 7 nights").format(length=length)
         chart.add_row(label, str(week.nights), Bar(week.nights / 7, BAR_WIDTH))
     parts.append(chart)
-    parts.append(section("Then and now", list(_then_and_now(report))))
-    medicines: list[str] = [] if report.medicines else ["None recorded in the diary."]
+    parts.append(section(_("Then and now"), list(_then_and_now(report))))
+    medicines: list[str] = [] if report.medicines else [_("None recorded in the diary.")]
     for line in report.medicines:
         first, *rest = medicine_lines(line)
         medicines += [f"- {first}", *(f"  {text}" for text in rest)]
-    parts.append(section("Medicines", [*medicines, report.medicine_note]))
+    parts.append(section(_("Medicines"), [*medicines, report.medicine_note]))
     parts.append(
         section(
-            "Signs that point elsewhere",
-            [f"- {symptom_line(line)}" for line in report.elsewhere] or ["None logged."],
+            _("Signs that point elsewhere"),
+            [f"- {symptom_line(line)}" for line in report.elsewhere] or [_("None logged.")],
         )
     )
-    signs: list[str] = [] if report.warning_signs else ["None in the diary."]
+    signs: list[str] = [] if report.warning_signs else [_("None in the diary.")]
     for sign in report.warning_signs:
-        signs += [f"- {sign_line(sign)}", *(f"  {_advised(sign)}: {text}" for text in sign.advised)]
-    parts.append(section("Warning signs met", signs))
-    helped: list[str] = [] if report.what_helped else ["No relief recorded."]
+        signs += [
+            f"- {sign_line(sign)}",
+            *(f"  {label_line(_advised(sign), text)}" for text in sign.advised),
+        ]
+    parts.append(section(_("Warning signs met"), signs))
+    helped: list[str] = [] if report.what_helped else [_("No relief recorded.")]
     for relief in report.what_helped:
-        helped += [f"- {help_line(relief)}", *(f'  "{words}"' for words in relief.words)]
+        helped += [
+            f"- {help_line(relief)}",
+            *("  " + _('"{words}"').format(words=words) for words in relief.words),
+        ]
     if report.what_helped_note:
         helped.append(report.what_helped_note)
-    parts.append(section("What helped, in their own words", helped))
+    parts.append(section(_("What helped, in their own words"), helped))
     parts.append(
         section(
-            "Questions to ask the doctor",
-            [f"- {q.text} (sources: {', '.join(q.sources)})" for q in report.questions],
+            _("Questions to ask the doctor"),
+            [f"- {question_line(q.text, ', '.join(q.sources))}" for q in report.questions],
         )
     )
     if report.sources:
         parts.append(
             section(
-                "Sources",
+                _("Sources"),
                 [f"- {s.id}: {s.title}. {s.publisher}, {s.year}." for s in report.sources],
             )
         )
     if report.entries:  # lines, not a table: nine columns do not fit a narrow screen
         parts.append(
             section(
-                "Every entry",
-                [entry_words(entry) for entry in report.entries],
+                _("Every entry"),
+                [entry_words(entry, entry_names(report)) for entry in report.entries],
             )
         )
     return parts

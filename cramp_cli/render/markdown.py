@@ -12,7 +12,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.render.markdown_text import esc, table
 from cramp_cli.results import (
     CheckResult,
@@ -44,8 +44,19 @@ from cramp_cli.wording import (
     USER_CLAIM,
     grade_label,
     grade_words_for,
+    level_with_id,
     shown_grade,
 )
+
+
+def _bold_label(label: str, value: str) -> str:
+    """'**Hold:** value'."""
+    return _("**{label}:** {value}").format(label=label, value=value)
+
+
+def _cramp_in(muscle_name: str) -> str:
+    """'Cramp in the back of the calf', escaped."""
+    return _("Cramp in the {muscle}").format(muscle=esc(muscle_name.lower()))
 
 
 def _ref_grade(ref: EntryRef) -> str:
@@ -60,7 +71,7 @@ def _claim(entry_id: str, user_claims: tuple[str, ...]) -> str:
 
 def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> Iterator[str]:
     yield from table(
-        ["Id", "Title", "Evidence", "Summary"],
+        [_("Id"), _("Title"), _("Evidence"), _("Summary")],
         (
             [
                 item.id,
@@ -74,9 +85,9 @@ def _items_table(items: Iterable[Item], user_claims: tuple[str, ...] = ()) -> It
 
 
 def _in_short(counts: str, best: Iterable[Item], user_claims: tuple[str, ...]) -> Iterator[str]:
-    yield f"**In short:** {esc(counts)}."
+    yield _("**In short:** {counts}.").format(counts=esc(counts))
     yield ""
-    yield "**Best supported:**"
+    yield _("**Best supported:**")
     yield ""
     for number, item in enumerate(best, start=1):
         grade = shown_grade(grade_label(item.evidence), item.id in user_claims)
@@ -85,11 +96,13 @@ def _in_short(counts: str, best: Iterable[Item], user_claims: tuple[str, ...]) -
 
 
 def _why(result: WhyResult) -> Iterator[str]:
-    yield "# What can bring on night leg cramps"
+    yield "# " + _("What can bring on night leg cramps")
     yield ""
     if result.items:
         yield from _in_short(
-            f"{len(result.items)} causes: {grade_counts(result.items)}",
+            _("{count} causes: {grades}").format(
+                count=len(result.items), grades=grade_counts(result.items)
+            ),
             result.best_items(),
             result.user_claims,
         )
@@ -104,28 +117,30 @@ def _relief(item: Relief, user_claims: tuple[str, ...] = (), details: bool = Tru
     yield f"## {esc(item.title)} (`{item.id}`)"
     yield ""
     if item.direction:
-        yield f"**Stretch:** {esc(item.direction)}"
+        yield _bold_label(_("Stretch"), esc(item.direction))
         yield ""
     for number, step in enumerate(item.steps, start=1):
         yield f"{number}. {esc(step)}"
     yield ""
-    yield f"**Hold:** {esc(item.hold)}  "
-    claim = _claim(item.id, user_claims)
+    yield _bold_label(_("Hold"), esc(item.hold)) + "  "
+    label = _("Evidence") + _claim(item.id, user_claims)
     if not details:
         note = caveat(item.evidence)
-        yield f"**Evidence{claim}:** {grade_label(item.evidence)}" + (
-            f": {esc(note)}" if note else ""
+        yield _bold_label(label, grade_label(item.evidence)) + (
+            _(": {meaning}").format(meaning=esc(note)) if note else ""
         )
         yield ""
         return
-    yield f"**Evidence{claim}:** {grade_label(item.evidence)}: {esc(item.evidence.note)}"
+    yield _bold_label(label, grade_label(item.evidence)) + _(": {meaning}").format(
+        meaning=esc(item.evidence.note)
+    )
     yield ""
     yield esc(item.details)
     yield ""
     if item.article_claim:
-        yield f"**The original article:** {esc(item.article_claim)}"
+        yield _bold_label(_("The original article"), esc(item.article_claim))
         yield ""
-    yield f"**Sources:** {', '.join(f'`{source}`' for source in item.sources)}"
+    yield _bold_label(_("Sources"), ", ".join(f"`{source}`" for source in item.sources))
     yield ""
 
 
@@ -135,21 +150,23 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
         yield f"> {esc(note)}"
         yield ""
     if result.muscle is not None:
-        yield f"# Cramp in the {esc(result.muscle.name.lower())} (`{result.muscle.id}`)"
+        yield f"# {_cramp_in(result.muscle.name)} (`{result.muscle.id}`)"
         yield ""
         yield esc(result.muscle.cramp_pulls)
         yield ""
     elif not main:
-        yield "# What to do for a cramp"
+        yield "# " + _("What to do for a cramp")
         yield ""
-        yield "## First, stretch the cramping muscle"
+        yield "## " + _("First, stretch the cramping muscle")
         yield ""
         yield esc(_(STRETCH_FIRST))
         yield ""
         for muscle in result.muscles:
-            yield (
-                f"- `cramp relieve {muscle_word(muscle)}`: {esc(muscle.name)}. "
-                f"{esc(muscle.cramp_pulls)}"
+            about = _("{muscle}. {pulls}").format(
+                muscle=esc(muscle.name), pulls=esc(muscle.cramp_pulls)
+            )
+            yield f"- `cramp relieve {muscle_word(muscle)}`" + _(": {meaning}").format(
+                meaning=about
             )
         yield ""
     for item in main:
@@ -159,15 +176,15 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
             if item not in main:
                 yield from _relief(item, result.user_claims)
     elif result.also_helps():
-        yield "## Also helps"
+        yield "## " + _("Also helps")
         yield ""
         for item in result.also_helps():
             grade = shown_grade(grade_label(item.evidence), item.id in result.user_claims)
             yield f"- {esc(item.title)} (`{item.id}`): {grade}"
         yield ""
-        yield "The steps and evidence of each: `cramp relieve --details`."
+        yield _("The steps and evidence of each: `cramp relieve --details`.")
         yield ""
-    yield f"> **When to get help:** {esc(result.safety)}"
+    yield "> " + _bold_label(_("When to get help"), esc(result.safety))
     yield ""
 
 
@@ -177,7 +194,7 @@ def _now(result: NowResult) -> Iterator[str]:
         yield ""
     for stretch in result.stretches:
         grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
-        yield f"# Cramp in the {esc(stretch.muscle.name.lower())}"
+        yield f"# {_cramp_in(stretch.muscle.name)}"
         yield ""
         yield f"## {esc(stretch.title)} ({grade})"
         yield ""
@@ -195,11 +212,11 @@ def _now(result: NowResult) -> Iterator[str]:
 
 def _prevent(result: PreventResult) -> Iterator[str]:
     if result.top:
-        yield "# The best-supported things you can do"
+        yield "# " + _("The best-supported things you can do")
         yield ""
         yield from _items_table(result.best_items(), result.user_claims)
     else:
-        yield "# How to make night cramps less likely"
+        yield "# " + _("How to make night cramps less likely")
         yield ""
         if result.groups():
             yield from _in_short(result.summary_counts(), result.best_items(), result.user_claims)
@@ -212,12 +229,16 @@ def _prevent(result: PreventResult) -> Iterator[str]:
 
 
 def _muscles(result: MusclesResult) -> Iterator[str]:
-    yield "# Muscles"
+    yield "# " + _("Muscles")
     yield ""
     yield from table(
-        ["Id", "Where", "Also answers to"],
+        [_("Id"), _("Where"), _("Also answers to")],
         ([muscle.id, muscle.name, ", ".join(muscle.aliases)] for muscle in result.items),
     )
+
+
+def _source_headers() -> list[str]:
+    return [_("Id"), _("Title"), _("Publisher"), _("Year"), _("Address")]
 
 
 def _source_row(source: Source) -> list[str]:
@@ -225,12 +246,12 @@ def _source_row(source: Source) -> list[str]:
 
 
 def _sources(result: SourcesResult) -> Iterator[str]:
-    yield "# Sources"
+    yield f"# {_('Sources')}"
     yield ""
     yield from table(
-        ["Id", "Title", "Publisher", "Year", "Authority", "Cited by"],
+        [_("Id"), _("Title"), _("Publisher"), _("Year"), _("Authority"), _("Cited by")],
         (
-            [s.id, s.title, s.publisher, s.year, s.authority or NO_AUTHORITY, str(s.cited_by)]
+            [s.id, s.title, s.publisher, s.year, s.authority or no_authority(), str(s.cited_by)]
             for s in result.items
         ),
     )
@@ -238,22 +259,20 @@ def _sources(result: SourcesResult) -> Iterator[str]:
 
 def _refs(refs: Iterable[EntryRef]) -> Iterator[str]:
     yield from table(
-        ["Kind", "Id", "Title", "Evidence"],
+        [_("Kind"), _("Id"), _("Title"), _("Evidence")],
         ([ref.kind, ref.id, ref.title, _ref_grade(ref)] for ref in refs),
     )
 
 
 def _source(result: SourceResult) -> Iterator[str]:
-    yield "# Source"
+    yield f"# {_('Source')}"
     yield ""
-    yield from table(
-        ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.items)
-    )
+    yield from table(_source_headers(), map(_source_row, result.items))
     for source in result.items:
         for label, shown in source_details(source):
-            yield f"- **{label}:** {esc(shown)}"
+            yield f"- **{labelled(label)}** {esc(shown)}"
         yield ""
-    yield f"## Cited by ({len(result.cited_by)})"
+    yield f"## {_('Cited by ({count})').format(count=len(result.cited_by))}"
     yield ""
     yield from _refs(result.cited_by)
 
@@ -265,58 +284,61 @@ def _show(result: ShowResult) -> Iterator[str]:
     yield ""
     claim = _claim(entry.id, result.user_claims)
     if isinstance(entry, Item):
-        yield f"**Evidence{claim}:** {grade_label(entry.evidence)}: {esc(entry.evidence.note)}"
+        evidence = _("Evidence")
+        graded = labelled(grade_label(entry.evidence), esc(entry.evidence.note))
+        yield f"**{labelled(evidence + claim)}** {graded}"
         yield ""
     for label, shown in entry_fields(entry):
-        yield f"- **{label}:** {esc(shown)}"
+        yield f"- **{labelled(label)}** {esc(shown)}"
     yield ""
     if isinstance(entry, Relief):
         for number, step in enumerate(entry.steps, start=1):
             yield f"{number}. {esc(step)}"
         yield ""
     if result.sources:
-        yield f"## Sources{claim}"
+        yield f"## {_('Sources')}{claim}"
         yield ""
-        yield from table(
-            ["Id", "Title", "Publisher", "Year", "Address"], map(_source_row, result.sources)
-        )
+        yield from table(_source_headers(), map(_source_row, result.sources))
     if result.see_also:
-        yield "## See also"
+        yield f"## {_('See also')}"
         yield ""
         yield from _refs(result.see_also)
 
 
 def _lookalikes(result: LookalikesResult) -> Iterator[str]:
-    yield "# Conditions that can look like a cramp"
+    yield "# " + _("Conditions that can look like a cramp")
     yield ""
     for item in result.items:
         yield f"## {esc(item.title)} (`{item.id}`)"
         yield ""
         yield esc(item.summary)
         yield ""
-        yield f"- **How it differs:** {esc(item.differs)}"
-        yield f"- **Points to it:** {esc(item.points_to)}"
+        yield "- " + _bold_label(_("How it differs"), esc(item.differs))
+        yield "- " + _bold_label(_("Points to it"), esc(item.points_to))
         yield ""
     yield f"> {esc(result.note)}"
     yield ""
 
 
 def _search(result: SearchResult) -> Iterator[str]:
-    yield f"# Search: {esc(result.query)}"
+    yield f"# {_('Search: {query}').format(query=esc(result.query))}"
     yield ""
     if result.items:
         yield from _refs(result.items)
     else:
-        yield "No match."
+        yield _("No match.")
         yield ""
 
 
 def _signs(result: SignsResult) -> Iterator[str]:
-    yield "# Warning signs, in the order they are asked"
+    yield "# " + _("Warning signs, in the order they are asked")
     yield ""
     yield from table(
-        ["Sign", "Level", "Question", "Asked if"],
-        ([s.id, s.level, s.question, ", ".join(s.ask_if) or "always"] for s in result.items),
+        [_("Sign"), _("Level"), _("Question"), _("Asked if")],
+        (
+            [s.id, level_with_id(s.level), s.question, ", ".join(s.ask_if) or _("always")]
+            for s in result.items
+        ),
     )
 
 
@@ -325,38 +347,50 @@ def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
     yield f"# {esc(result.title)}"
     yield ""
     if result.partial_note:
-        yield f"**Incomplete.** {esc(result.partial_note)}"
+        yield _("**Incomplete.** {note}").format(note=esc(result.partial_note))
         yield ""
-    yield f"**Level: {result.level}.** {esc(result.action)}"
+    yield _("**Level: {level}.** {action}").format(
+        level=level_with_id(result.level), action=esc(result.action)
+    )
     yield ""
     leading = result.leading_signs() if signs else []
     for sign in leading:
-        yield f"- **First, for {esc(sign.title.lower())}:** {esc(sign.advice or '')}"
+        yield _("- **First, for {sign}:** {advice}").format(
+            sign=esc(sign.title.lower()), advice=esc(sign.advice or "")
+        )
     if leading:
         yield ""
     yield esc(result.details)
     yield ""
     together = result.combination_rules_fired()
     if together:
-        yield "## Together, these raise the level"
+        yield "## " + _("Together, these raise the level")
         yield ""
         for fired in together:
-            yield f"- {esc(fired.reason)} ({fired.level})"
+            yield _("- {reason} ({level})").format(
+                reason=esc(fired.reason), level=level_with_id(fired.level)
+            )
         yield ""
     if result.items and signs:
-        yield "## Your answers point to"
+        yield "## " + _("Your answers point to")
         yield ""
         for sign in result.items:
-            unsure = " (not sure: counted as yes)" if sign.not_sure else ""
-            yield f"- **{sign.id}** ({sign.level}){unsure}: {esc(sign.wording)}"
+            unsure = _(" (not sure: counted as yes)") if sign.not_sure else ""
+            yield _("- **{id}** ({level}){unsure}: {wording}").format(
+                id=sign.id,
+                level=level_with_id(sign.level),
+                unsure=unsure,
+                wording=esc(sign.wording),
+            )
             if sign.advice and sign not in leading:
-                yield f"  What to do: {esc(sign.advice)}"
+                yield "  " + _("What to do: {text}").format(text=esc(sign.advice))
         yield ""
     if result.explain:
-        yield "## Rules that fired"
+        yield "## " + _("Rules that fired")
         yield ""
         yield from table(
-            ["Rule", "Level", "Why"], ([f.rule, f.level, f.reason] for f in result.fired)
+            [_("Rule"), _("Level"), _("Why")],
+            ([f.rule, level_with_id(f.level), f.reason] for f in result.fired),
         )
     for pointer in result.pointers:
         yield f"- {esc(pointer)}"
@@ -366,7 +400,7 @@ def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
 
 
 def _safety_net(lines: Iterable[str]) -> Iterator[str]:
-    yield "## Safety net"
+    yield "## " + _("Safety net")
     yield ""
     for line in lines:
         yield f"- {esc(line)}"
@@ -374,11 +408,11 @@ def _safety_net(lines: Iterable[str]) -> Iterator[str]:
 
 
 def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
-    yield "# Not assessed"
+    yield "# " + _("Not assessed")
     yield ""
     yield esc(result.message)
     yield ""
-    yield "## Emergency signs"
+    yield "## " + _("Emergency signs")
     yield ""
     for sign in result.emergency_signs:
         yield f"- **{sign.id}**: {esc(sign.question)}"
@@ -424,10 +458,12 @@ _RENDERERS: dict[type[Any], Callable[[Any], Iterator[str]]] = {
     CheckResult: _check,
     NotAssessedResult: _not_assessed,
     KbPathsResult: lambda r: kb_views.markdown_lines(
-        kb_views.plain_paths(r), "Knowledge-base files"
+        kb_views.plain_paths(r), _(kb_views.PATHS_TITLE)
     ),
-    KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), "Where it came from"),
-    KbValidateResult: lambda r: kb_views.markdown_lines(kb_views.plain_validate(r), "Check"),
+    KbShowResult: lambda r: kb_views.markdown_lines(kb_views.plain_show(r), _(kb_views.SHOW_TITLE)),
+    KbValidateResult: lambda r: kb_views.markdown_lines(
+        kb_views.plain_validate(r), _(kb_views.VALIDATE_TITLE)
+    ),
     TrailCheck: kb_views.markdown_trail,
 }
 

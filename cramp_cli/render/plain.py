@@ -11,7 +11,7 @@ from typing import Any
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Item, Relief, Source, Treatment
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, labelled, no_authority, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -42,6 +42,7 @@ from cramp_cli.wording import (
     USER_CLAIM,
     grade_label,
     grade_words_for,
+    level_with_id,
     shown_grade,
     who_can_help,
 )
@@ -54,31 +55,39 @@ def _row(item: Item, user_claims: tuple[str, ...] = ()) -> str:
 
 def _why(result: WhyResult) -> Iterator[str]:
     if result.items:
-        yield f"Summary: {len(result.items)} causes: {grade_counts(result.items)}."
-        yield f"Best supported: {', '.join(result.best) or '-'}"
+        yield _("Summary: {count} causes: {grades}.").format(
+            count=len(result.items), grades=grade_counts(result.items)
+        )
+        yield _best(result.best)
     for item in result.items:
         yield _row(item, result.user_claims)
-    yield f"Note: {result.note}"
-    yield f"Medicines: {result.medicine_safety}"
+    yield _("Note: {text}").format(text=result.note)
+    yield _("Medicines: {text}").format(text=result.medicine_safety)
+
+
+def _best(ids: tuple[str, ...]) -> str:
+    return _("Best supported: {ids}").format(ids=", ".join(ids) or "-")
 
 
 def _relief_lines(item: Relief, result: ReliefResult, steps: bool) -> Iterator[str]:
     yield _row(item, result.user_claims)
     if steps:
         if item.direction:
-            yield f"  Stretch: {item.direction}"
+            yield "  " + _("Stretch: {text}").format(text=item.direction)
         for number, step in enumerate(item.steps, start=1):
             yield f"  {number}. {step}"
-        yield f"  Hold: {item.hold}"
+        yield "  " + _("Hold: {text}").format(text=item.hold)
         if not result.details and caveat(item.evidence):
-            yield f"  Evidence: {caveat(item.evidence)}"
+            yield "  " + _("Evidence: {text}").format(text=caveat(item.evidence))
     if result.details:
         claim = f" ({_(USER_CLAIM)})" if item.id in result.user_claims else ""
-        yield f"  Evidence{claim}: {grade_label(item.evidence)}: {item.evidence.note}"
-        yield f"  Details: {item.details}"
+        yield "  " + _("Evidence{claim}: {grade}: {note}").format(
+            claim=claim, grade=grade_label(item.evidence), note=item.evidence.note
+        )
+        yield "  " + _("Details: {text}").format(text=item.details)
         if item.article_claim:
-            yield f"  The original article: {item.article_claim}"
-        yield f"  Sources: {', '.join(item.sources)}"
+            yield "  " + _("The original article: {text}").format(text=item.article_claim)
+        yield "  " + _("Sources: {ids}").format(ids=", ".join(item.sources))
 
 
 def _relieve(result: ReliefResult) -> Iterator[str]:
@@ -86,35 +95,38 @@ def _relieve(result: ReliefResult) -> Iterator[str]:
     (their steps and evidence with --details)."""
     main = result.main_stretches()
     for note in result.notes:
-        yield f"Note: {note}"
+        yield _("Note: {text}").format(text=note)
     if result.muscle is not None:
-        yield f"Muscle: {result.muscle.id} ({result.muscle.name}). {result.muscle.cramp_pulls}"
+        yield _("Muscle: {id} ({name}). {pulls}").format(
+            id=result.muscle.id, name=result.muscle.name, pulls=result.muscle.cramp_pulls
+        )
     elif not main:
-        yield f"Stretch first: {_(STRETCH_FIRST)}"
+        yield _("Stretch first: {text}").format(text=_(STRETCH_FIRST))
         for muscle in result.muscles:
-            yield f"  cramp relieve {muscle_word(muscle)}\t{muscle.name}. {muscle.cramp_pulls}"
+            about = _("{muscle}. {pulls}").format(muscle=muscle.name, pulls=muscle.cramp_pulls)
+            yield f"  cramp relieve {muscle_word(muscle)}\t{about}"
     for item in main:
         yield from _relief_lines(item, result, steps=True)
     rest = result.also_helps()
     if rest:
-        yield "Also helps:"
+        yield _("Also helps:")
     for item in rest:
         yield from _relief_lines(item, result, steps=result.details)
-    yield f"Safety: {result.safety}"
+    yield _("Safety: {text}").format(text=result.safety)
 
 
 def _now(result: NowResult) -> Iterator[str]:
-    yield from (f"Note: {note}" for note in result.notes)
+    yield from (_("Note: {text}").format(text=note) for note in result.notes)
     for stretch in result.stretches:
         grade = shown_grade(grade_label(stretch.evidence), stretch.user_claim)
-        yield f"Muscle: {stretch.muscle.id} ({stretch.muscle.name})"
+        yield _("Muscle: {id} ({name})").format(id=stretch.muscle.id, name=stretch.muscle.name)
         yield f"{stretch.relief_id}\t{grade}\t{stretch.title}"
         yield from (f"  {number}. {step}" for number, step in enumerate(stretch.steps, start=1))
         if stretch.caveat:
-            yield f"Evidence: {stretch.caveat}"
+            yield _("Evidence: {text}").format(text=stretch.caveat)
         if stretch.after:
-            yield f"After: {stretch.after}"
-    yield f"Warning: {result.warning}"
+            yield _("After: {text}").format(text=stretch.after)
+    yield _("Warning: {text}").format(text=result.warning)
 
 
 def _who_can_help(item: Treatment) -> str:
@@ -124,19 +136,19 @@ def _who_can_help(item: Treatment) -> str:
 
 def _prevent(result: PreventResult) -> Iterator[str]:
     if result.top:
-        yield "Best supported things you can do:"
+        yield _("Best supported things you can do:")
     elif result.groups():
-        yield f"Summary: {result.summary_counts()}."
-        yield f"Best supported: {', '.join(result.best) or '-'}"
+        yield _("Summary: {counts}.").format(counts=result.summary_counts())
+        yield _best(result.best)
     for heading, _short, items in [] if result.top else result.groups():
-        yield f"{heading}:"
+        yield _("{heading}:").format(heading=heading)
         for item in items:
             doctor = f"\t({_who_can_help(item)})" if isinstance(item, Treatment) else ""
             yield f"{_row(item, result.user_claims)}{doctor}"
     if result.top:
         for item in result.best_items():
             yield _row(item, result.user_claims)
-    yield f"Note: {result.note}"
+    yield _("Note: {text}").format(text=result.note)
 
 
 def _muscles(result: MusclesResult) -> Iterator[str]:
@@ -147,7 +159,7 @@ def _muscles(result: MusclesResult) -> Iterator[str]:
 
 
 def _source_line(source: Source) -> str:
-    url = source.url or "no public address"
+    url = source.url or _("no public address")
     return f"{source.id}\t{source.kind}\t{source.year}\t{source.title}\t{source.publisher}\t{url}"
 
 
@@ -162,11 +174,13 @@ def _ref_line(ref: EntryRef) -> str:
 
 def _sources(result: SourcesResult) -> Iterator[str]:
     for item in result.items:
-        url = item.url or "no public address"
-        low = "\tlow authority" if item.low_authority else ""
+        url = item.url or _("no public address")
+        low = "\t" + _("low authority") if item.low_authority else ""
+        cited = _("cited by {count}").format(count=item.cited_by)
+        authority = _("authority: {level}").format(level=item.authority or no_authority())
         yield (
             f"{item.id}\t{item.kind}\t{item.year}\t{item.title}\t{item.publisher}\t{url}"
-            f"\tcited by {item.cited_by}\tauthority: {item.authority or NO_AUTHORITY}{low}"
+            f"\t{cited}\t{authority}{low}"
         )
 
 
@@ -174,10 +188,10 @@ def _source(result: SourceResult) -> Iterator[str]:
     for source in result.items:
         yield _source_line(source)
         for label, shown in source_details(source):
-            yield f"{label}: {shown}"
+            yield labelled(label, shown)
         if source.note:
-            yield f"Note: {source.note}"
-    yield f"Cited by {len(result.cited_by)}:"
+            yield labelled(_("Note"), source.note)
+    yield _("Cited by {count}:").format(count=len(result.cited_by))
     for ref in result.cited_by:
         yield _ref_line(ref)
 
@@ -189,19 +203,21 @@ def _show(result: ShowResult) -> Iterator[str]:
     claim = f" ({_(USER_CLAIM)})" if entry.id in result.user_claims else ""
     if isinstance(entry, Item):
         grade = entry.evidence.grade
-        yield f"Evidence{claim}: {grade} ({grade_label(entry.evidence)}): {entry.evidence.note}"
+        evidence = _("Evidence") + claim
+        graded = labelled(f"{grade} ({grade_label(entry.evidence)})", entry.evidence.note)
+        yield labelled(evidence, graded)
     for label, shown in entry_fields(entry):
-        yield f"{label}: {shown}"
+        yield labelled(label, shown)
     if isinstance(entry, Relief):
-        yield "Steps:"
+        yield labelled(_("Steps"))
         for number, step in enumerate(entry.steps, start=1):
             yield f"  {number}. {step}"
     if result.sources:
-        yield f"Sources{claim}:"
+        yield labelled(_("Sources") + claim)
         for source in result.sources:
             yield _source_line(source)
     if result.see_also:
-        yield "See also:"
+        yield labelled(_("See also"))
         for ref in result.see_also:
             yield _ref_line(ref)
 
@@ -209,18 +225,19 @@ def _show(result: ShowResult) -> Iterator[str]:
 def _lookalikes(result: LookalikesResult) -> Iterator[str]:
     for item in result.items:
         yield f"{item.id}\t{item.title}\t{item.summary}"
-        yield f"  How it differs: {item.differs}"
-        yield f"  Points to it: {item.points_to}"
+        yield "  " + _("How it differs: {text}").format(text=item.differs)
+        yield "  " + _("Points to it: {text}").format(text=item.points_to)
         if item.signs:
-            yield f"  Check: cramp check --sign {','.join(item.signs)}"
-    yield f"Note: {result.note}"
+            signs = f"--sign {','.join(item.signs)}"
+            yield "  " + _("Check: cramp check {signs}").format(signs=signs)
+    yield _("Note: {text}").format(text=result.note)
 
 
 def _search(result: SearchResult) -> Iterator[str]:
     for hit in result.items:
         yield _ref_line(hit)
     if not result.items:
-        yield f"No match for {result.query!r}."
+        yield _("No match for {query}.").format(query=repr(result.query))
 
 
 def _signs(result: SignsResult) -> Iterator[str]:
@@ -232,42 +249,48 @@ def _signs(result: SignsResult) -> Iterator[str]:
 
 def _check(result: CheckResult, *, signs: bool = True) -> Iterator[str]:
     """signs=False: the level and what to do without the signs (a report lists them)."""
-    yield f"Level: {result.level}"
+    yield _("Level: {level}").format(level=level_with_id(result.level))
     if result.partial_note:
-        yield f"Incomplete: {result.partial_note}"
-    yield f"Action: {result.action}"
+        yield _("Incomplete: {note}").format(note=result.partial_note)
+    yield _("Action: {text}").format(text=result.action)
     leading = result.leading_signs() if signs else []
     for sign in leading:
-        yield f"First, for {sign.title.lower()}: {sign.advice}"
+        yield _("First, for {sign}: {advice}").format(sign=sign.title.lower(), advice=sign.advice)
     yield result.details
     for fired in result.combination_rules_fired():
-        yield f"Together: {fired.reason} ({fired.level})"
+        yield _("Together: {reason} ({level})").format(
+            reason=fired.reason, level=level_with_id(fired.level)
+        )
     for sign in result.items if signs else ():
-        unsure = " (you were not sure: counted as yes)" if sign.not_sure else ""
-        yield f"Sign: {sign.id} ({sign.level}){unsure}: {sign.wording}"
+        unsure = _(" (you were not sure: counted as yes)") if sign.not_sure else ""
+        yield _("Sign: {id} ({level}){unsure}: {wording}").format(
+            id=sign.id, level=level_with_id(sign.level), unsure=unsure, wording=sign.wording
+        )
         if sign.advice and sign not in leading:
-            yield f"  What to do: {sign.advice}"
+            yield "  " + _("What to do: {text}").format(text=sign.advice)
         if sign.note:
-            yield f"  Note: {sign.note}"
-        yield f"  Sources: {', '.join(source.id for source in sign.sources)}"
+            yield "  " + _("Note: {text}").format(text=sign.note)
+        yield "  " + _("Sources: {ids}").format(ids=", ".join(s.id for s in sign.sources))
     if result.not_sure:
-        yield "Answers of 'not sure' were counted as yes, to be safe."
+        yield _("Answers of 'not sure' were counted as yes, to be safe.")
     if result.explain:
         for fired in result.fired:
-            yield f"Rule: {fired.rule} -> {fired.level}: {fired.reason}"
+            yield _("Rule: {rule} -> {level}: {reason}").format(
+                rule=fired.rule, level=level_with_id(fired.level), reason=fired.reason
+            )
     for pointer in result.pointers:
-        yield f"Next: {pointer}"
+        yield _("Next: {text}").format(text=pointer)
     for line in result.safety_net:
-        yield f"Safety net: {line}"
+        yield _("Safety net: {text}").format(text=line)
 
 
 def _not_assessed(result: NotAssessedResult) -> Iterator[str]:
-    yield "Level: not assessed"
+    yield _("Level: not assessed")
     yield result.message
     for sign in result.emergency_signs:
-        yield f"Emergency sign: {sign.id}: {sign.question}"
+        yield _("Emergency sign: {id}: {question}").format(id=sign.id, question=sign.question)
     for line in result.safety_net:
-        yield f"Safety net: {line}"
+        yield _("Safety net: {text}").format(text=line)
 
 
 from cramp_cli.render import kb_views  # noqa: E402
@@ -318,5 +341,5 @@ def render_plain(result: Result) -> str:
     render = _RENDERERS.get(type(result)) or _diary_renderers()[type(result)]
     lines = list(render(result))
     if result.ends_with_disclaimer:
-        lines.append(f"Disclaimer: {_(DISCLAIMER)}")
+        lines.append(_("Disclaimer: {text}").format(text=_(DISCLAIMER)))
     return "\n".join(lines) + "\n"

@@ -17,6 +17,9 @@ from rich.style import Style  # noqa: TID251
 from rich.table import Table  # noqa: TID251
 from rich.text import Text  # noqa: TID251
 
+from cramp_cli import i18n
+from cramp_cli.i18n.text import _
+
 WIDE = 10_000  # measure as if the screen had no edge
 READABLE = 10  # a column of text narrower than this reads worse than a list
 
@@ -108,7 +111,7 @@ class FittingTable:
             for column, cell in zip(self.columns[1:], others, strict=True):
                 if column.labelled:
                     line = Text()
-                    line.append(f"{column.header}: ", style="bold")
+                    line.append(_("{label}: ").format(label=column.header), style="bold")
                     line.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
                     yield Padding(line, (0, 0, 0, 4))
                 else:
@@ -203,3 +206,50 @@ def _cells(label: str | Text | None) -> int:
 
 def _as_text(label: str | Text, style: str) -> Text:
     return label.copy() if isinstance(label, Text) else Text(label, style=style)
+
+
+# Chinese has no spaces between words, and Rich wraps only at spaces: a long run of Chinese
+# after a number ("大约 10 分钟，之后……") moved whole to the next line, leaving the number
+# alone at the end of a short one. wrap_between_wide_characters() lets a line break after any
+# wide character instead, as the Chinese line-breaking rule allows: closing punctuation stays
+# with the character before it, opening punctuation with the one after, and a Latin word or
+# number stays whole.
+_WIDE = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
+_CLOSING = "，。、；：？！）》」』”’…%"  # noqa: RUF001
+_OPENING = "（《「『“‘"  # noqa: RUF001
+_WORD = re.compile(
+    rf"\s*(?:[{_OPENING}]*[^\s{_WIDE}{_OPENING}]+[{_CLOSING}]*"  # a Latin word or a number
+    rf"|[{_OPENING}]*[{_WIDE}][{_CLOSING}]*)\s*"  # one wide character
+)
+
+
+_HAS_WIDE = re.compile(f"[{_WIDE}]")
+_rich_words: Any = None
+
+
+def _words(text: str) -> Iterator[tuple[int, int, str]]:
+    """rich._wrap.words with each wide character a word of its own, in a run in Chinese;
+    English runs and text without a wide character wrap as Rich has them, word for word."""
+    if i18n.current() == i18n.ENGLISH or not _HAS_WIDE.search(text):
+        yield from _rich_words(text)
+        return
+    position = 0
+    found = _WORD.match(text, position)
+    while found is not None:
+        start, end = found.span()
+        yield start, end, found.group(0)
+        found = _WORD.match(text, end)
+
+
+def wrap_between_wide_characters() -> None:
+    """Let Rich break lines between wide characters for the rest of this run (a run in
+    Chinese). Text without wide characters wraps exactly as before."""
+    global _rich_words
+    from rich import _wrap  # noqa: TID251
+
+    if _rich_words is None and callable(getattr(_wrap, "words", None)):
+        _rich_words = _wrap.words
+        _wrap.words = _words

@@ -15,11 +15,12 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from cramp_cli.i18n.text import _
+from cramp_cli import i18n
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.kb import title_of
 from cramp_cli.knowledge.models import Cause, Item, Level, Prevention, Relief, Source, Treatment
 from cramp_cli.render import kb_views
-from cramp_cli.render.fields import NO_AUTHORITY, entry_fields, source_details
+from cramp_cli.render.fields import entry_fields, no_authority, source_details
 from cramp_cli.results import (
     CheckResult,
     EntryRef,
@@ -54,6 +55,7 @@ from cramp_cli.wording import (
     grade_label,
     grade_words,
     grade_words_for,
+    level_label,
     shown_grade,
     user_claim_label,
 )
@@ -68,12 +70,12 @@ GRADE_STYLES = {
 }
 
 CAUSE_GROUP_TITLES = {
-    "mechanism": "What a cramp is",
-    "trigger": "Everyday triggers",
-    "body": "Who gets them more often",
-    "condition": "Conditions linked with cramps",
-    "medicine": "Medicines that may be linked",
-    "belief": "Old beliefs the evidence does not support",
+    "mechanism": N_("What a cramp is"),
+    "trigger": N_("Everyday triggers"),
+    "body": N_("Who gets them more often"),
+    "condition": N_("Conditions linked with cramps"),
+    "medicine": N_("Medicines that may be linked"),
+    "belief": N_("Old beliefs the evidence does not support"),
 }
 
 
@@ -95,11 +97,11 @@ def _styled_grade(words: str, grade: str, user_claim: bool) -> Text:
 def _evidence_line(item: Item, user_claims: tuple[str, ...]) -> Text:
     """'Evidence: words - note'; for the user's own item the label says whose claim it is."""
     if item.id in user_claims:
-        label = f"Evidence ({_(USER_CLAIM)})"
+        label = _("Evidence ({claim})").format(claim=_(USER_CLAIM))
         words = Text(grade_label(item.evidence), style=USER_CLAIM_STYLE)
     else:
-        label, words = "Evidence", _grade(item)
-    words.append(f" - {item.evidence.note}", style="")
+        label, words = _("Evidence"), _grade(item)
+    words.append(_(" - {note}").format(note=item.evidence.note), style="")
     return _labelled(label, words)
 
 
@@ -163,7 +165,7 @@ def _cause_summary(cause: Cause) -> Text:
 def _prevention_summary(item: Prevention | Treatment) -> Text:
     text = Text(item.summary)
     if isinstance(item, Prevention) and item.ask_first:
-        text.append(f"\nAsk first: {item.ask_first}", style="italic")
+        text.append("\n" + _("Ask first: {advice}").format(advice=item.ask_first), style="italic")
     return text
 
 
@@ -172,28 +174,36 @@ def _note(text: str, title: str, style: str = "cyan") -> Panel:
 
 
 def _why(result: WhyResult) -> list[RenderableType]:
-    heading = Text("What can bring on night leg cramps", style="bold underline")
-    filters = [f"{name}: {value}" for name, value in result.filters if value]
-    if filters:
-        heading.append(f"  ({', '.join(filters)})", style="dim")
+    heading = Text(_("What can bring on night leg cramps"), style="bold underline")
+    heading.append(_filters(result.filters), style="dim")
     parts: list[RenderableType] = [heading]
     if result.items:
-        counts = f"{len(result.items)} causes: {grade_counts(result.items)}"
-        parts.append(_in_short(counts, result.best_items(), "why cramps come", result.user_claims))
+        counts = _("{count} causes: {grades}").format(
+            count=len(result.items), grades=grade_counts(result.items)
+        )
+        parts.append(
+            _in_short(counts, result.best_items(), _("why cramps come"), result.user_claims)
+        )
     for group, title in CAUSE_GROUP_TITLES.items():
         causes = [cause for cause in result.items if cause.group == group]
         if causes:
-            parts.append(_items_list(title, causes, _cause_summary, result.user_claims))
+            parts.append(_items_list(_(title), causes, _cause_summary, result.user_claims))
     if not result.items:
-        parts.append(Text("No causes match these filters."))
-    parts.append(_note(result.note, "Good to know"))
-    parts.append(_note(result.medicine_safety, "Medicines", style="yellow"))
+        parts.append(Text(_("No causes match these filters.")))
+    parts.append(_note(result.note, _("Good to know")))
+    parts.append(_note(result.medicine_safety, _("Medicines"), style="yellow"))
     return parts
+
+
+def _filters(filters: Iterable[tuple[str, str | None]]) -> str:
+    """'  (who: pregnancy, when: night)' after a heading; empty without filters."""
+    shown = [f"{name}: {value}" for name, value in filters if value]
+    return _("  ({filters})").format(filters=", ".join(shown)) if shown else ""
 
 
 def _labelled(label: str, value: str | Text) -> Text:
     text = Text()
-    text.append(f"{label}: ", style="bold")
+    text.append(_("{label}: ").format(label=label), style="bold")
     text.append_text(value if isinstance(value, Text) else Text(value))
     return text
 
@@ -203,13 +213,13 @@ def _relief_panel(item: Relief, user_claims: tuple[str, ...] = (), details: bool
     sources. Without them the grade words sit in the panel's lower border."""
     parts: list[RenderableType] = []
     if item.direction:
-        parts.append(_labelled("Stretch", item.direction))
+        parts.append(_labelled(_("Stretch"), item.direction))
     for number, step in enumerate(item.steps, start=1):
         numbered = Text()
         numbered.append(f"{number}. ", style="bold")
         numbered.append(step)
         parts.append(Padding(numbered, (0, 0, 0, 1)))
-    parts.append(_labelled("Hold", item.hold))
+    parts.append(_labelled(_("Hold"), item.hold))
     subtitle = None
     if details:
         parts.append(_evidence_line(item, user_claims))
@@ -231,20 +241,20 @@ def _relief_panel(item: Relief, user_claims: tuple[str, ...] = (), details: bool
 def _relief_details(item: Relief, user_claims: tuple[str, ...]) -> Group:
     """The evidence behind a measure, for --details: its panel, then what is known."""
     more = Text()
-    more.append_text(_labelled("Details", item.details))
+    more.append_text(_labelled(_("Details"), item.details))
     if item.article_claim:
         more.append("\n")
-        more.append_text(_labelled("The original article", item.article_claim))
+        more.append_text(_labelled(_("The original article"), item.article_claim))
     if item.sources:
         more.append("\n")
-        more.append_text(_labelled("Sources", ", ".join(item.sources)))
+        more.append_text(_labelled(_("Sources"), ", ".join(item.sources)))
     return Group(_relief_panel(item, user_claims), Padding(more, (0, 0, 1, 2)))
 
 
 def _also_helps(items: list[Relief], user_claims: tuple[str, ...], hint: str) -> Group:
     """One line a measure, its title and grade words, best supported first."""
-    title = Text("Also helps", style="bold")
-    title.append(f"  ({hint})", style="dim")
+    title = Text(_("Also helps"), style="bold")
+    title.append(_("  ({hint})").format(hint=hint), style="dim")
     blocks: list[RenderableType] = [title]
     for item in items:
         line = Text(f"{item.title}  ")
@@ -255,21 +265,23 @@ def _also_helps(items: list[Relief], user_claims: tuple[str, ...], hint: str) ->
 
 def _when_to_get_help(safety: str) -> Text:
     text = Text()
-    text.append("When to get help: ", style="bold red")
+    text.append(_("When to get help: "), style="bold red")
     text.append(safety)
     return text
 
 
 def _grade_meanings(items: Iterable[Item]) -> Group:
     shown = {(item.evidence.grade, item.evidence.applies_to == "claim") for item in items}
-    blocks: list[RenderableType] = [Text("What the grades mean", style="bold")]
+    blocks: list[RenderableType] = [Text(_("What the grades mean"), style="bold")]
     for grade, meaning in GRADE_MEANINGS.items():
         for belief in (False, True):
             if (grade, belief) not in shown:
                 continue
             words = grade_words_for(grade, None, "claim") if belief else grade_words(grade)
             line = Text(words, style=GRADE_STYLES[grade])
-            line.append(f": {_(BELIEF_MEANING if belief else meaning)}", style="")
+            line.append(
+                _(": {meaning}").format(meaning=_(BELIEF_MEANING if belief else meaning)), style=""
+            )
             blocks.append(Padding(line, (0, 0, 0, 2)))
     return Group(*blocks)
 
@@ -280,10 +292,10 @@ def _stretch_first(result: ReliefResult) -> Panel:
     for muscle in result.muscles:
         body.append("\n")
         body.append(f"cramp relieve {muscle_word(muscle)}", style="bold")
-        body.append(f"  {muscle.name}. {muscle.cramp_pulls}")
+        body.append(_("  {muscle}. {pulls}").format(muscle=muscle.name, pulls=muscle.cramp_pulls))
     return Panel(
         body,
-        title=Text("First, stretch the cramping muscle", style="bold"),
+        title=Text(_("First, stretch the cramping muscle"), style="bold"),
         title_align="left",
         border_style="green",
         box=box.ROUNDED,
@@ -296,12 +308,12 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
     main = result.main_stretches()
     if result.muscle is not None:
         heading = Text()
-        heading.append(f"Cramp in the {result.muscle.name.lower()}", style="bold underline")
-        heading.append(f"  ({result.muscle.id})", style="dim")
+        heading.append(_cramp_in(result.muscle.name), style="bold underline")
+        heading.append(_("  ({hint})").format(hint=result.muscle.id), style="dim")
         heading.append(f"\n{result.muscle.cramp_pulls}")
         parts.append(heading)
     elif not main:
-        parts.append(Text("What to do for a cramp", style="bold underline"))
+        parts.append(Text(_("What to do for a cramp"), style="bold underline"))
         parts.append(_stretch_first(result))
     # A name such as "thigh" fits two muscles: the stretch of each, one after the other.
     for item in main:
@@ -314,26 +326,26 @@ def _relieve(result: ReliefResult) -> list[RenderableType]:
         parts.append(_grade_meanings(result.items))
     elif result.also_helps():
         parts.append(
-            _also_helps(result.also_helps(), claims, "the steps and evidence of each: --details")
+            _also_helps(result.also_helps(), claims, _("the steps and evidence of each: --details"))
         )
     if not result.items:
-        parts.append(Text("No measure matches this filter."))
+        parts.append(Text(_("No measure matches this filter.")))
     parts.append(_when_to_get_help(result.safety))
     return parts
 
 
 def _in_short(counts: str, best: list[Any], what: str, user_claims: tuple[str, ...] = ()) -> Panel:
     """The summary that opens a long list: counts by group, then the best supported."""
-    lines: list[RenderableType] = [Text(f"{counts}.")]
+    lines: list[RenderableType] = [Text(_("{counts}.").format(counts=counts))]
     if best:
-        lines.append(Text("Best supported:", style="bold"))
+        lines.append(Text(_("Best supported:"), style="bold"))
         for number, item in enumerate(best, start=1):
             line = Text(f"{number}. {item.title}  ")
             line.append_text(_grade(item, item.id in user_claims))
             lines.append(Padding(line, (0, 0, 0, 1)))
     return Panel(
         Group(*lines),
-        title=Text(f"In short: {what}", style="bold"),
+        title=Text(_("In short: {what}").format(what=what), style="bold"),
         title_align="left",
         border_style="cyan",
         box=box.ROUNDED,
@@ -342,48 +354,46 @@ def _in_short(counts: str, best: list[Any], what: str, user_claims: tuple[str, .
 
 def _prevent(result: PreventResult) -> list[RenderableType]:
     title = (
-        "The best-supported things you can do"
+        _("The best-supported things you can do")
         if result.top
-        else "How to make night cramps less likely"
+        else _("How to make night cramps less likely")
     )
     heading = Text(title, style="bold underline")
-    filters = [f"{name}: {value}" for name, value in result.filters if value]
-    if filters:
-        heading.append(f"  ({', '.join(filters)})", style="dim")
+    heading.append(_filters(result.filters), style="dim")
     parts: list[RenderableType] = [heading]
     if result.top:
         parts.append(_items_list("", result.best_items(), _prevention_summary, result.user_claims))
-        parts.append(Text("Everything, with what has no evidence: cramp prevent", style="dim"))
+        parts.append(Text(_("Everything, with what has no evidence: cramp prevent"), style="dim"))
     else:
         if result.groups():
             parts.append(
                 _in_short(
                     result.summary_counts(),
                     result.best_items(),
-                    "what you can do",
+                    _("what you can do"),
                     result.user_claims,
                 )
             )
         for heading_text, _short, items in result.groups():
             parts.append(_items_list(heading_text, items, _prevention_summary, result.user_claims))
     if not result.items and not result.doctor_treatments:
-        parts.append(Text("Nothing matches these filters."))
-    parts.append(_note(result.note, "Good to know"))
+        parts.append(Text(_("Nothing matches these filters.")))
+    parts.append(_note(result.note, _("Good to know")))
     return parts
 
 
 def _muscles(result: MusclesResult) -> list[RenderableType]:
     table = _fitting_table(
-        "Muscles",
-        _col("Muscle", whole=True),
-        _col("Where", labelled=False),
-        _col("Also answers to"),
+        _("Muscles"),
+        _col(_("Muscle"), whole=True),
+        _col(_("Where"), labelled=False),
+        _col(_("Also answers to")),
     )
     for muscle in result.items:
         table.add_row(
             Text(muscle.id, style="bold"), Text(muscle.name), Text(", ".join(muscle.aliases))
         )
-    return [table, Text("Example: cramp relieve --muscle calf", style="dim")]
+    return [table, Text(_("Example: cramp relieve --muscle calf"), style="dim")]
 
 
 LEVEL_STYLES = {
@@ -393,6 +403,21 @@ LEVEL_STYLES = {
     "self-care": "bold green",
 }
 LEVEL_BORDERS = {"emergency": "red", "urgent": "red", "see-doctor": "yellow", "self-care": "green"}
+
+
+def _level_badge(level: Level) -> str:
+    """The level on a coloured badge: its id in capitals in English, its label otherwise."""
+    return level_label(level, english=level.upper())
+
+
+def _cramp_in(muscle_name: str) -> str:
+    """'Cramp in the back of the calf'."""
+    return _("Cramp in the {muscle}").format(muscle=muscle_name.lower())
+
+
+def _first_for(sign_title: str) -> str:
+    """'First, for chest pain: ' before what to do first for a sign."""
+    return _("First, for {sign}: ").format(sign=sign_title.lower())
 
 
 def _grade_text(ref: EntryRef) -> Text:
@@ -410,8 +435,8 @@ def _source_text(source: Source) -> Text:
     text.append(source.title, style="bold")
     text.append(f"\n{source.publisher}, {source.year} ({source.kind})")
     if source.low_authority:
-        text.append(" - low authority", style="yellow")
-    text.append(f"\n{source.url or 'no public address'}", style="dim")
+        text.append(_(" - low authority"), style="yellow")
+    text.append(f"\n{source.url or _('no public address')}", style="dim")
     for label, shown in source_details(source):
         text.append(f"\n{label}: {shown}", style="dim")
     if source.note:
@@ -444,26 +469,26 @@ def _refs_list(title: str, refs: Iterable[EntryRef]) -> Group:
 
 def _sources(result: SourcesResult) -> list[RenderableType]:
     table = _fitting_table(
-        "Sources",
-        _col("Id", whole=True),
-        _col("Source", labelled=False),
-        _col("Cited by", whole=True, justify="right"),
+        _("Sources"),
+        _col(_("Id"), whole=True),
+        _col(_("Source"), labelled=False),
+        _col(_("Cited by"), whole=True, justify="right"),
     )
     for item in result.items:
         text = Text()
         text.append(item.title, style="bold")
         text.append(f"\n{item.publisher}, {item.year} ({item.kind})")
         if item.low_authority:
-            text.append(" - low authority", style="yellow")
-        text.append(f"\nAuthority: {item.authority or NO_AUTHORITY}", style="dim")
+            text.append(_(" - low authority"), style="yellow")
+        text.append(f"\n{_('Authority')}: {item.authority or no_authority()}", style="dim")
         table.add_row(Text(item.id, style="dim"), text, str(item.cited_by))
-    return [table, Text("One source in full: cramp sources ID", style="dim")]
+    return [table, Text(_("One source in full: cramp sources ID"), style="dim")]
 
 
 def _source(result: SourceResult) -> list[RenderableType]:
     return [
-        _sources_list("Source", result.items),
-        _refs_list(f"Cited by ({len(result.cited_by)})", result.cited_by),
+        _sources_list(_("Source"), result.items),
+        _refs_list(_("Cited by ({count})").format(count=len(result.cited_by)), result.cited_by),
     ]
 
 
@@ -483,27 +508,29 @@ def _show(result: ShowResult) -> list[RenderableType]:
         parts.append(_labelled(label, shown))
     if result.sources:
         parts.append(
-            _sources_list(f"Sources ({_(USER_CLAIM)})" if user else "Sources", result.sources)
+            _sources_list(
+                f"{_('Sources')} ({_(USER_CLAIM)})" if user else _("Sources"), result.sources
+            )
         )
     if result.see_also:
-        parts.append(_refs_list("See also", result.see_also))
+        parts.append(_refs_list(_("See also"), result.see_also))
     return parts
 
 
 def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
     parts: list[RenderableType] = [
-        Text("Conditions that can look like a cramp", style="bold underline")
+        Text(_("Conditions that can look like a cramp"), style="bold underline")
     ]
     for item in result.items:
         body = Text(item.summary)
-        body.append("\nHow it differs: ", style="bold")
+        body.append("\n" + _("How it differs: "), style="bold")
         body.append(item.differs)
-        body.append("\nPoints to it: ", style="bold")
+        body.append("\n" + _("Points to it: "), style="bold")
         body.append(item.points_to)
         if item.signs:
             # --sign once per id, so a narrow screen wraps between ids, never inside one.
             signs = " ".join(f"--sign {sign}" for sign in item.signs)
-            body.append(f"\nCheck: cramp check {signs}", style="dim")
+            body.append("\n" + _("Check: cramp check {signs}").format(signs=signs), style="dim")
         parts.append(
             Panel(
                 body,
@@ -513,14 +540,20 @@ def _lookalikes(result: LookalikesResult) -> list[RenderableType]:
                 border_style="cyan",
             )
         )
-    parts.append(_note(result.note, "Good to know"))
+    parts.append(_note(result.note, _("Good to know")))
     return parts
 
 
 def _search(result: SearchResult) -> list[RenderableType]:
     if not result.items:
-        return [Text(f"No match for {result.query!r}. Try fewer or other words.")]
-    return [_refs_list(f"Search: {result.query}", result.items)]
+        return [
+            Text(
+                _("No match for {query}. Try fewer or other words.").format(
+                    query=repr(result.query)
+                )
+            )
+        ]
+    return [_refs_list(_("Search: {query}").format(query=result.query), result.items)]
 
 
 def _sign_heading(sign_id: str, level: Level, indent: str = "") -> Text:
@@ -528,35 +561,42 @@ def _sign_heading(sign_id: str, level: Level, indent: str = "") -> Text:
     heading = Text(indent)
     heading.append(sign_id, style="bold")
     heading.append("  ")
-    heading.append(f" {level} ", style=LEVEL_STYLES[level])
+    heading.append(f" {level_label(level)} ", style=LEVEL_STYLES[level])
     return heading
 
 
 def _signs(result: SignsResult) -> list[RenderableType]:
     # A list, not a table: at any width no sign id or level word is cut.
-    parts: list[RenderableType] = [Text("Warning signs, in the order they are asked", style="bold")]
+    parts: list[RenderableType] = [
+        Text(_("Warning signs, in the order they are asked"), style="bold")
+    ]
     for sign in result.items:
         heading = _sign_heading(sign.id, sign.level)
         question = Text(sign.question)
         if sign.ask_if:
-            question.append(f"\nAsked if: {', '.join(sign.ask_if)}", style="dim")
+            question.append(
+                "\n" + _("Asked if: {signs}").format(signs=", ".join(sign.ask_if)), style="dim"
+            )
         parts.append(heading)
         parts.append(Padding(question, (0, 0, 0, 2)))
-    parts.append(Text("Example: cramp check --sign numbness,weakness", style="dim"))
+    parts.append(Text(_("Example: cramp check --sign numbness,weakness"), style="dim"))
     return parts
 
 
 def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
     """signs=False: the level and what to do without the signs (a report lists them)."""
     body = Text()
-    body.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
-    body.append(f"  {result.title}\n\n", style="bold")
+    badge = _level_badge(result.level)
+    body.append(f" {badge} ", style=LEVEL_STYLES[result.level])
+    # In Chinese the level's title is the badge's own words: said once.
+    body.append(f"  {result.title}" if result.title != badge else "", style="bold")
+    body.append("\n\n")
     if result.partial_note:
-        body.append(f"Incomplete: {result.partial_note}\n\n", style="bold")
+        body.append(_("Incomplete: {note}").format(note=result.partial_note) + "\n\n", style="bold")
     body.append(result.action, style="bold")
     leading = result.leading_signs() if signs else []
     for sign in leading:
-        body.append(f"\nFirst, for {sign.title.lower()}: ", style="bold")
+        body.append("\n" + _first_for(sign.title), style="bold")
         body.append(sign.advice or "")
     body.append(f"\n{result.details}")
     parts: list[RenderableType] = [
@@ -564,42 +604,48 @@ def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
     ]
     together = result.combination_rules_fired()
     if together:
-        parts.append(Text("Together, these raise the level", style="bold"))
+        parts.append(Text(_("Together, these raise the level"), style="bold"))
         for fired in together:
             line = Text()
-            line.append(f" {fired.level} ", style=LEVEL_STYLES[fired.level])
+            line.append(f" {level_label(fired.level)} ", style=LEVEL_STYLES[fired.level])
             line.append(f" {fired.reason}")
             parts.append(Padding(line, (0, 0, 0, 2)))
     if result.items and signs:
         # A list, not a table: at any width no sign id or level word is cut.
-        parts.append(Text("Your answers point to", style="bold"))
+        parts.append(Text(_("Your answers point to"), style="bold"))
         for sign in result.items:
             heading = _sign_heading(sign.id, sign.level, indent="  ")
             meaning = Text(sign.wording)
             if sign.advice and sign not in leading:
-                meaning.append("\nWhat to do: ", style="bold")
+                meaning.append("\n" + _("What to do: "), style="bold")
                 meaning.append(sign.advice)
             if sign.not_sure:
-                meaning.append("\nYou were not sure: counted as yes, to be safe.", style="italic")
+                meaning.append(
+                    "\n" + _("You were not sure: counted as yes, to be safe."), style="italic"
+                )
             if sign.note:
                 meaning.append(f"\n{sign.note}", style="dim")
-            meaning.append(f"\nSources: {', '.join(s.id for s in sign.sources)}", style="dim")
+            ids = ", ".join(s.id for s in sign.sources)
+            meaning.append("\n" + _("Sources: {ids}").format(ids=ids), style="dim")
             parts.append(heading)
             parts.append(Padding(meaning, (0, 0, 0, 4)))
     if result.explain:
         rules = _fitting_table(
-            "Rules that fired", _col("Rule", whole=True), _col("Level", whole=True), _col("Why")
+            _("Rules that fired"),
+            _col(_("Rule"), whole=True),
+            _col(_("Level"), whole=True),
+            _col(_("Why")),
         )
         for fired in result.fired:
-            rules.add_row(fired.rule, fired.level, Text(fired.reason))
+            rules.add_row(fired.rule, level_label(fired.level), Text(fired.reason))
         parts.append(rules)
     for pointer in result.pointers:
         parts.append(Text(pointer))
-    parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
+    parts.append(_note("\n".join(result.safety_net), _("Safety net"), style="red"))
     if result.level in ("emergency", "urgent"):
         # On a small screen the panel above may have scrolled away: say it again last.
         closing = Text()
-        closing.append(f" {result.level.upper()} ", style=LEVEL_STYLES[result.level])
+        closing.append(f" {_level_badge(result.level)} ", style=LEVEL_STYLES[result.level])
         closing.append(f" {result.action}", style="bold")
         parts.append(closing)
     return parts
@@ -607,13 +653,14 @@ def _check(result: CheckResult, *, signs: bool = True) -> list[RenderableType]:
 
 def _not_assessed(result: NotAssessedResult) -> list[RenderableType]:
     body = Text()
-    body.append(" NOT ASSESSED ", style="bold reverse")
+    not_assessed = _("NOT ASSESSED")
+    body.append(f" {not_assessed} ", style="bold reverse")
     body.append(f"\n\n{result.message}")
     parts: list[RenderableType] = [Panel(body, box=box.HEAVY, border_style="red")]
-    parts.append(Text("Emergency signs", style="bold"))
+    parts.append(Text(_("Emergency signs"), style="bold"))
     for sign in result.emergency_signs:
         parts.append(Padding(Text(sign.question), (0, 0, 0, 2)))
-    parts.append(_note("\n".join(result.safety_net), "Safety net", style="red"))
+    parts.append(_note("\n".join(result.safety_net), _("Safety net"), style="red"))
     return parts
 
 
@@ -629,12 +676,12 @@ def _trail(result: TrailCheck) -> list[RenderableType]:
     """`cramp sources --check`: the problems, then the notes, each a block that folds."""
     parts: list[RenderableType] = []
     for title, findings, style in (
-        ("Problems", result.problems, "bold red"),
-        ("Notes", result.notes, "bold"),
+        (_("Problems ({count})"), result.problems, "bold red"),
+        (_("Notes ({count})"), result.notes, "bold"),
     ):
         if not findings:
             continue
-        blocks: list[RenderableType] = [Text(f"{title} ({len(findings)})", style=style)]
+        blocks: list[RenderableType] = [Text(title.format(count=len(findings)), style=style)]
         for found in findings:
             block = Text()
             block.append(found.id, style="bold")
@@ -672,7 +719,7 @@ def _now(result: NowResult) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if len(result.stretches) == 1:
         muscle = result.stretches[0].muscle
-        parts.append(Text(f"Cramp in the {muscle.name.lower()}", style="bold underline"))
+        parts.append(Text(_cramp_in(muscle.name), style="bold underline"))
     parts += [Text(note, style="dim") for note in result.notes]
     for stretch in result.stretches:
         parts.append(_stretch_panel(stretch))
@@ -686,12 +733,13 @@ def long_cramp_alert(result: NowResult) -> RenderableType:
     """What `cramp now` shows at once when the timer passes the long-cramp limit."""
     sign = result.long_cramp
     body = Text()
-    body.append(f" {sign.level.upper()} ", style=LEVEL_STYLES[sign.level])
-    body.append(f" {result.long_cramp_minutes} minutes have passed.", style="bold")
+    body.append(f" {_level_badge(sign.level)} ", style=LEVEL_STYLES[sign.level])
+    passed = _(" {minutes} minutes have passed.").format(minutes=result.long_cramp_minutes)
+    body.append(passed, style="bold")
     body.append(f"\n{sign.wording}")
     if sign.advice:
         body.append(f"\n{sign.advice}", style="bold")
-    body.append("\nRun 'cramp check' for the other warning signs.")
+    body.append("\n" + _("Run 'cramp check' for the other warning signs."))
     return _fitting(
         Panel(
             body,
@@ -741,14 +789,18 @@ _VIEWS: dict[type[Any], Callable[[Any], list[RenderableType]]] = {
     SignsResult: _signs,
     CheckResult: _check,
     NotAssessedResult: _not_assessed,
-    KbPathsResult: lambda r: _lines("Knowledge-base files", kb_views.plain_paths(r)),
-    KbShowResult: lambda r: _lines("Where it came from", kb_views.plain_show(r)),
-    KbValidateResult: lambda r: _lines("Check", kb_views.plain_validate(r)),
+    KbPathsResult: lambda r: _lines(_(kb_views.PATHS_TITLE), kb_views.plain_paths(r)),
+    KbShowResult: lambda r: _lines(_(kb_views.SHOW_TITLE), kb_views.plain_show(r)),
+    KbValidateResult: lambda r: _lines(_(kb_views.VALIDATE_TITLE), kb_views.plain_validate(r)),
     TrailCheck: _trail,
 }
 
 
 def render_rich(result: Result) -> RenderableType:
+    if i18n.current() != i18n.ENGLISH:
+        from cramp_cli.render.rich_parts import wrap_between_wide_characters
+
+        wrap_between_wide_characters()
     view = _VIEWS.get(type(result)) or _diary_views()[type(result)]
     parts = [_fitting(part) for part in view(result)]
     parts.append(Text(_(DISCLAIMER), style="italic dim"))
