@@ -18,10 +18,13 @@ Examples: CRAMP_FUZZ_EXAMPLES=N runs N of each generated test instead of the fix
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -284,9 +287,62 @@ def test_the_same_answers_in_chinese_give_the_same_verdict(replies: list[str]) -
     assert "Please answer" not in english.stderr
 
 
-def _chinese_questions() -> dict[str, str]:
-    listed = json.loads(run(*ZH, "check", "--list", "--json").stdout)
-    return {"".join(item["question"].split()): item["id"] for item in listed["items"]}
+def _questions() -> dict[str, str]:
+    """Each sign's question, in English and in Chinese, without spaces: its id."""
+    found = {}
+    for root in ((), ZH):
+        listed = json.loads(run(*root, "check", "--list", "--json").stdout)
+        found.update({"".join(item["question"].split()): item["id"] for item in listed["items"]})
+    return found
+
+
+@dataclass
+class Talk:
+    asked: list[str]
+    document: dict[str, Any]
+    returncode: int
+
+
+def converse(reply: Callable[[str], str], env: dict[str, str], cwd: Path) -> Talk:
+    """Run the installed `cramp check --ask --json --exit-code` and answer each question as
+    it appears on stderr (the last line, up to its hint in brackets, is the question),
+    whatever the language of the prompts."""
+    questions = _questions()
+    process = subprocess.Popen(
+        [interview.CRAMP, "check", "--ask", "--json", "--exit-code"],
+        cwd=cwd,
+        env=interview._env(COLUMNS="10000", XDG_DATA_HOME=str(cwd), XDG_CACHE_HOME=str(cwd), **env),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stderr is not None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    asked: list[str] = []
+    seen = ""
+    while len(asked) <= 2 * len(questions):
+        piece = process.stderr.read1(65536)  # type: ignore[attr-defined]
+        if not piece:
+            break
+        seen += decoder.decode(piece)
+        if not seen.rstrip().endswith("]:"):
+            continue
+        line = seen.rstrip().splitlines()[-1]
+        question = "".join(line[: line.rfind("[")].split())
+        if question not in questions:  # never wait for an answer that will not come
+            process.kill()
+            process.communicate()
+            raise AssertionError(f"not a question cramp has: {line!r}")
+        asked.append(questions[question])
+        seen = ""
+        process.stdin.write(f"{reply(asked[-1])}\n".encode())
+        process.stdin.flush()
+    process.stdin.close()
+    process.stdin = None
+    out, _err = process.communicate(timeout=60)
+    document = json.loads(out.decode())
+    assert isinstance(document, dict)
+    return Talk(asked, document, process.returncode)
 
 
 @pytest.mark.parametrize(
@@ -301,27 +357,24 @@ def _chinese_questions() -> dict[str, str]:
     ids=["no to all", "pregnant", "long cramp", "not sure of chest pain", "child"],
 )
 def test_a_real_conversation_in_chinese_meets_the_same_questions(
-    yes: set[str], unsure: set[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    yes: set[str], unsure: set[str], tmp_path: Path
 ) -> None:
-    """The existing harness (tests/test_check_interview.py) answers each question as it
-    appears; in Chinese it answers 是, 否 or 不确定 to the Chinese questions."""
-    english_questions = {"".join(q.split()): i for q, i in interview.QUESTION_OF.items()}
-    monkeypatch.setattr(interview, "QUESTION_OF", {**english_questions, **_chinese_questions()})
-    monkeypatch.setattr(interview, "_squash", lambda text: "".join(text.split()))
-    letters = interview.answering(yes=yes, unsure=unsure)
+    """A person answers each question as it appears: y/n/? to the English questions, and
+    是/否/不确定 to the Chinese ones."""
 
-    def chinese(sign_id: str) -> str | None:
-        return REPLIES["zh"][letters(sign_id) or "n"]
+    def letters(sign_id: str) -> str:
+        return "y" if sign_id in yes else "?" if sign_id in unsure else "n"
 
-    wide = 10_000  # no wrapping: a question is read back whole
-    in_english = interview.converse(letters, "--json", "--exit-code", columns=wide, cwd=tmp_path)
-    in_chinese = interview.converse(
-        chinese, "--json", "--exit-code", columns=wide, cwd=tmp_path, env={"CRAMP_LANG": "zh"}
-    )
+    def chinese(sign_id: str) -> str:
+        return REPLIES["zh"][letters(sign_id)]
+
+    in_english = converse(letters, {"LANG": "C.UTF-8"}, tmp_path)
+    in_chinese = converse(chinese, {"LANG": "C.UTF-8", "CRAMP_LANG": "zh"}, tmp_path)
+    assert in_english.asked, "no question was read"
     assert in_chinese.asked == in_english.asked
     assert in_chinese.returncode == in_english.returncode
-    assert in_chinese.document()["lang"] == "zh-Hans"
-    zh, en = in_chinese.document(), in_english.document()
+    zh, en = in_chinese.document, in_english.document
+    assert (zh["lang"], en["lang"]) == ("zh-Hans", "en")
     assert (zh["level"], zh["not_sure"]) == (en["level"], en["not_sure"])
     assert [i["id"] for i in zh["items"]] == [i["id"] for i in en["items"]]
 
