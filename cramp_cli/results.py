@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, Literal
 
+from cramp_cli import i18n
 from cramp_cli.i18n.text import _
 from cramp_cli.knowledge.kb import Entry
 from cramp_cli.knowledge.models import (
@@ -49,11 +50,16 @@ class Result(Part):
 
     schema_version: int = SCHEMA_VERSION
     command: str
+    # The language of the answer's text ("en" or "zh-Hans", BCP 47). Ids, grades, levels and
+    # exit codes are the same in every language; only the text a person reads changes.
+    lang: str = i18n.ENGLISH
     disclaimer: str = DISCLAIMER
 
     def __post_init__(self) -> None:
-        # The default is the English disclaimer (the schema shows it); an answer carries the
-        # disclaimer in the language of the run.
+        # The defaults are English (the schema shows them); an answer carries the language of
+        # the run and the disclaimer in it.
+        if self.lang == i18n.ENGLISH:
+            object.__setattr__(self, "lang", i18n.current())
         if self.disclaimer == DISCLAIMER:
             object.__setattr__(self, "disclaimer", disclaimer())
 

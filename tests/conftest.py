@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cramp_cli import i18n
 from cramp_cli.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +48,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("CRAMP_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # An in-process run leaves its language set until the next run: each test starts in English.
+    i18n.set_current(i18n.ENGLISH)
 
 
 @pytest.fixture

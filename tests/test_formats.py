@@ -37,6 +37,7 @@ def test_jsonl_is_one_item_per_line_with_the_disclaimer(args: list[str]) -> None
     for line, item in zip(lines, expected, strict=True):
         document = json.loads(line)
         assert document.pop("disclaimer") == DISCLAIMER
+        assert document.pop("lang") == "en"
         if "user_claims" in run_json(*args):
             assert document.pop("user_claim") is False  # the built-in knowledge base only
         assert document == item

@@ -12,7 +12,8 @@ def render_json(result: Result) -> str:
 
 
 def render_jsonl(result: Result) -> str:
-    """One item per line, each carrying the disclaimer; a verdict without items is one line.
+    """One item per line, each carrying the disclaimer and the language of its text; a verdict
+    without items is one line.
 
     Where the result lists the user's own claims, each line says whether it is one."""
     document = result.model_dump(mode="json")
@@ -20,10 +21,13 @@ def render_jsonl(result: Result) -> str:
     if not isinstance(items, list) or "level" in document:  # a check verdict
         return json.dumps(document, ensure_ascii=True) + "\n"
     disclaimer = document["disclaimer"]
+    lang = document["lang"]
     claims = document.get("user_claims")
     lines = []
     for item in items:
         if claims is not None:
             item = {**item, "user_claim": item["id"] in claims}
-        lines.append(json.dumps({**item, "disclaimer": disclaimer}, ensure_ascii=True) + "\n")
+        lines.append(
+            json.dumps({**item, "disclaimer": disclaimer, "lang": lang}, ensure_ascii=True) + "\n"
+        )
     return "".join(lines)
