@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002  (full-width Chinese punctuation is the point)
 """What a person types at a yes / no / not-sure question (`cramp check`, `cramp log`).
 
 The same words are understood whatever the language of the run: y, n and ? (and the English
