@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from cramp_cli import completion, locations
+from cramp_cli import completion, i18n, locations
 from cramp_cli.errors import CrampError, ExitCode, UsageError
 from cramp_cli.i18n.text import N_, _
 
@@ -247,7 +247,7 @@ def error_line(message: str) -> None:
 def json_error(code: str, message: str, hint: str | None) -> None:
     import json
 
-    document = {"error": {"code": code, "message": message, "hint": hint}}
+    document = {"error": {"code": code, "message": message, "hint": hint}, "lang": i18n.current()}
     typer.echo(json.dumps(document, ensure_ascii=True), err=True)
 
 

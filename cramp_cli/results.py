@@ -436,6 +436,8 @@ class ErrorDocument(Part):
     """What --json prints on stderr when a command fails."""
 
     error: ErrorDetail
+    # The language of the message and hint, as on every answer ("en" or "zh-Hans").
+    lang: str = i18n.ENGLISH
 
 
 class KbFile(Part):

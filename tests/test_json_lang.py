@@ -100,7 +100,7 @@ def _answer_shapes(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return [defs[o["$ref"].split("/")[-1]] if "$ref" in o else o for o in options]
 
 
-@pytest.mark.parametrize("command", sorted(set(COMMAND_MODELS) - {"error"}))
+@pytest.mark.parametrize("command", sorted(COMMAND_MODELS))
 def test_each_schema_has_the_lang_field_and_the_same_version(command: str) -> None:
     schema = json.loads((SCHEMA_DIR / f"{command}.json").read_text(encoding="utf-8"))
     assert schema["$id"].endswith(f"/v{SCHEMA_VERSION}/{command}.json")
@@ -108,3 +108,13 @@ def test_each_schema_has_the_lang_field_and_the_same_version(command: str) -> No
     for shape in _answer_shapes(schema):
         assert shape["properties"]["lang"] == {"default": "en", "title": "Lang", "type": "string"}
         assert "lang" in shape["required"]
+
+
+def test_an_error_in_json_says_its_language_and_keeps_its_code() -> None:
+    """The error object on stderr carries `lang` too, and its code is the same in both."""
+    english = run("relieve", "--muscle", "nope", "--json")
+    chinese = run("--lang", "zh", "relieve", "--muscle", "nope", "--json")
+    assert english.exit_code == chinese.exit_code == 2
+    english_doc, chinese_doc = json.loads(english.stderr), json.loads(chinese.stderr)
+    assert english_doc["lang"] == "en" and chinese_doc["lang"] == "zh-Hans"
+    assert english_doc["error"]["code"] == chinese_doc["error"]["code"]
