@@ -348,6 +348,17 @@ _HANDLER_LINE = (
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
+def _stopped_in_the_zip_check(stderr: str) -> bool:
+    """Python itself was interrupted while it checked whether the script is a zip archive,
+    before it ran a line of the script: it prints "Failed checking if argv[0] is an import
+    path entry" with the KeyboardInterrupt, and then runs the script as usual."""
+    return (
+        stderr.startswith("Failed checking if argv[0] is an import path entry")
+        and stderr.rstrip().endswith("KeyboardInterrupt")
+        and "cramp_cli" not in stderr
+    )
+
+
 def _before_the_handler(stderr: str) -> bool:
     """Whether a KeyboardInterrupt traceback stopped before entry.py installed its handler:
     no frame of cramp but its package __init__ and entry.py above the handler's line, and no
@@ -359,6 +370,8 @@ def _before_the_handler(stderr: str) -> bool:
         and "KeyboardInterrupt" in stderr
         and "cramp_cli" not in stderr
     ):
+        return True
+    if _stopped_in_the_zip_check(stderr):
         return True
     # Python's site module may be stopped while it runs the editable install's .pth line:
     # the import finder is then missing, and the console script cannot import cramp at all.
@@ -408,7 +421,8 @@ def _judge(run: Run, finished_ok: bool = True) -> str:
         assert "Exception ignored" not in run.stderr, run.stderr
         return "130"
     if run.code == 0 and finished_ok:
-        _quiet(run)
+        if not _stopped_in_the_zip_check(run.stderr):
+            _quiet(run)
         return "done"
     assert run.code in (-signal.SIGINT, 1), (run.code, run.stderr)
     assert run.stderr == "" or _before_the_handler(run.stderr), run.stderr
