@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol, cast
@@ -87,11 +88,16 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 # The words of a Chinese question (how, why, what, and the particles that end one): stop
 # words of a query, never of a document.
-_HAN_QUESTION = re.compile(
-    "怎么办|怎么样|怎么|怎样|如何|为什么|为何|是什么|什么|[吗呢吧啊呀]+(?=\\W|$)"
-)
+_HAN_QUESTION = "怎么办|怎么样|怎么|怎样|如何|为什么|为何|是什么|什么|[吗呢吧啊呀]+(?=\\W|$)"
 # Han characters (the CJK blocks and their extensions): written without spaces between words.
-_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+_HAN_RUN = r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)"
+
+
+@functools.cache
+def _han() -> re.Pattern[str]:
+    # Compiled on first use, and only for text that is not plain ASCII: the character class
+    # takes milliseconds to compile, a cost an English question should not pay at start-up.
+    return re.compile(_HAN_RUN)
 
 
 def tokenise(text: str) -> list[str]:
@@ -99,13 +105,13 @@ def tokenise(text: str) -> list[str]:
     a run of Han characters gives its overlapping pairs (one character alone stays one)."""
     words: list[str] = []
     for word in _WORD.findall(text.casefold()):
-        if not _HAN.search(word):
+        if word.isascii() or not _han().search(word):
             words.append(word)
             continue
-        for part in _HAN.split(word):
+        for part in _han().split(word):
             if not part:
                 continue
-            if not _HAN.fullmatch(part) or len(part) == 1:
+            if not _han().fullmatch(part) or len(part) == 1:
                 words.append(part)
             else:
                 words.extend(part[start : start + 2] for start in range(len(part) - 1))
@@ -114,7 +120,7 @@ def tokenise(text: str) -> list[str]:
 
 def is_han(word: str) -> bool:
     """Whether a word is all Han characters (the pairs and single characters of tokenise)."""
-    return _HAN.fullmatch(word) is not None
+    return not word.isascii() and _han().fullmatch(word) is not None
 
 
 def content_words(text: str) -> list[str]:
@@ -390,7 +396,7 @@ def _query_words(query: str) -> list[str]:
     """The query's words, without stop words (unless it is only stop words), each once.
     A Chinese question's words (怎么办, 为什么 ...) are stop words too: they are taken out
     before the text is cut into pairs, so 半夜腿抽筋怎么办 searches as 半夜腿抽筋."""
-    asked = _HAN_QUESTION.sub(" ", query)
+    asked = query if query.isascii() else re.sub(_HAN_QUESTION, " ", query)
     words = tokenise(asked) if asked.strip() else tokenise(query)
     content = [word for word in words if word not in STOP_WORDS] or words
     return list(dict.fromkeys(content))

@@ -3,6 +3,7 @@ narrow terminal, bars that shrink to fit, and addresses that stay whole and can 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -220,28 +221,35 @@ _WIDE = (
 )
 _CLOSING = "，。、；：？！）》」』”’…%"  # noqa: RUF001
 _OPENING = "（《「『“‘"  # noqa: RUF001
-_WORD = re.compile(
+_WORD = (
     rf"\s*(?:[{_OPENING}]*[^\s{_WIDE}{_OPENING}]+[{_CLOSING}]*"  # a Latin word or a number
     rf"|[{_OPENING}]*[{_WIDE}][{_CLOSING}]*)\s*"  # one wide character
 )
-
-
-_HAS_WIDE = re.compile(f"[{_WIDE}]")
 _rich_words: Any = None
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(one word, any wide character), compiled on first use: the character classes take
+    milliseconds to compile, which an English run never needs to pay."""
+    return re.compile(_WORD), re.compile(f"[{_WIDE}]")
 
 
 def _words(text: str) -> Iterator[tuple[int, int, str]]:
     """rich._wrap.words with each wide character a word of its own, in a run in Chinese;
     English runs and text without a wide character wrap as Rich has them, word for word."""
-    if i18n.current() == i18n.ENGLISH or not _HAS_WIDE.search(text):
+    if i18n.current() == i18n.ENGLISH or text.isascii():
         yield from _rich_words(text)
         return
-    position = 0
-    found = _WORD.match(text, position)
+    word, has_wide = _patterns()
+    if not has_wide.search(text):
+        yield from _rich_words(text)
+        return
+    found = word.match(text, 0)
     while found is not None:
         start, end = found.span()
         yield start, end, found.group(0)
-        found = _WORD.match(text, end)
+        found = word.match(text, end)
 
 
 def wrap_between_wide_characters() -> None:
