@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from cramp_cli.errors import KnowledgeBaseError
-from cramp_cli.i18n.text import _
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.layers import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, max_bytes
 from cramp_cli.knowledge.lines import LineDict, LineList, clip, locate
 
@@ -79,6 +79,16 @@ def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> Itera
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+# What a YAML file's top can be instead of a mapping, as the message names it.
+_KINDS = {
+    "list": N_("list"),
+    "str": N_("str"),
+    "int": N_("int"),
+    "float": N_("float"),
+    "bool": N_("bool"),
+}
 
 
 def decode(raw: bytes, name: str, shipped: bool = False) -> str:
@@ -156,7 +166,9 @@ def parse(text: str, name: str) -> LineDict:
     if not isinstance(data, LineDict):
         found = type(data).__name__.removeprefix("Line").lower()
         raise KnowledgeBaseError(
-            _("expected a mapping of sections at the top, found a {kind}").format(kind=found),
+            _("expected a mapping of sections at the top, found a {kind}").format(
+                kind=_(_KINDS.get(found, found))
+            ),
             file=name,
             line=1,
         )
