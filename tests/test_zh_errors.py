@@ -21,8 +21,9 @@ from tests.conftest import run
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
-# Quoted back as given: what is in quotes, and the path of a field (causes[0].title).
-QUOTED = re.compile(r"'[^']*'|\S+\[\d+\]\S*")
+# Kept as they are: what is in quotes, the path of a field (causes[0].title), commands
+# (cramp muscles), options (--list) and placeholders in capitals (ID, NAME).
+QUOTED = re.compile(r"'[^']*'|\S+\[\d+\]\S*|cramp [a-z-]+|--[a-z-]+|\b[A-Z]{2,}\b")
 # Words a Chinese message keeps on purpose: command and option names, the words cramp's
 # options accept, and the names of the knowledge base's fields.
 KEPT = {
@@ -234,3 +235,33 @@ def test_a_real_process_in_chinese_prints_one_chinese_line(tmp_path: Path) -> No
     )
     assert done.returncode == 1
     assert done.stderr == "错误：/dev/null: 是设备，不是普通文件\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["relieve", "foo"],
+        ["log", "foo"],
+        ["log", "calf", "--relief", "foo"],
+        ["log", "calf", "--with", "foo"],
+        ["why", "--who", "foo"],
+        ["search", ""],
+        ["show", "nope"],
+        ["check", "--sign", "nope"],
+        ["schema", "nope"],
+        ["sources", "nope", "--check"],
+        ["prevent", "--min-evidence", "studies-disagree"],
+    ],
+)
+def test_unknown_names_are_one_chinese_line(db: Path, args: list[str]) -> None:
+    # The lists of accepted words and ids in the hints stay as they are.
+    english = run(*args, "--db", str(db)) if args[0] == "log" else run(*args)
+    listed = english.stderr
+    extra = ["--db", str(db)] if args[0] == "log" else []
+    message = assert_same_error_in_chinese(*args, *extra, typed=_listing(listed))
+    assert message
+
+
+def _listing(stderr: str) -> str:
+    """The ids and words an English hint lists after a colon (kept in Chinese)."""
+    return " ".join(re.findall(r":\s*([a-z0-9 ,'()-]+)[.;]", stderr))

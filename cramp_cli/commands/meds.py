@@ -205,7 +205,9 @@ def stop(
             raise medicine
         if medicine.since is not None and day < medicine.since:
             raise UsageError(
-                f"--on {day} is before {medicine.name!r} was started ({medicine.since})."
+                _("--on {day} is before {name} was started ({since}).").format(
+                    day=day, name=repr(medicine.name), since=medicine.since
+                )
             )
         stopped = diary.stop_medicine(medicine.id, day)
     emit(_result(kb, "stopped", [stopped]), as_json, fmt, no_color)

@@ -779,17 +779,24 @@ def resolve_relief(
         words = unique(item.words[0] for item in mine if item.words)  # one word per item
         keys = unique(normalise_name(word) for item in mine for word in item.words)
         close = difflib.get_close_matches(key, [*keys, *known], n=3, cutoff=0.5)
-        hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
         raise UnknownNameError(
-            f"unknown relief item {text!r}.",
-            hint=f"{hint}Words: {', '.join(words)}; or an id from 'cramp relieve'.",
+            _("unknown relief item {name}.").format(name=repr(text)),
+            hint=_did_you_mean(close)
+            + _("Words: {words}; or an id from 'cramp relieve'.").format(words=", ".join(words)),
         )
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-    hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
     raise UnknownNameError(
-        f"unknown relief item {text!r}.",
-        hint=f"{hint}The ids are shown by 'cramp relieve' and 'cramp relieve --muscle NAME'.",
+        _("unknown relief item {name}.").format(name=repr(text)),
+        hint=_did_you_mean(close)
+        + _("The ids are shown by 'cramp relieve' and 'cramp relieve --muscle NAME'."),
     )
+
+
+def _did_you_mean(close: list[str]) -> str:
+    """ "Did you mean 'a' or 'b'? " (with its space), or nothing."""
+    if not close:
+        return ""
+    return _("Did you mean {names}? ").format(names=_(" or ").join(repr(name) for name in close))
 
 
 SYMPTOM_SEPARATORS = re.compile(r"[,;]")
@@ -825,10 +832,10 @@ def resolve_symptoms(
             word = normalise_name(part)
             if word not in known:
                 close = difflib.get_close_matches(word, known, n=3, cutoff=0.5)
-                hint = f"Did you mean {' or '.join(repr(w) for w in close)}? " if close else ""
                 raise UnknownNameError(
-                    f"unknown symptom word {part.strip()!r}.",
-                    hint=f"{hint}The words are: {', '.join(known)}.",
+                    _("unknown symptom word {name}.").format(name=repr(part.strip())),
+                    hint=_did_you_mean(close)
+                    + _("The words are: {words}.").format(words=", ".join(known)),
                 )
             if word not in words:
                 words.append(word)
