@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from cramp_cli.errors import ExitCode, UnknownNameError, UsageError
-from cramp_cli.i18n.text import _
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.kb import (
     Entry,
     KnowledgeBase,
@@ -92,12 +92,16 @@ MAX_NAME_LENGTH = 100
 
 def _clean_name(name: str, what: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
-        raise UsageError(f"the {what} is too long ({len(name):,} characters).")
+        raise UsageError(
+            _("the {what} is too long ({count} characters).").format(
+                what=_(what), count=f"{len(name):,}"
+            )
+        )
     if any(not char.isprintable() for char in name):
-        raise UsageError(f"the {what} contains control characters.")
+        raise UsageError(_("the {what} contains control characters.").format(what=_(what)))
     key = normalise_name(name)
     if not key:
-        raise UsageError(f"the {what} is empty.")
+        raise UsageError(_("the {what} is empty.").format(what=_(what)))
     return key
 
 
@@ -107,15 +111,14 @@ def _nearest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 def resolve_tag(tags: Sequence[Tag], name: str, field: str) -> str:
     """The canonical id of a who/when tag, or a usage error suggesting the nearest ones."""
-    key = _clean_name(name, f"--{field} tag name")
+    key = _clean_name(name, _("--{field} tag name").format(field=field))
     known = [tag.id for tag in tags]
     if key in known:
         return key
     close = _nearest(key, known)
-    hint = f"Did you mean {_quoted(close)}? " if close else ""
     raise UnknownNameError(
-        f"unknown --{field} tag {name!r}.",
-        hint=f"{hint}Known tags: {', '.join(known)}.",
+        _("unknown --{field} tag {name}.").format(field=field, name=repr(name)),
+        hint=did_you_mean(close) + _("Known tags: {names}.").format(names=", ".join(known)),
     )
 
 
@@ -135,7 +138,7 @@ def match_muscle(kb: KnowledgeBase, name: str) -> MuscleMatch:
     """A muscle by id, alias (no note), vague name ("leg": the one muscle it is taken to
     mean, with a note) or shared name ("thigh": every muscle that lists it, with a note);
     otherwise a usage error naming the nearest names."""
-    key = _clean_name(name, "muscle name")
+    key = _clean_name(name, N_("muscle name"))
     names = kb.muscle_names()
     if key in names:
         return MuscleMatch((kb.muscle(names[key]),))
@@ -153,16 +156,17 @@ def match_muscle(kb: KnowledgeBase, name: str) -> MuscleMatch:
         for muscle_id in vague.get(close, (names.get(close),)):
             if muscle_id is not None and muscle_id not in nearest:
                 nearest.append(muscle_id)
-    hint = f"Did you mean {_quoted(nearest[:3])}? " if nearest else ""
     raise UnknownNameError(
-        f"unknown muscle {name!r}.",
-        hint=f"{hint}Run 'cramp muscles' for every name.",
+        _("unknown muscle {name}.").format(name=repr(name)),
+        hint=did_you_mean(nearest[:3]) + _("Run 'cramp muscles' for every name."),
     )
 
 
 def _either(muscles: Sequence[Muscle]) -> str:
-    named = [f"the {muscle.name.lower()} ({muscle.id})" for muscle in muscles]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    named = [
+        _("the {name} ({id})").format(name=muscle.name.lower(), id=muscle.id) for muscle in muscles
+    ]
+    return _one_or_other(named)
 
 
 def resolve_muscle(kb: KnowledgeBase, name: str) -> Muscle:
@@ -175,14 +179,27 @@ def one_muscle(match: MuscleMatch, name: str) -> Muscle:
     if len(match.muscles) == 1:
         return match.muscles[0]
     raise UsageError(
-        f"{' '.join(name.split())!r} could mean {_either(match.muscles)}.",
-        hint=f"Give one of them: {', '.join(match.ids)}.",
+        _("{name} could mean {muscles}.").format(
+            name=repr(" ".join(name.split())), muscles=_either(match.muscles)
+        ),
+        hint=_("Give one of them: {ids}.").format(ids=", ".join(match.ids)),
     )
 
 
 def _quoted(names: Sequence[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return _one_or_other([f"'{name}'" for name in names])
+
+
+def _one_or_other(names: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c", in the language of the run."""
+    if len(names) == 1:
+        return names[0]
+    return _("{some} or {last}").format(some=_(", ").join(names[:-1]), last=names[-1])
+
+
+def did_you_mean(names: Sequence[str]) -> str:
+    """ "Did you mean 'a' or 'b'? " (with its space), or nothing when there is no close name."""
+    return _("Did you mean {names}? ").format(names=_quoted(names)) if names else ""
 
 
 def _for_who(items: Iterable[_I], who: str | None) -> list[_I]:
@@ -223,19 +240,23 @@ def accepted_grades() -> str:
 
 def resolve_grade(name: str) -> Grade:
     """A grade by its name or by the words the screen shows for it, loosely matched."""
-    key = _clean_name(name.replace(",", " "), "evidence grade")
+    key = _clean_name(name.replace(",", " "), N_("evidence grade"))
     if key in _GRADE_KEYS:
         return _GRADE_KEYS[key]
     if key in _WEAK_REASON_KEYS:
         raise UsageError(
-            f"{name!r} says why an item's evidence is weak; it is not an evidence grade.",
-            hint="Use --min-evidence weak: it keeps weak items, whatever the reason, and stronger.",
+            _("{name} says why an item's evidence is weak; it is not an evidence grade.").format(
+                name=repr(name)
+            ),
+            hint=_(
+                "Use --min-evidence weak: it keeps weak items, whatever the reason, and stronger."
+            ),
         )
     close = _nearest(key, _GRADE_KEYS)
-    hint = f"Did you mean {_quoted(close)}? " if close else ""
     raise UnknownNameError(
-        f"unknown evidence grade {name!r}.",
-        hint=f"{hint}Grades, strongest first: {accepted_grades()}.",
+        _("unknown evidence grade {name}.").format(name=repr(name)),
+        hint=did_you_mean(close)
+        + _("Grades, strongest first: {grades}.").format(grades=accepted_grades()),
     )
 
 
@@ -378,14 +399,18 @@ def _ref(kb: KnowledgeBase, entry: Entry) -> EntryRef:
 
 def unknown_name(name: str, what: str, known: Iterable[str]) -> UnknownNameError:
     known = list(known)
-    return _unknown_id(name, what, known, f"Choose one of: {', '.join(known)}.")
+    return _unknown_id(
+        name, what, known, _("Choose one of: {names}.").format(names=", ".join(known))
+    )
 
 
 def _unknown_id(name: str, what: str, known: Iterable[str], listing: str) -> UnknownNameError:
     close = _nearest(name, known)
-    hint = f"Did you mean {_quoted(close)}? " if close else ""
     shown = name if len(name) <= MAX_NAME_LENGTH else name[: MAX_NAME_LENGTH - 3] + "..."
-    return UnknownNameError(f"unknown {what} {shown!r}.", hint=f"{hint}{listing}")
+    return UnknownNameError(
+        _("unknown {what} {name}.").format(what=_(what), name=repr(shown)),
+        hint=did_you_mean(close) + listing,
+    )
 
 
 def sources(kb: KnowledgeBase) -> SourcesResult:
@@ -424,25 +449,28 @@ def trail_check(kb: KnowledgeBase, today: date | None = None) -> TrailCheck:
 
 def source(kb: KnowledgeBase, source_id: str) -> SourceResult:
     """One source in full, with the entries that cite it."""
-    key = _clean_name(source_id, "source id")
+    key = _clean_name(source_id, N_("source id"))
     found = next((item for item in kb.sources if item.id == key), None)
     if found is None:
         raise _unknown_id(
-            source_id, "source", (item.id for item in kb.sources), "Run 'cramp sources' for all."
+            source_id,
+            N_("source"),
+            (item.id for item in kb.sources),
+            _("Run 'cramp sources' for all."),
         )
     return SourceResult(items=(found,), cited_by=tuple(_ref(kb, entry) for entry in kb.citing(key)))
 
 
 def show(kb: KnowledgeBase, entry_id: str) -> ShowResult:
     """Any entry in full, with its sources spelled out."""
-    key = _clean_name(entry_id, "id")
+    key = _clean_name(entry_id, N_("id"))
     entry = kb.entry(key)
     if entry is None:
         raise _unknown_id(
             entry_id,
-            "id",
+            N_("id"),
             (item.id for item in kb.entries),
-            "Ids are shown by 'cramp why', 'cramp prevent' and 'cramp search TEXT'.",
+            _("Ids are shown by 'cramp why', 'cramp prevent' and 'cramp search TEXT'."),
         )
     cited = tuple(kb.source(source_id) for source_id in getattr(entry, "sources", ()))
     see_also: list[Entry] = []
@@ -483,11 +511,15 @@ def lookalikes(kb: KnowledgeBase) -> LookalikesResult:
 def search(kb: KnowledgeBase, text: str, limit: int = 20) -> SearchResult:
     """Free text over every entry, ranked and tolerant of typos."""
     if len(text) > 500:
-        raise UsageError(f"the search text is too long ({len(text):,} characters).")
+        raise UsageError(
+            _("the {what} is too long ({count} characters).").format(
+                what=_("search text"), count=f"{len(text):,}"
+            )
+        )
     if any(not char.isprintable() for char in text):
-        raise UsageError("the search text contains control characters.")
+        raise UsageError(_("the {what} contains control characters.").format(what=_("search text")))
     if not text.strip():
-        raise UsageError("the search text is empty.")
+        raise UsageError(_("the {what} is empty.").format(what=_("search text")))
     hits = kb.search_index().search(text, limit=limit)
     from cramp_cli import i18n
 
@@ -518,9 +550,11 @@ def resolve_signs(kb: KnowledgeBase, names: Iterable[str]) -> list[Sign]:
     chosen: list[Sign] = []
     for raw in names:
         for name in raw.split(","):
-            key = _clean_name(name, "sign id")
+            key = _clean_name(name, N_("sign id"))
             if key not in known:
-                raise _unknown_id(name.strip(), "sign", known, "Run 'cramp check --list' for all.")
+                raise _unknown_id(
+                    name.strip(), N_("sign"), known, _("Run 'cramp check --list' for all.")
+                )
             if known[key] not in chosen:
                 chosen.append(known[key])
     return chosen
@@ -542,7 +576,7 @@ def check(
     unsure = {sign.id for sign in resolve_signs(kb, not_sure)}
     triage = kb.triage
     if minutes is not None and minutes < 0:
-        raise UsageError("--minutes must be 0 or more.")
+        raise UsageError(_("--minutes must be 0 or more."))
     fired: list[FiredRule] = []
     if minutes is not None and minutes > triage.minutes.more_than:
         long_sign = next(sign for sign in kb.signs if sign.id == triage.minutes.sign)
@@ -653,12 +687,14 @@ def resolve_region(kb: KnowledgeBase, name: str | None) -> Region:
     triage = kb.triage
     if name is None or not name.strip():
         return triage.default_region
-    key = _clean_name(name, "region name")
+    key = _clean_name(name, N_("region name"))
     for region in triage.regions:
         if key == region.id or key in region.aliases:
             return region
     known = [region.id for region in triage.regions]
-    raise _unknown_id(name, "region", known, f"Regions: {', '.join(known)}.")
+    raise _unknown_id(
+        name, N_("region"), known, _("Regions: {names}.").format(names=", ".join(known))
+    )
 
 
 def exit_status(level: Level) -> int:
@@ -673,12 +709,15 @@ def exit_status(level: Level) -> int:
 
 def kb_origin(kb: KnowledgeBase, entry_id: str) -> KbShowResult:
     """Where an entry was read, what it overrides, and whether a user file disabled it."""
-    key = _clean_name(entry_id, "id")
+    key = _clean_name(entry_id, N_("id"))
     entry = kb.entry(key)
     disabled = kb.disabled.get(key)
     if entry is None and disabled is None:
         raise _unknown_id(
-            entry_id, "id", (item.id for item in kb.entries), "Run 'cramp search TEXT' to find ids."
+            entry_id,
+            N_("id"),
+            (item.id for item in kb.entries),
+            _("Run 'cramp search TEXT' to find ids."),
         )
     items: tuple[KbEntryOrigin, ...] = ()
     overrides: tuple[KbOrigin, ...] = ()

@@ -171,7 +171,9 @@ def chosen_format(as_json: bool, fmt: OutputFormat | None) -> OutputFormat:
     """The format to print in: --json or --format, else CRAMP_FORMAT, else table on a
     terminal and plain otherwise."""
     if as_json and fmt not in (None, OutputFormat.JSON):
-        raise UsageError(f"--json and --format {fmt.value} disagree: give one of them.")
+        raise UsageError(
+            _("--json and --format {format} disagree: give one of them.").format(format=fmt.value)
+        )
     if as_json:
         return OutputFormat.JSON
     if fmt is not None:

@@ -19,18 +19,31 @@ import os
 import stat
 from pathlib import Path
 
+
+def N_(message: str) -> str:
+    """Marks a reason for the catalogue (UnsafeFile translates it)."""
+    return message
+
+
+def _(message: str) -> str:
+    """`message` in the language of the run (cramp_cli.i18n.text, a leaf, imported when needed)."""
+    from cramp_cli.i18n.text import _ as translated
+
+    return translated(message)
+
+
 # Paths longer than this are shown with their middle cut out.
 SHOWN_CHARS = 80
 _READ_CHUNK = 1 << 20
 
 _REASONS = {
-    errno.ENOENT: "no such file",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENAMETOOLONG: "the name is too long for this system",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.ELOOP: "too many symbolic links",
-    errno.EISDIR: "is a folder, not a file",
+    errno.ENOENT: N_("no such file"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENAMETOOLONG: N_("the name is too long for this system"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ELOOP: N_("too many symbolic links"),
+    errno.EISDIR: N_("is a folder, not a file"),
 }
 
 
@@ -51,13 +64,16 @@ class UnsafeFile(Exception):
 
     def __init__(self, path: object, reason: str) -> None:
         self.name = shown(path)
-        self.reason = reason
-        super().__init__(f"{self.name}: {reason}")
+        self.reason = _(reason)  # in the language of the run
+        self.reason_key = reason  # in English, for code that tells reasons apart
+        super().__init__(f"{self.name}: {self.reason}")
 
 
 class TooLarge(UnsafeFile):
     def __init__(self, path: object, limit: int) -> None:
-        super().__init__(path, f"is larger than the {limit:,}-byte limit")
+        super().__init__(
+            path, _("is larger than the {limit}-byte limit").format(limit=f"{limit:,}")
+        )
         self.limit = limit
 
 
@@ -68,14 +84,14 @@ def reason_of(err: OSError) -> str:
 
 def kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
+        return N_("is a folder, not a file")
     if stat.S_ISFIFO(mode):
-        return "is a named pipe (FIFO), not a regular file"
+        return N_("is a named pipe (FIFO), not a regular file")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a regular file"
+        return N_("is a device, not a regular file")
     if stat.S_ISSOCK(mode):
-        return "is a socket, not a regular file"
-    return "is not a regular file"
+        return N_("is a socket, not a regular file")
+    return N_("is not a regular file")
 
 
 def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
@@ -83,7 +99,7 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
     `allow_pipe`, a named pipe, which waits for its writer). Without `allow_pipe` it never
     blocks: a FIFO is seen for what it is before anything waits on it."""
     if str(path) == "":
-        raise UnsafeFile(path, "the path is empty")
+        raise UnsafeFile(path, N_("the path is empty"))
     if allow_pipe:
         info = stat_or_none(path)
         if info is not None and stat.S_ISFIFO(info.st_mode):
@@ -94,7 +110,7 @@ def open_regular(path: str | Path, *, allow_pipe: bool = False) -> int:
     except OSError as err:
         raise UnsafeFile(path, reason_of(err)) from None
     except ValueError:
-        raise UnsafeFile(path, "the name holds a NUL byte") from None
+        raise UnsafeFile(path, N_("the name holds a NUL byte")) from None
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
@@ -152,13 +168,13 @@ def stat_or_none(path: str | Path) -> os.stat_result | None:
     other failure (permission denied on a folder on the way, a name too long for the system,
     a loop of links) is an UnsafeFile; Path.exists() and is_dir() would raise or say False."""
     if str(path) == "":
-        raise UnsafeFile(path, "the path is empty")
+        raise UnsafeFile(path, N_("the path is empty"))
     try:
         return os.stat(path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as err:  # ValueError: a NUL byte in the name
-        reason = reason_of(err) if isinstance(err, OSError) else "the name holds a NUL byte"
+        reason = reason_of(err) if isinstance(err, OSError) else N_("the name holds a NUL byte")
         raise UnsafeFile(path, reason) from None
 
 

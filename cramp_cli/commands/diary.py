@@ -139,8 +139,12 @@ def _bad_values() -> Iterator[None]:
     try:
         yield
     except ValueProblem as err:
+        from cramp_cli.i18n.text import _
+
         option = _OPTIONS.get(err.field, err.field)
-        raise UsageError(f"{option} {err.message}.") from None
+        raise UsageError(
+            _("{option} {problem}.").format(option=option, problem=err.message)
+        ) from None
 
 
 @contextlib.contextmanager
@@ -493,7 +497,7 @@ def _entry_words(
             raise UsageError(
                 _("{word} is neither a side nor a duration.").format(word=repr(word)),
                 hint=_("After the muscle: left, right or both, and how long: {accepted}.").format(
-                    accepted=models.DURATIONS_ACCEPTED
+                    accepted=_(models.DURATIONS_ACCEPTED)
                 ),
             )
         if found in given:
@@ -1195,7 +1199,7 @@ def _unsafe_input() -> Iterator[None]:
             _("{name} {reason}; nothing was imported.").format(name=err.name, reason=err.reason)
         ) from None
     except UnsafeFile as err:
-        if err.reason == "no such file":
+        if err.reason_key == "no such file":
             raise UsageError(_("no such file: {name}.").format(name=err.name)) from None
         raise CrampError(
             _("cannot import {name}: {reason}.").format(name=err.name, reason=err.reason)
@@ -1219,5 +1223,11 @@ def _confirm(entry: "Entry") -> bool:
         err=True,
     )
     question = _("Delete entry {id}?").format(id=entry.id)
+    from cramp_cli import i18n
+
+    if i18n.current() != i18n.ENGLISH:
+        from cramp_cli.commands.now import _yes_or_no
+
+        return _yes_or_no(question)  # 是 and 否 as well as y and n (cramp_cli/replies.py)
     # No answer (the input ended) is no.
     return bool(ask_on_stderr(lambda: typer.confirm(question, default=False, err=True)))

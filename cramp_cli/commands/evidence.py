@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from cramp_cli import completion
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     FormatOption,
     JsonOption,
@@ -56,8 +56,8 @@ def sources(
         from cramp_cli.errors import UsageError
 
         raise UsageError(
-            "--check checks every source; give it without an ID.",
-            hint="Run 'cramp sources --check', or 'cramp sources ID' for one source.",
+            _("--check checks every source; give it without an ID."),
+            hint=_("Run 'cramp sources --check', or 'cramp sources ID' for one source."),
         )
     kb = current_kb()
     if check:

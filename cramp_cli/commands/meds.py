@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramp_cli.errors import UnknownNameError, UsageError
-from cramp_cli.i18n.text import N_
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.options import (
     DbOption,
     FormatOption,
@@ -62,8 +62,9 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         day = models.parse_date(value, option)
     except models.ValueProblem as err:
-        raise UsageError(f"{option} {err.message}.") from None
-    from cramp_cli.i18n.text import _
+        raise UsageError(
+            _("{option} {problem}.").format(option=option, problem=err.message)
+        ) from None
 
     today = models.clock().astimezone().date()
     if day > today:
@@ -87,7 +88,9 @@ def _name(value: str) -> str:
     try:
         return models.parse_medicine_name(value)
     except models.ValueProblem as err:
-        raise UsageError(f"{err.field} {err.message}.") from None
+        raise UsageError(
+            _("{option} {problem}.").format(option=err.field, problem=err.message)
+        ) from None
 
 
 def _result(
@@ -150,7 +153,9 @@ def add(
     try:
         written = models.parse_note(note)
     except models.ValueProblem as err:
-        raise UsageError(f"--note {err.message}.") from None
+        raise UsageError(
+            _("{option} {problem}.").format(option="--note", problem=err.message)
+        ) from None
     kb = current_kb()
     found = answers.medicine_class(kb, text)
     medicine = models.Medicine(
@@ -200,7 +205,9 @@ def stop(
             raise medicine
         if medicine.since is not None and day < medicine.since:
             raise UsageError(
-                f"--on {day} is before {medicine.name!r} was started ({medicine.since})."
+                _("--on {day} is before {name} was started ({since}).").format(
+                    day=day, name=repr(medicine.name), since=medicine.since
+                )
             )
         stopped = diary.stop_medicine(medicine.id, day)
     emit(_result(kb, "stopped", [stopped]), as_json, fmt, no_color)

@@ -39,6 +39,6 @@ def schema(
     if key not in names:
         from cramp_cli import answers
 
-        raise answers.unknown_name(command, "command", names)
+        raise answers.unknown_name(command, N_("command"), names)
     text = (files("cramp_cli") / "schemas" / f"{key}.json").read_text(encoding="utf-8")
     sys.stdout.write(text)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.models import LEVELS, Level
 from cramp_cli.shapes import (
     Describe,
@@ -210,9 +211,9 @@ class Medicine(Shape):
 
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
-        raise ValueProblem(field, f"must be text, not {type(value).__name__}")
+        raise ValueProblem(field, _("must be text, not {kind}").format(kind=type(value).__name__))
     if _CONTROL.search(value) is not None:
-        raise ValueProblem(field, "contains control characters")
+        raise ValueProblem(field, _("contains control characters"))
     return value.strip()
 
 
@@ -220,14 +221,22 @@ def _shown(value: object) -> str:
     try:
         text = repr(value)
     except ValueError:  # an int beyond Python's 4,300-digit limit for text
-        return "a number too long to show"
+        return _("a number too long to show")
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _must_be(accepted: str, value: object) -> str:
+    """ "must be <what is accepted>, not <the value>", in the language of the run."""
+    return _("must be {accepted}, not {given}").format(accepted=_(accepted), given=_shown(value))
 
 
 def parse_id(value: object, field: str = "id") -> str:
     text = _text(value, field).lower()
     if not _ID.match(text):
-        raise ValueProblem(field, f"must be 8 to 32 hex digits (0-9, a-f), not {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("must be 8 to 32 hex digits (0-9, a-f), not {given}").format(given=_shown(value)),
+        )
     return text
 
 
@@ -240,8 +249,9 @@ def _offset_text(offset: timedelta) -> str:
 def _too_early(field: str, value: object) -> ValueProblem:
     return ValueProblem(
         field,
-        f"is before {FIRST_NIGHT} 12:00, the start of the earliest night a diary holds: "
-        f"{_shown(value)}",
+        _("is before {first} 12:00, the start of the earliest night a diary holds: {given}").format(
+            first=FIRST_NIGHT, given=_shown(value)
+        ),
     )
 
 
@@ -249,8 +259,10 @@ def _in_future(field: str, value: object) -> ValueProblem:
     slack = FUTURE_SLACK // timedelta(minutes=1)
     return ValueProblem(
         field,
-        f"is in the future: {_shown(value)} (up to {slack} minutes ahead of this computer's "
-        "clock is taken as now)",
+        _(
+            "is in the future: {given} (up to {slack} minutes ahead of this computer's clock "
+            "is taken as now)"
+        ).format(given=_shown(value), slack=slack),
     )
 
 
@@ -290,7 +302,9 @@ def _local(naive: datetime, field: str, value: object, latest: datetime) -> date
         first = naive.replace(fold=0).astimezone()
         second = naive.replace(fold=1).astimezone()
     except (OverflowError, OSError, ValueError):
-        raise ValueProblem(field, f"is out of range: {_shown(value)}") from None
+        raise ValueProblem(
+            field, _("is out of range: {given}").format(given=_shown(value))
+        ) from None
     if first.replace(tzinfo=None) != naive or second.replace(tzinfo=None) != naive:
         raise ValueProblem(field, _clock_change(naive, first, second))
     return first
@@ -322,15 +336,20 @@ def parse_at(
             return current
         if len(text) <= 10:
             raise ValueProblem(
-                field, f"needs a date and a time, like 2025-03-05T02:10, not {_shown(value)}"
+                field,
+                _("needs a date and a time, like 2025-03-05T02:10, not {given}").format(
+                    given=_shown(value)
+                ),
             )
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise ValueProblem(
                 field,
-                f"must be 'now' or a date and time like 2025-03-05T02:10 or "
-                f"'2025-03-05 02:10', not {_shown(value)}",
+                _(
+                    "must be 'now' or a date and time like 2025-03-05T02:10 or "
+                    "'2025-03-05 02:10', not {given}"
+                ).format(given=_shown(value)),
             ) from None
     offset = moment.utcoffset()
     if offset is None:
@@ -340,11 +359,14 @@ def parse_at(
     if not MIN_OFFSET <= offset <= MAX_OFFSET:
         raise ValueProblem(
             field,
-            f"has the UTC offset {_offset_text(offset)}; real time zones use "
-            f"{_offset_text(MIN_OFFSET)} to {_offset_text(MAX_OFFSET)}",
+            _("has the UTC offset {offset}; real time zones use {low} to {high}").format(
+                offset=_offset_text(offset),
+                low=_offset_text(MIN_OFFSET),
+                high=_offset_text(MAX_OFFSET),
+            ),
         )
     if offset % timedelta(minutes=1):
-        raise ValueProblem(field, "has a UTC offset that is not a whole number of minutes")
+        raise ValueProblem(field, _("has a UTC offset that is not a whole number of minutes"))
     if moment.date() < FIRST_NIGHT:
         raise _too_early(field, shown)
     if moment > latest:
@@ -357,7 +379,7 @@ def parse_at(
 _TIME_ONLY = re.compile(r"^\d{1,2}(?::\d{2}){0,2}\s*(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 _ISO_START = re.compile(r"^[+-]?\d{4}-")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # 03/05/2025: day or month first? Never guessed.
-AT_ACCEPTED = (
+AT_ACCEPTED = N_(
     "'now', a date and time like 2025-03-05T02:10 or '2025-03-05 02:10', a time (02:10 or "
     "3am: the most recent one), 'yesterday 03:00', or a time ago (-5h, 90 minutes ago)"
 )
@@ -373,20 +395,23 @@ def parse_when(value: str, field: str = "at", *, now: datetime | None = None) ->
     if text.lower() == "now" or _ISO_START.match(text) or not text:
         return parse_at(value, field, now=now)
     if _NUMERIC_DATE.search(text) or len(text) > 60:
-        raise ValueProblem(field, f"must be {AT_ACCEPTED}, not {_shown(value)}")
+        raise ValueProblem(field, _must_be(AT_ACCEPTED, value))
     current = (now or clock()).astimezone().replace(microsecond=0)
     local_base = current.replace(tzinfo=None)
     utc_base = current.astimezone(UTC).replace(tzinfo=None)
     local, period = _natural(text, local_base)
     if local is None:
-        raise ValueProblem(field, f"must be {AT_ACCEPTED}, not {_shown(value)}")
+        raise ValueProblem(field, _must_be(AT_ACCEPTED, value))
     if period != "time":
         raise ValueProblem(
-            field, f"needs a date and a time, like 'yesterday 03:00', not {_shown(value)}"
+            field,
+            _("needs a date and a time, like 'yesterday 03:00', not {given}").format(
+                given=_shown(value)
+            ),
         )
     if local.tzinfo is not None:  # the text named a zone or an offset
         return parse_at(local, field, now=current, typed=text)
-    universal, _ = _natural(text, utc_base)
+    universal, _period = _natural(text, utc_base)
     if universal is not None and universal - utc_base == local - local_base:
         # It moved with the clock it was read against: a time ago, counted in real time.
         moment = universal.replace(tzinfo=UTC).astimezone()
@@ -422,7 +447,9 @@ def parse_date(value: object, field: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueProblem(field, f"must be a date like 2025-03-05, not {_shown(value)}") from None
+        raise ValueProblem(
+            field, _("must be a date like 2025-03-05, not {given}").format(given=_shown(value))
+        ) from None
 
 
 def latest_night(now: datetime | None = None) -> date:
@@ -439,7 +466,10 @@ def parse_night(value: object, field: str, *, now: datetime | None = None) -> da
     last = latest_night(now)
     if not FIRST_NIGHT <= night <= last:
         raise ValueProblem(
-            field, f"must be a night from {FIRST_NIGHT} to {last}, not {_shown(value)}"
+            field,
+            _("must be a night from {first} to {last}, not {given}").format(
+                first=FIRST_NIGHT, last=last, given=_shown(value)
+            ),
         )
     return night
 
@@ -453,17 +483,24 @@ def parse_side(value: object, field: str = "side") -> Side | None:
     for side in SIDES:
         if text == side:
             return side
-    raise ValueProblem(field, f"must be left, right or both, not {_shown(value)}")
+    raise ValueProblem(
+        field, _("must be left, right or both, not {given}").format(given=_shown(value))
+    )
 
 
 def parse_minutes(value: object, field: str = "minutes") -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueProblem(field, "must be a number of minutes, not true or false")
+        raise ValueProblem(field, _("must be a number of minutes, not true or false"))
     if isinstance(value, int):  # checked as a whole number: a huge one has no float
         if not 0 <= value <= MAX_MINUTES:
-            raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES}, not {_shown(value)}")
+            raise ValueProblem(
+                field,
+                _("must be from 0 to {most}, not {given}").format(
+                    most=MAX_MINUTES, given=_shown(value)
+                ),
+            )
         number = float(value)
     elif isinstance(value, float):
         number = value
@@ -474,17 +511,27 @@ def parse_minutes(value: object, field: str = "minutes") -> float | None:
         if len(text) > MAX_NUMBER_CHARS:
             raise ValueProblem(
                 field,
-                f"must be a number of minutes, like 3 or 0.5, not {len(text):,} characters "
-                f"of text (at most {MAX_NUMBER_CHARS})",
+                _(
+                    "must be a number of minutes, like 3 or 0.5, not {count} characters of text "
+                    "(at most {most})"
+                ).format(count=f"{len(text):,}", most=MAX_NUMBER_CHARS),
             )
         try:
             number = float(text)
         except ValueError:
             raise ValueProblem(
-                field, f"must be a number of minutes, like 3 or 0.5, not {_shown(value)}"
+                field,
+                _("must be a number of minutes, like 3 or 0.5, not {given}").format(
+                    given=_shown(value)
+                ),
             ) from None
     if not math.isfinite(number) or not 0 <= number <= MAX_MINUTES:
-        raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES}, not {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("must be from 0 to {most}, not {given}").format(
+                most=MAX_MINUTES, given=_shown(value)
+            ),
+        )
     return number
 
 
@@ -494,7 +541,7 @@ _DURATION_UNITS = {
     "s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
 }  # fmt: skip
 _DURATION_PART = re.compile(r"(\d{1,5}(?:\.\d{1,3})?)([a-z]+)")
-DURATIONS_ACCEPTED = "a number of minutes (3 or 0.5), or 3m, 3min, 90s, 1m30s or 1h"
+DURATIONS_ACCEPTED = N_("a number of minutes (3 or 0.5), or 3m, 3min, 90s, 1m30s or 1h")
 
 
 def is_duration(text: str) -> bool:
@@ -527,10 +574,15 @@ def parse_duration(value: object, field: str = "minutes") -> float | None:
         or any(unit not in _DURATION_UNITS for unit in units)
         or len({_DURATION_UNITS[unit] for unit in units}) != len(units)
     ):
-        raise ValueProblem(field, f"must be {DURATIONS_ACCEPTED}, not {_shown(value)}")
+        raise ValueProblem(field, _must_be(DURATIONS_ACCEPTED, value))
     minutes = sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
     if minutes > MAX_MINUTES:
-        raise ValueProblem(field, f"must be from 0 to {MAX_MINUTES} minutes, not {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("must be from 0 to {most} minutes, not {given}").format(
+                most=MAX_MINUTES, given=_shown(value)
+            ),
+        )
     return parse_minutes(round(minutes, 2), field)
 
 
@@ -538,7 +590,7 @@ def parse_severity(value: object, field: str = "severity") -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueProblem(field, "must be a whole number from 1 to 10, not true or false")
+        raise ValueProblem(field, _("must be a whole number from 1 to 10, not true or false"))
     number: int | None = None
     if isinstance(value, int):
         number = value
@@ -551,11 +603,16 @@ def parse_severity(value: object, field: str = "severity") -> int | None:
         if len(text) > MAX_NUMBER_CHARS:
             raise ValueProblem(
                 field,
-                f"must be a whole number from 1 to 10, not {len(text):,} characters of text",
+                _("must be a whole number from 1 to 10, not {count} characters of text").format(
+                    count=f"{len(text):,}"
+                ),
             )
         number = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
     if number is None or not 1 <= number <= 10:
-        raise ValueProblem(field, f"must be a whole number from 1 to 10, not {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("must be a whole number from 1 to 10, not {given}").format(given=_shown(value)),
+        )
     return number
 
 
@@ -574,7 +631,7 @@ def parse_woke(value: object, field: str = "woke") -> bool:
             return True
         if text in _FALSE:
             return False
-    raise ValueProblem(field, f"must be true or false, not {_shown(value)}")
+    raise ValueProblem(field, _("must be true or false, not {given}").format(given=_shown(value)))
 
 
 def normalise_trigger(value: str, field: str = "trigger") -> str:
@@ -582,12 +639,20 @@ def normalise_trigger(value: str, field: str = "trigger") -> str:
     text = _text(value, field)
     tag = _KEBAB.sub("-", text.lower()).strip("-")
     if not tag:
-        raise ValueProblem(field, "is empty")
+        raise ValueProblem(field, _("is empty"))
     if len(tag) > MAX_TRIGGER_CHARS:
-        raise ValueProblem(field, f"is longer than {MAX_TRIGGER_CHARS} characters: {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("is longer than {most} characters: {given}").format(
+                most=MAX_TRIGGER_CHARS, given=_shown(value)
+            ),
+        )
     if not _TRIGGER.match(tag):
         raise ValueProblem(
-            field, f"may hold only letters, digits, spaces and dashes, not {_shown(value)}"
+            field,
+            _("may hold only letters, digits, spaces and dashes, not {given}").format(
+                given=_shown(value)
+            ),
         )
     return tag
 
@@ -599,11 +664,15 @@ def parse_triggers(values: object, field: str = "triggers") -> tuple[str, ...]:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list | tuple):
-        raise ValueProblem(field, f"must be a list of tags, not {type(values).__name__}")
+        raise ValueProblem(
+            field, _("must be a list of tags, not {given}").format(given=type(values).__name__)
+        )
     tags: list[str] = []
     for value in values:
         if not isinstance(value, str):
-            raise ValueProblem(field, f"must be a list of tags, not {_shown(value)}")
+            raise ValueProblem(
+                field, _("must be a list of tags, not {given}").format(given=_shown(value))
+            )
         for part in _TRIGGER_SEPARATORS.split(value):
             if not part.strip():
                 continue
@@ -611,7 +680,10 @@ def parse_triggers(values: object, field: str = "triggers") -> tuple[str, ...]:
             if tag not in tags:
                 tags.append(tag)
     if len(tags) > MAX_TRIGGERS:
-        raise ValueProblem(field, f"are at most {MAX_TRIGGERS} tags, not {len(tags)}")
+        raise ValueProblem(
+            field,
+            _("are at most {most} tags, not {count}").format(most=MAX_TRIGGERS, count=len(tags)),
+        )
     return tuple(tags)
 
 
@@ -619,12 +691,17 @@ def parse_note(value: object, field: str = "note") -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueProblem(field, f"must be text, not {type(value).__name__}")
+        raise ValueProblem(field, _("must be text, not {kind}").format(kind=type(value).__name__))
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not _no_control_characters(text):
-        raise ValueProblem(field, "may not contain control characters (only line breaks)")
+        raise ValueProblem(field, _("may not contain control characters (only line breaks)"))
     if len(text) > MAX_NOTE_CHARS:
-        raise ValueProblem(field, f"is longer than {MAX_NOTE_CHARS} characters ({len(text):,})")
+        raise ValueProblem(
+            field,
+            _("is longer than {most} characters ({count})").format(
+                most=MAX_NOTE_CHARS, count=f"{len(text):,}"
+            ),
+        )
     return text
 
 
@@ -632,9 +709,11 @@ def parse_medicine_name(value: object, field: str = "NAME") -> str:
     """A medicine's name as typed, trimmed, runs of spaces as one; never empty."""
     text = " ".join(_text(value, field).split())
     if not text:
-        raise ValueProblem(field, "is empty: give the medicine's name, e.g. atorvastatin")
+        raise ValueProblem(field, _("is empty: give the medicine's name, e.g. atorvastatin"))
     if len(text) > MAX_MEDICINE_CHARS:
-        raise ValueProblem(field, f"is longer than {MAX_MEDICINE_CHARS} characters")
+        raise ValueProblem(
+            field, _("is longer than {most} characters").format(most=MAX_MEDICINE_CHARS)
+        )
     return text
 
 
@@ -647,10 +726,15 @@ def build_medicine(raw: object, kb: "KnowledgeBase") -> Medicine:
     from cramp_cli import answers
 
     if not isinstance(raw, Mapping):
-        raise ValueProblem("medicine", f"must be an object, not {type(raw).__name__}")
+        raise ValueProblem(
+            "medicine", _("must be an object, not {kind}").format(kind=type(raw).__name__)
+        )
     unknown = sorted(set(raw) - set(MEDICINE_FIELDS))
     if unknown:
-        raise ValueProblem(unknown[0], f"is not a medicine field ({', '.join(MEDICINE_FIELDS)})")
+        raise ValueProblem(
+            unknown[0],
+            _("is not a medicine field ({fields})").format(fields=", ".join(MEDICINE_FIELDS)),
+        )
     name = parse_medicine_name(raw.get("name"), "name")
     since = raw.get("since")
     stopped = raw.get("stopped")
@@ -695,17 +779,24 @@ def resolve_relief(
         words = unique(item.words[0] for item in mine if item.words)  # one word per item
         keys = unique(normalise_name(word) for item in mine for word in item.words)
         close = difflib.get_close_matches(key, [*keys, *known], n=3, cutoff=0.5)
-        hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
         raise UnknownNameError(
-            f"unknown relief item {text!r}.",
-            hint=f"{hint}Words: {', '.join(words)}; or an id from 'cramp relieve'.",
+            _("unknown relief item {name}.").format(name=repr(text)),
+            hint=_did_you_mean(close)
+            + _("Words: {words}; or an id from 'cramp relieve'.").format(words=", ".join(words)),
         )
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-    hint = f"Did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
     raise UnknownNameError(
-        f"unknown relief item {text!r}.",
-        hint=f"{hint}The ids are shown by 'cramp relieve' and 'cramp relieve --muscle NAME'.",
+        _("unknown relief item {name}.").format(name=repr(text)),
+        hint=_did_you_mean(close)
+        + _("The ids are shown by 'cramp relieve' and 'cramp relieve --muscle NAME'."),
     )
+
+
+def _did_you_mean(close: list[str]) -> str:
+    """ "Did you mean 'a' or 'b'? " (with its space), or nothing."""
+    if not close:
+        return ""
+    return _("Did you mean {names}? ").format(names=_(" or ").join(repr(name) for name in close))
 
 
 SYMPTOM_SEPARATORS = re.compile(r"[,;]")
@@ -725,27 +816,34 @@ def resolve_symptoms(
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list | tuple):
-        raise ValueProblem(field, f"must be a list of words, not {type(values).__name__}")
+        raise ValueProblem(
+            field, _("must be a list of words, not {given}").format(given=type(values).__name__)
+        )
     known = [symptom.word for symptom in kb.symptoms]
     words: list[str] = []
     for value in values:
         if not isinstance(value, str):
-            raise ValueProblem(field, f"must be a list of words, not {_shown(value)}")
+            raise ValueProblem(
+                field, _("must be a list of words, not {given}").format(given=_shown(value))
+            )
         for part in SYMPTOM_SEPARATORS.split(_text(value, field)):
             if not part.strip():
                 continue
             word = normalise_name(part)
             if word not in known:
                 close = difflib.get_close_matches(word, known, n=3, cutoff=0.5)
-                hint = f"Did you mean {' or '.join(repr(w) for w in close)}? " if close else ""
                 raise UnknownNameError(
-                    f"unknown symptom word {part.strip()!r}.",
-                    hint=f"{hint}The words are: {', '.join(known)}.",
+                    _("unknown symptom word {name}.").format(name=repr(part.strip())),
+                    hint=_did_you_mean(close)
+                    + _("The words are: {words}.").format(words=", ".join(known)),
                 )
             if word not in words:
                 words.append(word)
     if len(words) > MAX_SYMPTOMS:
-        raise ValueProblem(field, f"are at most {MAX_SYMPTOMS} words, not {len(words)}")
+        raise ValueProblem(
+            field,
+            _("are at most {most} words, not {count}").format(most=MAX_SYMPTOMS, count=len(words)),
+        )
     return tuple(words)
 
 
@@ -756,7 +854,12 @@ def parse_level(value: object, field: str = "logged_level") -> Level | None:
     if not text:
         return None
     if text not in LEVELS:
-        raise ValueProblem(field, f"must be one of {', '.join(LEVELS)}, not {_shown(value)}")
+        raise ValueProblem(
+            field,
+            _("must be one of {names}, not {given}").format(
+                names=", ".join(LEVELS), given=_shown(value)
+            ),
+        )
     return text
 
 
@@ -767,19 +870,30 @@ def parse_advice(value: object, field: str = "logged_advice") -> tuple[str, ...]
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").split("\n")
     if not isinstance(value, list | tuple):
-        raise ValueProblem(field, f"must be a list of lines, not {type(value).__name__}")
+        raise ValueProblem(
+            field, _("must be a list of lines, not {given}").format(given=type(value).__name__)
+        )
     lines: list[str] = []
     for line in value:
         if not isinstance(line, str):
-            raise ValueProblem(field, f"must be a list of lines, not {_shown(line)}")
+            raise ValueProblem(
+                field, _("must be a list of lines, not {given}").format(given=_shown(line))
+            )
         if _CONTROL.search(line) is not None:
-            raise ValueProblem(field, "may not contain control characters")
+            raise ValueProblem(field, _("may not contain control characters"))
         if len(line) > MAX_ADVICE_CHARS:
-            raise ValueProblem(field, f"has a line longer than {MAX_ADVICE_CHARS} characters")
+            raise ValueProblem(
+                field, _("has a line longer than {most} characters").format(most=MAX_ADVICE_CHARS)
+            )
         if line.strip():
             lines.append(line.strip())
     if len(lines) > MAX_ADVICE_LINES:
-        raise ValueProblem(field, f"are at most {MAX_ADVICE_LINES} lines, not {len(lines)}")
+        raise ValueProblem(
+            field,
+            _("are at most {most} lines, not {count}").format(
+                most=MAX_ADVICE_LINES, count=len(lines)
+            ),
+        )
     return tuple(lines)
 
 
@@ -788,7 +902,7 @@ def resolve_muscle(kb: "KnowledgeBase", value: object, field: str = "muscle") ->
 
     text = _text(value, field)
     if not text:
-        raise ValueProblem(field, "is empty")
+        raise ValueProblem(field, _("is empty"))
     return answers.resolve_muscle(kb, text).id
 
 
@@ -836,10 +950,13 @@ def build_entry(
     """
     if not raw.keys() <= _FIELD_SET:
         unknown = sorted(set(raw) - _FIELD_SET)
-        raise ValueProblem(unknown[0], f"is not a diary field (fields: {', '.join(FIELDS)})")
+        raise ValueProblem(
+            unknown[0],
+            _("is not a diary field (fields: {fields})").format(fields=", ".join(FIELDS)),
+        )
     for name in REQUIRED:
         if raw.get(name) in (None, ""):
-            raise ValueProblem(name, "is missing")
+            raise ValueProblem(name, _("is missing"))
     raw_id = raw.get("id")
     entry_id = parse_id(raw_id) if raw_id not in (None, "") else None
     at = parse_at(raw["at"], "at", now=now)
@@ -847,7 +964,12 @@ def build_entry(
     if raw.get("night") not in (None, ""):
         given = parse_date(raw["night"], "night")
         if given != night:
-            raise ValueProblem("night", f"{given} does not match at (the night of {night})")
+            raise ValueProblem(
+                "night",
+                _("{given} does not match at (the night of {night})").format(
+                    given=given, night=night
+                ),
+            )
     values: dict[str, Any] = {}
     for name, parse in _PARSERS:
         value = raw.get(name)

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from cramp_cli import locations
 from cramp_cli.diary.models import NIGHT_CUTOFF_HOUR, Entry, Medicine, new_id
 from cramp_cli.errors import CrampError, ExitCode
+from cramp_cli.i18n.text import _
 from cramp_cli.safe_io import UnsafeFile, check_regular, reason_of, shown, stat_or_none
 from cramp_cli.shapes import Shape
 
@@ -170,8 +171,8 @@ LATEST = len(MIGRATIONS)
 
 def _read_only(path: Path | str) -> DiaryError:
     return DiaryError(
-        f"the diary {shown(path)} is read-only; nothing was changed.",
-        hint="Check the permissions of the file and its folder, or give another file with --db.",
+        _("the diary {name} is read-only; nothing was changed.").format(name=shown(path)),
+        hint=_("Check the permissions of the file and its folder, or give another file with --db."),
     )
 
 
@@ -181,26 +182,36 @@ def _describe(err: sqlite3.Error, full_path: Path, timeout: float) -> DiaryError
     text = str(err)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return DiaryError(
-            f"the diary {path} is locked by another program (waited {timeout:g} s); "
-            "nothing was changed.",
-            hint="Try again in a moment.",
+            _(
+                "the diary {name} is locked by another program (waited {seconds} s); "
+                "nothing was changed."
+            ).format(name=path, seconds=f"{timeout:g}"),
+            hint=_("Try again in a moment."),
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return _read_only(path)
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
         return DiaryError(
-            f"{path} is not a cramp diary or is damaged; it was left as it is.",
-            hint="Restore it from a backup, or move it aside to start a new diary "
-            "(see 'Diary' in the README).",
+            _("{name} is not a cramp diary or is damaged; it was left as it is.").format(name=path),
+            hint=_(
+                "Restore it from a backup, or move it aside to start a new diary "
+                "(see 'Diary' in the README)."
+            ),
         )
     if name.startswith("SQLITE_CANTOPEN"):
         return DiaryError(
-            f"cannot open the diary {path}.",
-            hint="Check that its folder exists and that you may read and write it.",
+            _("cannot open the diary {name}.").format(name=path),
+            hint=_("Check that its folder exists and that you may read and write it."),
         )
     if name.startswith("SQLITE_FULL"):
-        return DiaryError(f"the disk holding {path} is full; nothing was changed.")
-    return DiaryError(f"the diary {path} could not be used ({text}); nothing was changed.")
+        return DiaryError(
+            _("the disk holding {name} is full; nothing was changed.").format(name=path)
+        )
+    return DiaryError(
+        _("the diary {name} could not be used ({reason}); nothing was changed.").format(
+            name=path, reason=text
+        )
+    )
 
 
 # ---------------------------------------------------------------- creating the file
@@ -214,10 +225,12 @@ def _check_file(path: Path) -> bool:
     try:
         return check_regular(path)
     except UnsafeFile as err:
-        if err.reason.startswith("is a folder"):
-            message = f"{err.name} is a folder, not a diary file."
-            raise DiaryError(message, hint="Give a file name.") from None
-        raise DiaryError(f"cannot use the diary {err.name}: {err.reason}.") from None
+        if err.reason_key.startswith("is a folder"):
+            message = _("{name} is a folder, not a diary file.").format(name=err.name)
+            raise DiaryError(message, hint=_("Give a file name.")) from None
+        raise DiaryError(
+            _("cannot use the diary {name}: {reason}.").format(name=err.name, reason=err.reason)
+        ) from None
 
 
 def _make_folder(folder: Path) -> None:
@@ -229,7 +242,9 @@ def _make_folder(folder: Path) -> None:
             if stat_or_none(current) is not None:
                 break
         except UnsafeFile as err:
-            message = f"cannot use the folder {err.name} for the diary: {err.reason}."
+            message = _("cannot use the folder {name} for the diary: {reason}.").format(
+                name=err.name, reason=err.reason
+            )
             raise DiaryError(message) from None
         missing.append(current)
         if current.parent == current:
@@ -242,7 +257,9 @@ def _make_folder(folder: Path) -> None:
             continue
         except OSError as err:
             raise DiaryError(
-                f"cannot create the folder {shown(path)} for the diary ({reason_of(err)})."
+                _("cannot create the folder {name} for the diary ({reason}).").format(
+                    name=shown(path), reason=_(reason_of(err))
+                )
             ) from None
         os.chmod(path, FOLDER_MODE)
 
@@ -255,7 +272,11 @@ def _create_file(path: Path) -> None:
     except FileExistsError:
         return  # another process created it first: use theirs
     except OSError as err:
-        raise DiaryError(f"cannot create the diary {shown(path)} ({reason_of(err)}).") from None
+        raise DiaryError(
+            _("cannot create the diary {name} ({reason}).").format(
+                name=shown(path), reason=_(reason_of(err))
+            )
+        ) from None
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(descriptor, FILE_MODE)  # exactly 0600, whatever the umask
@@ -604,7 +625,7 @@ class Diary:
 
     def add(self, entry: Entry) -> Entry:
         """Store a new entry in its own transaction; a (very unlikely) id clash gets a new id."""
-        for _ in range(5):
+        for _attempt in range(5):
             with self.transaction():
                 if not self._exists(entry.id):
                     self._insert(entry)
@@ -673,7 +694,7 @@ class Diary:
             same = self._current_named(medicine.name)
             if same is not None and medicine.stopped is None:
                 raise DuplicateMedicine(same)
-            for _ in range(5):
+            for _attempt in range(5):
                 if (
                     self.conn.execute(
                         "SELECT 1 FROM medicines WHERE id = ?", (medicine.id,)
@@ -924,7 +945,7 @@ class Diary:
         start = first_night
         if earliest and not older:
             start = date.fromisoformat(earliest)
-        for night, n, _, woke_latest, _ in per_night:
+        for night, n, _first, woke_latest, _last in per_night:
             stats = by_week.setdefault((night - start).days // 7, [0, 0, 0])
             stats[0] += n
             stats[1] += 1

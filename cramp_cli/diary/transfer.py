@@ -42,6 +42,7 @@ from cramp_cli.diary.models import (
     plain_cell,
 )
 from cramp_cli.errors import CrampError, UsageError
+from cramp_cli.i18n.text import _
 from cramp_cli.results import SCHEMA_VERSION
 from cramp_cli.safe_io import TooLarge, UnsafeFile, kind_of, open_regular, reason_of, shown
 
@@ -91,11 +92,15 @@ def write_csv(entries: Iterable[Entry], stream: IO[str]) -> int:
 
 
 def _cannot_write(path: str, err: OSError, doing: str = "write") -> CrampError:
-    reason = reason_of(err)
+    reason = _(reason_of(err))
     if err.errno == errno.ENOENT:
-        reason = "its folder does not exist"
+        reason = _("its folder does not exist")
     elif err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        reason = f"{reason}: nothing was written"
+        reason = _("{reason}: nothing was written").format(reason=reason)
+    if doing == "write":
+        return CrampError(
+            _("cannot write {name} ({reason}).").format(name=shown(path), reason=reason)
+        )
     return CrampError(f"cannot {doing} {shown(path)} ({reason}).")
 
 
@@ -109,7 +114,7 @@ def atomic_output(path: str, *, force: bool, command: str = "cramp export") -> I
     nothing is left behind. An existing `path` that is not a regular file is refused, and so,
     without `force`, is any existing `path`."""
     if path == "":
-        raise UsageError("--output is empty: give a file name.")
+        raise UsageError(_("--output is empty: give a file name."))
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -118,7 +123,9 @@ def atomic_output(path: str, *, force: bool, command: str = "cramp export") -> I
         raise _cannot_write(path, err) from None
     if mode is not None:
         if not stat.S_ISREG(mode):
-            raise CrampError(f"cannot write {shown(path)}: it {kind_of(mode)}.")
+            raise CrampError(
+                _("cannot write {name}: it {kind}.").format(name=shown(path), kind=_(kind_of(mode)))
+            )
         if not force:
             raise _exists(path, command)
     folder = os.path.dirname(path) or "."
@@ -143,8 +150,10 @@ def atomic_output(path: str, *, force: bool, command: str = "cramp export") -> I
 
 def _exists(path: str, command: str = "cramp export") -> UsageError:
     return UsageError(
-        f"{shown(path)} already exists; {command} does not overwrite files.",
-        hint="Choose another name, remove the file first, or add --force to replace it.",
+        _("{name} already exists; {command} does not overwrite files.").format(
+            name=shown(path), command=command
+        ),
+        hint=_("Choose another name, remove the file first, or add --force to replace it."),
     )
 
 
@@ -244,7 +253,7 @@ class Source:
                 raise UnsafeFile("stdin", "is closed")
             return cls(stdin, "stdin")
         if file.strip() == "":
-            raise UsageError("FILE is empty: give the file to import, or - for stdin.")
+            raise UsageError(_("FILE is empty: give the file to import, or - for stdin."))
         path = os.path.expanduser(file)
         descriptor = open_regular(path, allow_pipe=True)
         try:
@@ -298,7 +307,11 @@ class Rows:
         self.medicines: list[Any] = []
         name = source.name
         if b"\x00" in source.head():
-            raise InvalidImport(f"{name} is a binary file, not CSV or JSON; nothing was imported.")
+            raise InvalidImport(
+                _("{name} is a binary file, not CSV or JSON; nothing was imported.").format(
+                    name=name
+                )
+            )
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
@@ -307,7 +320,9 @@ class Rows:
             else:
                 yield from self._csv()
         except TooLarge as err:
-            raise InvalidImport(f"{err.name} {err.reason}; nothing was imported.") from None
+            raise InvalidImport(
+                _("{name} {reason}; nothing was imported.").format(name=err.name, reason=err.reason)
+            ) from None
 
     # ------------------------------------------------------------ CSV
 
@@ -323,8 +338,10 @@ class Rows:
             ) from None
         except UnicodeDecodeError:
             raise InvalidImport(
-                f"{name}:{reader.line_num + 1}: not UTF-8 text; nothing was imported.",
-                hint="Save the file as UTF-8.",
+                _("{name}:{line}: not UTF-8 text; nothing was imported.").format(
+                    name=name, line=reader.line_num + 1
+                ),
+                hint=_("Save the file as UTF-8."),
             ) from None
 
     def _csv_rows(
@@ -343,11 +360,15 @@ class Rows:
         unknown = [column for column in columns if column not in FIELDS]
         if unknown:
             raise InvalidImport(
-                f"{name}: unknown column {unknown[0][:40]!r}; nothing was imported.",
-                hint=f"The columns are: {','.join(FIELDS)}.",
+                _("{name}: unknown column {column}; nothing was imported.").format(
+                    name=name, column=repr(unknown[0][:40])
+                ),
+                hint=_("The columns are: {columns}.").format(columns=",".join(FIELDS)),
             )
         if len(set(columns)) != len(columns):
-            raise InvalidImport(f"{name}: a column appears twice; nothing was imported.")
+            raise InvalidImport(
+                _("{name}: a column appears twice; nothing was imported.").format(name=name)
+            )
         number = 0
         end: int | None = None
         for cells in reader:  # as _non_blank, inline: this loop runs once a row
@@ -498,10 +519,15 @@ def _end(cells: list[str], name: str) -> int:
     return int(match.group(1))
 
 
+def _said(err: ValueProblem) -> str:
+    """A field's problem as one phrase: "minutes must be ...", in the language of the run."""
+    return _("{field} {problem}").format(field=err.field, problem=err.message)
+
+
 def _truncated(name: str, why: str) -> InvalidImport:
     return InvalidImport(
-        f"{name} looks truncated: {why}; nothing was imported.",
-        hint="Export the diary again and import the complete file.",
+        _("{name} looks truncated: {why}; nothing was imported.").format(name=name, why=why),
+        hint=_("Export the diary again and import the complete file."),
     )
 
 
@@ -591,10 +617,14 @@ def import_rows(
             try:
                 entry = build_entry(row, kb, now=now, memo=memo)
             except ValueProblem as err:
-                problem(f"row {number}: {err}")
+                problem(_("row {number}: {problem}").format(number=number, problem=_said(err)))
                 continue
             except CrampError as err:  # an unknown muscle or relief item, with suggestions
-                problem(f"row {number}: {err.message.rstrip('.')}")
+                problem(
+                    _("row {number}: {problem}").format(
+                        number=number, problem=err.message.rstrip(".")
+                    )
+                )
                 continue
             if found:
                 continue  # checked, not stored: it will all be rolled back
@@ -618,17 +648,21 @@ def import_rows(
             try:
                 medicines.append(build_medicine(raw, kb))
             except ValueProblem as err:
-                problem(f"medicine {number}: {err}")
+                problem(_("medicine {number}: {problem}").format(number=number, problem=_said(err)))
         if medicines and not found and importer is None:
             diary = stack.enter_context(open_diary())
             importer = stack.enter_context(diary.importing())
         if found:
             more = found - len(problems)
-            extra = f" (and {more} more)" if more > 0 else ""
-            raise InvalidImport(f"{name}: {'; '.join(problems)}{extra}. Nothing was imported.")
+            extra = _(" (and {more} more)").format(more=more) if more > 0 else ""
+            raise InvalidImport(
+                _("{name}: {problems}{extra}. Nothing was imported.").format(
+                    name=name, problems=_("; ").join(problems), extra=extra
+                )
+            )
         if importer is not None:
             outcome.medicines = importer.add_medicines(medicines)
-            added, present = importer.finish([entry_id for entry_id, _ in listed])
+            added, present = importer.finish([entry_id for entry_id, _row in listed])
             outcome.imported = added
             outcome.skipped = importer.staged - added + repeats
             outcome.listed = [

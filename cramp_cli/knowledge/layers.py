@@ -74,11 +74,15 @@ def expand(path: Path) -> list[Path]:
     device) is refused here, before anything opens it."""
     info = _stat(path)
     if info is None:
-        raise KnowledgeBaseError("no such file or folder", file=safe_io.shown(path))
+        from cramp_cli.i18n.text import _
+
+        raise KnowledgeBaseError(_("no such file or folder"), file=safe_io.shown(path))
     if stat.S_ISDIR(info.st_mode):
         return folder_files(path)
     if not stat.S_ISREG(info.st_mode):
-        raise KnowledgeBaseError(safe_io.kind_of(info.st_mode), file=safe_io.shown(path))
+        from cramp_cli.i18n.text import _
+
+        raise KnowledgeBaseError(_(safe_io.kind_of(info.st_mode)), file=safe_io.shown(path))
     return [path]
 
 

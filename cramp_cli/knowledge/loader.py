@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.i18n.text import _
 from cramp_cli.knowledge import content_rules, lines
 from cramp_cli.knowledge.floors import gates_change, rule_narrowing, target_level
 from cramp_cli.knowledge.kb import KnowledgeBase, Origin, in_memory, level_rank, origin_key
@@ -117,7 +118,11 @@ class KnowledgeBaseProblems(KnowledgeBaseError):
     def __init__(self, problems: list[KnowledgeBaseError]) -> None:
         self.problems = problems
         first = problems[0]
-        more = f" [and {len(problems) - 1} more problem(s)]" if len(problems) > 1 else ""
+        from cramp_cli.i18n.text import _
+
+        more = ""
+        if len(problems) > 1:
+            more = _(" [and {count} more problem(s)]").format(count=len(problems) - 1)
         super().__init__(
             first.bare_message + more,
             file=first.file,
@@ -126,7 +131,7 @@ class KnowledgeBaseProblems(KnowledgeBaseError):
             field=first.field,
         )
         if len(problems) > 1:
-            self.hint = "Run 'cramp kb validate' with the same --kb options to list them all."
+            self.hint = _("Run 'cramp kb validate' with the same --kb options to list them all.")
 
 
 def read_file(
@@ -169,7 +174,7 @@ def _refuse_hazards(raw: lines.LineDict, name: str, layer: str) -> list[Knowledg
     """A user file may not bring a hazard log: only the built-in one says what must hold."""
     if layer == BUILT_IN or "hazards" not in raw:
         return []
-    line, _ = lines.locate(raw, ("hazards",))
+    line, _item = lines.locate(raw, ("hazards",))
     return [
         KnowledgeBaseError(
             "a user file cannot have a 'hazards' section: only the built-in knowledge base "
@@ -237,14 +242,16 @@ def _located_all(err: ValidationError, raw: lines.LineDict, name: str) -> list[K
         message = error["msg"]
         if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             unknown = str(loc[-1])
-            message = f"unknown field {lines.clip(repr(unknown))}"
+            message = _("unknown field {name}").format(name=lines.clip(repr(unknown)))
             close = difflib.get_close_matches(unknown, _ALL_FIELDS, n=1)
             if close:
-                message += f" (did you mean {close[0]!r}?)"
+                message += _(" (did you mean {name}?)").format(name=repr(close[0]))
         elif error["type"] == "missing":
-            message = f"missing required field {loc[-1]!r}"
+            message = _("missing required field {name}").format(name=repr(loc[-1]))
         elif "input" in error and error["type"] not in _NO_INPUT:
-            message = f"{message} (found {_short(error['input'])})"
+            message = _("{problem} (found {value})").format(
+                problem=message, value=_short(error["input"])
+            )
         problems.append(
             KnowledgeBaseError(message, file=name, line=line, item=item_id, field=_path(loc))
         )
@@ -459,7 +466,7 @@ class _Checker:
                     triage = (parsed, parsed.content.triage)
             for section, index, entry in _entries(parsed):
                 at = (parsed, section, index)
-                line, _ = lines.locate(parsed.raw, (section, index))
+                line, _item = lines.locate(parsed.raw, (section, index))
                 origin = Origin(parsed.name, line or 1, parsed.layer)
                 table = self._table(section)
                 key = origin_key(entry)
@@ -554,7 +561,7 @@ class _Checker:
         may not define a word twice."""
         earlier = self.symptom_at.get(symptom.word)
         if earlier is not None and earlier[0].layer == parsed.layer:
-            line, _ = lines.locate(earlier[0].raw, ("symptoms", earlier[1]))
+            line, _item = lines.locate(earlier[0].raw, ("symptoms", earlier[1]))
             where = earlier[0].name if earlier[0] is not parsed else "this file"
             self._fail_at(
                 parsed,
@@ -614,7 +621,7 @@ class _Checker:
     ) -> dict[str, Origin]:
         disabled: dict[str, Origin] = {}
         for parsed, index, entry_id in to_disable:
-            line, _ = lines.locate(parsed.raw, ("disabled", index))
+            line, _item = lines.locate(parsed.raw, ("disabled", index))
             found = self.where.get(entry_id) or self.where_lookalikes.get(entry_id)
             if found is None:
                 known = {**self.where, **self.where_lookalikes}
@@ -679,7 +686,8 @@ class _Checker:
             for position, source_id in enumerate(entry.sources):
                 if source_id not in sources:
                     self.fail(
-                        f"unknown source {source_id!r}{_suggest(source_id, sources)}",
+                        _("unknown source {name}").format(name=repr(source_id))
+                        + _suggest(source_id, sources),
                         self._at(entry),
                         "sources",
                         position,
@@ -708,7 +716,8 @@ class _Checker:
             at = self._at(cause)
             if cause.names_source is not None and cause.names_source not in sources:
                 self.fail(
-                    f"unknown source {cause.names_source!r}{_suggest(cause.names_source, sources)}",
+                    _("unknown source {name}").format(name=repr(cause.names_source))
+                    + _suggest(cause.names_source, sources),
                     at,
                     "names_source",
                 )
@@ -882,16 +891,24 @@ class _Checker:
             for index, source_id in enumerate(advice.sources):
                 if source_id not in sources:
                     self._fail_triage(
-                        f"unknown source {source_id!r}", "levels", position, "sources", index
+                        _("unknown source {name}").format(name=repr(source_id)),
+                        "levels",
+                        position,
+                        "sources",
+                        index,
                     )
         for index, source_id in enumerate(triage.safety_net_sources):
             if source_id not in sources:
-                self._fail_triage(f"unknown source {source_id!r}", "safety_net_sources", index)
+                self._fail_triage(
+                    _("unknown source {name}").format(name=repr(source_id)),
+                    "safety_net_sources",
+                    index,
+                )
         for position, question in enumerate(triage.doctor_questions):
             for index, source_id in enumerate(question.sources):
                 if source_id not in sources:
                     self._fail_triage(
-                        f"unknown source {source_id!r}",
+                        _("unknown source {name}").format(name=repr(source_id)),
                         "doctor_questions",
                         position,
                         "sources",
@@ -902,7 +919,11 @@ class _Checker:
             for index, source_id in enumerate(region.sources):
                 if source_id not in sources:
                     self._fail_triage(
-                        f"unknown source {source_id!r}", "regions", position, "sources", index
+                        _("unknown source {name}").format(name=repr(source_id)),
+                        "regions",
+                        position,
+                        "sources",
+                        index,
                     )
             for name in (region.id, *region.aliases):
                 if name in region_names:
@@ -947,7 +968,7 @@ def _cycles(edges: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 def _suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
 def load_files(entries: Iterable[tuple[Traversable | Path, str]]) -> KnowledgeBase:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cramp_cli.errors import KnowledgeBaseError
+from cramp_cli.i18n.text import N_, _
 from cramp_cli.knowledge.layers import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, max_bytes
 from cramp_cli.knowledge.lines import LineDict, LineList, clip, locate
 
@@ -80,6 +81,16 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+# What a YAML file's top can be instead of a mapping, as the message names it.
+_KINDS = {
+    "list": N_("list"),
+    "str": N_("str"),
+    "int": N_("int"),
+    "float": N_("float"),
+    "bool": N_("bool"),
+}
+
+
 def decode(raw: bytes, name: str, shipped: bool = False) -> str:
     """Check the size and encoding of a file's bytes and return its text. The size limit is
     for files from outside (`shipped` files are cramp's own)."""
@@ -128,10 +139,14 @@ def parse(text: str, name: str) -> LineDict:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = clip(err.problem or err.context or "invalid YAML", 200)
-        raise KnowledgeBaseError(f"invalid YAML: {problem}", file=name, line=line) from None
+        raise KnowledgeBaseError(
+            _("invalid YAML: {problem}").format(problem=problem), file=name, line=line
+        ) from None
     except yaml.YAMLError as err:
         message = clip(" ".join(str(err).split()), 200)
-        raise KnowledgeBaseError(f"invalid YAML: {message}", file=name) from None
+        raise KnowledgeBaseError(
+            _("invalid YAML: {problem}").format(problem=message), file=name
+        ) from None
     except RecursionError:
         raise KnowledgeBaseError("invalid YAML: nested too deeply", file=name) from None
     except ValueError as err:
@@ -141,14 +156,20 @@ def parse(text: str, name: str) -> LineDict:
             problem = "a number has more than 4,300 digits"
         else:
             problem = f"a value cannot be read ({clip(' '.join(str(err).split()), 120)})"
-        raise KnowledgeBaseError(f"invalid YAML: {problem}", file=name) from None
+        raise KnowledgeBaseError(
+            _("invalid YAML: {problem}").format(problem=problem), file=name
+        ) from None
     finally:
         loader.dispose()
     if data is None:
-        raise KnowledgeBaseError("the file is empty; expected a mapping of sections", file=name)
+        raise KnowledgeBaseError(_("the file is empty; expected a mapping of sections"), file=name)
     if not isinstance(data, LineDict):
         found = type(data).__name__.removeprefix("Line").lower()
         raise KnowledgeBaseError(
-            f"expected a mapping of sections at the top, found a {found}", file=name, line=1
+            _("expected a mapping of sections at the top, found a {kind}").format(
+                kind=_(_KINDS.get(found, found))
+            ),
+            file=name,
+            line=1,
         )
     return data
