@@ -134,7 +134,7 @@ def test_odd_value_with_json_gives_one_json_error(
         assert "--json" in result.stderr
         return
     document = json.loads(result.stderr)
-    assert set(document) == {"error"}
+    assert set(document) == {"error", "lang"}
     assert document["error"]["code"] in {"usage", "unknown-name"}
     assert len(result.stderr) < 600
     assert "\x1b" not in result.stderr
