@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -359,3 +359,36 @@ def wrapped(text: str, room: int = 0) -> str:
         last = lines.pop()
         lines += textwrap.wrap(last, width - room, break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines)
+
+
+# The option each diary field is given with, so that an error about the field names it.
+_FIELD_OPTIONS = {
+    "at": "--at",
+    "muscle": "--muscle",
+    "side": "--side",
+    "minutes": "--minutes",
+    "severity": "--severity",
+    "triggers": "--trigger",
+    "trigger": "--trigger",
+    "relief": "--relief",
+    "note": "--note",
+    "symptoms": "--with",
+    "since": "--since",
+    "until": "--until",
+    "days": "--days",
+    "id": "ID",
+}
+
+
+@contextlib.contextmanager
+def bad_values() -> Iterator[None]:
+    """A ValueProblem from the parsers becomes a usage error naming the option."""
+    from cramp_cli.diary.models import ValueProblem
+
+    try:
+        yield
+    except ValueProblem as err:
+        option = _FIELD_OPTIONS.get(err.field, err.field)
+        raise UsageError(
+            _("{option} {problem}.").format(option=option, problem=err.message)
+        ) from None

@@ -30,6 +30,7 @@ from cramp_cli.options import (
     OutputFormat,
     ask_on_stderr,
     ask_which_muscle,
+    bad_values,
     can_prompt,
     chosen_format,
     current_kb,
@@ -112,39 +113,6 @@ WithOption = Annotated[
         autocompletion=completion.symptom_words,
     ),
 ]
-
-_OPTIONS = {
-    "at": "--at",
-    "muscle": "--muscle",
-    "side": "--side",
-    "minutes": "--minutes",
-    "severity": "--severity",
-    "triggers": "--trigger",
-    "trigger": "--trigger",
-    "relief": "--relief",
-    "note": "--note",
-    "symptoms": "--with",
-    "since": "--since",
-    "until": "--until",
-    "days": "--days",
-    "id": "ID",
-}
-
-
-@contextlib.contextmanager
-def _bad_values() -> Iterator[None]:
-    """A ValueProblem from the parsers becomes a usage error naming the option."""
-    from cramp_cli.diary.models import ValueProblem
-
-    try:
-        yield
-    except ValueProblem as err:
-        from cramp_cli.i18n.text import _
-
-        option = _OPTIONS.get(err.field, err.field)
-        raise UsageError(
-            _("{option} {problem}.").format(option=option, problem=err.message)
-        ) from None
 
 
 @contextlib.contextmanager
@@ -364,7 +332,7 @@ def log(
             )
         muscle = named
     assert muscle is not None
-    with _bad_values(), _subcommand_hint(words or []):
+    with bad_values(), _subcommand_hint(words or []):
         muscle_id, notes = _one_muscle(kb, muscle, ask=not machine_output(as_json, fmt))
         moment = models.parse_when(at)
         entry = models.Entry(
@@ -656,7 +624,7 @@ def edit(
         updates[key] = clearable[key]
     kb = current_kb()
     given: dict[str, object] = {}
-    with _bad_values():
+    with bad_values():
         if muscle is not None:
             given["muscle"] = models.resolve_muscle(kb, muscle)
         if side is not None:
@@ -688,7 +656,7 @@ def edit(
     with _opened(db) as diary:
         entry = _find(diary, entry_id)
         assert diary is not None  # _find found the entry in it
-        with _bad_values():
+        with bad_values():
             if relief is not None and muscle is None:  # a word means this entry's muscle's
                 updates["relief"] = models.resolve_relief(kb, relief, muscle=entry.muscle)
             new = models.changed(entry, updates)
@@ -788,7 +756,7 @@ def history(
     from cramp_cli.diary import models
     from cramp_cli.diary.results import HistoryFilters, HistoryResult
 
-    with _bad_values():
+    with bad_values():
         first = models.parse_night(since, "since") if since is not None else None
         last = models.parse_night(until, "until") if until is not None else None
     if first is not None and last is not None and first > last:
@@ -803,7 +771,7 @@ def history(
         )
     muscle_id = None
     if muscle is not None:
-        with _bad_values():
+        with bad_values():
             muscle_id = models.resolve_muscle(current_kb(), muscle)
     entries: list[Entry] = []
     total = 0
@@ -953,7 +921,7 @@ def report(
     days = 30 if days is None else days
     kb = current_kb()
     rules = kb.patterns
-    with _bad_values():
+    with bad_values():
         first, last = window(night_of(now), days)
     aggregates = no_entries(first, last)
     diary = open_diary(db, write=False)

@@ -18,6 +18,7 @@ from cramp_cli.options import (
     FormatOption,
     JsonOption,
     NoColorOption,
+    bad_values,
     current_kb,
     emit,
     examples,
@@ -59,12 +60,8 @@ def _date(value: str | None, option: str) -> date | None:
 
     if value is None:
         return None
-    try:
+    with bad_values():
         day = models.parse_date(value, option)
-    except models.ValueProblem as err:
-        raise UsageError(
-            _("{option} {problem}.").format(option=option, problem=err.message)
-        ) from None
 
     today = models.clock().astimezone().date()
     if day > today:
@@ -85,12 +82,8 @@ def _date(value: str | None, option: str) -> date | None:
 def _name(value: str) -> str:
     from cramp_cli.diary import models
 
-    try:
+    with bad_values():
         return models.parse_medicine_name(value)
-    except models.ValueProblem as err:
-        raise UsageError(
-            _("{option} {problem}.").format(option=err.field, problem=err.message)
-        ) from None
 
 
 def _result(
@@ -150,12 +143,8 @@ def add(
 
     text = _name(name)
     started = _date(since, "--since")
-    try:
+    with bad_values():
         written = models.parse_note(note)
-    except models.ValueProblem as err:
-        raise UsageError(
-            _("{option} {problem}.").format(option="--note", problem=err.message)
-        ) from None
     kb = current_kb()
     found = answers.medicine_class(kb, text)
     medicine = models.Medicine(
