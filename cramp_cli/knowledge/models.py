@@ -7,7 +7,7 @@ are checked in validation.py, once the whole knowledge base has been read.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from cramp_cli.shapes import Items, Number, Shape, hidden, problem
 from cramp_cli.shapes import Text as _Str
@@ -44,16 +44,8 @@ Authority = Literal[
     "press",
     "low",
 ]
-AUTHORITIES: tuple[Authority, ...] = (
-    "guideline",
-    "systematic review",
-    "trial",
-    "cohort study",
-    "patient information",
-    "professional article",
-    "press",
-    "low",
-)
+# The same, in order of weight (most first), for ranking a source against another.
+AUTHORITIES: tuple[Authority, ...] = get_args(Authority)
 # What a source says when it has no year, or no address at all (the seed article).
 NO_DATE = "no date"
 NO_ADDRESS = "no address"
